@@ -1,0 +1,149 @@
+package referral
+
+// Referral is the Notifiable (Serious) Incident Referral Form, Appendix 1
+// of the procedure. Every value is kept as text, the way the referrer wrote
+// it: Normalize turns what it can read into canonical form (ISO dates,
+// "yes"/"no", the option as printed) and leaves the rest as written so a
+// problem can point at it and nothing is lost. The JSON names are a public
+// contract (API, parse output, storage).
+type Referral struct {
+	Criteria                  Criteria        `json:"criteria"`
+	Referrer                  Referrer        `json:"referrer"`                                      // Section 1
+	Children                  []Child         `json:"children" validate:"dive"`                      // Section 2
+	Parents                   []Parent        `json:"parents" validate:"dive"`                       // Section 3
+	Siblings                  []Sibling       `json:"siblings" validate:"dive"`                      // Section 4
+	CaseDetails               CaseDetails     `json:"caseDetails"`                                   // Section 5
+	ChildProtection           ChildProtection `json:"childProtection"`                               // Section 6
+	Agencies                  []Agency        `json:"agencies" validate:"dive"`                      // Section 7
+	IncidentDetails           string          `json:"incidentDetails" validate:"required"`           // Section 8
+	WhyMeetsCriteria          string          `json:"whyMeetsCriteria" validate:"-"`                 // Section 9
+	WhyLearning               string          `json:"whyLearning" validate:"-"`                      // Section 10
+	AuthorisingOfficerComment string          `json:"authorisingOfficerComment" validate:"required"` // Section 11
+	OtherReviews              OtherReviews    `json:"otherReviews"`                                  // Section 12
+}
+
+// Criteria are the three boxes at the top of the form.
+type Criteria struct {
+	AbuseOrNeglect        bool `json:"abuseOrNeglect" validate:"-"`
+	DiedOrSeriouslyHarmed bool `json:"diedOrSeriouslyHarmed" validate:"-"`
+	LearningOnly          bool `json:"learningOnly" validate:"-"`
+}
+
+// Referrer is Section 1, about the person completing the form.
+type Referrer struct {
+	FullName                   string `json:"fullName" validate:"required"`
+	JobTitle                   string `json:"jobTitle" validate:"required"`
+	Organisation               string `json:"organisation" validate:"required"`
+	Email                      string `json:"email" validate:"required,emailaddr"`
+	Telephone                  string `json:"telephone" validate:"required,ukphone"`
+	DateSubmitted              string `json:"dateSubmitted" validate:"required,date,past"`
+	AuthorisingOfficer         string `json:"authorisingOfficer" validate:"required"`
+	AuthorisingOfficerJobTitle string `json:"authorisingOfficerJobTitle" validate:"required"`
+	OrganisationAgreementDate  string `json:"organisationAgreementDate" validate:"required,date,past"`
+	MeetsNotificationCriteria  string `json:"meetsNotificationCriteria" validate:"yesno"`
+	LearningToExplore          string `json:"learningToExplore" validate:"yesno"`
+}
+
+// Child is one row of Section 2, about the child(ren).
+type Child struct {
+	FullName        string `json:"fullName" validate:"required"`
+	DateOfBirth     string `json:"dateOfBirth" validate:"required,date,past"`
+	AgeAtIncident   string `json:"ageAtIncident" validate:"-"`
+	Gender          string `json:"gender" validate:"required,opt=gender"`
+	Ethnicity       string `json:"ethnicity" validate:"-"`
+	Nationality     string `json:"nationality" validate:"-"`
+	Address         string `json:"address" validate:"required"`
+	Postcode        string `json:"postcode" validate:"required,ukpostcode"`
+	IncidentDate    string `json:"incidentDate" validate:"required,date,past"`
+	RelatesToDeath  string `json:"relatesToDeath" validate:"required,yesno"`
+	DateOfDeath     string `json:"dateOfDeath" validate:"required_if=RelatesToDeath yes,date,past"`
+	StaffConduct    string `json:"staffConduct" validate:"required,yesno"`
+	CauseOfDeath    string `json:"causeOfDeath" validate:"required_if=RelatesToDeath yes"`
+	CoronerInvolved string `json:"coronerInvolved" validate:"required_if=RelatesToDeath yes,yesnounsure"`
+	CoronerDetails  string `json:"coronerDetails" validate:"required_if=CoronerInvolved yes"`
+}
+
+// Parent is one row of Section 3, parents and guardians.
+type Parent struct {
+	LastName     string `json:"lastName" validate:"required_without=FirstName"`
+	FirstName    string `json:"firstName" validate:"-"`
+	DateOfBirth  string `json:"dateOfBirth" validate:"date,past"`
+	Relationship string `json:"relationship" validate:"required"`
+}
+
+// Sibling is one row of Section 4.
+type Sibling struct {
+	LastName       string `json:"lastName" validate:"required_without=FirstName"`
+	FirstName      string `json:"firstName" validate:"-"`
+	DateOfBirth    string `json:"dateOfBirth" validate:"date,past"`
+	Relationship   string `json:"relationship" validate:"-"`
+	Gender         string `json:"gender" validate:"opt=gender"`
+	Ethnicity      string `json:"ethnicity" validate:"-"`
+	OtherEthnicity string `json:"otherEthnicity" validate:"-"`
+	Nationality    string `json:"nationality" validate:"-"`
+}
+
+// CaseDetails is Section 5.
+type CaseDetails struct {
+	MainCause            string   `json:"mainCause" validate:"required,opt=mainCause"`
+	MainCauseOther       string   `json:"mainCauseOther" validate:"required_if=MainCause Other"`
+	Characteristics      []string `json:"characteristics" validate:"dive,opt=characteristic"`
+	CharacteristicsOther string   `json:"characteristicsOther" validate:"-"`
+}
+
+// ChildProtection is Section 6.
+type ChildProtection struct {
+	KnownToSocialCare             string `json:"knownToSocialCare" validate:"required,yesno"`
+	OnChildProtectionPlan         string `json:"onChildProtectionPlan" validate:"required,yesno"`
+	CppStart                      string `json:"cppStart" validate:"required_if=OnChildProtectionPlan yes,date,past"`
+	CppEnd                        string `json:"cppEnd" validate:"date"`
+	SiblingsOnChildProtectionPlan string `json:"siblingsOnChildProtectionPlan" validate:"required,yesno"`
+	SiblingPlans                  []Plan `json:"siblingPlans" validate:"dive"`
+	OnChildInNeedPlan             string `json:"onChildInNeedPlan" validate:"required,yesno"`
+	CinStart                      string `json:"cinStart" validate:"required_if=OnChildInNeedPlan yes,date,past"`
+	CinEnd                        string `json:"cinEnd" validate:"date"`
+	SiblingsOnChildInNeedPlan     string `json:"siblingsOnChildInNeedPlan" validate:"required,yesno"`
+	SiblingChildInNeedPlans       []Plan `json:"siblingChildInNeedPlans" validate:"dive"`
+}
+
+// Plan is a sibling's child protection or child in need plan (Section 6).
+type Plan struct {
+	Name  string `json:"name" validate:"required"`
+	Start string `json:"start" validate:"date,past"`
+	End   string `json:"end" validate:"date"`
+}
+
+// Agency is one row of Section 7, other agencies involved.
+type Agency struct {
+	FullName     string `json:"fullName" validate:"-"`
+	Organisation string `json:"organisation" validate:"required"`
+	StartDate    string `json:"startDate" validate:"date,past"`
+	EndDate      string `json:"endDate" validate:"date"`
+}
+
+// OtherReviews is Section 12, any other review pending or complete.
+type OtherReviews struct {
+	Types         []string `json:"types" validate:"dive,opt=reviewType"`
+	Details       string   `json:"details" validate:"-"`
+	EarlyLearning string   `json:"earlyLearning" validate:"-"`
+	NoneKnown     bool     `json:"noneKnown" validate:"-"`
+}
+
+// Problem is one thing the referrer must add or correct. Problems are data:
+// a referral with problems is still stored, as incomplete.
+type Problem struct {
+	Section int    `json:"section"`            // 0 is the criteria boxes at the top of the form
+	Field   string `json:"field" validate:"-"` // JSON path, e.g. "children[0].dateOfBirth"; "" for the whole form
+	Code    string `json:"code" validate:"-"`
+	Message string `json:"message" validate:"-"`
+}
+
+// Route is where a referral goes.
+type Route string
+
+// Routes.
+const (
+	RouteNotification Route = "notification" // to the Statutory Safeguarding Partners
+	RouteLearning     Route = "learning"     // to the Learning & Development Group
+	RouteUnknown      Route = "unknown"      // the form does not say, or says both
+)
