@@ -1,0 +1,322 @@
+// Package bolt is the embedded store.Store: one bbolt file under the data
+// folder. It is the local default; one process opens the file at a time.
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+var (
+	bucketCases     = []byte("cases")     // ref → Case JSON
+	bucketRaw       = []byte("raw")       // raw key → ref
+	bucketCounters  = []byte("counters")  // scope → uint64
+	bucketEvents    = []byte("events")    // ref \x00 time \x00 id → Event JSON
+	bucketEventIDs  = []byte("eventids")  // ref \x00 id → nothing
+	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
+)
+
+// Store is a store.Store in a bbolt file.
+type Store struct {
+	db      *bbolt.DB
+	now     func() time.Time
+	writes  chan writeReq
+	closed  chan struct{}
+	stopped chan struct{}
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens or creates the store file at path. now is the clock for
+// CreatedAt and RecordedAt; nil means time.Now.
+func Open(path string, now func() time.Time) (*Store, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bbolt.FreelistMapType})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w (is another cspr-intake using this data folder?)", path, err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt: create buckets: %w", err)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{db: db, now: now, writes: make(chan writeReq), closed: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writer()
+	return s, nil
+}
+
+// Close stops the writer and closes the file. Writes under way finish
+// first; later ones fail.
+func (s *Store) Close() error {
+	close(s.closed)
+	<-s.stopped
+	return s.db.Close()
+}
+
+// DB returns the underlying database, for adapters that keep their own
+// buckets in the same file (the local scheduler).
+func (s *Store) DB() *bbolt.DB { return s.db }
+
+// CreateCase implements store.Store. Each case is synced to disk before
+// it returns.
+func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
+	if c.RawKey == "" || scope == "" {
+		return store.Case{}, false, errs.E(errs.Invalid, "a case needs a raw input key and a reference scope")
+	}
+	var out store.Case
+	var created bool
+	err := s.write(func(tx *bbolt.Tx) error {
+		created = false // write may run this function twice
+		if ref := tx.Bucket(bucketRaw).Get([]byte(c.RawKey)); ref != nil {
+			return getJSON(tx.Bucket(bucketCases), ref, &out)
+		}
+		counters := tx.Bucket(bucketCounters)
+		var n uint64
+		if v := counters.Get([]byte(scope)); len(v) == 8 {
+			n = binary.BigEndian.Uint64(v)
+		}
+		n++
+		if err := counters.Put([]byte(scope), binary.BigEndian.AppendUint64(nil, n)); err != nil {
+			return err
+		}
+		out = c
+		out.Ref = store.Reference(scope, int64(n))
+		out.CreatedAt = s.now().UTC()
+		if err := putJSON(tx.Bucket(bucketCases), []byte(out.Ref), out); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRaw).Put([]byte(c.RawKey), []byte(out.Ref)); err != nil {
+			return err
+		}
+		created = true
+		return appendEvent(tx, store.Event{Ref: out.Ref, ID: store.EventReceived, Type: store.EventReceived,
+			At: c.ReceivedAt, RecordedAt: out.CreatedAt, Actor: c.Channel})
+	})
+	if err != nil {
+		return store.Case{}, false, fmt.Errorf("bolt: create case: %w", err)
+	}
+	return out, created, nil
+}
+
+// GetCase implements store.Store.
+func (s *Store) GetCase(ctx context.Context, ref string) (store.Case, error) {
+	var c store.Case
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketCases).Get([]byte(ref))
+		if v == nil {
+			return errs.E(errs.NotFound, "no case %s", ref)
+		}
+		return json.Unmarshal(v, &c)
+	})
+	return c, err
+}
+
+// FindByRawKey implements store.Store.
+func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, error) {
+	var ref []byte
+	_ = s.db.View(func(tx *bbolt.Tx) error {
+		ref = bytes.Clone(tx.Bucket(bucketRaw).Get([]byte(rawKey)))
+		return nil
+	})
+	if ref == nil {
+		return store.Case{}, errs.E(errs.NotFound, "no case for that raw input")
+	}
+	return s.GetCase(ctx, string(ref))
+}
+
+// ListCases implements store.Store by scanning: local stores hold
+// thousands of cases, not millions.
+func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Case, error) {
+	var out []store.Case
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+			var c store.Case
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			if c.Status == status {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: list cases: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].ReceivedAt.Equal(out[j].ReceivedAt) {
+			return out[i].ReceivedAt.Before(out[j].ReceivedAt)
+		}
+		return out[i].Ref < out[j].Ref
+	})
+	return out, nil
+}
+
+// AppendEvent implements store.Store.
+func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
+	if e.ID == "" || e.Type == "" {
+		return errs.E(errs.Invalid, "an event needs an id and a type")
+	}
+	if e.RecordedAt.IsZero() {
+		e.RecordedAt = s.now().UTC()
+	}
+	return s.write(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketCases).Get([]byte(e.Ref)) == nil {
+			return errs.E(errs.NotFound, "no case %s", e.Ref)
+		}
+		return appendEvent(tx, e)
+	})
+}
+
+func appendEvent(tx *bbolt.Tx, e store.Event) error {
+	idKey := key(e.Ref, e.ID)
+	ids := tx.Bucket(bucketEventIDs)
+	if ids.Get(idKey) != nil {
+		return nil
+	}
+	if err := ids.Put(idKey, []byte{}); err != nil {
+		return err
+	}
+	return putJSON(tx.Bucket(bucketEvents), key(e.Ref, store.TimeKey(e.At), e.ID), e)
+}
+
+// ListEvents implements store.Store.
+func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
+	var out []store.Event
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketCases).Get([]byte(ref)) == nil {
+			return errs.E(errs.NotFound, "no case %s", ref)
+		}
+		prefix := key(ref, "")
+		cur := tx.Bucket(bucketEvents).Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			var e store.Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PutDeadlines implements store.Store.
+func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
+	if len(ds) > store.MaxDeadlines {
+		return errs.E(errs.Invalid, "a case holds at most %d deadlines", store.MaxDeadlines)
+	}
+	return s.write(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketCases).Get([]byte(ref)) == nil {
+			return errs.E(errs.NotFound, "no case %s", ref)
+		}
+		b := tx.Bucket(bucketDeadlines)
+		prefix := key(ref, "")
+		var old [][]byte
+		cur := b.Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			old = append(old, bytes.Clone(k))
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		for _, d := range ds {
+			d.Ref = ref
+			if err := putJSON(b, key(ref, d.Rule), d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ListDeadlines implements store.Store.
+func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
+	var out []store.Deadline
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		prefix := key(ref, "")
+		cur := tx.Bucket(bucketDeadlines).Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			var d store.Deadline
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ListDueDeadlines implements store.Store.
+func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
+	var out []store.Deadline
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
+			var d store.Deadline
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			if d.Status == store.DeadlineOpen && !d.Due.After(t) {
+				out = append(out, d)
+			}
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Due.Equal(out[j].Due) {
+			return out[i].Due.Before(out[j].Due)
+		}
+		return out[i].Ref+out[i].Rule < out[j].Ref+out[j].Rule
+	})
+	return out, err
+}
+
+// key joins parts with NUL, which no reference, rule or id contains.
+func key(parts ...string) []byte {
+	var b []byte
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+func putJSON(b *bbolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+func getJSON(b *bbolt.Bucket, k []byte, v any) error {
+	data := b.Get(k)
+	if data == nil {
+		return errs.E(errs.NotFound, "no record %s", k)
+	}
+	return json.Unmarshal(data, v)
+}

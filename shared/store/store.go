@@ -1,0 +1,121 @@
+// Package store is the port for keeping cases: each referral with its raw
+// input's key, its history of events and its statutory deadlines.
+//
+// Adapters: store/bolt (embedded, the local default) and store/dynamo
+// (DynamoDB single table). Both pass the conformance suite in
+// store/storetest. The package knows no database.
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+// Status is where a case stands.
+type Status string
+
+// Statuses.
+const (
+	Incomplete Status = "incomplete" // received, with problems the referrer must fix
+	Complete   Status = "complete"   // received with every section answered
+)
+
+// Case is one referral as received, with its current state.
+type Case struct {
+	Ref         string             `json:"ref"`         // DSP-2026-0042, given by the store
+	RawKey      string             `json:"rawKey"`      // SHA-256 of the raw input, hex: one case per raw input
+	RawLocation string             `json:"rawLocation"` // where the raw input is kept
+	Channel     string             `json:"channel"`     // email, web, api, cli
+	Sender      string             `json:"sender"`      // the referrer's address as received
+	Filename    string             `json:"filename,omitempty"`
+	ReceivedAt  time.Time          `json:"receivedAt"`
+	Status      Status             `json:"status"`
+	Route       referral.Route     `json:"route"`
+	Referral    referral.Referral  `json:"referral"`
+	Problems    []referral.Problem `json:"problems"`
+	CreatedAt   time.Time          `json:"createdAt"`
+}
+
+// Event is one entry in a case's history. Events are append-only.
+type Event struct {
+	Ref        string            `json:"ref"`
+	ID         string            `json:"id"`   // unique within the case; appending the same ID twice is a no-op
+	Type       string            `json:"type"` // received, corrected, ssp-decision, …
+	At         time.Time         `json:"at"`   // when it happened
+	RecordedAt time.Time         `json:"recordedAt"`
+	Actor      string            `json:"actor,omitempty"` // who recorded it: a channel or an officer's id
+	Data       map[string]string `json:"data,omitempty"`  // references and codes, never child details
+}
+
+// EventReceived is the type of the first event of every case.
+const EventReceived = "received"
+
+// Deadline is one statutory deadline of a case.
+type Deadline struct {
+	Ref    string    `json:"ref"`
+	Rule   string    `json:"rule"` // inform-ssp, ssp-meeting, …
+	Due    time.Time `json:"due"`
+	Status string    `json:"status"` // open, met, missed, cancelled
+	Owners []string  `json:"owners,omitempty"`
+}
+
+// DeadlineOpen is the status of a deadline still running.
+const DeadlineOpen = "open"
+
+// Store keeps cases. Methods return *errs.Error with the codes named; any
+// other error is internal.
+type Store interface {
+	// CreateCase stores c as a new case with the next reference in scope
+	// ("DSP-2026" gives DSP-2026-0001, DSP-2026-0002, … with no gaps) and
+	// its "received" event, in one atomic write. If a case already exists
+	// for c.RawKey it returns that case and created false, whatever else c
+	// says: the same raw input never makes two cases, even concurrently.
+	// errs.Invalid if c has no RawKey or scope is empty.
+	CreateCase(ctx context.Context, c Case, scope string) (stored Case, created bool, err error)
+
+	// GetCase returns the case. errs.NotFound if there is none.
+	GetCase(ctx context.Context, ref string) (Case, error)
+
+	// FindByRawKey returns the case made from a raw input. errs.NotFound if
+	// there is none.
+	FindByRawKey(ctx context.Context, rawKey string) (Case, error)
+
+	// ListCases returns the cases with a status, oldest first.
+	ListCases(ctx context.Context, status Status) ([]Case, error)
+
+	// AppendEvent adds e to its case's history. Appending an event whose ID
+	// the case has already is a no-op. errs.NotFound if the case does not
+	// exist; errs.Invalid if e has no ID or type.
+	AppendEvent(ctx context.Context, e Event) error
+
+	// ListEvents returns a case's history, oldest first. errs.NotFound if
+	// the case does not exist.
+	ListEvents(ctx context.Context, ref string) ([]Event, error)
+
+	// PutDeadlines replaces a case's deadlines with ds in one atomic write:
+	// rules not in ds are removed. errs.NotFound if the case does not exist.
+	PutDeadlines(ctx context.Context, ref string, ds []Deadline) error
+
+	// ListDeadlines returns a case's deadlines ordered by rule.
+	ListDeadlines(ctx context.Context, ref string) ([]Deadline, error)
+
+	// ListDueDeadlines returns the open deadlines of every case due at or
+	// before t, earliest first.
+	ListDueDeadlines(ctx context.Context, t time.Time) ([]Deadline, error)
+
+	// Close releases the store.
+	Close() error
+}
+
+// Reference formats the n-th reference of a scope: DSP-2026-0042. Numbers
+// past 9999 keep all their digits.
+func Reference(scope string, n int64) string { return fmt.Sprintf("%s-%04d", scope, n) }
+
+// MaxDeadlines is the most deadlines one case holds.
+const MaxDeadlines = 40
+
+// TimeKey formats t for keys that sort by time: UTC, fixed width.
+func TimeKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }

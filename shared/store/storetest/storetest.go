@@ -1,0 +1,347 @@
+// Package storetest is the conformance suite every store.Store adapter
+// passes: run it from the adapter's tests with Run(t, factory).
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// Factory returns a new, empty store. It registers its own cleanup with
+// t.Cleanup and fails t if the store cannot be made.
+type Factory func(t *testing.T) store.Store
+
+// Run runs the suite; each test gets a new store.
+func Run(t *testing.T, newStore Factory) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"CreateCaseGivesSequentialReferences", testSequence},
+		{"CreateCaseIsIdempotent", testIdempotent},
+		{"CreateCaseConcurrently", testConcurrent},
+		{"CreateCaseRefusesBadInput", testCreateInvalid},
+		{"CaseRoundTrips", testRoundTrip},
+		{"GetCaseNotFound", testNotFound},
+		{"ListCasesByStatus", testListCases},
+		{"Events", testEvents},
+		{"Deadlines", testDeadlines},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fn(t, newStore(t))
+		})
+	}
+}
+
+var t0 = time.Date(2026, time.March, 16, 9, 30, 0, 0, time.UTC)
+
+// NewCase returns a case for raw input key with a small valid referral.
+func NewCase(key string, at time.Time) store.Case {
+	return store.Case{
+		RawKey:      key,
+		RawLocation: "raw/" + key,
+		Channel:     "api",
+		Sender:      "referrer@example.gov.uk",
+		ReceivedAt:  at,
+		Status:      store.Incomplete,
+		Route:       referral.RouteUnknown,
+		Referral: referral.Referral{
+			Referrer: referral.Referrer{FullName: "Sam Referrer"},
+			Children: []referral.Child{{FullName: "Child Ä 子", DateOfBirth: "2022-05-02"}},
+		},
+		Problems: []referral.Problem{{Section: 1, Field: "referrer.email", Code: "required", Message: "Section 1: enter your email address"}},
+	}
+}
+
+func create(t *testing.T, s store.Store, c store.Case, scope string) store.Case {
+	t.Helper()
+	got, created, err := s.CreateCase(context.Background(), c, scope)
+	if err != nil {
+		t.Fatalf("CreateCase(%s): %v", c.RawKey, err)
+	}
+	if !created {
+		t.Fatalf("CreateCase(%s): not created", c.RawKey)
+	}
+	return got
+}
+
+func testSequence(t *testing.T, s store.Store) {
+	for i, want := range []string{"DSP-2026-0001", "DSP-2026-0002", "DSP-2026-0003"} {
+		c := create(t, s, NewCase(fmt.Sprintf("k%d", i), t0), "DSP-2026")
+		if c.Ref != want {
+			t.Errorf("case %d: ref %s, want %s", i, c.Ref, want)
+		}
+	}
+	if c := create(t, s, NewCase("next-year", t0.AddDate(1, 0, 0)), "DSP-2027"); c.Ref != "DSP-2027-0001" {
+		t.Errorf("new scope: ref %s", c.Ref)
+	}
+	if c := create(t, s, NewCase("other", t0), "NEL-2026"); c.Ref != "NEL-2026-0001" {
+		t.Errorf("other prefix: ref %s", c.Ref)
+	}
+}
+
+func testIdempotent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	first := create(t, s, NewCase("same", t0), "DSP-2026")
+	again := NewCase("same", t0.Add(time.Hour))
+	again.Channel = "email"
+	got, created, err := s.CreateCase(ctx, again, "DSP-2026")
+	if err != nil || created {
+		t.Fatalf("second CreateCase: created %v, %v", created, err)
+	}
+	if got.Ref != first.Ref || got.Channel != "api" || !got.ReceivedAt.Equal(t0) {
+		t.Errorf("second CreateCase returned %s/%s/%s, want the first case", got.Ref, got.Channel, got.ReceivedAt)
+	}
+	byKey, err := s.FindByRawKey(ctx, "same")
+	if err != nil || byKey.Ref != first.Ref {
+		t.Errorf("FindByRawKey = %s, %v", byKey.Ref, err)
+	}
+	if _, err := s.FindByRawKey(ctx, "none"); errs.Code(err) != errs.NotFound {
+		t.Errorf("FindByRawKey(none) error = %v, want not found", err)
+	}
+	list, err := s.ListCases(ctx, store.Incomplete)
+	if err != nil || len(list) != 1 {
+		t.Errorf("ListCases = %d cases, %v; want 1", len(list), err)
+	}
+	if next := create(t, s, NewCase("different", t0), "DSP-2026"); next.Ref != "DSP-2026-0002" {
+		t.Errorf("after a duplicate the next ref is %s, want DSP-2026-0002 (no gap)", next.Ref)
+	}
+}
+
+func testConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const n = 8
+	var wg sync.WaitGroup
+	refs := make([]string, 2*n)
+	errors := make([]error, 2*n)
+	for i := range n {
+		wg.Add(2)
+		go func() { // the same raw input delivered n times at once
+			defer wg.Done()
+			c, _, err := s.CreateCase(ctx, NewCase("dup", t0), "DSP-2026")
+			refs[i], errors[i] = c.Ref, err
+		}()
+		go func() { // n different inputs at once
+			defer wg.Done()
+			c, _, err := s.CreateCase(ctx, NewCase(fmt.Sprintf("distinct-%d", i), t0), "DSP-2026")
+			refs[n+i], errors[n+i] = c.Ref, err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errors {
+		if err != nil {
+			t.Fatalf("CreateCase %d: %v", i, err)
+		}
+	}
+	for i := 1; i < n; i++ {
+		if refs[i] != refs[0] {
+			t.Errorf("the same input made refs %s and %s", refs[0], refs[i])
+		}
+	}
+	all := append([]string{refs[0]}, refs[n:]...)
+	sort.Strings(all)
+	for i, ref := range all {
+		if want := store.Reference("DSP-2026", int64(i+1)); ref != want {
+			t.Errorf("refs %v are not DSP-2026-0001…%04d without gaps", all, n+1)
+			break
+		}
+	}
+}
+
+func testCreateInvalid(t *testing.T, s store.Store) {
+	if _, _, err := s.CreateCase(context.Background(), NewCase("", t0), "DSP-2026"); errs.Code(err) != errs.Invalid {
+		t.Errorf("no raw key: error %v, want invalid", err)
+	}
+	if _, _, err := s.CreateCase(context.Background(), NewCase("k", t0), ""); errs.Code(err) != errs.Invalid {
+		t.Errorf("no scope: error %v, want invalid", err)
+	}
+}
+
+func testRoundTrip(t *testing.T, s store.Store) {
+	c := NewCase("round", t0)
+	c.Referral.IncidentDetails = strings.Repeat("Détails 👶 ", 1000)
+	c.Referral.Siblings = make([]referral.Sibling, 30)
+	for i := range c.Referral.Siblings {
+		c.Referral.Siblings[i] = referral.Sibling{LastName: fmt.Sprintf("Sibling %d", i), Relationship: "Sister"}
+	}
+	c.Filename = "form.docx"
+	stored := create(t, s, c, "DSP-2026")
+	got, err := s.GetCase(context.Background(), stored.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CreatedAt.IsZero() {
+		t.Error("CreatedAt not set")
+	}
+	c.Ref, c.CreatedAt = stored.Ref, got.CreatedAt
+	if !reflect.DeepEqual(normal(got), normal(c)) {
+		t.Errorf("GetCase returned a different case:\n got %+v\nwant %+v", normal(got).Referral.Referrer, c.Referral.Referrer)
+	}
+	if !reflect.DeepEqual(normal(stored), normal(c)) {
+		t.Error("CreateCase returned a different case from the one stored")
+	}
+}
+
+// normal makes times comparable with DeepEqual.
+func normal(c store.Case) store.Case {
+	c.ReceivedAt = c.ReceivedAt.UTC()
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c
+}
+
+func testNotFound(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, err := s.GetCase(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
+		t.Errorf("GetCase error = %v, want not found", err)
+	}
+	if err := s.AppendEvent(ctx, store.Event{Ref: "DSP-2026-9999", ID: "x", Type: "note", At: t0}); errs.Code(err) != errs.NotFound {
+		t.Errorf("AppendEvent error = %v, want not found", err)
+	}
+	if _, err := s.ListEvents(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
+		t.Errorf("ListEvents error = %v, want not found", err)
+	}
+	if err := s.PutDeadlines(ctx, "DSP-2026-9999", nil); errs.Code(err) != errs.NotFound {
+		t.Errorf("PutDeadlines error = %v, want not found", err)
+	}
+}
+
+func testListCases(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	later := NewCase("b", t0.Add(time.Hour))
+	later.Status = store.Complete
+	create(t, s, later, "DSP-2026")
+	create(t, s, NewCase("c", t0.Add(2*time.Hour)), "DSP-2026")
+	create(t, s, NewCase("a", t0), "DSP-2026")
+	incomplete, err := s.ListCases(ctx, store.Incomplete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(incomplete) != 2 || incomplete[0].RawKey != "a" || incomplete[1].RawKey != "c" {
+		t.Errorf("ListCases(incomplete) = %v, want a then c", keys(incomplete))
+	}
+	complete, err := s.ListCases(ctx, store.Complete)
+	if err != nil || len(complete) != 1 || complete[0].RawKey != "b" {
+		t.Errorf("ListCases(complete) = %v, %v", keys(complete), err)
+	}
+	none, err := s.ListCases(ctx, "closed")
+	if err != nil || len(none) != 0 {
+		t.Errorf("ListCases(closed) = %v, %v", keys(none), err)
+	}
+}
+
+func keys(cs []store.Case) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.RawKey)
+	}
+	return out
+}
+
+func testEvents(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := create(t, s, NewCase("events", t0), "DSP-2026")
+	events, err := s.ListEvents(ctx, c.Ref)
+	if err != nil || len(events) != 1 || events[0].Type != store.EventReceived || !events[0].At.Equal(t0) {
+		t.Fatalf("after CreateCase the history is %+v, %v; want one received event", events, err)
+	}
+	decision := store.Event{Ref: c.Ref, ID: "ssp-decision-1", Type: "ssp-decision", At: t0.Add(48 * time.Hour), RecordedAt: t0.Add(49 * time.Hour), Actor: "officer-1", Data: map[string]string{"outcome": "criteria-met"}}
+	note := store.Event{Ref: c.Ref, ID: "note-1", Type: "note", At: t0.Add(24 * time.Hour), RecordedAt: t0.Add(50 * time.Hour)}
+	for _, e := range []store.Event{decision, note, decision} { // the repeat is a no-op
+		if err := s.AppendEvent(ctx, e); err != nil {
+			t.Fatalf("AppendEvent(%s): %v", e.ID, err)
+		}
+	}
+	if err := s.AppendEvent(ctx, store.Event{Ref: c.Ref, Type: "note", At: t0}); errs.Code(err) != errs.Invalid {
+		t.Errorf("event without ID: error %v, want invalid", err)
+	}
+	events, err = s.ListEvents(ctx, c.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, e.ID)
+	}
+	if want := []string{store.EventReceived, "note-1", "ssp-decision-1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("history = %v, want %v (by time of event)", got, want)
+	}
+	if e := events[2]; e.Data["outcome"] != "criteria-met" || e.Actor != "officer-1" || !e.RecordedAt.Equal(decision.RecordedAt) {
+		t.Errorf("event did not round-trip: %+v", e)
+	}
+}
+
+func testDeadlines(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := create(t, s, NewCase("dl-a", t0), "DSP-2026")
+	b := create(t, s, NewCase("dl-b", t0), "DSP-2026")
+	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
+	if err := s.PutDeadlines(ctx, a.Ref, []store.Deadline{
+		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(7), Status: store.DeadlineOpen, Owners: []string{"ssp", "chair"}},
+		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: store.DeadlineOpen, Owners: []string{"business-unit"}},
+		{Ref: a.Ref, Rule: "notify-panel", Due: day(7), Status: store.DeadlineOpen},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDeadlines(ctx, b.Ref, []store.Deadline{
+		{Ref: b.Ref, Rule: "inform-ssp", Due: day(2), Status: store.DeadlineOpen},
+		{Ref: b.Ref, Rule: "referral-late", Due: day(-1), Status: "missed"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := s.ListDueDeadlines(ctx, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(due); !reflect.DeepEqual(got, []string{a.Ref + " inform-ssp", b.Ref + " inform-ssp"}) {
+		t.Errorf("due by day 2: %v", got)
+	}
+	// Replace a's set: inform-ssp met, notify-panel gone.
+	if err := s.PutDeadlines(ctx, a.Ref, []store.Deadline{
+		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: "met"},
+		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(8), Status: store.DeadlineOpen, Owners: []string{"ssp", "chair"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListDeadlines(ctx, a.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(list); !reflect.DeepEqual(got, []string{a.Ref + " inform-ssp", a.Ref + " ssp-meeting"}) {
+		t.Errorf("a's deadlines after replace: %v", got)
+	}
+	if !list[1].Due.Equal(day(8)) || !reflect.DeepEqual(list[1].Owners, []string{"ssp", "chair"}) || list[0].Status != "met" {
+		t.Errorf("deadline did not round-trip: %+v", list)
+	}
+	due, err = s.ListDueDeadlines(ctx, day(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(due); !reflect.DeepEqual(got, []string{b.Ref + " inform-ssp", a.Ref + " ssp-meeting"}) {
+		t.Errorf("due by day 30: %v", got)
+	}
+	if err := s.PutDeadlines(ctx, a.Ref, nil); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.ListDeadlines(ctx, a.Ref); err != nil || len(list) != 0 {
+		t.Errorf("after clearing: %v, %v", rules(list), err)
+	}
+}
+
+func rules(ds []store.Deadline) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Ref+" "+d.Rule)
+	}
+	return out
+}
