@@ -23,9 +23,9 @@ func TestDecodeJSONRefuses(t *testing.T) {
 
 func TestDecodeJSONBadInput(t *testing.T) {
 	tests := []struct {
-		name string
-		in   string
-		want []string // "code field" of the decode problems
+		name  string
+		in    string
+		want  []string // "code field" of the decode problems
 		check func(t *testing.T, r Referral)
 	}{
 		{"unknown fields", `{"nickname": "x", "referrer": {"shoeSize": 9, "fullName": "Sam"}, "children": [{"pet": "cat"}]}`,

@@ -285,7 +285,9 @@ func isInward(in string) bool {
 	return in[0] >= '0' && in[0] <= '9' && inwardLetter(in[1]) && inwardLetter(in[2])
 }
 
-func inwardLetter(c byte) bool { return c >= 'A' && c <= 'Z' && !strings.ContainsRune("CIKMOV", rune(c)) }
+func inwardLetter(c byte) bool {
+	return c >= 'A' && c <= 'Z' && !strings.ContainsRune("CIKMOV", rune(c))
+}
 
 // deriveAge fills a blank age at the incident from the dates of birth and
 // incident: whole years, or months under one.
