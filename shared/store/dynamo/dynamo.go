@@ -1,0 +1,446 @@
+// Package dynamo is the store.Store on one DynamoDB table (DESIGN §5):
+//
+//	pk               sk                      what
+//	CASE#<ref>       META                    the case (gsi1: STATUS#<status>, <receivedAt>#<ref>)
+//	CASE#<ref>       EVENT#<time>#<id>       one history event, append-only
+//	CASE#<ref>       EVENTID#<id>            guard: each event id once
+//	CASE#<ref>       DEADLINE#<rule>         one deadline (gsi1 while open: DEADLINE#open, <due>#<ref>#<rule>)
+//	RAW#<sha256>     RAW                     guard: one case per raw input
+//	COUNTER#<scope>  COUNTER                 the last reference number given in a scope
+//
+// Writes that must agree go in one TransactWriteItems. References are
+// gapless: the counter's new value is written in the same transaction as
+// the case, on the condition that it still holds the value read, and the
+// whole write is retried when another intake got there first. Record bodies
+// are gzipped JSON, so a full referral stays far below the 400 KB item limit.
+package dynamo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// API is the part of the DynamoDB client the store uses.
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store is a store.Store on a DynamoDB table.
+type Store struct {
+	db    API
+	table string
+	now   func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a store on table. now is the clock; nil means time.Now.
+func New(db API, table string, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, table: table, now: now}
+}
+
+// Close implements store.Store; the client needs no closing.
+func (s *Store) Close() error { return nil }
+
+const (
+	maxAttempts = 50
+	metaSK      = "META"
+	openDue     = "DEADLINE#open"
+)
+
+func casePK(ref string) string { return "CASE#" + ref }
+
+func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func keyOf(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(pk), AttrSK: str(sk)}
+}
+
+// CreateCase implements store.Store.
+func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
+	if c.RawKey == "" || scope == "" {
+		return store.Case{}, false, errs.E(errs.Invalid, "a case needs a raw input key and a reference scope")
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		existing, err := s.FindByRawKey(ctx, c.RawKey)
+		if err == nil {
+			return existing, false, nil
+		}
+		if errs.Code(err) != errs.NotFound {
+			return store.Case{}, false, err
+		}
+		n, err := s.counter(ctx, scope)
+		if err != nil {
+			return store.Case{}, false, err
+		}
+		out := c
+		out.Ref = store.Reference(scope, n+1)
+		out.CreatedAt = s.now().UTC()
+		items, err := s.newCaseItems(out, scope, n)
+		if err != nil {
+			return store.Case{}, false, err
+		}
+		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return out, true, nil
+		}
+		if !retryable(err) {
+			return store.Case{}, false, fmt.Errorf("dynamo: create case: %w", err)
+		}
+		// Another intake took the number or the same raw input: read again.
+		select {
+		case <-ctx.Done():
+			return store.Case{}, false, ctx.Err()
+		case <-time.After(time.Duration(1+rand.IntN(10*(attempt+1))) * time.Millisecond):
+		}
+	}
+	return store.Case{}, false, errs.E(errs.Conflict, "too many referrals arrived at once; try again")
+}
+
+func (s *Store) newCaseItems(c store.Case, scope string, n int64) ([]types.TransactWriteItem, error) {
+	body, err := encode(c)
+	if err != nil {
+		return nil, err
+	}
+	counter := &types.Update{
+		TableName:                 aws.String(s.table),
+		Key:                       keyOf("COUNTER#"+scope, "COUNTER"),
+		UpdateExpression:          aws.String("SET seq = :next"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":next": num(n + 1)},
+	}
+	if n == 0 {
+		counter.ConditionExpression = aws.String("attribute_not_exists(pk)")
+	} else {
+		counter.ConditionExpression = aws.String("seq = :seen")
+		counter.ExpressionAttributeValues[":seen"] = num(n)
+	}
+	meta := keyOf(casePK(c.Ref), metaSK)
+	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
+	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
+	meta["body"] = &types.AttributeValueMemberB{Value: body}
+	raw := keyOf("RAW#"+c.RawKey, "RAW")
+	raw["ref"] = str(c.Ref)
+	received := store.Event{Ref: c.Ref, ID: store.EventReceived, Type: store.EventReceived, At: c.ReceivedAt, RecordedAt: c.CreatedAt, Actor: c.Channel}
+	event, err := s.eventItems(received)
+	if err != nil {
+		return nil, err
+	}
+	return append([]types.TransactWriteItem{
+		{Update: counter},
+		{Put: s.putNew(raw)},
+		{Put: s.putNew(meta)},
+	}, event...), nil
+}
+
+func (s *Store) putNew(item map[string]types.AttributeValue) *types.Put {
+	return &types.Put{TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+}
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+// retryable reports whether a cancelled transaction failed only on our own
+// conditions or on a conflict with another transaction.
+func retryable(err error) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		var conflict *types.TransactionConflictException
+		return errors.As(err, &conflict)
+	}
+	for _, r := range tce.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "", "None", "ConditionalCheckFailed", "TransactionConflict":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// cancelled reports whether the i-th item of a cancelled transaction
+// failed its condition.
+func cancelled(err error, i int) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || i >= len(tce.CancellationReasons) {
+		return false
+	}
+	return aws.ToString(tce.CancellationReasons[i].Code) == "ConditionalCheckFailed"
+}
+
+func (s *Store) counter(ctx context.Context, scope string) (int64, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: keyOf("COUNTER#"+scope, "COUNTER"), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return 0, fmt.Errorf("dynamo: read counter: %w", err)
+	}
+	v, ok := out.Item["seq"].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0, nil
+	}
+	return strconv.ParseInt(v.Value, 10, 64)
+}
+
+// GetCase implements store.Store.
+func (s *Store) GetCase(ctx context.Context, ref string) (store.Case, error) {
+	var c store.Case
+	item, err := s.get(ctx, casePK(ref), metaSK)
+	if err != nil {
+		return c, err
+	}
+	if item == nil {
+		return c, errs.E(errs.NotFound, "no case %s", ref)
+	}
+	return c, decode(item, &c)
+}
+
+func (s *Store) get(ctx context.Context, pk, sk string) (map[string]types.AttributeValue, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: keyOf(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("dynamo: get %s: %w", pk, err)
+	}
+	return out.Item, nil
+}
+
+// FindByRawKey implements store.Store.
+func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, error) {
+	item, err := s.get(ctx, "RAW#"+rawKey, "RAW")
+	if err != nil {
+		return store.Case{}, err
+	}
+	ref, ok := item["ref"].(*types.AttributeValueMemberS)
+	if !ok {
+		return store.Case{}, errs.E(errs.NotFound, "no case for that raw input")
+	}
+	return s.GetCase(ctx, ref.Value)
+}
+
+// ListCases implements store.Store.
+func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Case, error) {
+	var out []store.Case
+	err := s.query(ctx, &dynamodb.QueryInput{
+		IndexName:                 aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(status))},
+	}, func(item map[string]types.AttributeValue) error {
+		var c store.Case
+		if err := decode(item, &c); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// query runs a query over every page.
+func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, fn func(map[string]types.AttributeValue) error) error {
+	in.TableName = aws.String(s.table)
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("dynamo: query: %w", err)
+		}
+		for _, item := range page.Items {
+			if err := fn(item); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// AppendEvent implements store.Store.
+func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
+	if e.ID == "" || e.Type == "" {
+		return errs.E(errs.Invalid, "an event needs an id and a type")
+	}
+	if e.RecordedAt.IsZero() {
+		e.RecordedAt = s.now().UTC()
+	}
+	items, err := s.eventItems(e)
+	if err != nil {
+		return err
+	}
+	items = append([]types.TransactWriteItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	switch {
+	case err == nil:
+		return nil
+	case cancelled(err, 0):
+		return errs.E(errs.NotFound, "no case %s", e.Ref)
+	case cancelled(err, 1):
+		return nil // this event is recorded already
+	}
+	return fmt.Errorf("dynamo: append event: %w", err)
+}
+
+// eventItems are the guard and the event; the guard comes first.
+func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
+	body, err := encode(e)
+	if err != nil {
+		return nil, err
+	}
+	event := keyOf(casePK(e.Ref), "EVENT#"+store.TimeKey(e.At)+"#"+e.ID)
+	event["body"] = &types.AttributeValueMemberB{Value: body}
+	return []types.TransactWriteItem{
+		{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: event}},
+	}, nil
+}
+
+func (s *Store) caseExists(ref string) *types.ConditionCheck {
+	return &types.ConditionCheck{TableName: aws.String(s.table), Key: keyOf(casePK(ref), metaSK), ConditionExpression: aws.String("attribute_exists(pk)")}
+}
+
+// ListEvents implements store.Store.
+func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
+	var out []store.Event
+	err := s.query(ctx, beginsWith(casePK(ref), "EVENT#"), func(item map[string]types.AttributeValue) error {
+		var e store.Event
+		if err := decode(item, &e); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	if err == nil && len(out) == 0 { // every case has its received event
+		return nil, errs.E(errs.NotFound, "no case %s", ref)
+	}
+	return out, err
+}
+
+func beginsWith(pk, prefix string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":prefix": str(prefix)},
+		ConsistentRead:            aws.Bool(true),
+	}
+}
+
+// PutDeadlines implements store.Store.
+func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
+	if len(ds) > store.MaxDeadlines {
+		return errs.E(errs.Invalid, "a case holds at most %d deadlines", store.MaxDeadlines)
+	}
+	items := []types.TransactWriteItem{{ConditionCheck: s.caseExists(ref)}}
+	keep := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		d.Ref = ref
+		body, err := encode(d)
+		if err != nil {
+			return err
+		}
+		item := keyOf(casePK(ref), "DEADLINE#"+d.Rule)
+		item["body"] = &types.AttributeValueMemberB{Value: body}
+		if d.Status == store.DeadlineOpen {
+			item[AttrGSI1PK] = str(openDue)
+			item[AttrGSI1SK] = str(store.TimeKey(d.Due) + "#" + ref + "#" + d.Rule)
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+		keep[d.Rule] = true
+	}
+	old, err := s.ListDeadlines(ctx, ref)
+	if err != nil {
+		return err
+	}
+	for _, d := range old {
+		if !keep[d.Rule] {
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: keyOf(casePK(ref), "DEADLINE#"+d.Rule)}})
+		}
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if cancelled(err, 0) {
+		return errs.E(errs.NotFound, "no case %s", ref)
+	}
+	if err != nil {
+		return fmt.Errorf("dynamo: put deadlines: %w", err)
+	}
+	return nil
+}
+
+// ListDeadlines implements store.Store.
+func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
+	var out []store.Deadline
+	err := s.query(ctx, beginsWith(casePK(ref), "DEADLINE#"), func(item map[string]types.AttributeValue) error {
+		var d store.Deadline
+		if err := decode(item, &d); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// ListDueDeadlines implements store.Store.
+func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
+	var out []store.Deadline
+	err := s.query(ctx, &dynamodb.QueryInput{
+		IndexName:              aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":    str(openDue),
+			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
+		},
+	}, func(item map[string]types.AttributeValue) error {
+		var d store.Deadline
+		if err := decode(item, &d); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, fmt.Errorf("dynamo: encode: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("dynamo: encode: %w", err)
+	}
+	if buf.Len() > 350<<10 {
+		return nil, errs.E(errs.TooLarge, "the record is too large to store (%d KB compressed)", buf.Len()>>10)
+	}
+	return buf.Bytes(), nil
+}
+
+func decode(item map[string]types.AttributeValue, v any) error {
+	b, ok := item["body"].(*types.AttributeValueMemberB)
+	if !ok {
+		return fmt.Errorf("dynamo: item %v has no body", item[AttrPK])
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b.Value))
+	if err != nil {
+		return fmt.Errorf("dynamo: decode: %w", err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("dynamo: decode: %w", err)
+	}
+	return json.Unmarshal(data, v)
+}

@@ -1,0 +1,49 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/cspr-intake/cspr-intake/shared/internal/testenv"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
+)
+
+var emulator = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	emulator.Stop()
+	os.Exit(code)
+}
+
+// LocalClient returns a client for DynamoDB Local at endpoint, with fixed
+// credentials so no AWS account or network is needed.
+func localClient(endpoint string) *dynamodb.Client {
+	cfg := aws.Config{Region: "eu-west-2", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.DisableValidateResponseChecksum = true
+	})
+}
+
+var tables atomic.Int64
+
+func TestConformance(t *testing.T) {
+	endpoint := emulator.Endpoint(t)
+	client := localClient(endpoint)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
+		if err := CreateTable(context.Background(), client, table); err != nil {
+			t.Fatal(err)
+		}
+		return New(client, table, nil)
+	})
+}
