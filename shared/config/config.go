@@ -1,0 +1,129 @@
+// Package config is one partnership's settings, read once at start-up into
+// a typed struct with defaults and validated with clear messages. The
+// embedded default is Darlington's, so the local runner needs no file.
+//
+// AWS resource names are not here: each function reads them from the
+// environment template.yaml sets, in its own main.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/London must not depend on the host's zoneinfo
+)
+
+//go:embed darlington.json
+var defaultJSON []byte
+
+// Config is one partnership's settings. Every field has a default.
+type Config struct {
+	// Partnership is the name shown on pages and e-mails.
+	Partnership string `json:"partnership"`
+	// ReferencePrefix starts every case reference: DSP gives DSP-2026-0001.
+	ReferencePrefix string `json:"referencePrefix"`
+	// Mailbox is the secure address referrals are sent to.
+	Mailbox string `json:"mailbox"`
+	// BaseURL is the public address of the web form and case pages, for
+	// links in e-mails.
+	BaseURL string `json:"baseURL"`
+	// MaxInputBytes is the largest raw input (an e-mail with attachments,
+	// an upload) accepted. SES's own limit is 40 MiB.
+	MaxInputBytes int64 `json:"maxInputBytes"`
+}
+
+// Settings documents each setting for -help and the README.
+var Settings = []struct{ Name, Default, Description string }{
+	{"partnership", "Darlington Safeguarding Partnership", "the partnership's name, shown on pages and e-mails"},
+	{"referencePrefix", "DSP", "2 to 8 capital letters that start every case reference (DSP-2026-0001)"},
+	{"mailbox", "DSP@darlington.gov.uk", "the secure mailbox referrals are sent to"},
+	{"baseURL", "http://127.0.0.1:8080", "public address of the web pages, for links in e-mails"},
+	{"maxInputBytes", "41943040 (40 MiB)", "largest raw input accepted, from 1 KiB to 100 MiB"},
+}
+
+// London is the partnership's time zone: working days and deadlines are
+// days in England.
+var London = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded: this cannot fail
+	}
+	return loc
+}
+
+// Default returns Darlington's settings.
+func Default() Config {
+	c, err := Parse(nil)
+	if err != nil {
+		panic(err) // the embedded default is checked by tests
+	}
+	return c
+}
+
+// Load reads settings from a JSON file over the defaults; "" means the
+// defaults alone.
+func Load(path string) (Config, error) {
+	if path == "" {
+		return Parse(nil)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse reads settings from JSON over the defaults and validates them.
+// Unknown settings are an error, so a misspelt one is not silently ignored.
+func Parse(data []byte) (Config, error) {
+	var c Config
+	if err := json.Unmarshal(defaultJSON, &c); err != nil {
+		return Config{}, err
+	}
+	if len(bytes.TrimSpace(data)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return Config{}, fmt.Errorf("reading settings: %w", err)
+		}
+	}
+	return c, c.Validate()
+}
+
+var prefixRE = regexp.MustCompile(`^[A-Z]{2,8}$`)
+
+// Validate checks every setting and names each one that is wrong.
+func (c Config) Validate() error {
+	var problems []error
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	if strings.TrimSpace(c.Partnership) == "" {
+		bad("partnership: give the partnership's name")
+	}
+	if !prefixRE.MatchString(c.ReferencePrefix) {
+		bad("referencePrefix: %q must be 2 to 8 capital letters, like DSP", c.ReferencePrefix)
+	}
+	if a, err := mail.ParseAddress(c.Mailbox); err != nil || a.Name != "" {
+		bad("mailbox: %q is not an e-mail address", c.Mailbox)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("baseURL: %q must be an http or https address", c.BaseURL)
+	}
+	if c.MaxInputBytes < 1<<10 || c.MaxInputBytes > 100<<20 {
+		bad("maxInputBytes: %d must be from 1024 to 104857600", c.MaxInputBytes)
+	}
+	return errors.Join(problems...)
+}

@@ -1,0 +1,39 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefault(t *testing.T) {
+	c := Default()
+	if c.ReferencePrefix != "DSP" || c.Mailbox != "DSP@darlington.gov.uk" {
+		t.Errorf("default = %+v", c)
+	}
+	if len(Settings) != 5 {
+		t.Errorf("Settings documents %d settings; keep it in step with Config", len(Settings))
+	}
+}
+
+func TestParse(t *testing.T) {
+	c, err := Parse([]byte(`{"partnership": "North East Lincolnshire Safeguarding Children Partnership", "referencePrefix": "NEL"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReferencePrefix != "NEL" || c.Mailbox != "DSP@darlington.gov.uk" {
+		t.Errorf("overlay = %+v", c)
+	}
+	for in, want := range map[string]string{
+		`{"referencePrefix": "dsp"}`:    "referencePrefix",
+		`{"mailbox": "not an address"}`: "mailbox",
+		`{"baseURL": "ftp://x"}`:        "baseURL",
+		`{"maxInputBytes": 1}`:          "maxInputBytes",
+		`{"refrencePrefix": "DSP"}`:     "unknown field",
+		`{"partnership": " "}`:          "partnership",
+		`{"partnership": 3}`:            "cannot unmarshal",
+	} {
+		if _, err := Parse([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%s) = %v, want an error naming %s", in, err, want)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package formdoc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+// ReadJSON reads a referral written as JSON; see referral.DecodeJSON.
+func ReadJSON(data []byte) (referral.Referral, []referral.Problem, error) {
+	return referral.DecodeJSON(data)
+}
+
+var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
+
+// ReadText reads the form laid out as text: a "SECTION N" line starts a
+// section, and a line that begins with a field's printed label gives its
+// answer, after the label on the same line ("EMAIL: a@b.gov.uk") or on the
+// lines below it up to the next label. A label printed twice in a section
+// (JOB TITLE in Section 1) fills its fields in order. Options in lists are
+// separated by commas or semicolons. Rows of tables are read for the
+// first row only; the Word reader reads tables.
+func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
+	var r referral.Referral
+	var probs []referral.Problem
+	if !utf8.Valid(data) {
+		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
+		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
+	}
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	section := -1 // before any heading, labels of every section are tried
+	filled := map[string]bool{}
+	var current *referral.Field
+	var value []string
+	flush := func() {
+		if current == nil {
+			return
+		}
+		setText(&r, *current, strings.TrimSpace(strings.Join(value, "\n")))
+		filled[current.Path] = true
+		current, value = nil, nil
+	}
+	for _, line := range lines {
+		if m := sectionRE.FindStringSubmatch(line); m != nil {
+			flush()
+			section, _ = strconv.Atoi(m[1])
+			// In sections 8 to 11 the heading is the label of the answer below it.
+			title := strings.TrimLeft(line[len(m[0]):], " :.-–")
+			if f, rest, ok := matchLabel(title, section, filled); ok && f.Kind == referral.LongText {
+				current, value = &f, []string{rest}
+			}
+			continue
+		}
+		f, rest, ok := matchLabel(line, section, filled)
+		if !ok {
+			if current != nil {
+				value = append(value, line)
+			}
+			continue
+		}
+		flush()
+		current, value = &f, []string{rest}
+	}
+	flush()
+	return r, probs, nil
+}
+
+// setText writes one answer, splitting lists into options.
+func setText(r *referral.Referral, f referral.Field, value string) {
+	if value == "" {
+		return
+	}
+	path := rowZero(f.Path)
+	if f.Kind == referral.Multi {
+		for _, opt := range strings.FieldsFunc(value, func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
+			if opt = strings.TrimSpace(opt); opt != "" {
+				_ = referral.Set(r, path, opt)
+			}
+		}
+		return
+	}
+	_ = referral.Set(r, path, value) // every path comes from the Form
+}
+
+// rowZero puts a table field in its first row: "children.fullName" →
+// "children[0].fullName".
+func rowZero(path string) string {
+	for _, t := range referral.Tables {
+		if strings.HasPrefix(path, t.Path+".") {
+			return t.Path + "[0]" + strings.TrimPrefix(path, t.Path)
+		}
+	}
+	return path
+}
+
+// matchLabel finds the field whose label begins line, the longest label
+// winning, and returns the rest of the line as its answer.
+func matchLabel(line string, section int, filled map[string]bool) (referral.Field, string, bool) {
+	key := labelKey(line)
+	if key == "" {
+		return referral.Field{}, "", false
+	}
+	var best referral.Field
+	bestLen := 0
+	for _, s := range referral.Form {
+		if section >= 0 && s.Number != section {
+			continue
+		}
+		for _, f := range s.Fields {
+			lk := labelKey(f.Label)
+			if len(lk) <= bestLen || !strings.HasPrefix(key, lk) || (len(key) > len(lk) && key[len(lk)] != ' ') {
+				continue
+			}
+			if filled[f.Path] && len(lk) == bestLen {
+				continue
+			}
+			if filled[f.Path] && hasUnfilledTwin(s, f, filled) {
+				continue
+			}
+			best, bestLen = f, len(lk)
+		}
+	}
+	if bestLen == 0 {
+		return referral.Field{}, "", false
+	}
+	return best, restAfter(line, bestLen), true
+}
+
+func hasUnfilledTwin(s referral.Section, f referral.Field, filled map[string]bool) bool {
+	for _, g := range s.Fields {
+		if g.Path != f.Path && labelKey(g.Label) == labelKey(f.Label) && !filled[g.Path] {
+			return true
+		}
+	}
+	return false
+}
+
+// labelKey reduces a label to capital letters and digits separated by
+// single spaces, so "Full name:" matches "FULL NAME".
+func labelKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToUpper(r))
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// restAfter returns what follows the part of line whose label key is n
+// long: the answer, without the separator.
+func restAfter(line string, n int) string {
+	for i, r := range line {
+		end := i + utf8.RuneLen(r)
+		if len(labelKey(line[:end])) >= n {
+			return strings.TrimLeft(line[end:], " \t:-–—=?)")
+		}
+	}
+	return ""
+}

@@ -1,0 +1,72 @@
+package formdoc
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+func TestReadText(t *testing.T) {
+	data, err := os.ReadFile("testdata/body.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, probs, err := ReadText(data)
+	if err != nil || len(probs) != 0 {
+		t.Fatalf("ReadText: %v %v", probs, err)
+	}
+	route, _ := referral.Check(&r, civil.New(2026, time.March, 16))
+	checks := map[string][2]string{
+		"referrer job title":        {r.Referrer.JobTitle, "Senior Social Worker"},
+		"authorising job title":     {r.Referrer.AuthorisingOfficerJobTitle, "Head of Service"},
+		"agreement date":            {r.Referrer.OrganisationAgreementDate, "2026-03-16"},
+		"meets criteria":            {r.Referrer.MeetsNotificationCriteria, "yes"},
+		"child name (not referrer)": {r.Children[0].FullName, "Child A Example"},
+		"incident date":             {r.Children[0].IncidentDate, "2026-03-14"},
+		"death":                     {r.Children[0].RelatesToDeath, "no"},
+		"main cause":                {r.CaseDetails.MainCause, "Non-Accidental Injury"},
+		"details keep lines":        {r.IncidentDetails, "The child was brought to hospital on 14 March.\nInjuries were not consistent with the account given."},
+		"S9":                        {r.WhyMeetsCriteria, "Serious harm with abuse suspected."},
+		"route (boxes not in text)": {string(route), "unknown"},
+	}
+	for name, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", name, c[0], c[1])
+		}
+	}
+	if len(r.CaseDetails.Characteristics) != 2 {
+		t.Errorf("characteristics = %q", r.CaseDetails.Characteristics)
+	}
+}
+
+func TestReadTextNotAForm(t *testing.T) {
+	for _, in := range []string{"", "Hello, please call me about a case.", "\xff\xfe\x00garbage"} {
+		r, _, err := ReadText([]byte(in))
+		if err != nil {
+			t.Errorf("ReadText(%q): %v", in, err)
+		}
+		referral.Check(&r, civil.New(2026, 3, 16))
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct{ name, ctype, data, want string }{
+		{"form.docx", "", "PK\x03\x04rest", DOCX},
+		{"form.pdf", "", "%PDF-1.7", PDF},
+		{"renamed.txt", "", "%PDF-1.4", PDF},
+		{"", "", "\xef\xbb\xbf  {\"referrer\": {}}", JSON},
+		{"referral.json", "", "not really", JSON},
+		{"", "text/plain", "FULL NAME: x", Text},
+		{"old.doc", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", DOC},
+		{"mail.eml", "", "From: a", Email},
+		{"x.bin", "", "\xff\xfe\xfd\x00", Unknown},
+	}
+	for _, tt := range tests {
+		if got := Detect(tt.name, tt.ctype, []byte(tt.data)); got != tt.want {
+			t.Errorf("Detect(%q, %q) = %s, want %s", tt.name, tt.data, got, tt.want)
+		}
+	}
+}
