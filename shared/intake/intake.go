@@ -1,0 +1,206 @@
+// Package intake is the use case every channel shares: a raw input (an
+// e-mail, a web submission, an uploaded file) becomes a stored case with a
+// reference and the list of what is missing.
+//
+// The order is the promise: the raw bytes are kept first, then read,
+// checked and stored, so nothing a referrer sends is lost whatever happens
+// after. The same raw input twice gives the same reference and one case.
+// The package knows no AWS; its ports are the small interfaces below.
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// Raw is one input exactly as received.
+type Raw struct {
+	Data        []byte
+	Channel     string // email, web, api, cli
+	Sender      string // the address it came from, if any
+	Filename    string // the file's name, if it came as a file
+	ContentType string
+	ReceivedAt  time.Time
+}
+
+// Blobs keeps raw inputs. Put of a key that exists is a no-op.
+type Blobs interface {
+	Put(ctx context.Context, key string, data []byte) error
+}
+
+// Store is the part of store.Store intake uses.
+type Store interface {
+	CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error)
+	FindByRawKey(ctx context.Context, rawKey string) (store.Case, error)
+}
+
+// Reader reads a referral from one format of input.
+type Reader func(data []byte) (referral.Referral, []referral.Problem, error)
+
+// Service runs intake.
+type Service struct {
+	Blobs    Blobs
+	Store    Store
+	Readers  map[string]Reader // by formdoc format; DefaultReaders if nil
+	Prefix   string            // reference prefix: DSP
+	Location *time.Location    // the partnership's zone: days and reference years are local
+	MaxBytes int64             // larger inputs are kept but not read
+	Log      *slog.Logger
+}
+
+// DefaultReaders are the formats read without further set-up.
+func DefaultReaders() map[string]Reader {
+	return map[string]Reader{formdoc.JSON: formdoc.ReadJSON, formdoc.Text: formdoc.ReadText}
+}
+
+// Result is what the referrer is told.
+type Result struct {
+	Ref       string             `json:"ref"`
+	Status    store.Status       `json:"status"`
+	Route     referral.Route     `json:"route"`
+	Problems  []referral.Problem `json:"problems"`
+	Duplicate bool               `json:"duplicate"` // this input was received before
+}
+
+// RawKey is the key of a raw input: its SHA-256, hex.
+func RawKey(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Submit keeps, reads, checks and stores one raw input. It returns an error
+// only when the input could not be kept or stored, which is worth a retry;
+// an input that cannot be read is stored as an incomplete case with a
+// problem that says why.
+func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
+	key := RawKey(raw.Data)
+	location := "raw/" + key
+	if err := s.Blobs.Put(ctx, location, raw.Data); err != nil {
+		return Result{}, fmt.Errorf("intake: keep raw input: %w", err)
+	}
+	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data))
+	if c, err := s.Store.FindByRawKey(ctx, key); err == nil {
+		log.Info("duplicate input", "ref", c.Ref)
+		return result(c, true), nil
+	} else if errs.Code(err) != errs.NotFound {
+		return Result{}, fmt.Errorf("intake: look up raw input: %w", err)
+	}
+
+	p := s.Parse(raw)
+	status := store.Complete
+	if len(p.Problems) > 0 {
+		status = store.Incomplete
+	}
+	c, created, err := s.Store.CreateCase(ctx, store.Case{
+		RawKey:      key,
+		RawLocation: location,
+		Channel:     raw.Channel,
+		Sender:      raw.Sender,
+		Filename:    raw.Filename,
+		ReceivedAt:  raw.ReceivedAt.UTC(),
+		Status:      status,
+		Route:       p.Route,
+		Referral:    p.Referral,
+		Problems:    p.Problems,
+	}, s.Prefix+"-"+strconv.Itoa(civil.In(raw.ReceivedAt, s.location()).Year))
+	if err != nil {
+		return Result{}, fmt.Errorf("intake: store case: %w", err)
+	}
+	log.Info("referral received", "ref", c.Ref, "format", p.Format, "status", c.Status, "route", c.Route,
+		"problems", len(c.Problems), "duplicate", !created)
+	return result(c, !created), nil
+}
+
+func result(c store.Case, duplicate bool) Result {
+	return Result{Ref: c.Ref, Status: c.Status, Route: c.Route, Problems: c.Problems, Duplicate: duplicate}
+}
+
+// Parsed is a raw input read and checked.
+type Parsed struct {
+	Format   string
+	Route    referral.Route
+	Referral referral.Referral
+	Problems []referral.Problem
+	Readable bool // false: nothing of the form could be read, and Problems says why
+}
+
+// Parse reads and checks a raw input as of the day it was received, in
+// the partnership's zone. It needs only Readers, MaxBytes and Location;
+// the same input and day always give the same answer.
+func (s *Service) Parse(raw Raw) Parsed {
+	format, r, probs := s.read(raw)
+	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs}
+	if len(probs) > 0 && probs[0].Code == codeUnreadable {
+		return p
+	}
+	p.Readable = true
+	route, checked := referral.Check(&p.Referral, civil.In(raw.ReceivedAt, s.location()))
+	p.Route, p.Problems = route, append(p.Problems, checked...)
+	return p
+}
+
+// read picks a reader by the input's format. A problem with code
+// "unreadable" means nothing of the form could be read.
+func (s *Service) read(raw Raw) (string, referral.Referral, []referral.Problem) {
+	if s.MaxBytes > 0 && int64(len(raw.Data)) > s.MaxBytes {
+		return "", referral.Referral{}, []referral.Problem{unreadableProblem(fmt.Sprintf(
+			"What you sent is %s MB, more than the %s MB we read. It has been kept; please send the referral form on its own",
+			megabytes(int64(len(raw.Data))), megabytes(s.MaxBytes)))}
+	}
+	if len(raw.Data) == 0 {
+		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}
+	}
+	format := formdoc.Detect(raw.Filename, raw.ContentType, raw.Data)
+	readers := s.Readers
+	if readers == nil {
+		readers = DefaultReaders()
+	}
+	read, ok := readers[format]
+	if !ok {
+		return format, referral.Referral{}, []referral.Problem{unreadableProblem(
+			"We cannot read this kind of file yet. It has been kept and the Business Unit will look at it; to avoid delay, please also send the referral form as a Word document")}
+	}
+	r, probs, err := read(raw.Data)
+	if err != nil {
+		msg := errs.Message(err)
+		if errs.Code(err) != errs.Invalid {
+			msg = "We could not read the form. It has been kept and the Business Unit will look at it"
+		}
+		s.logger().Warn("input not read", "format", format, "code", errs.Code(err))
+		return format, referral.Referral{}, []referral.Problem{unreadableProblem(msg)}
+	}
+	return format, r, probs
+}
+
+const codeUnreadable = "unreadable"
+
+func unreadableProblem(msg string) referral.Problem {
+	return referral.Problem{Code: codeUnreadable, Message: msg}
+}
+
+func megabytes(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) }
+
+func (s *Service) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}

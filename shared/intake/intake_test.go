@@ -1,0 +1,202 @@
+package intake
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+)
+
+var received = time.Date(2026, time.March, 16, 23, 5, 0, 0, time.UTC) // a referral sent late at night
+
+type env struct {
+	svc   *Service
+	store *bolt.Store
+	blobs *dir.Store
+	logs  *bytes.Buffer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	data := t.TempDir()
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := dir.New(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	svc := &Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, MaxBytes: 1 << 20,
+		Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	return &env{svc: svc, store: st, blobs: blobs, logs: logs}
+}
+
+func sample(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "events", "referrals", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestSubmit(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		raw      Raw
+		status   store.Status
+		route    string
+		problems int    // -1: some
+		first    string // code of the first problem
+	}{
+		{"complete JSON", Raw{Data: sample(t, "complete.json"), Filename: "complete.json"}, store.Complete, "notification", 0, ""},
+		{"incomplete JSON", Raw{Data: sample(t, "incomplete.json")}, store.Incomplete, "notification", -1, "invalid_email"},
+		{"broken JSON", Raw{Data: []byte(`{"referrer": {"fullName": "Sam"`)}, store.Incomplete, "unknown", 1, "unreadable"},
+		{"empty", Raw{Data: nil}, store.Incomplete, "unknown", 1, "unreadable"},
+		{"PDF not read yet", Raw{Data: []byte("%PDF-1.7 ..."), Filename: "form.pdf"}, store.Incomplete, "unknown", 1, "unreadable"},
+		{"too large", Raw{Data: bytes.Repeat([]byte("x"), 2<<20)}, store.Incomplete, "unknown", 1, "unreadable"},
+		{"text body", Raw{Data: []byte("SECTION 1\nFULL NAME: Sam Referrer\n"), ContentType: "text/plain"}, store.Incomplete, "unknown", -1, "route_unknown"},
+	}
+	e := newEnv(t)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.raw.Channel, tt.raw.ReceivedAt = "api", received
+			res, err := e.svc.Submit(ctx, tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := store.Reference("DSP-2026", int64(i+1)); res.Ref != want || res.Duplicate {
+				t.Errorf("ref %s duplicate %v, want %s", res.Ref, res.Duplicate, want)
+			}
+			if res.Status != tt.status || string(res.Route) != tt.route {
+				t.Errorf("status %s route %s, want %s %s", res.Status, res.Route, tt.status, tt.route)
+			}
+			if (tt.problems >= 0 && len(res.Problems) != tt.problems) || (tt.problems < 0 && len(res.Problems) == 0) {
+				t.Errorf("%d problems: %v", len(res.Problems), res.Problems)
+			}
+			if tt.first != "" && (len(res.Problems) == 0 || res.Problems[0].Code != tt.first) {
+				t.Errorf("first problem %v, want code %s", res.Problems, tt.first)
+			}
+			// The raw input was kept, byte for byte, and the case points to it.
+			c, err := e.store.GetCase(ctx, res.Ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept, err := e.blobs.Get(ctx, c.RawLocation)
+			if err != nil || !bytes.Equal(kept, tt.raw.Data) {
+				t.Errorf("raw input not kept: %v", err)
+			}
+		})
+	}
+	if strings.Contains(e.logs.String(), "Child A") || strings.Contains(e.logs.String(), "Sam Referrer") {
+		t.Errorf("logs carry personal details:\n%s", e.logs)
+	}
+}
+
+func TestSubmitTwice(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	raw := Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received}
+	var wg sync.WaitGroup
+	results := make([]Result, 8)
+	for i := range results {
+		wg.Go(func() {
+			r, err := e.svc.Submit(ctx, raw)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = r
+		})
+	}
+	wg.Wait()
+	again, err := e.svc.Submit(ctx, Raw{Data: raw.Data, Channel: "email", ReceivedAt: received.Add(5 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Duplicate {
+		t.Error("a later copy was not reported as a duplicate")
+	}
+	fresh := 0
+	for _, r := range append(results, again) {
+		if r.Ref != "DSP-2026-0001" {
+			t.Errorf("ref %s, want DSP-2026-0001", r.Ref)
+		}
+		if !r.Duplicate {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Errorf("%d submissions made a case, want 1", fresh)
+	}
+	cases, _ := e.store.ListCases(ctx, store.Complete)
+	if len(cases) != 1 {
+		t.Errorf("%d cases stored, want 1", len(cases))
+	}
+}
+
+func TestReferenceYearIsLondon(t *testing.T) {
+	e := newEnv(t)
+	// 23:30 on 31 December 2026 in London is still 2026; 00:30 on 1 January is 2027.
+	for at, want := range map[time.Time]string{
+		time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC): "DSP-2026-0001",
+		time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC):    "DSP-2027-0001",
+	} {
+		res, err := e.svc.Submit(context.Background(), Raw{Data: []byte(at.String()), Channel: "api", ReceivedAt: at})
+		if err != nil || res.Ref != want {
+			t.Errorf("received %s: ref %s, %v; want %s", at, res.Ref, err, want)
+		}
+	}
+}
+
+type failingBlobs struct{}
+
+func (failingBlobs) Put(context.Context, string, []byte) error { return errors.New("disk full") }
+
+type failingStore struct{ Store }
+
+func (failingStore) CreateCase(context.Context, store.Case, string) (store.Case, bool, error) {
+	return store.Case{}, false, errors.New("table unavailable")
+}
+
+func TestSubmitFailures(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	raw := Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received}
+
+	e.svc.Blobs = failingBlobs{}
+	if _, err := e.svc.Submit(ctx, raw); err == nil {
+		t.Error("Submit succeeded without keeping the raw input")
+	}
+	if cases, _ := e.store.ListCases(ctx, store.Complete); len(cases) != 0 {
+		t.Error("a case was stored though its raw input was not kept")
+	}
+
+	e.svc.Blobs = e.blobs
+	e.svc.Store = failingStore{Store: e.store}
+	if _, err := e.svc.Submit(ctx, raw); err == nil {
+		t.Error("Submit succeeded without storing the case")
+	}
+	// The raw input is kept even so, and a retry stores the case.
+	if _, err := e.blobs.Get(ctx, "raw/"+RawKey(raw.Data)); err != nil {
+		t.Errorf("raw input lost when the store failed: %v", err)
+	}
+	e.svc.Store = e.store
+	if res, err := e.svc.Submit(ctx, raw); err != nil || res.Ref != "DSP-2026-0001" {
+		t.Errorf("retry: %v %v", res, err)
+	}
+}
