@@ -1,0 +1,42 @@
+// Command local runs cspr-intake on one machine with embedded parts, and
+// reads referral forms from the command line.
+//
+//	go run ./infra/local [-data DIR] [-addr HOST:PORT] [-config FILE]
+//	go run ./infra/local parse FILE...
+//
+// The first starts the whole system: the web pages and intake API on
+// http://127.0.0.1:8080, the store (a bbolt file) and raw inputs under the
+// data folder (./.data by default). Ctrl-C stops it cleanly.
+//
+// The second prints, for each file, one JSON object {"file", "route",
+// "complete", "referral", "problems"} and exits 0 when every file is
+// complete, 1 when any has problems, 2 when any cannot be read.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program, testable: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "parse" {
+		return parse(args[1:], stdout, stderr)
+	}
+	if err := serve(ctx, args, stderr, nil); err != nil {
+		fmt.Fprintln(stderr, "cspr-intake:", err)
+		return 1
+	}
+	return 0
+}

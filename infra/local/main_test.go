@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// start runs the system on a free port with its own data folder and
+// returns its address and a stop function that waits for a clean stop.
+func start(t testing.TB, data string) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- serve(ctx, []string{"-data", data, "-addr", "127.0.0.1:0"}, &logs, func(a string) { addrs <- a })
+	}()
+	select {
+	case a := <-addrs:
+		return "http://" + a, func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v\n%s", err, logs.String())
+			}
+			if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+				t.Errorf("no clean stop in the logs:\n%s", logs.String())
+			}
+		}
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	return "", nil
+}
+
+func post(t *testing.T, url, file string) (int, map[string]any) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(url+"/api/referrals", "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, v
+}
+
+func TestServe(t *testing.T) {
+	data := t.TempDir()
+	url, stop := start(t, data)
+	resp, err := http.Get(url + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	status, v := post(t, url, "../../events/referrals/complete.json")
+	if status != http.StatusCreated || v["ref"] != "DSP-"+v["ref"].(string)[4:8]+"-0001" || v["status"] != "complete" {
+		t.Errorf("POST complete.json: %d %v", status, v)
+	}
+	status, v = post(t, url, "../../events/referrals/incomplete.json")
+	if status != http.StatusCreated || v["status"] != "incomplete" || len(v["problems"].([]any)) == 0 {
+		t.Errorf("POST incomplete.json: %d %v", status, v)
+	}
+	stop()
+
+	// Everything survives a restart: the same form again is the same case.
+	url, stop = start(t, data)
+	defer stop()
+	status, v = post(t, url, "../../events/referrals/complete.json")
+	if status != http.StatusOK || v["duplicate"] != true || !strings.HasSuffix(v["ref"].(string), "-0001") {
+		t.Errorf("POST again after restart: %d %v", status, v)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(data, "raw")); len(entries) != 2 {
+		t.Errorf("%d raw inputs kept, want 2", len(entries))
+	}
+}
+
+func TestServeBadFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-config", "/nonexistent.json"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "nonexistent") {
+		t.Errorf("exit %d: %s", code, stderr.String())
+	}
+}
+
+func TestParse(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"referrer": `), 0o600)
+	tests := []struct {
+		files []string
+		code  int
+	}{
+		{[]string{"../../events/referrals/complete.json"}, 0},
+		{[]string{"../../events/referrals/complete.json", "../../events/referrals/incomplete.json"}, 1},
+		{[]string{"../../events/referrals/incomplete.json", broken}, 2},
+		{[]string{filepath.Join(dir, "missing.json")}, 2},
+		{nil, 2},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"parse"}, tt.files...), &stdout, &stderr)
+		if code != tt.code {
+			t.Errorf("parse %v: exit %d, want %d\n%s%s", tt.files, code, tt.code, stdout.String(), stderr.String())
+		}
+		dec := json.NewDecoder(&stdout)
+		for _, f := range tt.files {
+			var out struct {
+				File     string `json:"file"`
+				Route    string `json:"route"`
+				Complete *bool  `json:"complete"`
+				Problems []any  `json:"problems"`
+			}
+			if err := dec.Decode(&out); err != nil || out.File != f || out.Route == "" || out.Complete == nil || out.Problems == nil {
+				t.Errorf("parse %v: output for %s: %+v %v", tt.files, f, out, err)
+			}
+		}
+	}
+}
+
+// BenchmarkReady measures start-up to accepting requests, in process
+// (target: under 300 ms after build).
+func BenchmarkReady(b *testing.B) {
+	for b.Loop() {
+		_, stop := start(b, b.TempDir())
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+}

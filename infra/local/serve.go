@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+	"github.com/cspr-intake/cspr-intake/shared/web"
+)
+
+// serve runs the system until ctx ends. ready, if not nil, is told the
+// address it listens on once it accepts requests.
+func serve(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+	started := time.Now()
+	fs := flag.NewFlagSet("cspr-intake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data", ".data", "data folder: the store file and every raw input")
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the web pages and intake API")
+	configFile := fs.String("config", "", "partnership settings (JSON); empty for Darlington's defaults")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: go run ./infra/local [flags]\n       go run ./infra/local parse FILE...\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nSettings in the -config file:\n")
+		for _, s := range config.Settings {
+			fmt.Fprintf(stderr, "  %-16s %s (default %s)\n", s.Name, s.Description, s.Default)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	cfg, err := config.Load(*configFile)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	st, err := bolt.Open(filepath.Join(*dataDir, "cspr.db"), nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	blobs, err := dir.New(*dataDir)
+	if err != nil {
+		return err
+	}
+	svc := &intake.Service{Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log}
+	handler := web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: cfg.MaxInputBytes, Log: log})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	abs, _ := filepath.Abs(*dataDir)
+	log.Info("ready", "web", "http://"+ln.Addr().String(), "data", abs, "partnership", cfg.Partnership,
+		"startupMs", time.Since(started).Milliseconds())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("web server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("stopping")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("stop web server: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,151 @@
+// Package web holds the HTTP handlers that the local runner serves on
+// loopback and functions/form-intake serves through a Lambda Function URL:
+// the same handler in both places.
+//
+// For now it serves a health check, a start page and the JSON intake API
+// (POST /api/referrals) that partner systems and, later, the web form use.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+)
+
+// Submitter takes a raw input; *intake.Service is one.
+type Submitter interface {
+	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
+}
+
+// Handler serves the pages and the API.
+type Handler struct {
+	Intake      Submitter
+	Partnership string
+	Mailbox     string
+	MaxBody     int64 // largest request body read
+	Now         func() time.Time
+	Log         *slog.Logger
+	mux         *http.ServeMux
+}
+
+// New returns a ready handler.
+func New(h Handler) *Handler {
+	if h.Now == nil {
+		h.Now = time.Now
+	}
+	if h.Log == nil {
+		h.Log = slog.Default()
+	}
+	if h.MaxBody == 0 {
+		h.MaxBody = 10 << 20
+	}
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /healthz", h.health)
+	h.mux.HandleFunc("GET /{$}", h.start)
+	h.mux.HandleFunc("POST /api/referrals", h.submit)
+	return &h
+}
+
+// ServeHTTP sets the security headers every response carries and routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Cache-Control", "no-store")
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+var startPage = template.Must(template.New("start").Parse(`<!DOCTYPE html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Refer a serious child safeguarding incident – {{.Partnership}}</title></head>
+<body>
+<main>
+<h1>Refer a serious child safeguarding incident</h1>
+<p>{{.Partnership}}</p>
+<p>The online referral form is not available yet.</p>
+<p>Send the completed Notifiable (Serious) Incident Referral Form securely to
+<a href="mailto:{{.Mailbox}}">{{.Mailbox}}</a> within 1 working day of the incident.</p>
+</main>
+</body>
+</html>
+`))
+
+func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := startPage.Execute(w, h); err != nil {
+		h.Log.Error("render start page", "err", err)
+	}
+}
+
+// submit takes one referral as the request body: the form as JSON, or a
+// file such as text (its name in the X-Filename header, optional).
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.error(w, r, errs.E(errs.TooLarge, "The request is larger than %d MB; send the referral form on its own", h.MaxBody>>20))
+		return
+	}
+	if err != nil {
+		h.error(w, r, errs.Wrap(errs.Invalid, err, "The request could not be read; send it again"))
+		return
+	}
+	res, err := h.Intake.Submit(r.Context(), intake.Raw{
+		Data:        body,
+		Channel:     "api",
+		Filename:    r.Header.Get("X-Filename"),
+		ContentType: r.Header.Get("Content-Type"),
+		ReceivedAt:  h.Now(),
+	})
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/cases/"+res.Ref)
+	writeJSON(w, status, res)
+}
+
+// error is the one place that turns an error into a response: the code
+// picks the status, the message is safe to show, and only internal errors
+// are logged (without request bodies).
+func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := errs.Code(err)
+	status := map[string]int{
+		errs.Invalid:  http.StatusBadRequest,
+		errs.NotFound: http.StatusNotFound,
+		errs.Conflict: http.StatusConflict,
+		errs.TooLarge: http.StatusRequestEntityTooLarge,
+	}[code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		h.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, map[string]string{"error": code, "message": errs.Message(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+)
+
+// fakeIntake records the raw input and answers with Result or Err.
+type fakeIntake struct {
+	SubmitFn func(intake.Raw) (intake.Result, error)
+	got      []intake.Raw
+}
+
+var _ Submitter = (*fakeIntake)(nil)
+
+func (f *fakeIntake) Submit(_ context.Context, raw intake.Raw) (intake.Result, error) {
+	f.got = append(f.got, raw)
+	if f.SubmitFn == nil {
+		panic("fakeIntake.SubmitFn not set")
+	}
+	return f.SubmitFn(raw)
+}
+
+func TestSubmit(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		result intake.Result
+		err    error
+		status int
+		want   string
+	}{
+		{"new", `{}`, intake.Result{Ref: "DSP-2026-0001"}, nil, http.StatusCreated, `"ref": "DSP-2026-0001"`},
+		{"duplicate", `{}`, intake.Result{Ref: "DSP-2026-0001", Duplicate: true}, nil, http.StatusOK, `"duplicate": true`},
+		{"store down", `{}`, intake.Result{}, errors.New("dynamo: connection refused at 10.0.0.1"), http.StatusInternalServerError, `"error": "internal"`},
+		{"too large", strings.Repeat("x", 2048), intake.Result{}, nil, http.StatusRequestEntityTooLarge, `"error": "toolarge"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeIntake{SubmitFn: func(intake.Raw) (intake.Result, error) { return tt.result, tt.err }}
+			h := New(Handler{Intake: f, MaxBody: 1024})
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodPost, "/api/referrals", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+				t.Errorf("status %d body %s; want %d with %s", rec.Code, rec.Body, tt.status, tt.want)
+			}
+			if strings.Contains(rec.Body.String(), "10.0.0.1") {
+				t.Error("internal error detail leaked to the client")
+			}
+			if rec.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Errorf("security headers missing: %v", rec.Header())
+			}
+		})
+	}
+}
+
+func TestPages(t *testing.T) {
+	h := New(Handler{Intake: &fakeIntake{}, Partnership: "Darlington Safeguarding Partnership", Mailbox: "DSP@darlington.gov.uk"})
+	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "DSP@darlington.gov.uk"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nowhere", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nowhere: %d", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/referrals", bytes.NewReader(nil)))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /api/referrals: %d", rec.Code)
+	}
+	var v map[string]any
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Error(err)
+	}
+}
