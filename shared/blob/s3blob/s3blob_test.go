@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
-	"github.com/cspr-intake/cspr-intake/shared/internal/testenv"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
 var moto = testenv.Lazy{Start: testenv.StartMoto}
