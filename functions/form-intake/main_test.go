@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
 var (

@@ -31,6 +31,9 @@ func ParseDate(s string) (civil.Date, bool) {
 		if i := strings.IndexAny(date, "Tt "); i > 0 {
 			date = date[:i]
 		}
+		if len(date) < 8 || date[4] != '-' {
+			return civil.Date{}, false
+		}
 		m, rest, ok1 := strings.Cut(date[5:], "-")
 		if !ok1 || strings.Contains(rest, "-") {
 			return civil.Date{}, false

@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
 var emulator = testenv.Lazy{Start: testenv.StartDynamoDBLocal}

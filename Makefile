@@ -1,0 +1,15 @@
+# SAM builds each function with `make build-<LogicalId>` (BuildMethod:
+# makefile, CodeUri: .). Each target builds one static arm64 bootstrap.
+GOFLAGS_LAMBDA = -tags lambda.norpc -trimpath -ldflags='-s -w'
+GOENV_LAMBDA   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+
+.PHONY: build-FormIntakeFunction test run
+
+build-FormIntakeFunction:
+	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/form-intake
+
+test:
+	./scripts/test
+
+run:
+	go run ./infra/local

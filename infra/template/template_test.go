@@ -1,0 +1,133 @@
+// Package template checks template.yaml against the code: it parses the
+// SAM template with goformation and holds it to what the functions and the
+// store expect.
+package template
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/goformation/v7"
+	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+)
+
+const root = "../.."
+
+func parse(t *testing.T) *cloudformation.Template {
+	t.Helper()
+	tmpl, err := goformation.Open(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatalf("template.yaml does not parse: %v", err)
+	}
+	return tmpl
+}
+
+var buildLine = regexp.MustCompile(`(?m)^GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build .*-tags lambda\.norpc .*-o /artifacts/bootstrap \./(functions/[a-z0-9-]+)$`)
+
+// TestFunctionsBuild checks that every function is built by a Makefile
+// target from a folder that holds a main package, for provided.al2023 on
+// arm64, and that every folder under functions/ is deployed.
+func TestFunctionsBuild(t *testing.T) {
+	tmpl := parse(t)
+	deployed := map[string]bool{}
+	functions := tmpl.GetAllServerlessFunctionResources()
+	if len(functions) == 0 {
+		t.Fatal("no functions in template.yaml")
+	}
+	for name, fn := range functions {
+		if fn.AWSCloudFormationMetadata["BuildMethod"] != "makefile" {
+			t.Errorf("%s: Metadata.BuildMethod is not makefile", name)
+		}
+		if fn.CodeUri == nil || fn.CodeUri.String == nil || *fn.CodeUri.String != "." {
+			t.Errorf("%s: CodeUri must be . (the root Makefile builds it)", name)
+		}
+		// What SAM will run, expanded by make itself.
+		cmd := exec.Command("make", "-n", "-C", root, "build-"+name, "ARTIFACTS_DIR=/artifacts")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("%s: make -n build-%s: %v\n%s", name, name, err, out)
+			continue
+		}
+		m := buildLine.FindSubmatch(out)
+		if m == nil {
+			t.Errorf("%s: build-%s does not build a static arm64 bootstrap with -tags lambda.norpc:\n%s", name, name, out)
+			continue
+		}
+		dir := string(m[1])
+		if _, err := os.Stat(filepath.Join(root, dir, "main.go")); err != nil {
+			t.Errorf("%s: %s/main.go: %v", name, dir, err)
+		}
+		deployed[dir] = true
+	}
+	g, err := tmpl.GetServerlessGlobalFunction()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Runtime == nil || *g.Runtime != "provided.al2023" || g.Architectures == nil || strings.Join(*g.Architectures, ",") != "arm64" {
+		t.Errorf("Globals.Function: want provided.al2023 on arm64")
+	}
+	dirs, _ := filepath.Glob(filepath.Join(root, "functions", "*", "main.go"))
+	for _, d := range dirs {
+		rel, _ := filepath.Rel(root, filepath.Dir(d))
+		if !deployed[filepath.ToSlash(rel)] {
+			t.Errorf("%s is not deployed by template.yaml", rel)
+		}
+	}
+}
+
+// TestTable checks that the table's keys and index are the store's, and
+// that it is encrypted, recoverable and streamed.
+func TestTable(t *testing.T) {
+	tables := parse(t).GetAllDynamoDBTableResources()
+	if len(tables) != 1 {
+		t.Fatalf("%d tables, want 1", len(tables))
+	}
+	for name, tbl := range tables {
+		keys := map[string]string{}
+		for _, k := range tbl.KeySchema {
+			keys[k.KeyType] = k.AttributeName
+		}
+		if keys["HASH"] != dynamo.AttrPK || keys["RANGE"] != dynamo.AttrSK {
+			t.Errorf("%s: keys %v, want %s/%s", name, keys, dynamo.AttrPK, dynamo.AttrSK)
+		}
+		var defined []string
+		for _, a := range tbl.AttributeDefinitions {
+			defined = append(defined, a.AttributeName+":"+a.AttributeType)
+		}
+		sort.Strings(defined)
+		if want := []string{"gsi1pk:S", "gsi1sk:S", "pk:S", "sk:S"}; strings.Join(defined, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: attributes %v, want %v", name, defined, want)
+		}
+		if len(tbl.GlobalSecondaryIndexes) != 1 || tbl.GlobalSecondaryIndexes[0].IndexName != dynamo.IndexGSI1 ||
+			tbl.GlobalSecondaryIndexes[0].Projection.ProjectionType == nil || *tbl.GlobalSecondaryIndexes[0].Projection.ProjectionType != "ALL" {
+			t.Errorf("%s: the index must be %s projecting ALL", name, dynamo.IndexGSI1)
+		} else {
+			gk := map[string]string{}
+			for _, k := range tbl.GlobalSecondaryIndexes[0].KeySchema {
+				gk[k.KeyType] = k.AttributeName
+			}
+			if gk["HASH"] != dynamo.AttrGSI1PK || gk["RANGE"] != dynamo.AttrGSI1SK {
+				t.Errorf("%s: index keys %v", name, gk)
+			}
+		}
+		if p := tbl.PointInTimeRecoverySpecification; p == nil || p.PointInTimeRecoveryEnabled == nil || !*p.PointInTimeRecoveryEnabled {
+			t.Errorf("%s: point-in-time recovery is off", name)
+		}
+		if s := tbl.SSESpecification; s == nil || !s.SSEEnabled || s.SSEType == nil || *s.SSEType != "KMS" {
+			t.Errorf("%s: not encrypted with KMS", name)
+		}
+		if s := tbl.StreamSpecification; s == nil || s.StreamViewType != "NEW_AND_OLD_IMAGES" {
+			t.Errorf("%s: stream must be NEW_AND_OLD_IMAGES", name)
+		}
+		if ttl := tbl.TimeToLiveSpecification; ttl == nil || ttl.AttributeName == nil || *ttl.AttributeName != dynamo.AttrExpiresAt {
+			t.Errorf("%s: TTL must be on %s", name, dynamo.AttrExpiresAt)
+		}
+	}
+}
