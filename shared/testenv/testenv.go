@@ -21,6 +21,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
 // Emulator is a running emulator process.
@@ -216,4 +219,11 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// AWSConfig is an SDK configuration for talking to emulators: a fixed
+// region and fixed credentials, so no AWS account, profile or network
+// lookup is involved. Point each client at an emulator with BaseEndpoint.
+func AWSConfig() aws.Config {
+	return aws.Config{Region: "eu-west-2", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -25,8 +24,7 @@ func TestMain(m *testing.M) {
 
 func TestOnMoto(t *testing.T) {
 	ctx := context.Background()
-	cfg := aws.Config{Region: "eu-west-2", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+	client := s3.NewFromConfig(testenv.AWSConfig(), func(o *s3.Options) {
 		o.BaseEndpoint = aws.String(moto.Endpoint(t))
 		o.UsePathStyle = true
 	})

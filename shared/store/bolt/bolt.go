@@ -202,20 +202,12 @@ func appendEvent(tx *bbolt.Tx, e store.Event) error {
 // ListEvents implements store.Store.
 func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
 	var out []store.Event
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.db.View(func(tx *bbolt.Tx) (err error) {
 		if tx.Bucket(bucketCases).Get([]byte(ref)) == nil {
 			return errs.E(errs.NotFound, "no case %s", ref)
 		}
-		prefix := key(ref, "")
-		cur := tx.Bucket(bucketEvents).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			var e store.Event
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return nil
+		out, err = scanPrefix[store.Event](tx.Bucket(bucketEvents), key(ref, ""))
+		return err
 	})
 	return out, err
 }
@@ -254,17 +246,9 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 // ListDeadlines implements store.Store.
 func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
 	var out []store.Deadline
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		prefix := key(ref, "")
-		cur := tx.Bucket(bucketDeadlines).Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			var d store.Deadline
-			if err := json.Unmarshal(v, &d); err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
+	err := s.db.View(func(tx *bbolt.Tx) (err error) {
+		out, err = scanPrefix[store.Deadline](tx.Bucket(bucketDeadlines), key(ref, ""))
+		return err
 	})
 	return out, err
 }
@@ -291,6 +275,20 @@ func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Dead
 		return out[i].Ref+out[i].Rule < out[j].Ref+out[j].Rule
 	})
 	return out, err
+}
+
+// scanPrefix decodes every value whose key starts with prefix, in key order.
+func scanPrefix[T any](b *bbolt.Bucket, prefix []byte) ([]T, error) {
+	var out []T
+	cur := b.Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		var item T
+		if err := json.Unmarshal(v, &item); err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
 }
 
 // key joins parts with NUL, which no reference, rule or id contains.

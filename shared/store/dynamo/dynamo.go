@@ -236,38 +236,32 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, er
 
 // ListCases implements store.Store.
 func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Case, error) {
-	var out []store.Case
-	err := s.query(ctx, &dynamodb.QueryInput{
+	return queryAll[store.Case](ctx, s, &dynamodb.QueryInput{
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(status))},
-	}, func(item map[string]types.AttributeValue) error {
-		var c store.Case
-		if err := decode(item, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
 	})
-	return out, err
 }
 
-// query runs a query over every page.
-func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, fn func(map[string]types.AttributeValue) error) error {
+// queryAll runs a query over every page and decodes each item's body.
+func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]T, error) {
 	in.TableName = aws.String(s.table)
+	var out []T
 	p := dynamodb.NewQueryPaginator(s.db, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("dynamo: query: %w", err)
+			return nil, fmt.Errorf("dynamo: query: %w", err)
 		}
 		for _, item := range page.Items {
-			if err := fn(item); err != nil {
-				return err
+			var v T
+			if err := decode(item, &v); err != nil {
+				return nil, err
 			}
+			out = append(out, v)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // AppendEvent implements store.Store.
@@ -315,15 +309,7 @@ func (s *Store) caseExists(ref string) *types.ConditionCheck {
 
 // ListEvents implements store.Store.
 func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
-	var out []store.Event
-	err := s.query(ctx, beginsWith(casePK(ref), "EVENT#"), func(item map[string]types.AttributeValue) error {
-		var e store.Event
-		if err := decode(item, &e); err != nil {
-			return err
-		}
-		out = append(out, e)
-		return nil
-	})
+	out, err := queryAll[store.Event](ctx, s, beginsWith(casePK(ref), "EVENT#"))
 	if err == nil && len(out) == 0 { // every case has its received event
 		return nil, errs.E(errs.NotFound, "no case %s", ref)
 	}
@@ -381,37 +367,19 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 
 // ListDeadlines implements store.Store.
 func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
-	var out []store.Deadline
-	err := s.query(ctx, beginsWith(casePK(ref), "DEADLINE#"), func(item map[string]types.AttributeValue) error {
-		var d store.Deadline
-		if err := decode(item, &d); err != nil {
-			return err
-		}
-		out = append(out, d)
-		return nil
-	})
-	return out, err
+	return queryAll[store.Deadline](ctx, s, beginsWith(casePK(ref), "DEADLINE#"))
 }
 
 // ListDueDeadlines implements store.Store.
 func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
-	var out []store.Deadline
-	err := s.query(ctx, &dynamodb.QueryInput{
+	return queryAll[store.Deadline](ctx, s, &dynamodb.QueryInput{
 		IndexName:              aws.String(IndexGSI1),
 		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk":    str(openDue),
 			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
 		},
-	}, func(item map[string]types.AttributeValue) error {
-		var d store.Deadline
-		if err := decode(item, &d); err != nil {
-			return err
-		}
-		out = append(out, d)
-		return nil
 	})
-	return out, err
 }
 
 func encode(v any) ([]byte, error) {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -27,8 +26,7 @@ func TestMain(m *testing.M) {
 // LocalClient returns a client for DynamoDB Local at endpoint, with fixed
 // credentials so no AWS account or network is needed.
 func localClient(endpoint string) *dynamodb.Client {
-	cfg := aws.Config{Region: "eu-west-2", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(testenv.AWSConfig(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.DisableValidateResponseChecksum = true
 	})
