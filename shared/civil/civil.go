@@ -79,7 +79,50 @@ func (d Date) Time(loc *time.Location) time.Time {
 }
 
 // AddDays returns d plus n days.
-func (d Date) AddDays(n int) Date { return New(d.Year, d.Month, d.Day+n) }
+func (d Date) AddDays(n int) Date { return FromDays(d.Days() + n) }
+
+// Days returns the number of days from 1970-01-01 to d (negative before).
+// It is exact for every valid date (Hinnant's days_from_civil).
+func (d Date) Days() int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// FromDays is the date n days after 1970-01-01; it inverts Days.
+func FromDays(n int) Date {
+	z := n + 719468
+	era := z
+	if era < 0 {
+		era -= 146096
+	}
+	era /= 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return Date{y, time.Month(m), day}
+}
 
 // AddMonths returns d plus n calendar months, clamped to the last day of
 // the month (31 August + 6 months is 28 or 29 February).
@@ -94,7 +137,9 @@ func (d Date) AddMonths(n int) Date {
 }
 
 // Weekday returns the day of the week.
-func (d Date) Weekday() time.Weekday { return d.Time(time.UTC).Weekday() }
+func (d Date) Weekday() time.Weekday {
+	return time.Weekday(((d.Days()%7)+7+4)%7) // 1970-01-01 was a Thursday
+}
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
@@ -115,9 +160,7 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
-func (d Date) DaysUntil(e Date) int {
-	return int(e.Time(time.UTC).Sub(d.Time(time.UTC)).Hours() / 24)
-}
+func (d Date) DaysUntil(e Date) int { return e.Days() - d.Days() }
 
 // YearsUntil returns the number of whole years from d to e, as an age is
 // counted: a child born on 29 February turns one on 1 March in other years.

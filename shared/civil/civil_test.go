@@ -42,3 +42,13 @@ func TestDate(t *testing.T) {
 		t.Error("Compare is wrong")
 	}
 }
+
+func TestDays(t *testing.T) {
+	for n := -800_000; n <= 800_000; n += 7 {
+		d := FromDays(n)
+		want := time.Unix(int64(n)*86400, 0).UTC()
+		if d != Of(want) || d.Days() != n || d.Weekday() != want.Weekday() {
+			t.Fatalf("FromDays(%d) = %v (weekday %v), want %v", n, d, d.Weekday(), want)
+		}
+	}
+}
