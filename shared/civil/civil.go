@@ -138,7 +138,7 @@ func (d Date) AddMonths(n int) Date {
 
 // Weekday returns the day of the week.
 func (d Date) Weekday() time.Weekday {
-	return time.Weekday(((d.Days()%7)+7+4)%7) // 1970-01-01 was a Thursday
+	return time.Weekday(((d.Days() % 7) + 7 + 4) % 7) // 1970-01-01 was a Thursday
 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
