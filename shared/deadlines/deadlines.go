@@ -1,0 +1,179 @@
+// Package deadlines turns a case's history into its statutory deadlines
+// and their reminders. It is pure: the same facts, events, calendar, rule
+// set and moment give the same answer, so deadlines can be recomputed from
+// the history at any time and a stale schedule is harmless.
+package deadlines
+
+import (
+	"sort"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
+)
+
+// Deadline statuses.
+const (
+	Open      = store.DeadlineOpen
+	Met       = "met"
+	Missed    = "missed"
+	Cancelled = "cancelled"
+)
+
+// Facts are what the referral itself says that deadlines depend on.
+type Facts struct {
+	Ref          string
+	Route        referral.Route
+	IncidentDate civil.Date // the earliest incident date of the children; zero if not known
+	ChildDied    bool       // the incident relates to a child's death
+}
+
+// FactsOf reads the facts from a stored case.
+func FactsOf(c store.Case) Facts {
+	f := Facts{Ref: c.Ref, Route: c.Route}
+	for _, ch := range c.Referral.Children {
+		if d, ok := referral.ParseDate(ch.IncidentDate); ok && (f.IncidentDate.IsZero() || d.Before(f.IncidentDate)) {
+			f.IncidentDate = d
+		}
+		if ch.RelatesToDeath == "yes" {
+			f.ChildDied = true
+		}
+	}
+	return f
+}
+
+// Compute returns the case's deadlines as of now, ordered by due time.
+func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, now time.Time) []store.Deadline {
+	var out []store.Deadline
+	for _, r := range rs.Rules {
+		if r.NotForLearning && f.Route == referral.RouteLearning {
+			continue
+		}
+		if r.LookedAfterOnly && !(f.ChildDied && latest(events, LookedAfter, "") != nil) {
+			continue
+		}
+		if r.PerAction {
+			for _, action := range actions(events) {
+				start := latest(events, ActionSet, action)
+				if d, ok := deadline(r, r.ID+":"+action, f, start, events, action, cal, now); ok {
+					out = append(out, d)
+				}
+			}
+			continue
+		}
+		var start *store.Event
+		if r.Start != "incident" {
+			if start = latest(events, r.Start, ""); start == nil {
+				continue
+			}
+		} else if f.IncidentDate.IsZero() {
+			continue
+		}
+		if d, ok := deadline(r, r.ID, f, start, events, "", cal, now); ok {
+			out = append(out, d)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Due.Equal(out[j].Due) {
+			return out[i].Due.Before(out[j].Due)
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}
+
+func deadline(r Rule, id string, f Facts, start *store.Event, events []store.Event, action string, cal *workdays.Calendar, now time.Time) (store.Deadline, bool) {
+	var from civil.Date
+	switch {
+	case start == nil:
+		from = f.IncidentDate
+	case r.FromDate:
+		d, err := civil.Parse(start.Data["date"])
+		if err != nil {
+			return store.Deadline{}, false
+		}
+		from = d
+	default:
+		from = civil.In(start.At, workdays.London)
+	}
+	dueDate := cal.AddWorkdays(from, r.Workdays)
+	if r.Months != 0 {
+		dueDate = from.AddMonths(r.Months)
+	}
+	d := store.Deadline{Ref: f.Ref, Rule: id, Due: workdays.EndOfDay(dueDate), Owners: r.Owners}
+	met := firstOf(events, r.MetBy, action)
+	switch {
+	case met != nil && r.NoReminders && met.At.After(d.Due):
+		d.Status = Missed // a flag: late is late even once done
+	case met != nil:
+		d.Status = Met
+	case cancelledBy(events, r.CancelBy):
+		d.Status = Cancelled
+	case now.After(d.Due):
+		d.Status = Missed
+	default:
+		d.Status = Open
+	}
+	return d, true
+}
+
+// latest returns the most recent event of a type (for an action, if given).
+func latest(events []store.Event, typ, action string) *store.Event {
+	var found *store.Event
+	for i := range events {
+		e := &events[i]
+		if e.Type != typ || (action != "" && e.Data["action"] != action) {
+			continue
+		}
+		if found == nil || !e.At.Before(found.At) {
+			found = e
+		}
+	}
+	return found
+}
+
+// firstOf returns the earliest event of any of the types.
+func firstOf(events []store.Event, types []string, action string) *store.Event {
+	var found *store.Event
+	for i := range events {
+		e := &events[i]
+		if !contains(types, e.Type) || (action != "" && e.Data["action"] != action) {
+			continue
+		}
+		if found == nil || e.At.Before(found.At) {
+			found = e
+		}
+	}
+	return found
+}
+
+func cancelledBy(events []store.Event, conds []string) bool {
+	for _, e := range events {
+		if contains(conds, e.Type) || contains(conds, e.Type+":"+e.Data["outcome"]) {
+			return true
+		}
+	}
+	return false
+}
+
+// actions lists the improvement actions set, in the order first set.
+func actions(events []store.Event) []string {
+	var out []string
+	for _, e := range events {
+		if a := e.Data["action"]; e.Type == ActionSet && a != "" && !contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,218 @@
+package deadlines
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ev(typ, when string, data ...string) store.Event {
+	e := store.Event{ID: typ + "@" + when, Type: typ, At: at(when), Data: map[string]string{}}
+	for i := 0; i+1 < len(data); i += 2 {
+		e.Data[data[i]] = data[i+1]
+	}
+	return e
+}
+
+// summary renders deadlines as "rule due-date status" lines.
+func summary(ds []store.Deadline) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s %s %s\n", d.Rule, civil.In(d.Due, workdays.London), d.Status)
+	}
+	return b.String()
+}
+
+var notification = Facts{Ref: "DSP-2026-0001", Route: referral.RouteNotification}
+
+// TestProcedure works the procedure's timescales by hand for awkward days.
+func TestProcedure(t *testing.T) {
+	tests := []struct {
+		name   string
+		facts  Facts
+		events []store.Event
+		rules  RuleSet
+		now    string
+		want   string
+	}{
+		{"received on a Friday evening", notification,
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
+inform-ssp 2026-11-23 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"received on a Saturday", notification,
+			[]store.Event{ev(Received, "2026-11-21T10:00:00Z")}, Darlington, "2026-11-21T10:00:00Z", `
+inform-ssp 2026-11-23 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"received on Christmas Eve", notification,
+			[]store.Event{ev(Received, "2026-12-24T16:30:00Z")}, Darlington, "2026-12-24T16:30:00Z", `
+inform-ssp 2026-12-29 open
+notify-panel 2027-01-05 open
+ssp-meeting 2027-01-05 open`},
+		{"received the Thursday before Easter", notification,
+			[]store.Event{ev(Received, "2027-03-25T11:00:00Z")}, Darlington, "2027-03-25T11:00:00Z", `
+inform-ssp 2027-03-30 open
+notify-panel 2027-04-05 open
+ssp-meeting 2027-04-05 open`},
+		{"received the day before the 2022 State Funeral", notification,
+			[]store.Event{ev(Received, "2022-09-18T12:00:00Z")}, Darlington, "2022-09-18T12:00:00Z", `
+inform-ssp 2022-09-20 open
+notify-panel 2022-09-26 open
+ssp-meeting 2022-09-26 open`},
+		{"received 23:30 UTC on the Friday before the October clock change is Saturday in London", notification,
+			[]store.Event{ev(Received, "2026-10-23T23:30:00Z")}, Darlington, "2026-10-23T23:30:00Z", `
+inform-ssp 2026-10-26 open
+notify-panel 2026-10-30 open
+ssp-meeting 2026-10-30 open`},
+		{"received 23:30 UTC on the Sunday of the March clock change is Monday in London", notification,
+			[]store.Event{ev(Received, "2026-03-29T23:30:00Z")}, Darlington, "2026-03-29T23:30:00Z", `
+inform-ssp 2026-03-31 open
+notify-panel 2026-04-08 open
+ssp-meeting 2026-04-08 open`}, // Good Friday and Easter Monday 2026 fall in the five
+
+		{"late referral flagged", Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)},
+			[]store.Event{ev(Received, "2026-11-20T09:00:00Z")}, Darlington, "2026-11-20T09:00:00Z", `
+referral-late 2026-11-19 missed
+inform-ssp 2026-11-23 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"in-time referral", Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 19)},
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
+referral-late 2026-11-20 met
+inform-ssp 2026-11-23 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"SSP decide criteria not met: notify-panel stops, feedback starts", notification,
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet)}, Darlington, "2026-11-25T15:00:00Z", `
+inform-ssp 2026-11-23 met
+notify-panel 2026-11-27 cancelled
+ssp-meeting 2026-11-27 met
+referrer-feedback 2026-12-02 open`},
+		{"missed while nobody recorded anything", notification,
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-24T09:00:00Z", `
+inform-ssp 2026-11-23 missed
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"the whole notification route", notification, []store.Event{
+			ev(Received, "2026-12-24T16:30:00Z"),
+			ev(SSPInformed, "2026-12-29T10:00:00Z"),
+			ev(SSPDecision, "2027-01-04T10:00:00Z", "outcome", CriteriaMet),
+			ev(PanelNotified, "2027-01-04T15:00:00Z"),
+			ev(PanelAcknowledged, "2027-01-05T10:00:00Z"),
+			ev(ReferrerTold, "2027-01-06T10:00:00Z"),
+			ev(RapidReviewHeld, "2027-01-18T10:00:00Z"),
+			ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
+			ev(PublicationPlanned, "2027-05-01T10:00:00Z", "date", "2027-08-06"),
+		}, Darlington, "2027-05-01T10:00:00Z", `
+inform-ssp 2026-12-29 met
+notify-panel 2027-01-05 met
+ssp-meeting 2027-01-05 met
+referrer-feedback 2027-01-11 met
+rapid-review-target 2027-01-19 met
+decision-to-panel 2027-01-26 missed
+rapid-review 2027-01-26 met
+report-before-publication 2027-07-28 open
+lcspr-publication 2027-08-10 open`},
+		{"publication date changed: the report deadline moves", notification, []store.Event{
+			ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
+			ev(PublicationPlanned, "2027-05-01T10:00:00Z", "date", "2027-08-06"),
+			ev(PublicationPlanned, "2027-06-01T10:00:00Z", "date", "2027-08-13"),
+		}, Darlington, "2027-06-01T10:00:00Z", `
+report-before-publication 2027-08-04 open
+lcspr-publication 2027-08-10 open`},
+		{"learning route: no SSP deadlines", Facts{Ref: "X", Route: referral.RouteLearning},
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", ``},
+		{"looked-after child died", Facts{Ref: "X", Route: referral.RouteNotification, ChildDied: true},
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(LookedAfter, "2026-11-23T09:00:00Z")}, Darlington, "2026-11-23T09:00:00Z", `
+inform-ssp 2026-11-23 open
+lac-death 2026-11-27 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		{"improvement actions escalate at 3 and 6 months until completed", notification, []store.Event{
+			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A1", "due", "2027-03-01", "date", "2027-03-01"),
+			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A2", "due", "2027-03-31", "date", "2027-03-31"),
+			ev(ActionCompleted, "2027-02-01T10:00:00Z", "action", "A2"),
+		}, Darlington, "2027-02-01T10:00:00Z", `
+action-escalation-hos:A1 2027-06-01 open
+action-escalation-hos:A2 2027-06-30 met
+action-escalation-chief:A1 2027-09-01 open
+action-escalation-chief:A2 2027-09-30 met`},
+		{"NEL: rapid review 15 working days after the partners become aware", notification,
+			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, NEL, "2026-11-20T17:30:00Z", `
+inform-ssp 2026-11-27 open
+notify-panel 2026-11-27 open
+rapid-review 2026-12-11 open`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summary(Compute(tt.facts, tt.events, workdays.Default, tt.rules, at(tt.now)))
+			if want := strings.TrimPrefix(tt.want, "\n"); want != "" {
+				want += "\n"
+				if got != want {
+					t.Errorf("got\n%swant\n%s", got, want)
+				}
+			} else if got != "" {
+				t.Errorf("got\n%swant none", got)
+			}
+		})
+	}
+}
+
+func TestReminders(t *testing.T) {
+	ds := Compute(notification, []store.Event{ev(Received, "2026-03-27T12:00:00Z")}, workdays.Default, Darlington, at("2026-03-27T12:00:00Z"))
+	var got []string
+	for _, r := range Reminders(ds, workdays.Default, Darlington) {
+		if r.Rule == "inform-ssp" {
+			got = append(got, fmt.Sprintf("%s %s %s", r.Kind, r.At.UTC().Format(time.RFC3339), strings.Join(r.Roles, ",")))
+		}
+	}
+	// Due Monday 30 March 2026, the day after the clocks go forward: the
+	// reminder before is at 09:00 GMT on Friday, the others at 09:00 BST.
+	want := []string{
+		"before 2026-03-27T09:00:00Z business-unit",
+		"due 2026-03-30T08:00:00Z business-unit",
+		"overdue 2026-03-31T08:00:00Z business-unit,chair",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Met and cancelled deadlines and flags are not reminded.
+	ds = Compute(Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)}, []store.Event{
+		ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet), ev(ReferrerTold, "2026-11-26T10:00:00Z"),
+	}, workdays.Default, Darlington, at("2026-11-26T10:00:00Z"))
+	if rs := Reminders(ds, workdays.Default, Darlington); len(rs) != 0 {
+		t.Errorf("reminders for finished deadlines: %+v", rs)
+	}
+}
+
+// BenchmarkCompute recomputes every deadline of a case well into its life
+// (target ≤ 20 µs).
+func BenchmarkCompute(b *testing.B) {
+	events := []store.Event{
+		ev(Received, "2026-12-24T16:30:00Z"), ev(SSPInformed, "2026-12-29T10:00:00Z"),
+		ev(SSPDecision, "2027-01-04T10:00:00Z", "outcome", CriteriaMet), ev(PanelNotified, "2027-01-04T15:00:00Z"),
+		ev(PanelAcknowledged, "2027-01-05T10:00:00Z"), ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
+		ev(PublicationPlanned, "2027-05-01T10:00:00Z", "date", "2027-08-06"),
+	}
+	now := at("2027-05-01T10:00:00Z")
+	b.ReportAllocs()
+	for b.Loop() {
+		ds := Compute(notification, events, workdays.Default, Darlington, now)
+		Reminders(ds, workdays.Default, Darlington)
+	}
+}
