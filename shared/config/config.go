@@ -12,13 +12,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/London must not depend on the host's zoneinfo
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 //go:embed darlington.json
@@ -38,6 +44,19 @@ type Config struct {
 	// MaxInputBytes is the largest raw input (an e-mail with attachments,
 	// an upload) accepted. SES's own limit is 40 MiB.
 	MaxInputBytes int64 `json:"maxInputBytes"`
+	// RuleSet names the statutory deadlines followed: darlington or nel.
+	RuleSet string `json:"ruleSet"`
+	// Roles gives each role's e-mail addresses for reminders: business-unit,
+	// ssp, local-authority, chair, ld-chair. A role left out is sent to
+	// the mailbox, so nothing goes unheard before the roles are set.
+	Roles map[string][]string `json:"roles"`
+	// ClosureDays are extra days the partnership does not work (ISO dates).
+	ClosureDays []string `json:"closureDays"`
+	// BankHolidaysFile is a newer gov.uk bank-holidays.json to use instead
+	// of the embedded table; relative to the settings file.
+	BankHolidaysFile string `json:"bankHolidaysFile"`
+
+	dir string // folder of the settings file, for relative paths
 }
 
 // Settings documents each setting for -help and the README.
@@ -47,6 +66,10 @@ var Settings = []struct{ Name, Default, Description string }{
 	{"mailbox", "DSP@darlington.gov.uk", "the secure mailbox referrals are sent to"},
 	{"baseURL", "http://127.0.0.1:8080", "public address of the web pages, for links in e-mails"},
 	{"maxInputBytes", "41943040 (40 MiB)", "largest raw input accepted, from 1 KiB to 100 MiB"},
+	{"ruleSet", "darlington", "statutory deadlines followed: darlington or nel"},
+	{"roles", "every role to the mailbox", "e-mail addresses per role: business-unit, ssp, local-authority, chair, ld-chair"},
+	{"closureDays", "none", "extra non-working days, as ISO dates (2026-12-29)"},
+	{"bankHolidaysFile", "the embedded gov.uk table", "a newer gov.uk bank-holidays.json, relative to the settings file"},
 }
 
 // London is the partnership's time zone: working days and deadlines are
@@ -84,6 +107,7 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
+	c.dir = filepath.Dir(path)
 	return c, nil
 }
 
@@ -102,6 +126,63 @@ func Parse(data []byte) (Config, error) {
 		}
 	}
 	return c, c.Validate()
+}
+
+var knownRoles = map[string]bool{
+	deadlines.BusinessUnit: true, deadlines.SSP: true, deadlines.LocalAuthority: true,
+	deadlines.Chair: true, deadlines.LDChair: true,
+}
+
+// Addresses returns the addresses of roles, each once; a role without
+// addresses goes to the mailbox. Referrer is not a configured role: its
+// address is on the case.
+func (c Config) Addresses(roles []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, role := range roles {
+		addrs := c.Roles[role]
+		if len(addrs) == 0 && role != deadlines.Referrer {
+			addrs = []string{c.Mailbox}
+		}
+		for _, a := range addrs {
+			if k := strings.ToLower(a); !seen[k] {
+				seen[k] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// Rules returns the chosen rule set.
+func (c Config) Rules() deadlines.RuleSet {
+	rs, _ := deadlines.Lookup(c.RuleSet) // checked by Validate
+	return rs
+}
+
+// Calendar builds the working-day calendar with the partnership's closure
+// days and, if set, its bank holiday file.
+func (c Config) Calendar(log *slog.Logger) (*workdays.Calendar, error) {
+	opts := workdays.Options{Log: log}
+	for _, s := range c.ClosureDays {
+		d, err := civil.Parse(s)
+		if err != nil {
+			return nil, err
+		}
+		opts.Closures = append(opts.Closures, d)
+	}
+	if c.BankHolidaysFile != "" {
+		path := c.BankHolidaysFile
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(c.dir, path)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("bankHolidaysFile: %w", err)
+		}
+		opts.Table = data
+	}
+	return workdays.New(opts)
 }
 
 var prefixRE = regexp.MustCompile(`^[A-Z]{2,8}$`)
@@ -124,6 +205,24 @@ func (c Config) Validate() error {
 	}
 	if c.MaxInputBytes < 1<<10 || c.MaxInputBytes > 100<<20 {
 		bad("maxInputBytes: %d must be from 1024 to 104857600", c.MaxInputBytes)
+	}
+	if _, err := deadlines.Lookup(c.RuleSet); err != nil {
+		bad("ruleSet: %v", err)
+	}
+	for role, addrs := range c.Roles {
+		if !knownRoles[role] {
+			bad("roles: %q is not a role (business-unit, ssp, local-authority, chair, ld-chair)", role)
+		}
+		for _, a := range addrs {
+			if p, err := mail.ParseAddress(a); err != nil || p.Name != "" {
+				bad("roles: %s: %q is not an e-mail address", role, a)
+			}
+		}
+	}
+	for _, d := range c.ClosureDays {
+		if _, err := civil.Parse(d); err != nil {
+			bad("closureDays: %q is not a date like 2026-12-29", d)
+		}
 	}
 	return errors.Join(problems...)
 }

@@ -10,7 +10,7 @@ func TestDefault(t *testing.T) {
 	if c.ReferencePrefix != "DSP" || c.Mailbox != "DSP@darlington.gov.uk" {
 		t.Errorf("default = %+v", c)
 	}
-	if len(Settings) != 5 {
+	if len(Settings) != 9 {
 		t.Errorf("Settings documents %d settings; keep it in step with Config", len(Settings))
 	}
 }
@@ -35,5 +35,23 @@ func TestParse(t *testing.T) {
 		if _, err := Parse([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%s) = %v, want an error naming %s", in, err, want)
 		}
+	}
+}
+
+func TestAddresses(t *testing.T) {
+	c, err := Parse([]byte(`{"roles": {"ssp": ["la@example.gov.uk", "police@example.pnn.police.uk"], "chair": ["chair@example.gov.uk", "LA@example.gov.uk"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.Addresses([]string{"ssp", "chair", "business-unit"}), ",")
+	if want := "la@example.gov.uk,police@example.pnn.police.uk,chair@example.gov.uk,DSP@darlington.gov.uk"; got != want {
+		t.Errorf("Addresses = %s, want %s", got, want)
+	}
+	cal, err := c.Calendar(nil)
+	if err != nil || cal == nil {
+		t.Fatal(err)
+	}
+	if c.Rules().Name != "darlington" {
+		t.Errorf("Rules = %s", c.Rules().Name)
 	}
 }

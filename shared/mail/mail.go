@@ -1,0 +1,125 @@
+// Package mail is the port for sending e-mail, with the message type and
+// its rendering as RFC 5322. Adapters: mail/outbox writes .eml files under
+// the data folder (local), mail/ses sends through Amazon SES v2.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/emersion/go-message/mail"
+)
+
+// Message is one e-mail.
+type Message struct {
+	From       string
+	To         []string
+	Subject    string
+	Text       string // plain text body
+	HTML       string // HTML body; optional
+	MessageID  string // without angle brackets; make it deterministic to let receivers drop duplicates
+	InReplyTo  string
+	References []string
+	Date       time.Time
+}
+
+// Sender sends messages. Send returns errs-coded errors: errs.Invalid for
+// a message that can never be sent (no recipient, bad address); anything
+// else is worth a retry.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Render writes m as an RFC 5322 message: multipart/alternative when it has
+// HTML, quoted-printable UTF-8 text otherwise.
+func Render(m Message) ([]byte, error) {
+	var h gomail.Header
+	from, err := mail.ParseAddress(m.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail: from %q: %w", m.From, err)
+	}
+	h.SetAddressList("From", []*gomail.Address{{Name: from.Name, Address: from.Address}})
+	var to []*gomail.Address
+	for _, a := range m.To {
+		p, err := mail.ParseAddress(a)
+		if err != nil {
+			return nil, fmt.Errorf("mail: to %q: %w", a, err)
+		}
+		to = append(to, &gomail.Address{Name: p.Name, Address: p.Address})
+	}
+	if len(to) == 0 {
+		return nil, fmt.Errorf("mail: no recipients")
+	}
+	h.SetAddressList("To", to)
+	h.SetSubject(m.Subject)
+	date := m.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	h.SetDate(date)
+	if m.MessageID != "" {
+		h.SetMessageID(m.MessageID)
+	} else if err := h.GenerateMessageID(); err != nil {
+		return nil, err
+	}
+	if m.InReplyTo != "" {
+		h.SetMsgIDList("In-Reply-To", []string{m.InReplyTo})
+	}
+	if len(m.References) > 0 {
+		h.SetMsgIDList("References", m.References)
+	}
+	h.Set("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies to this
+
+	var buf bytes.Buffer
+	if m.HTML == "" {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		w, err := gomail.CreateSingleInlineWriter(&buf, h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(w, m.Text); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	w, err := gomail.CreateInlineWriter(&buf, h)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range []struct{ ctype, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
+		var ph gomail.InlineHeader
+		ph.Set("Content-Type", part.ctype+"; charset=utf-8")
+		pw, err := w.CreatePart(ph)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(pw, part.body); err != nil {
+			return nil, err
+		}
+		if err := pw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// SafeID makes s usable in a Message-ID's left part.
+func SafeID(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x80 && (r == '-' || r == '.' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
+			return r
+		}
+		return '-'
+	}, s)
+}

@@ -1,0 +1,75 @@
+// Package outbox is the local mail.Sender: every message is written as an
+// RFC 5322 .eml file under a folder, where a person (or /outbox in the
+// local runner) can read it.
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/mail"
+)
+
+// Outbox writes messages to Dir.
+type Outbox struct {
+	Dir string
+	Now func() time.Time
+}
+
+var _ mail.Sender = (*Outbox)(nil)
+
+// New returns an outbox in dir, creating it.
+func New(dir string) (*Outbox, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return &Outbox{Dir: dir, Now: time.Now}, nil
+}
+
+// Send writes m as <time>-<message id>.eml. A message with the same
+// Message-ID is written once.
+func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
+	data, err := mail.Render(m)
+	if err != nil {
+		return err
+	}
+	if m.MessageID != "" {
+		if existing, _ := filepath.Glob(filepath.Join(o.Dir, "*-"+mail.SafeID(m.MessageID)+".eml")); len(existing) > 0 {
+			return nil
+		}
+	}
+	id := mail.SafeID(m.MessageID)
+	if id == "" {
+		id = fmt.Sprintf("%d", o.Now().UnixNano())
+	}
+	name := o.Now().UTC().Format("20060102T150405.000000000Z") + "-" + id + ".eml"
+	tmp := filepath.Join(o.Dir, ".tmp-"+name)
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(o.Dir, name)); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+// List returns the names of the messages in the outbox, oldest first.
+func (o *Outbox) List() ([]string, error) {
+	entries, err := os.ReadDir(o.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".eml") && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
