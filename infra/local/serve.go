@@ -9,15 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
-	"github.com/cspr-intake/cspr-intake/shared/intake"
-	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
-	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
 // serve runs the system until ctx ends. ready, if not nil, is told the
@@ -48,27 +43,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(addr
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	st, err := bolt.Open(filepath.Join(*dataDir, "cspr.db"), nil)
+	sys, err := assemble(cfg, *dataDir, log, time.Now)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	blobs, err := dir.New(*dataDir)
-	if err != nil {
-		return err
-	}
-	svc := &intake.Service{Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log}
-	handler := web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: cfg.MaxInputBytes, Log: log})
+	defer sys.close()
+	// Reminders fire from here, checked every 15 seconds.
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		sys.scheduler.Run(schedCtx, 15*time.Second, time.Now, sys.reminders.Handle, log)
+	}()
+	defer func() { stopSched(); <-schedDone }()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           sys.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,

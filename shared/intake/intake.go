@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // Raw is one input exactly as received.
@@ -43,6 +45,16 @@ type Blobs interface {
 type Store interface {
 	CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error)
 	FindByRawKey(ctx context.Context, rawKey string) (store.Case, error)
+	GetCase(ctx context.Context, ref string) (store.Case, error)
+	AppendEvent(ctx context.Context, e store.Event) error
+	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
+	PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error
+	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+}
+
+// Scheduler keeps a case's reminders scheduled; schedule.Scheduler is one.
+type Scheduler interface {
+	Ensure(ctx context.Context, ref string, rs []deadlines.Reminder) error
 }
 
 // Reader reads a referral from one format of input.
@@ -57,6 +69,13 @@ type Service struct {
 	Location *time.Location    // the partnership's zone: days and reference years are local
 	MaxBytes int64             // larger inputs are kept but not read
 	Log      *slog.Logger
+
+	// Deadlines: with a Calendar, every case gets its statutory deadlines
+	// and, with a Scheduler, their reminders.
+	Calendar  *workdays.Calendar
+	Rules     deadlines.RuleSet
+	Scheduler Scheduler
+	Now       func() time.Time // the clock; time.Now if nil
 }
 
 // DefaultReaders are the formats read without further set-up.
@@ -92,6 +111,10 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data))
 	if c, err := s.Store.FindByRawKey(ctx, key); err == nil {
 		log.Info("duplicate input", "ref", c.Ref)
+		// The first delivery may have stopped before its deadlines were set.
+		if _, err := s.SyncDeadlines(ctx, c); err != nil {
+			return Result{}, err
+		}
 		return result(c, true), nil
 	} else if errs.Code(err) != errs.NotFound {
 		return Result{}, fmt.Errorf("intake: look up raw input: %w", err)
@@ -119,6 +142,10 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	}
 	log.Info("referral received", "ref", c.Ref, "format", p.Format, "status", c.Status, "route", c.Route,
 		"problems", len(c.Problems), "duplicate", !created)
+	if _, err := s.SyncDeadlines(ctx, c); err != nil {
+		// The case is stored; a retry of the same input finishes the job.
+		return Result{}, err
+	}
 	return result(c, !created), nil
 }
 
@@ -190,6 +217,13 @@ func unreadableProblem(msg string) referral.Problem {
 }
 
 func megabytes(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) }
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
 
 func (s *Service) location() *time.Location {
 	if s.Location == nil {

@@ -18,11 +18,15 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// Submitter takes a raw input; *intake.Service is one.
+// Submitter takes a raw input and records what happens to cases;
+// *intake.Service is one.
 type Submitter interface {
 	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
+	RecordEvent(ctx context.Context, ref string, in intake.EventInput) ([]store.Deadline, error)
+	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
 }
 
 // Handler serves the pages and the API.
@@ -51,6 +55,8 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("GET /healthz", h.health)
 	h.mux.HandleFunc("GET /{$}", h.start)
 	h.mux.HandleFunc("POST /api/referrals", h.submit)
+	h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
+	h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
 	return &h
 }
 
@@ -122,6 +128,35 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/cases/"+res.Ref)
 	writeJSON(w, status, res)
+}
+
+// recordEvent records a lifecycle event on a case:
+// {"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}.
+// It answers with the case's deadlines as they now stand.
+func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request) {
+	var in intake.EventInput
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		h.error(w, r, errs.Wrap(errs.Invalid, err, "The event must be JSON such as {\"type\": \"ssp-decision\", \"at\": \"2027-01-04\", \"outcome\": \"criteria-met\"}"))
+		return
+	}
+	in.Actor = "api"
+	ds, err := h.Intake.RecordEvent(r.Context(), r.PathValue("ref"), in)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
+}
+
+func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
+	ds, err := h.Intake.Deadlines(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
 }
 
 // error is the one place that turns an error into a response: the code

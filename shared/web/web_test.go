@@ -10,13 +10,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// fakeIntake records the raw input and answers with Result or Err.
+// fakeIntake records the raw input and answers with its functions.
 type fakeIntake struct {
-	SubmitFn func(intake.Raw) (intake.Result, error)
-	got      []intake.Raw
+	SubmitFn      func(intake.Raw) (intake.Result, error)
+	RecordEventFn func(ref string, in intake.EventInput) ([]store.Deadline, error)
+	got           []intake.Raw
+}
+
+func (f *fakeIntake) RecordEvent(_ context.Context, ref string, in intake.EventInput) ([]store.Deadline, error) {
+	if f.RecordEventFn == nil {
+		panic("fakeIntake.RecordEventFn not set")
+	}
+	return f.RecordEventFn(ref, in)
+}
+
+func (f *fakeIntake) Deadlines(_ context.Context, ref string) ([]store.Deadline, error) {
+	return nil, errs.E(errs.NotFound, "no case %s", ref)
 }
 
 var _ Submitter = (*fakeIntake)(nil)
@@ -88,5 +102,36 @@ func TestPages(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestRecordEvent(t *testing.T) {
+	f := &fakeIntake{RecordEventFn: func(ref string, in intake.EventInput) ([]store.Deadline, error) {
+		if in.Type == "ssp-decision" && in.Outcome == "" {
+			return nil, errs.E(errs.Invalid, "an SSP decision needs an outcome")
+		}
+		if in.Type == "panel-acknowledged" {
+			return nil, errs.E(errs.Conflict, "panel-acknowledged was already recorded on 2027-01-05")
+		}
+		return []store.Deadline{{Ref: ref, Rule: "referrer-feedback", Status: "open"}}, nil
+	}}
+	h := New(Handler{Intake: f})
+	for body, want := range map[string]int{
+		`{"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}`: http.StatusCreated,
+		`{"type": "ssp-decision", "at": "2027-01-04"}`:                            http.StatusBadRequest,
+		`{"type": "panel-acknowledged", "at": "2027-01-05"}`:                      http.StatusConflict,
+		`{"type": "x", "colour": "red"}`:                                          http.StatusBadRequest,
+		`not json`:                                                                http.StatusBadRequest,
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/cases/DSP-2026-0001/events", strings.NewReader(body)))
+		if rec.Code != want {
+			t.Errorf("%s: %d %s, want %d", body, rec.Code, rec.Body, want)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/cases/DSP-2026-9999/deadlines", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("deadlines of an unknown case: %d", rec.Code)
 	}
 }

@@ -39,8 +39,8 @@ type Scheduler struct {
 	RoleARN       string // a role Scheduler assumes, allowed to invoke only TargetARN
 	DeadLetterARN string // SQS queue for reminders that could not be delivered
 	// Limit paces API calls (calls a second, shared by every goroutine);
-	// 0 means 20, well inside Scheduler's default quotas. The SDK's own
-	// retryer backs off on throttling.
+	// 0 means 40, inside Scheduler's default quota of 50 a second for each
+	// call. The SDK's own retryer backs off on throttling.
 	Limit int
 
 	once   sync.Once
@@ -56,7 +56,7 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	s.once.Do(func() {
 		limit := s.Limit
 		if limit <= 0 {
-			limit = 20
+			limit = 40
 		}
 		s.ticker = time.NewTicker(time.Second / time.Duration(limit)).C
 	})

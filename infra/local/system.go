@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
+	"github.com/cspr-intake/cspr-intake/shared/reminder"
+	"github.com/cspr-intake/cspr-intake/shared/schedule/local"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+	"github.com/cspr-intake/cspr-intake/shared/web"
+)
+
+// system is everything the local runner runs, on embedded parts.
+type system struct {
+	store     *bolt.Store
+	intake    *intake.Service
+	scheduler *local.Scheduler
+	reminders *reminder.Service
+	outbox    *outbox.Outbox
+	handler   http.Handler
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// assemble builds the system on a data folder. now is the clock.
+func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() time.Time) (*system, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	cal, err := cfg.Calendar(log)
+	if err != nil {
+		return nil, err
+	}
+	st, err := bolt.Open(filepath.Join(dataDir, "cspr.db"), now)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*system, error) {
+		st.Close()
+		return nil, err
+	}
+	blobs, err := dir.New(dataDir)
+	if err != nil {
+		return fail(err)
+	}
+	sched, err := local.New(st.DB())
+	if err != nil {
+		return fail(err)
+	}
+	out, err := outbox.New(filepath.Join(dataDir, "outbox"))
+	if err != nil {
+		return fail(err)
+	}
+	out.Now = now
+	svc := &intake.Service{
+		Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
+		Calendar: cal, Rules: cfg.Rules(), Scheduler: sched, Now: now,
+	}
+	rem := &reminder.Service{
+		Store: st, Mail: out, Calendar: cal, Rules: cfg.Rules(), Addresses: cfg.Addresses,
+		From: cfg.Mailbox, Partnership: cfg.Partnership, BaseURL: cfg.BaseURL, Now: now, Log: log,
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: cfg.MaxInputBytes, Now: now, Log: log}))
+	sys := &system{store: st, intake: svc, scheduler: sched, reminders: rem, outbox: out, log: log, now: now}
+	mux.HandleFunc("GET /outbox", sys.outboxPage)
+	mux.HandleFunc("GET /outbox/{name}", sys.outboxMessage)
+	sys.handler = mux
+	return sys, nil
+}
+
+// fireDue sends every reminder due now.
+func (s *system) fireDue(ctx context.Context) (int, error) {
+	return s.scheduler.FireDue(ctx, s.now(), s.reminders.Handle, s.log)
+}
+
+func (s *system) close() error { return s.store.Close() }
+
+var outboxPage = template.Must(template.New("outbox").Parse(`<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Outbox</title></head>
+<body><main><h1>Outbox</h1>
+<p>Every e-mail the local system sent, newest first. They are .eml files under the data folder.</p>
+{{if .}}<ul>{{range .}}<li><a href="/outbox/{{.}}">{{.}}</a></li>{{end}}</ul>{{else}}<p>No e-mails yet.</p>{{end}}
+</main></body></html>
+`))
+
+func (s *system) outboxPage(w http.ResponseWriter, r *http.Request) {
+	names, err := s.outbox.List()
+	if err != nil {
+		http.Error(w, "the outbox cannot be read", http.StatusInternalServerError)
+		return
+	}
+	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
+		names[i], names[j] = names[j], names[i]
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = outboxPage.Execute(w, names)
+}
+
+func (s *system) outboxMessage(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if strings.ContainsAny(name, `/\`) || !strings.HasSuffix(name, ".eml") {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(s.outbox.Dir, name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(data)
+}

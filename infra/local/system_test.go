@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/schedule"
+)
+
+// clock is a settable test clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+// TestDeadlinesEndToEnd: a referral taken in gets its deadlines; the
+// reminders fire into the outbox at the right London times; recording what
+// happened moves, meets and cancels them.
+func TestDeadlinesEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC)} // a Friday evening
+	cfg, err := config.Parse([]byte(`{"roles": {"ssp": ["ssp@example.gov.uk"], "chair": ["chair@example.gov.uk"], "local-authority": ["la@example.gov.uk"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	sys, err := assemble(cfg, data, slog.New(slog.DiscardHandler), clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.close()
+	srv := httptest.NewServer(sys.handler)
+	defer srv.Close()
+
+	body, _ := os.ReadFile("../../events/referrals/complete.json")
+	resp, err := http.Post(srv.URL+"/api/referrals", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Ref string }
+	json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	ref := res.Ref
+
+	due := func() map[string]string {
+		t.Helper()
+		resp, err := http.Get(srv.URL + "/api/cases/" + ref + "/deadlines")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v struct {
+			Deadlines []struct {
+				Rule   string
+				Due    time.Time
+				Status string
+			}
+		}
+		json.NewDecoder(resp.Body).Decode(&v)
+		out := map[string]string{}
+		for _, d := range v.Deadlines {
+			out[d.Rule] = d.Due.In(config.London).Format("2006-01-02") + " " + d.Status
+		}
+		return out
+	}
+	got := due()
+	for rule, want := range map[string]string{
+		"inform-ssp":    "2026-11-23 open",
+		"ssp-meeting":   "2026-11-27 open",
+		"notify-panel":  "2026-11-27 open",
+		"referral-late": "2026-03-16 missed", // the sample's incident was in March
+	} {
+		if got[rule] != want {
+			t.Errorf("%s: %q, want %q", rule, got[rule], want)
+		}
+	}
+
+	// Nothing is due over the weekend; at 09:00 on Monday the inform-ssp
+	// "due" reminder goes out.
+	fire := func(at time.Time) []string {
+		t.Helper()
+		clk.t = at
+		before, _ := sys.outbox.List()
+		if _, err := sys.fireDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := sys.outbox.List()
+		return after[len(before):]
+	}
+	if sent := fire(time.Date(2026, 11, 23, 8, 59, 0, 0, time.UTC)); len(sent) != 0 {
+		t.Errorf("sent before 09:00 Monday: %v", sent)
+	}
+	sent := fire(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	if len(sent) != 1 {
+		t.Fatalf("at 09:00 Monday sent %v, want the inform-ssp reminder", sent)
+	}
+	eml, _ := os.ReadFile(filepath.Join(data, "outbox", sent[0]))
+	eml = bytes.ReplaceAll(eml, []byte("\r\n "), []byte(" ")) // unfold headers
+	for _, want := range []string{
+		"Subject: [" + ref + "] Inform the Statutory Safeguarding Partners due Mon 23 Nov 2026 (today)",
+		"To: <DSP@darlington.gov.uk>", "DSP procedure =C2=A74.6",
+	} {
+		if !bytes.Contains(eml, []byte(want)) {
+			t.Errorf("reminder lacks %q:\n%s", want, eml)
+		}
+	}
+	for _, secret := range []string{"Child A", "Example Street", "DL1 5QT", "2022-05-02"} {
+		if bytes.Contains(eml, []byte(secret)) {
+			t.Errorf("reminder carries child details %q", secret)
+		}
+	}
+
+	// The Business Unit informs the SSP on Monday: no overdue reminder on Tuesday.
+	record := func(body string, want int) {
+		t.Helper()
+		resp, err := http.Post(srv.URL+"/api/cases/"+ref+"/events", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("record %s: %d, want %d", body, resp.StatusCode, want)
+		}
+	}
+	clk.t = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusCreated)
+	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusCreated) // a retry of the same request
+	record(`{"type": "ssp-informed", "at": "2026-11-23T09:30:00Z"}`, http.StatusConflict)
+	record(`{"type": "ssp-decision", "at": "2026-11-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // before received
+	record(`{"type": "ssp-decision", "at": "2026-12-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // future
+	record(`{"type": "coffee", "at": "2026-11-23"}`, http.StatusBadRequest)
+	if sent := fire(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)); len(sent) != 0 {
+		t.Errorf("sent after inform-ssp was met: %v", sent)
+	}
+
+	// Thursday 09:00: the day-before reminders of ssp-meeting and notify-panel.
+	if sent := fire(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)); len(sent) != 2 {
+		t.Errorf("Thursday 09:00 sent %v, want 2", sent)
+	}
+	// The SSP decide on Thursday: criteria not met. notify-panel stops and
+	// the referrer must be told within 5 working days.
+	clk.t = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-not-met"}`, http.StatusCreated)
+	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-met"}`, http.StatusConflict)
+	got = due()
+	if got["notify-panel"] != "2026-11-27 cancelled" || got["ssp-meeting"] != "2026-11-27 met" || got["referrer-feedback"] != "2026-12-03 open" {
+		t.Errorf("after the decision: %v", got)
+	}
+	if sent := fire(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)); len(sent) != 0 {
+		t.Errorf("Friday sent %v after the decision", sent)
+	}
+	// A stale schedule (say from before a restart) sends nothing.
+	if err := sys.reminders.Handle(ctx, schedule.Payload{Ref: ref, Rule: "notify-panel", Kind: deadlines.Due}); err != nil {
+		t.Error(err)
+	}
+	if sent := fire(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)); len(sent) != 1 || !strings.Contains(sent[0], "referrer-feedback") {
+		t.Errorf("the day before referrer feedback is due sent %v", sent)
+	}
+
+	resp, err = http.Get(srv.URL + "/outbox")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /outbox: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}

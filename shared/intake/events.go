@@ -1,0 +1,236 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
+)
+
+// EventInput is a lifecycle event a Business Unit officer records.
+type EventInput struct {
+	ID      string            `json:"id,omitempty"` // optional; the same event sent twice is recorded once
+	Type    string            `json:"type"`
+	At      string            `json:"at"` // RFC 3339 time, or a date (taken as that day, in London)
+	Outcome string            `json:"outcome,omitempty"`
+	Date    string            `json:"date,omitempty"`   // publication-planned: the planned date
+	Action  string            `json:"action,omitempty"` // action-set, action-completed
+	Due     string            `json:"due,omitempty"`    // action-set: the action's deadline
+	Actor   string            `json:"-"`
+	Extra   map[string]string `json:"-"`
+}
+
+// once are the events a case has at most one of.
+var once = map[string]bool{
+	deadlines.SSPInformed: true, deadlines.SSPDecision: true, deadlines.PanelNotified: true, deadlines.LookedAfter: true,
+	deadlines.SoSOfstedNotified: true, deadlines.PanelAcknowledged: true, deadlines.RapidReviewHeld: true,
+	deadlines.DecisionToPanel: true, deadlines.ReferrerTold: true, deadlines.LCSPRDecided: true,
+	deadlines.ReportSent: true, deadlines.Published: true,
+}
+
+// RecordEvent validates and records a lifecycle event on a case, then
+// recomputes its deadlines and reschedules its reminders. errs.NotFound
+// for an unknown case; errs.Invalid for an unknown event, a missing or
+// bad value, or a date before the referral was received or in the
+// future; errs.Conflict for a one-time event recorded twice.
+func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) ([]store.Deadline, error) {
+	c, err := s.Store.GetCase(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.Store.ListEvents(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.event(c, events, in)
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range events {
+		if old.ID == e.ID {
+			return s.SyncDeadlines(ctx, c) // a repeat of the same request
+		}
+	}
+	if err := s.Store.AppendEvent(ctx, e); err != nil {
+		return nil, fmt.Errorf("intake: record event: %w", err)
+	}
+	s.logger().Info("event recorded", "ref", ref, "type", e.Type, "outcome", e.Data["outcome"])
+	return s.SyncDeadlines(ctx, c)
+}
+
+// event checks an input against the case and its history.
+func (s *Service) event(c store.Case, history []store.Event, in EventInput) (store.Event, error) {
+	if _, ok := deadlines.EventTypes[in.Type]; !ok || in.Type == deadlines.Received {
+		known := make([]string, 0, len(deadlines.EventTypes))
+		for t := range deadlines.EventTypes {
+			if t != deadlines.Received {
+				known = append(known, t)
+			}
+		}
+		sort.Strings(known)
+		return store.Event{}, errs.E(errs.Invalid, "%q is not an event that can be recorded; use one of: %s", clip(in.Type, 40), strings.Join(known, ", "))
+	}
+	now := s.now()
+	at, err := s.parseAt(in.At, now)
+	if err != nil {
+		return store.Event{}, err
+	}
+	received := civil.In(c.ReceivedAt, workdays.London)
+	if civil.In(at, workdays.London).Before(received) {
+		return store.Event{}, errs.E(errs.Invalid, "%s is before the referral was received (%s)", in.Type, received)
+	}
+	if at.After(now.Add(5 * time.Minute)) {
+		return store.Event{}, errs.E(errs.Invalid, "%s cannot be recorded for a time in the future", in.Type)
+	}
+	data := map[string]string{}
+	for k, v := range in.Extra {
+		data[k] = v
+	}
+	switch in.Type {
+	case deadlines.SSPDecision:
+		switch in.Outcome {
+		case deadlines.CriteriaMet, deadlines.CriteriaNotMet, deadlines.Learning:
+			data["outcome"] = in.Outcome
+		default:
+			return store.Event{}, errs.E(errs.Invalid, "an SSP decision needs an outcome: criteria-met, criteria-not-met or learning")
+		}
+	case deadlines.PublicationPlanned:
+		if _, err := civil.Parse(in.Date); err != nil {
+			return store.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")
+		}
+		data["date"] = in.Date
+	case deadlines.ActionSet, deadlines.ActionCompleted:
+		if in.Action == "" || len(in.Action) > 40 {
+			return store.Event{}, errs.E(errs.Invalid, "%s needs the action's id (up to 40 characters)", in.Type)
+		}
+		data["action"] = in.Action
+		if in.Type == deadlines.ActionSet {
+			if _, err := civil.Parse(in.Due); err != nil {
+				return store.Event{}, errs.E(errs.Invalid, "action-set needs the action's deadline, like 2027-03-01")
+			}
+			data["due"], data["date"] = in.Due, in.Due
+		}
+	}
+	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
+		return store.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
+	}
+	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data}
+	if e.ID == "" {
+		e.ID = eventID(e)
+	}
+	for _, old := range history {
+		sameAction := old.Data["action"] == data["action"]
+		switch {
+		case old.ID == e.ID:
+			return e, nil // the same request again: recorded already
+		case once[in.Type] && old.Type == in.Type:
+			return store.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", in.Type, civil.In(old.At, workdays.London))
+		case in.Type == deadlines.ActionSet && old.Type == in.Type && sameAction:
+			return store.Event{}, errs.E(errs.Conflict, "action %s was already set", data["action"])
+		case in.Type == deadlines.ActionCompleted && old.Type == in.Type && sameAction:
+			return store.Event{}, errs.E(errs.Conflict, "action %s was already completed", data["action"])
+		}
+	}
+	return e, nil
+}
+
+func hasAction(history []store.Event, action string) bool {
+	for _, e := range history {
+		if e.Type == deadlines.ActionSet && e.Data["action"] == action {
+			return true
+		}
+	}
+	return false
+}
+
+// eventID derives an id from what the event says, so the same request
+// sent twice is one event.
+func eventID(e store.Event) string {
+	keys := make([]string, 0, len(e.Data))
+	for k := range e.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s", e.Type, e.At.UTC().Format(time.RFC3339Nano))
+	for _, k := range keys {
+		fmt.Fprintf(h, "|%s=%s", k, e.Data[k])
+	}
+	return e.Type + "-" + hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// parseAt reads a time or a date; a date is the end of that day in
+// London, or now if that is earlier.
+func (s *Service) parseAt(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if d, err := civil.Parse(v); err == nil {
+		end := workdays.EndOfDay(d)
+		if end.After(now) && !civil.In(now, workdays.London).Before(d) {
+			return now, nil
+		}
+		return end, nil
+	}
+	return time.Time{}, errs.E(errs.Invalid, "give when it happened as a date (2027-01-05) or a time (2027-01-05T10:30:00Z)")
+}
+
+// Deadlines returns a case's stored deadlines, earliest first.
+// errs.NotFound for an unknown case.
+func (s *Service) Deadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
+	if _, err := s.Store.GetCase(ctx, ref); err != nil {
+		return nil, err
+	}
+	ds, err := s.Store.ListDeadlines(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
+	return ds, nil
+}
+
+// SyncDeadlines recomputes a case's deadlines from its history, stores
+// them and schedules the reminders still to come.
+func (s *Service) SyncDeadlines(ctx context.Context, c store.Case) ([]store.Deadline, error) {
+	if s.Calendar == nil {
+		return nil, nil // deadlines not configured (the parse command)
+	}
+	events, err := s.Store.ListEvents(ctx, c.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("intake: read history: %w", err)
+	}
+	now := s.now()
+	ds := deadlines.Compute(deadlines.FactsOf(c), events, s.Calendar, s.Rules, now)
+	if err := s.Store.PutDeadlines(ctx, c.Ref, ds); err != nil {
+		return nil, fmt.Errorf("intake: store deadlines: %w", err)
+	}
+	if s.Scheduler == nil {
+		return ds, nil
+	}
+	var future []deadlines.Reminder
+	for _, r := range deadlines.Reminders(ds, s.Calendar, s.Rules) {
+		if r.At.After(now) {
+			future = append(future, r)
+		}
+	}
+	if err := s.Scheduler.Ensure(ctx, c.Ref, future); err != nil {
+		return nil, fmt.Errorf("intake: schedule reminders: %w", err)
+	}
+	return ds, nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
