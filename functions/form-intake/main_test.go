@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
@@ -34,11 +35,12 @@ func TestMain(m *testing.M) {
 }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
-	env := map[string]string{"TABLE_NAME": "t"}
+	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil {
 		t.Error("no error without RAW_BUCKET")
 	}
 	env = map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "CSPR_CONFIG": `{"referencePrefix": "x"}`}
+	env["SCHEDULE_GROUP"], env["REMINDER_FUNCTION_ARN"], env["SCHEDULER_ROLE_ARN"] = "g", "a", "r"
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil || !strings.Contains(err.Error(), "referencePrefix") {
 		t.Errorf("bad CSPR_CONFIG: %v", err)
 	}
@@ -53,6 +55,7 @@ func TestFunctionURL(t *testing.T) {
 	t.Setenv("AWS_REGION", "eu-west-2")
 	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb.Endpoint(t))
 	t.Setenv("AWS_ENDPOINT_URL_S3", moto.Endpoint(t))
+	t.Setenv("AWS_ENDPOINT_URL_SCHEDULER", moto.Endpoint(t))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -66,8 +69,13 @@ func TestFunctionURL(t *testing.T) {
 		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("AWS_S3_FORCE_PATH_STYLE", "true")
-	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw"}
+	sched := scheduler.NewFromConfig(awsCfg)
+	if _, err := sched.CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr",
+		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
+		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "REMINDER_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:dlq"}
 	h, err := newHandler(ctx, func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
@@ -95,5 +103,10 @@ func TestFunctionURL(t *testing.T) {
 		if resp.StatusCode != want || !strings.Contains(string(body), `"ref": "DSP-`) {
 			t.Errorf("invoke %d: %d %s", i, resp.StatusCode, body)
 		}
+	}
+	// The new case's reminders are scheduled in the group.
+	list, err := sched.ListSchedules(ctx, &scheduler.ListSchedulesInput{GroupName: aws.String("cspr")})
+	if err != nil || len(list.Schedules) == 0 {
+		t.Errorf("no reminders scheduled: %v", err)
 	}
 }

@@ -2,46 +2,47 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
-	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
 // newHandler builds the handler from the environment template.yaml sets:
-// TABLE_NAME and RAW_BUCKET (required) and CSPR_CONFIG, the partnership's
-// settings as JSON (optional; Darlington's defaults otherwise). AWS
+// TABLE_NAME, RAW_BUCKET, and the reminder schedules' SCHEDULE_GROUP,
+// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
+// CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
 // endpoints and credentials come from the SDK's usual sources.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
-	cfg, err := config.Parse([]byte(getenv("CSPR_CONFIG")))
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
 	if err != nil {
-		return nil, fmt.Errorf("CSPR_CONFIG: %w", err)
+		return nil, err
 	}
-	table, bucket := getenv("TABLE_NAME"), getenv("RAW_BUCKET")
-	if table == "" || bucket == "" {
-		return nil, errors.New("TABLE_NAME and RAW_BUCKET must be set")
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("aws config: %w", err)
-	}
+	cfg := e.Config
 	svc := &intake.Service{
-		Blobs:    &s3blob.Store{Client: s3.NewFromConfig(awsCfg), Bucket: bucket},
-		Store:    dynamo.New(dynamodb.NewFromConfig(awsCfg), table, nil),
+		Blobs:    &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET")},
+		Store:    e.Store,
 		Prefix:   cfg.ReferencePrefix,
 		Location: config.London,
 		MaxBytes: cfg.MaxInputBytes,
 		Log:      log,
+		Calendar: e.Calendar,
+		Rules:    cfg.Rules(),
+		Scheduler: &eventbridge.Scheduler{
+			Client:        scheduler.NewFromConfig(e.AWS),
+			Group:         getenv("SCHEDULE_GROUP"),
+			TargetARN:     getenv("REMINDER_FUNCTION_ARN"),
+			RoleARN:       getenv("SCHEDULER_ROLE_ARN"),
+			DeadLetterARN: getenv("REMINDER_DLQ_ARN"),
+		},
 	}
 	// A Function URL request is at most 6 MB.
 	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil

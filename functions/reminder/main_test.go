@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/cspr-intake/cspr-intake/shared/reminder"
+	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
+)
+
+var (
+	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
+	moto = testenv.Lazy{Start: testenv.StartMoto}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	ddb.Stop()
+	moto.Stop()
+	os.Exit(code)
+}
+
+// TestScheduledInvoke drives the function as Scheduler does, with the
+// payload in events/scheduler, on DynamoDB Local and moto's SES.
+func TestScheduledInvoke(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv("AWS_ACCESS_KEY_ID", "local")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
+	t.Setenv("AWS_REGION", "eu-west-2")
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb.Endpoint(t))
+	t.Setenv("AWS_ENDPOINT_URL_SESV2", moto.Endpoint(t))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sesv2.NewFromConfig(awsCfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String("darlington.gov.uk")}); err != nil {
+		t.Fatal(err)
+	}
+	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
+	c := storetest.NewCase("reminder-test", time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
+	c.Route = "notification"
+	if _, _, err := st.CreateCase(ctx, c, "DSP-2026"); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TABLE_NAME": "cases"}
+	h, err := newHandler(ctx, func(k string) string { return env[k] }, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := os.ReadFile("../../events/scheduler/reminder.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoke := lambda.NewHandler(h.Handle)
+	for range 2 { // delivered twice: sent once
+		if _, err := invoke.Invoke(ctx, payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	events, err := st.ListEvents(ctx, "DSP-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, e := range events {
+		if e.Type == reminder.EventSent {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Errorf("%d reminder-sent events, want 1: %+v", sent, events)
+	}
+	if _, err := invoke.Invoke(ctx, []byte(`{"ref": "DSP-2026-9999", "rule": "inform-ssp", "kind": "due"}`)); err != nil {
+		t.Errorf("a reminder for an unknown case should be dropped, not retried: %v", err)
+	}
+}
