@@ -6,6 +6,7 @@ package deadlines
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
@@ -149,10 +150,15 @@ func firstOf(events []store.Event, types []string, action string) *store.Event {
 	return found
 }
 
+// cancelledBy reports whether an event meets a condition: "type", or
+// "type:outcome".
 func cancelledBy(events []store.Event, conds []string) bool {
-	for _, e := range events {
-		if contains(conds, e.Type) || contains(conds, e.Type+":"+e.Data["outcome"]) {
-			return true
+	for _, cond := range conds {
+		typ, outcome, withOutcome := strings.Cut(cond, ":")
+		for _, e := range events {
+			if e.Type == typ && (!withOutcome || e.Data["outcome"] == outcome) {
+				return true
+			}
 		}
 	}
 	return false

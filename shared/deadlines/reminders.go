@@ -34,6 +34,7 @@ type Reminder struct {
 // the future.
 func Reminders(ds []store.Deadline, cal *workdays.Calendar, rs RuleSet) []Reminder {
 	var out []Reminder
+	roleCache := map[string][2][]string{} // rule → roles, and roles with the chair
 	for _, d := range ds {
 		r, ok := rs.Rule(d.Rule)
 		if !ok || r.NoReminders || (d.Status != Open && d.Status != Missed) {
@@ -44,14 +45,20 @@ func Reminders(ds []store.Deadline, cal *workdays.Calendar, rs RuleSet) []Remind
 		if !cal.IsWorkday(dueDay) { // a calendar-month deadline on a weekend: remind the working day before
 			dueDay = cal.AddWorkdays(dueDay, -1)
 		}
-		roles := withRole(r.Owners, BusinessUnit)
+		cached, ok := roleCache[r.ID]
+		if !ok {
+			roles := withRole(r.Owners, BusinessUnit)
+			cached = [2][]string{roles, withRole(roles, Chair)}
+			roleCache[r.ID] = cached
+		}
+		roles, escalated := cached[0], cached[1]
 		at := func(day civil.Date) time.Time {
 			return time.Date(day.Year, day.Month, day.Day, ReminderHour, 0, 0, 0, workdays.London)
 		}
 		out = append(out,
 			Reminder{Ref: d.Ref, Rule: d.Rule, Kind: Before, At: at(cal.AddWorkdays(dueDay, -1)), Due: d.Due, Roles: roles},
 			Reminder{Ref: d.Ref, Rule: d.Rule, Kind: Due, At: at(dueDay), Due: d.Due, Roles: roles},
-			Reminder{Ref: d.Ref, Rule: d.Rule, Kind: Overdue, At: at(cal.AddWorkdays(dueDate, 1)), Due: d.Due, Roles: withRole(roles, Chair)},
+			Reminder{Ref: d.Ref, Rule: d.Rule, Kind: Overdue, At: at(cal.AddWorkdays(dueDate, 1)), Due: d.Due, Roles: escalated},
 		)
 	}
 	sortReminders(out)
