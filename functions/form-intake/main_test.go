@@ -27,12 +27,7 @@ var (
 	moto = testenv.Lazy{Start: testenv.StartMoto}
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	ddb.Stop()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
@@ -50,13 +45,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // Function URL event in events/, against DynamoDB Local and moto's S3.
 func TestFunctionURL(t *testing.T) {
 	ctx := context.Background()
-	t.Setenv("AWS_ACCESS_KEY_ID", "local")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
-	t.Setenv("AWS_REGION", "eu-west-2")
-	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb.Endpoint(t))
-	t.Setenv("AWS_ENDPOINT_URL_S3", moto.Endpoint(t))
-	t.Setenv("AWS_ENDPOINT_URL_SCHEDULER", moto.Endpoint(t))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t)})
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -25,23 +25,13 @@ var (
 	moto = testenv.Lazy{Start: testenv.StartMoto}
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	ddb.Stop()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
 
 // TestScheduledInvoke drives the function as Scheduler does, with the
 // payload in events/scheduler, on DynamoDB Local and moto's SES.
 func TestScheduledInvoke(t *testing.T) {
 	ctx := context.Background()
-	t.Setenv("AWS_ACCESS_KEY_ID", "local")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
-	t.Setenv("AWS_REGION", "eu-west-2")
-	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb.Endpoint(t))
-	t.Setenv("AWS_ENDPOINT_URL_SESV2", moto.Endpoint(t))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "SESV2": moto.Endpoint(t)})
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -227,3 +227,29 @@ func moduleRoot() (string, error) {
 func AWSConfig() aws.Config {
 	return aws.Config{Region: "eu-west-2", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
 }
+
+// Main runs a test binary's tests, then stops its emulators: call it from
+// TestMain.
+func Main(m *testing.M, emulators ...*Lazy) {
+	code := m.Run()
+	for _, e := range emulators {
+		e.Stop()
+	}
+	os.Exit(code)
+}
+
+// SetAWSEnv points the SDK's default configuration at emulators for the
+// rest of a test: fixed credentials and region, no instance metadata, and
+// AWS_ENDPOINT_URL_<SERVICE> for each service given (DYNAMODB, S3, …).
+func SetAWSEnv(t testing.TB, endpoints map[string]string) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "eu-west-2",
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
+	}
+	for service, endpoint := range endpoints {
+		t.Setenv("AWS_ENDPOINT_URL_"+service, endpoint)
+	}
+}

@@ -3,7 +3,6 @@ package s3blob
 import (
 	"bytes"
 	"context"
-	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,11 +15,7 @@ import (
 
 var moto = testenv.Lazy{Start: testenv.StartMoto}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &moto) }
 
 func TestOnMoto(t *testing.T) {
 	ctx := context.Background()

@@ -2,7 +2,6 @@ package ses
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,11 +13,7 @@ import (
 
 var moto = testenv.Lazy{Start: testenv.StartMoto}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &moto) }
 
 func TestOnMoto(t *testing.T) {
 	ctx := context.Background()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"testing"
 	"time"
@@ -19,11 +18,7 @@ import (
 
 var moto = testenv.Lazy{Start: testenv.StartMoto}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &moto) }
 
 func newScheduler(t testing.TB, group string) (*Scheduler, *scheduler.Client) {
 	client := scheduler.NewFromConfig(testenv.AWSConfig(), func(o *scheduler.Options) { o.BaseEndpoint = aws.String(moto.Endpoint(t)) })

@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 
@@ -17,11 +16,7 @@ import (
 
 var emulator = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	emulator.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &emulator) }
 
 // LocalClient returns a client for DynamoDB Local at endpoint, with fixed
 // credentials so no AWS account or network is needed.
