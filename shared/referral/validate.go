@@ -131,9 +131,7 @@ func IsUKPhone(s string) bool {
 	if strings.ContainsAny(s, "eExX") {
 		s = phoneExt.ReplaceAllString(s, "")
 	}
-	if strings.Contains(s, "(0)") {
-		s = strings.Replace(s, "(0)", "", 1)
-	}
+	s = strings.Replace(s, "(0)", "", 1)
 	var buf [16]byte
 	n := 0
 	for i := 0; i < len(s); i++ {
