@@ -1,0 +1,775 @@
+package formdoc
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+)
+
+// Limits bound what reading a Word file may cost, whatever the file says
+// about itself.
+type Limits struct {
+	Entries      int   // files in the zip
+	Uncompressed int64 // total declared uncompressed size
+	XML          int64 // bytes of document.xml read
+	Depth        int   // XML element nesting
+}
+
+// DefaultLimits suit a form with photographs attached in it.
+var DefaultLimits = Limits{Entries: 5000, Uncompressed: 512 << 20, XML: 32 << 20, Depth: 256}
+
+// Document is the body of a Word document as blocks in reading order.
+type Document struct {
+	Blocks []Block
+}
+
+// Block is a paragraph or a table.
+type Block struct {
+	Para  *Para
+	Table *Table
+}
+
+// Para is a paragraph: text and check boxes in order.
+type Para struct {
+	Items []Item
+}
+
+// Item is a piece of text or a check box.
+type Item struct {
+	Text string
+	Box  *bool // a check box, ticked or not
+}
+
+// Table is a table's rows.
+type Table struct {
+	Rows []Row
+}
+
+// Row is a table row.
+type Row struct {
+	Cells []Cell
+}
+
+// Cell is a table cell; nested tables are kept as blocks.
+type Cell struct {
+	Blocks []Block
+	Span   int    // grid columns it covers (w:gridSpan)
+	VMerge string // "restart", "continue" or "" (w:vMerge)
+}
+
+// Text returns the paragraph's text with boxes as ☒ and ☐.
+func (p *Para) Text() string {
+	var b strings.Builder
+	for _, it := range p.Items {
+		switch {
+		case it.Box != nil && *it.Box:
+			b.WriteString("☒")
+		case it.Box != nil:
+			b.WriteString("☐")
+		default:
+			b.WriteString(it.Text)
+		}
+	}
+	return b.String()
+}
+
+// Text returns the cell's paragraphs, one a line; nested tables' cells
+// are separated by tabs.
+func (c *Cell) Text() string { return blocksText(c.Blocks) }
+
+func blocksText(blocks []Block) string {
+	var lines []string
+	for _, bl := range blocks {
+		switch {
+		case bl.Para != nil:
+			lines = append(lines, bl.Para.Text())
+		case bl.Table != nil:
+			for _, r := range bl.Table.Rows {
+				var cells []string
+				for _, c := range r.Cells {
+					cells = append(cells, c.Text())
+				}
+				lines = append(lines, strings.Join(cells, "\t"))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// OpenDOCX checks a Word file and reads its body. It refuses, with a
+// message for the referrer (errs.Invalid), what is not a .docx, a
+// password-protected or macro-enabled document, and anything over the
+// limits, before decompressing more than document.xml.
+func OpenDOCX(data []byte, lim Limits) (Document, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		if bytes.Contains(data, utf16("EncryptionInfo")) {
+			return Document{}, errs.E(errs.Invalid, "The document is password-protected, so it cannot be read. Please send it again without a password, by secure e-mail")
+		}
+		return Document{}, errs.E(errs.Invalid, "This is an old-style Word document (.doc). Please save it as a Word document (.docx) and send it again")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return Document{}, errs.Wrap(errs.Invalid, err, "The file is not a Word document (.docx) that can be opened")
+	}
+	if len(zr.File) > lim.Entries {
+		return Document{}, errs.E(errs.Invalid, "The Word document holds %d parts, more than the %d we accept; it may be damaged", len(zr.File), lim.Entries)
+	}
+	var total uint64
+	var doc *zip.File
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		name := strings.ToLower(f.Name)
+		switch {
+		case strings.HasSuffix(name, "vbaproject.bin") || strings.HasSuffix(name, "vbadata.xml"):
+			return Document{}, errs.E(errs.Invalid, "Macro-enabled documents are not accepted. Please save the form as a Word document (.docx) without macros and send it again")
+		case name == "word/document.xml":
+			doc = f
+		case name == "[content_types].xml":
+			if err := checkContentTypes(f); err != nil {
+				return Document{}, err
+			}
+		}
+	}
+	if total > uint64(lim.Uncompressed) {
+		return Document{}, errs.E(errs.Invalid, "The Word document would unpack to %d MB, more than the %d MB we accept; it may be damaged", total>>20, lim.Uncompressed>>20)
+	}
+	if doc == nil {
+		return Document{}, errs.E(errs.Invalid, "The file is a zip archive but not a Word document (it has no word/document.xml)")
+	}
+	rc, err := doc.Open()
+	if err != nil {
+		return Document{}, errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")
+	}
+	defer rc.Close()
+	d, err := parseBody(io.LimitReader(rc, lim.XML+1), lim)
+	if err != nil {
+		return Document{}, err
+	}
+	return d, nil
+}
+
+var oleMagic = []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+func utf16(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), 0)
+	}
+	return b
+}
+
+// checkContentTypes refuses macro-enabled main parts (.docm).
+func checkContentTypes(f *zip.File) error {
+	if f.UncompressedSize64 > 1<<20 {
+		return errs.E(errs.Invalid, "The Word document's content list is too large; it may be damaged")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	if err != nil {
+		return errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")
+	}
+	if bytes.Contains(bytes.ToLower(data), []byte("macroenabled")) {
+		return errs.E(errs.Invalid, "Macro-enabled documents are not accepted. Please save the form as a Word document (.docx) without macros and send it again")
+	}
+	return nil
+}
+
+// Namespaces of WordprocessingML and its extensions.
+const (
+	nsW   = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	nsW14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+	nsMC  = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+)
+
+// parser walks document.xml.
+type parser struct {
+	dec   *xml.Decoder
+	lim   Limits
+	depth int
+	n     *countingReader
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+var errTooDeep = errors.New("too deeply nested")
+
+func parseBody(r io.Reader, lim Limits) (Document, error) {
+	cr := &countingReader{r: r}
+	p := &parser{dec: xml.NewDecoder(cr), lim: lim, n: cr}
+	p.dec.Strict = false
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return Document{}, p.fail(err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Space == nsW && se.Name.Local == "body" {
+			blocks, err := p.blocks(se.Name)
+			if err != nil {
+				return Document{}, p.fail(err)
+			}
+			return Document{Blocks: blocks}, nil
+		}
+	}
+}
+
+func (p *parser) fail(err error) error {
+	switch {
+	case p.n.n > p.lim.XML:
+		return errs.E(errs.Invalid, "The Word document's text is larger than %d MB; it may be damaged", p.lim.XML>>20)
+	case errors.Is(err, errTooDeep):
+		return errs.E(errs.Invalid, "The Word document is nested too deeply to read; it may be damaged")
+	case errors.Is(err, io.EOF):
+		return errs.E(errs.Invalid, "The Word document has no body text")
+	}
+	return errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")
+}
+
+// next returns the next token, keeping the depth.
+func (p *parser) next() (xml.Token, error) {
+	if p.n.n > p.lim.XML {
+		return nil, io.ErrUnexpectedEOF
+	}
+	tok, err := p.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		p.depth++
+		if p.depth > p.lim.Depth {
+			return nil, errTooDeep
+		}
+	case xml.EndElement:
+		p.depth--
+	}
+	return tok, nil
+}
+
+// skip consumes the rest of the current element.
+func (p *parser) skip() error {
+	for level := 1; level > 0; {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			level++
+		case xml.EndElement:
+			level--
+		}
+	}
+	return nil
+}
+
+func attr(se xml.StartElement, local string) (string, bool) {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && (a.Name.Space == nsW || a.Name.Space == nsW14 || a.Name.Space == "") {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// on reads w:val style on/off attributes: absent or true/1/on means on.
+func on(se xml.StartElement) bool {
+	v, ok := attr(se, "val")
+	return !ok || v == "1" || v == "true" || v == "on"
+}
+
+// blocks reads paragraphs and tables until the end of the element end.
+func (p *parser) blocks(end xml.Name) ([]Block, error) {
+	var out []Block
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return out, nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW && t.Name.Local == "p":
+				para, err := p.para(t.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, Block{Para: para})
+			case t.Name.Space == nsW && t.Name.Local == "tbl":
+				tbl, err := p.table(t.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, Block{Table: tbl})
+			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml" || t.Name.Local == "ins" || t.Name.Local == "smartTag"):
+				// Block-level containers: read what they hold.
+				inner, err := p.blocks(t.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, inner...)
+			case t.Name.Space == nsW && (t.Name.Local == "sdtPr" || t.Name.Local == "del" || t.Name.Local == "sectPr" || t.Name.Local == "tblPr" || t.Name.Local == "tblGrid"):
+				if err := p.skip(); err != nil {
+					return nil, err
+				}
+			case t.Name.Space == nsMC && t.Name.Local == "Fallback":
+				if err := p.skip(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) table(end xml.Name) (*Table, error) {
+	tbl := &Table{}
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return tbl, nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW && t.Name.Local == "tr":
+				row, err := p.row(t.Name)
+				if err != nil {
+					return nil, err
+				}
+				tbl.Rows = append(tbl.Rows, row)
+			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "ins" || t.Name.Local == "customXml"):
+				// rows inside a repeating-section content control: keep walking
+			case t.Name.Space == nsW && (t.Name.Local == "del" || t.Name.Local == "sdtPr" || t.Name.Local == "tblPr" || t.Name.Local == "tblGrid"):
+				if err := p.skip(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) row(end xml.Name) (Row, error) {
+	var row Row
+	deleted := false
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return Row{}, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				if deleted {
+					return Row{}, nil // a deleted row (tracked change)
+				}
+				return row, nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW && t.Name.Local == "tc":
+				cell, err := p.cell(t.Name)
+				if err != nil {
+					return Row{}, err
+				}
+				row.Cells = append(row.Cells, cell)
+			case t.Name.Space == nsW && t.Name.Local == "trPr":
+				d, err := p.rowDeleted(t.Name)
+				if err != nil {
+					return Row{}, err
+				}
+				deleted = d
+			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml"):
+			case t.Name.Space == nsW && t.Name.Local == "sdtPr":
+				if err := p.skip(); err != nil {
+					return Row{}, err
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) rowDeleted(end xml.Name) (bool, error) {
+	deleted := false
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return false, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return deleted, nil
+			}
+		case xml.StartElement:
+			if t.Name.Space == nsW && t.Name.Local == "del" {
+				deleted = true
+			}
+		}
+	}
+}
+
+func (p *parser) cell(end xml.Name) (Cell, error) {
+	c := Cell{Span: 1}
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return Cell{}, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return c, nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW && t.Name.Local == "tcPr":
+				if err := p.cellProps(t.Name, &c); err != nil {
+					return Cell{}, err
+				}
+			case t.Name.Space == nsW && t.Name.Local == "p":
+				para, err := p.para(t.Name)
+				if err != nil {
+					return Cell{}, err
+				}
+				c.Blocks = append(c.Blocks, Block{Para: para})
+			case t.Name.Space == nsW && t.Name.Local == "tbl":
+				tbl, err := p.table(t.Name)
+				if err != nil {
+					return Cell{}, err
+				}
+				c.Blocks = append(c.Blocks, Block{Table: tbl})
+			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml"):
+				inner, err := p.blocks(t.Name)
+				if err != nil {
+					return Cell{}, err
+				}
+				c.Blocks = append(c.Blocks, inner...)
+			}
+		}
+	}
+}
+
+func (p *parser) cellProps(end xml.Name, c *Cell) error {
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return nil
+			}
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "gridSpan":
+				if v, ok := attr(t, "val"); ok {
+					if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 64 {
+						c.Span = n
+					}
+				}
+			case "vMerge":
+				if v, ok := attr(t, "val"); ok && v == "restart" {
+					c.VMerge = "restart"
+				} else {
+					c.VMerge = "continue"
+				}
+			}
+		}
+	}
+}
+
+// para reads a paragraph's runs, fields, content controls and tracked
+// changes into text and boxes.
+func (p *parser) para(end xml.Name) (*Para, error) {
+	para := &Para{}
+	st := &runState{}
+	if err := p.inline(end, para, st); err != nil {
+		return nil, err
+	}
+	return para, nil
+}
+
+// runState follows complex fields (fldChar begin / separate / end) across
+// runs: instructions are not text, results are.
+type runState struct {
+	inInstr []bool // per open field: still before "separate"
+	box     *bool  // a FORMCHECKBOX being read
+	dd      *dropDown
+}
+
+type dropDown struct {
+	entries []string
+	result  int
+}
+
+func (p *parser) inline(end xml.Name, para *Para, st *runState) error {
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return nil
+			}
+		case xml.StartElement:
+			if err := p.inlineElement(t, para, st); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (p *parser) inlineElement(t xml.StartElement, para *Para, st *runState) error {
+	if t.Name.Space == nsMC && t.Name.Local == "Fallback" {
+		return p.skip()
+	}
+	if t.Name.Space != nsW {
+		return p.inline(t.Name, para, st) // drawing, text box wrappers, mc:Choice: look inside
+	}
+	inField := len(st.inInstr) > 0 && st.inInstr[len(st.inInstr)-1]
+	switch t.Name.Local {
+	case "t":
+		text, err := p.text(t.Name)
+		if err != nil {
+			return err
+		}
+		if !inField {
+			para.Items = append(para.Items, Item{Text: text})
+		}
+		return nil
+	case "tab", "ptab":
+		if !inField {
+			para.Items = append(para.Items, Item{Text: "\t"})
+		}
+		return p.skip()
+	case "br", "cr":
+		if !inField {
+			para.Items = append(para.Items, Item{Text: "\n"})
+		}
+		return p.skip()
+	case "sym":
+		if c, ok := attr(t, "char"); ok {
+			switch strings.ToUpper(c) {
+			case "F0FE", "F0FD", "F078", "F0FB": // Wingdings ticked boxes and crosses
+				b := true
+				para.Items = append(para.Items, Item{Box: &b})
+			case "F0A8", "F06F", "F071": // Wingdings empty boxes
+				b := false
+				para.Items = append(para.Items, Item{Box: &b})
+			}
+		}
+		return p.skip()
+	case "fldChar":
+		typ, _ := attr(t, "fldCharType")
+		switch typ {
+		case "begin":
+			st.inInstr = append(st.inInstr, true)
+			return p.fieldData(t.Name, st)
+		case "separate":
+			if n := len(st.inInstr); n > 0 {
+				st.inInstr[n-1] = false
+			}
+		case "end":
+			if n := len(st.inInstr); n > 0 {
+				st.inInstr = st.inInstr[:n-1]
+			}
+			if st.box != nil {
+				para.Items = append(para.Items, Item{Box: st.box})
+				st.box = nil
+			}
+			if st.dd != nil {
+				if st.dd.result >= 0 && st.dd.result < len(st.dd.entries) {
+					para.Items = append(para.Items, Item{Text: st.dd.entries[st.dd.result]})
+				}
+				st.dd = nil
+			}
+		}
+		return p.skip()
+	case "instrText", "delText", "delInstrText", "rPr", "pPr", "del", "commentReference", "footnoteReference", "endnoteReference", "bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak":
+		return p.skip()
+	case "sdt":
+		return p.inlineSDT(t.Name, para, st)
+	default: // r, ins, hyperlink, smartTag, fldSimple, customXml, txbxContent, p inside text boxes…
+		return p.inline(t.Name, para, st)
+	}
+}
+
+func (p *parser) text(end xml.Name) (string, error) {
+	var b strings.Builder
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b.Write(t)
+		case xml.EndElement:
+			if t.Name == end {
+				return b.String(), nil
+			}
+		}
+	}
+}
+
+// fieldData reads a legacy form field's w:ffData: check box state or
+// drop-down entries.
+func (p *parser) fieldData(end xml.Name, st *runState) error {
+	var def, checked *bool
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				if def != nil || checked != nil {
+					v := def != nil && *def
+					if checked != nil {
+						v = *checked
+					}
+					st.box = &v
+				}
+				return nil
+			}
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "checkBox":
+				f := false
+				def = &f
+			case "default":
+				if def != nil {
+					v := on(t)
+					def = &v
+				}
+			case "checked":
+				v := on(t)
+				checked = &v
+			case "ddList":
+				st.dd = &dropDown{}
+			case "result":
+				if st.dd != nil {
+					if v, ok := attr(t, "val"); ok {
+						st.dd.result, _ = strconv.Atoi(v)
+					}
+				}
+			case "listEntry":
+				if st.dd != nil {
+					v, _ := attr(t, "val")
+					st.dd.entries = append(st.dd.entries, v)
+				}
+			}
+		}
+	}
+}
+
+// inlineSDT reads an inline content control: a check box gives its state;
+// a placeholder gives nothing; anything else gives its content.
+func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
+	var box *bool
+	placeholder := false
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW && t.Name.Local == "sdtPr":
+				b, ph, err := p.sdtProps(t.Name)
+				if err != nil {
+					return err
+				}
+				box, placeholder = b, ph
+			case t.Name.Space == nsW && t.Name.Local == "sdtContent":
+				if box != nil {
+					para.Items = append(para.Items, Item{Box: box})
+					if err := p.skip(); err != nil { // the glyph inside only shows the state
+						return err
+					}
+					continue
+				}
+				if placeholder {
+					if err := p.skip(); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := p.inline(t.Name, para, st); err != nil {
+					return err
+				}
+			default:
+				if err := p.skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) sdtProps(end xml.Name) (box *bool, placeholder bool, err error) {
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return nil, false, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name == end {
+				return box, placeholder, nil
+			}
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsW14 && t.Name.Local == "checkbox":
+				if box == nil {
+					f := false
+					box = &f
+				}
+			case t.Name.Space == nsW14 && t.Name.Local == "checked":
+				v := on(t)
+				box = &v
+			case t.Name.Space == nsW && t.Name.Local == "showingPlcHdr":
+				placeholder = on(t)
+			}
+		}
+	}
+}
+
+// String renders the document as text, for debugging and the text reader.
+func (d Document) String() string { return blocksText(d.Blocks) }
+
