@@ -33,9 +33,10 @@ type Field struct {
 
 // Section is one numbered section of the form, or the criteria boxes (0).
 type Section struct {
-	Number int
-	Title  string // as printed, e.g. "ABOUT THE CHILD(REN)"
-	Fields []Field
+	Number   int
+	Title    string   // as printed, e.g. "ABOUT THE CHILD(REN)"
+	Guidance []string // printed guidance paragraphs, not answers
+	Fields   []Field
 }
 
 // Rows is a repeating table of the form ("add more rows if necessary").
@@ -171,19 +172,30 @@ var Form = []Section{
 		{Path: "agencies.startDate", Label: "START DATE", Noun: "the date the agency's involvement started", Kind: Date},
 		{Path: "agencies.endDate", Label: "END DATE", Noun: "the date the agency's involvement ended", Kind: Date},
 	}},
-	{Number: 8, Title: "DETAILS OF THE CASE/INCIDENT", Fields: []Field{
+	{Number: 8, Title: "DETAILS OF THE CASE/INCIDENT", Guidance: []string{
+		"This should include a clear factual outline of the serious incident with details of times, dates and where the incident took place, events leading up to the incident, people and places where possible, why the incident happened and any other details you think are important.",
+		"It will also be helpful to provide a little history of the case to support and enable the Statutory Safeguarding Partners to make an informed decision on whether this meets the criteria for notification.",
+		"Please also outline any action taken after the incident to safeguard the child/sibling",
+	}, Fields: []Field{
 		{Path: "incidentDetails", Label: "DETAILS OF THE CASE/INCIDENT", Noun: "the details of the case or incident", Kind: LongText},
 	}},
-	{Number: 9, Title: "WHY YOU BELIEVE THIS CASE MEETS THE CRITERIA FOR NOTIFICATION?", Fields: []Field{
+	{Number: 9, Title: "WHY YOU BELIEVE THIS CASE MEETS THE CRITERIA FOR NOTIFICATION?", Guidance: []string{
+		"Please outline why you feel this case meets the criteria for notification.",
+		"A brief overview/narrative and professional judgement is required (if not relevant, i.e. it is a learning request - insert not applicable and complete section 10 below).",
+	}, Fields: []Field{
 		{Path: "whyMeetsCriteria", Label: "WHY YOU BELIEVE THIS CASE MEETS THE CRITERIA FOR NOTIFICATION?", Noun: "why you believe this case meets the criteria for notification", Kind: LongText},
 	}},
-	{Number: 10, Title: "WHY YOU BELIEVE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION HOWEVER THERE IS LEARNING TO BE EXPLORED?", Fields: []Field{
+	{Number: 10, Title: "WHY YOU BELIEVE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION HOWEVER THERE IS LEARNING TO BE EXPLORED?", Guidance: []string{
+		"Please outline why you feel this case meets the criteria for a Learning Request and referral into the Learning and Development Group",
+	}, Fields: []Field{
 		{Path: "whyLearning", Label: "WHY YOU BELIEVE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION HOWEVER THERE IS LEARNING TO BE EXPLORED?", Noun: "why you believe there is learning to be explored", Kind: LongText},
 	}},
 	{Number: 11, Title: "AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION", Fields: []Field{
 		{Path: "authorisingOfficerComment", Label: "AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION", Noun: "the authorising officer's comment and recommendation", Kind: LongText},
 	}},
-	{Number: 12, Title: "ANY OTHER REVIEW PENDING OR COMPLETE?", Fields: []Field{
+	{Number: 12, Title: "ANY OTHER REVIEW PENDING OR COMPLETE?", Guidance: []string{
+		"e.g. Internal Agency Review, Disciplinary Processes, Professional Body Process, Criminal Investigation, MAPPA, MARAC, Domestic Homicide, Safeguarding Adult Review, LeDeR Review, Regulatory Bodies or Other (please provide details).",
+	}, Fields: []Field{
 		{Path: "otherReviews.types", Label: "ANY OTHER REVIEW PENDING OR COMPLETE?", Noun: "the other reviews pending or complete", Kind: Multi, Options: ReviewTypes},
 		{Path: "otherReviews.details", Label: "please provide details", Noun: "the details of the other reviews", Kind: LongText},
 		{Path: "otherReviews.earlyLearning", Label: "Please provide details of any early learning or changes to practice", Noun: "any early learning or changes to practice", Kind: LongText},

@@ -81,3 +81,57 @@ func fieldNamed(v reflect.Value, name string) (reflect.Value, bool) {
 	}
 	return reflect.Value{}, false
 }
+
+// Get reads an answer at a JSON path as text: "" when absent, "yes"/"no"
+// for tick boxes, options joined by newlines for lists.
+func Get(r *Referral, path string) string {
+	v := reflect.ValueOf(r).Elem()
+	for _, seg := range strings.Split(path, ".") {
+		name, idx, err := splitIndex(seg)
+		if err != nil {
+			return ""
+		}
+		f, ok := fieldNamed(v, name)
+		if !ok {
+			return ""
+		}
+		v = f
+		if idx >= 0 {
+			if v.Kind() != reflect.Slice || idx >= v.Len() {
+				return ""
+			}
+			v = v.Index(idx)
+		}
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		if v.Bool() {
+			return "yes"
+		}
+		return ""
+	case reflect.Slice:
+		if s, ok := v.Interface().([]string); ok {
+			return strings.Join(s, "\n")
+		}
+	}
+	return ""
+}
+
+// Count returns how many rows a table has ("siblings",
+// "childProtection.siblingPlans").
+func Count(r *Referral, table string) int {
+	v := reflect.ValueOf(r).Elem()
+	for _, seg := range strings.Split(table, ".") {
+		f, ok := fieldNamed(v, seg)
+		if !ok {
+			return 0
+		}
+		v = f
+	}
+	if v.Kind() != reflect.Slice {
+		return 0
+	}
+	return v.Len()
+}
