@@ -3,6 +3,7 @@ package formdoc
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -17,10 +18,19 @@ import (
 // Word content-control check boxes, closed lists drop-downs, and empty
 // answers show Word's placeholders, as in the partnership's own form.
 func WriteDOCX(w io.Writer, r *referral.Referral, partnership string) error {
-	if r == nil {
-		r = &referral.Referral{}
+	filled := referral.Referral{}
+	if r != nil {
+		// Write answers as the reader will read them: tidied, on a copy.
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &filled); err != nil {
+			return err
+		}
+		referral.Normalize(&filled)
 	}
-	g := &gen{r: r}
+	g := &gen{r: &filled}
 	g.para("Notifiable (Serious) Incident Referral Form", true)
 	g.para(partnership+" — Strictly Confidential", false)
 	for _, s := range referral.Form {

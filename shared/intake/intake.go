@@ -80,7 +80,12 @@ type Service struct {
 
 // DefaultReaders are the formats read without further set-up.
 func DefaultReaders() map[string]Reader {
-	return map[string]Reader{formdoc.JSON: formdoc.ReadJSON, formdoc.Text: formdoc.ReadText}
+	return map[string]Reader{
+		formdoc.JSON: formdoc.ReadJSON,
+		formdoc.Text: formdoc.ReadText,
+		formdoc.DOCX: formdoc.ReadDOCX,
+		formdoc.DOC:  formdoc.ReadDOCX, // says what to do with an old or password-protected document
+	}
 }
 
 // Result is what the referrer is told.

@@ -3,6 +3,7 @@ package referral
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -191,7 +192,20 @@ func normalizeMulti(f Field, vals []string) []string {
 			out = append(out, v)
 		}
 	}
+	// In the form's order, so the same ticks always read the same.
+	sort.SliceStable(out, func(i, j int) bool { return optionIndex(f.Options, out[i]) < optionIndex(f.Options, out[j]) })
 	return out
+}
+
+// optionIndex is an option's place in its list; values not on the list
+// come after.
+func optionIndex(options []string, v string) int {
+	for i, o := range options {
+		if o == v {
+			return i
+		}
+	}
+	return len(options)
 }
 
 // yesNo reads a tick-box answer: "yes", "no", "unsure", or "" if unreadable.

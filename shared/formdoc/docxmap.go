@@ -1,0 +1,765 @@
+package formdoc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+// ReadDOCX reads the referral form from a Word document: see OpenDOCX for
+// what it refuses, and mapper for how answers are found.
+func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
+	d, err := OpenDOCX(data, DefaultLimits)
+	if err != nil {
+		return referral.Referral{}, nil, err
+	}
+	return MapDocument(d)
+}
+
+// cellInfo is one cell as the mapper sees it.
+type cellInfo struct {
+	col   int      // first grid column
+	lines []string // paragraphs
+	items []Item   // every item, for boxes
+}
+
+func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
+
+func (c cellInfo) boxes() int {
+	n := 0
+	for _, it := range c.items {
+		if it.Box != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// rowsOf flattens the document into rows of cells in reading order; a
+// paragraph outside tables is a row of one cell.
+func rowsOf(blocks []Block) [][]cellInfo {
+	var rows [][]cellInfo
+	for _, b := range blocks {
+		switch {
+		case b.Para != nil:
+			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items}})
+		case b.Table != nil:
+			for _, r := range b.Table.Rows {
+				var row []cellInfo
+				col := 0
+				for _, c := range r.Cells {
+					ci := cellInfo{col: col}
+					if c.VMerge != "continue" {
+						collect(&ci, c.Blocks)
+					}
+					row = append(row, ci)
+					col += max(c.Span, 1)
+				}
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows
+}
+
+func collect(ci *cellInfo, blocks []Block) {
+	for _, b := range blocks {
+		switch {
+		case b.Para != nil:
+			ci.lines = append(ci.lines, b.Para.Text())
+			ci.items = append(ci.items, b.Para.Items...)
+		case b.Table != nil:
+			for _, r := range b.Table.Rows {
+				for _, c := range r.Cells {
+					collect(ci, c.Blocks)
+				}
+			}
+		}
+	}
+}
+
+var headingRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b[\s:.\-–]*(.*)$`)
+
+// mapper places what a document says into a referral.
+type mapper struct {
+	r       referral.Referral
+	probs   []referral.Problem
+	section int
+	filled  map[string]bool // paths answered
+	child   int             // current child row in Section 2
+	grid    *referral.Field // the closed list whose option grid comes next
+	capture *referral.Field // the free-text answer being collected
+	capText []string
+	table   *tableState // a repeating table being read
+	seenAny bool        // any label found at all
+}
+
+type tableState struct {
+	path    string           // "siblings", "childProtection.siblingPlans"
+	columns map[int]string   // grid column → field name
+	row     int              // next row index
+	width   int              // cells in the header row
+	labels  map[string]bool // header texts, to skip repeated headers
+}
+
+// MapDocument maps a Word document's body to a referral.
+func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
+	m := &mapper{filled: map[string]bool{}, section: 0}
+	rows := rowsOf(d.Blocks)
+	for i, row := range rows {
+		var next []cellInfo
+		if i+1 < len(rows) {
+			next = rows[i+1]
+		}
+		m.row(row, next)
+	}
+	m.endCapture()
+	if !m.seenAny {
+		return referral.Referral{}, nil, notTheForm()
+	}
+	return m.r, m.probs, nil
+}
+
+func (m *mapper) set(path, value string) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return
+	}
+	if f, ok := referral.FieldByPath(path); ok && f.Kind == referral.Multi {
+		for _, v := range strings.FieldsFunc(value, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
+			if v = strings.TrimSpace(v); v != "" {
+				_ = referral.Set(&m.r, path, v)
+			}
+		}
+	} else {
+		_ = referral.Set(&m.r, path, value)
+	}
+	m.filled[path] = true
+}
+
+func (m *mapper) row(row []cellInfo, next []cellInfo) {
+	// A section heading.
+	for _, c := range row {
+		if mm := headingRE.FindStringSubmatch(firstLine(c)); mm != nil {
+			n, _ := strconv.Atoi(mm[1])
+			if n >= 1 && n <= 12 {
+				m.endCapture()
+				m.section, m.table, m.grid = n, nil, nil
+				m.seenAny = true
+				if s := sectionDef(n); len(s.Fields) == 1 && s.Fields[0].Kind == referral.LongText {
+					f := s.Fields[0]
+					m.capture = &f
+				} else if n == 12 {
+					f, _ := referral.FieldByPath("otherReviews.details")
+					m.capture = &f
+				}
+				return
+			}
+		}
+	}
+	if m.section == 0 {
+		m.criteria(row)
+	}
+	if m.table != nil && m.tableRow(row) {
+		return
+	}
+	if m.tableHeader(row) {
+		return
+	}
+	if m.gridRow(row, next) {
+		return
+	}
+	if m.labelled(row, next) {
+		m.endCapture()
+		return
+	}
+	if m.capture != nil {
+		for _, c := range row {
+			for _, line := range c.lines {
+				if strings.Trim(line, "☐☒☑ \t") != "" && !m.isGuidance(line) {
+					m.capText = append(m.capText, line)
+				}
+			}
+		}
+	}
+}
+
+func firstLine(c cellInfo) string {
+	if len(c.lines) == 0 {
+		return ""
+	}
+	return c.lines[0]
+}
+
+func sectionDef(n int) referral.Section {
+	for _, s := range referral.Form {
+		if s.Number == n {
+			return s
+		}
+	}
+	return referral.Section{}
+}
+
+func (m *mapper) endCapture() {
+	if m.capture != nil && !m.filled[m.capture.Path] {
+		m.set(m.capture.Path, strings.TrimSpace(strings.Join(m.capText, "\n")))
+	}
+	m.capture, m.capText = nil, nil
+}
+
+func (m *mapper) isGuidance(line string) bool {
+	key := labelKey(line)
+	if key == "" {
+		return true
+	}
+	for _, g := range sectionDef(m.section).Guidance {
+		gk := labelKey(g)
+		if key == gk || (len(key) > 20 && strings.Contains(gk, key)) || similar(key, gk) {
+			return true
+		}
+	}
+	return false
+}
+
+// criteria reads the three boxes at the top of the form.
+func (m *mapper) criteria(row []cellInfo) {
+	var all strings.Builder
+	var items []Item
+	for _, c := range row {
+		all.WriteString(c.text() + " ")
+		items = append(items, c.items...)
+	}
+	key := labelKey(all.String())
+	for _, f := range sectionDef(0).Fields {
+		lk := labelKey(f.Label)
+		if !strings.Contains(key, lk) && !similar(firstWords(key, len(strings.Fields(lk))), lk) {
+			continue
+		}
+		m.seenAny = true
+		if ticked, ok := anyBox(items); ok {
+			if ticked {
+				m.set(f.Path, "yes")
+			}
+		} else if last := row[len(row)-1]; len(row) > 1 && yesMark(last.text()) {
+			m.set(f.Path, "yes")
+		}
+	}
+}
+
+func firstWords(key string, n int) string {
+	words := strings.Fields(key)
+	if len(words) > n {
+		words = words[:n]
+	}
+	return strings.Join(words, " ")
+}
+
+func anyBox(items []Item) (ticked, found bool) {
+	for _, it := range items {
+		if it.Box != nil {
+			found = true
+			ticked = ticked || *it.Box
+		}
+	}
+	for _, it := range items {
+		if strings.ContainsAny(it.Text, "☒☑✓✔") {
+			return true, true
+		}
+	}
+	return ticked, found
+}
+
+func yesMark(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "x", "yes", "y", "☒", "☑", "✓", "✔":
+		return true
+	}
+	return false
+}
+
+func notTheForm() error {
+	return errsInvalid("This does not look like the Notifiable (Serious) Incident Referral Form: none of its sections were found. Please send the completed referral form")
+}
+
+// aliases are other ways people label the same answers.
+var aliases = map[string][]string{
+	"referrer.email":           {"EMAIL ADDRESS", "E MAIL", "E MAIL ADDRESS"},
+	"referrer.telephone":       {"TELEPHONE", "PHONE", "PHONE NUMBER", "TEL", "TEL NO", "CONTACT NUMBER"},
+	"children.dateOfBirth":     {"DOB", "D O B"},
+	"children.postcode":        {"POST CODE"},
+	"children.ageAtIncident":   {"AGE", "AGE AT INCIDENT"},
+	"children.ethnicity":       {"ETHNICITY"},
+	"referrer.dateSubmitted":   {"DATE"},
+	"children.incidentDate":    {"DATE OF INCIDENT", "INCIDENT DATE"},
+	"siblings.nationality":     {"NATIONALITY"},
+	"childProtection.cppStart": {"DATE CPP COMMENCED"},
+}
+
+// typos are misspellings printed on versions of the form.
+var typos = strings.NewReplacer("REIVEW", "REVIEW", "RECIEVED", "RECEIVED", "SAFEGUADING", "SAFEGUARDING")
+
+func key(s string) string { return typos.Replace(labelKey(s)) }
+
+// similar reports whether two label keys say nearly the same thing.
+func similar(a, b string) bool { return similarity(a, b) >= minSimilarity }
+
+// minSimilarity is the share of words two labels must have in common to
+// be taken for the same label with small wording changes.
+const minSimilarity = 0.8
+
+// similarity is the share of words in common, over the longer label, for
+// labels of four words or more; 0 otherwise.
+func similarity(a, b string) float64 {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) < 4 || len(wb) < 4 {
+		return 0
+	}
+	count := map[string]int{}
+	for _, w := range wa {
+		count[w]++
+	}
+	common := 0
+	for _, w := range wb {
+		if count[w] > 0 {
+			count[w]--
+			common++
+		}
+	}
+	return float64(common) / float64(max(len(wa), len(wb)))
+}
+
+// labelFields are the fields found by their label beside or below the
+// answer: every field of the section but those read as table columns.
+func labelFields(section int) []referral.Field {
+	var out []referral.Field
+	for _, f := range sectionDef(section).Fields {
+		if t := tableOfPath(f.Path); t != "" && t != "children" {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func tableOfPath(path string) string {
+	for _, t := range referral.Tables {
+		if strings.HasPrefix(path, t.Path+".") {
+			return t.Path
+		}
+	}
+	return ""
+}
+
+// match finds the field a line labels, in the current section. rest is
+// what follows the label on the same line.
+func (m *mapper) match(line string) (referral.Field, string, bool) {
+	k := key(line)
+	if k == "" || m.section == 0 {
+		return referral.Field{}, "", false
+	}
+	// The best label: an exact match beats a label followed by an answer,
+	// which beats a near match; longer labels break ties, then labels not
+	// yet answered.
+	var best referral.Field
+	bestScore, bestLen, rest := 0.0, 0, ""
+	for _, f := range labelFields(m.section) {
+		for _, lk := range append([]string{key(f.Label)}, aliases[f.Path]...) {
+			score, r := 0.0, ""
+			switch {
+			case k == lk:
+				score = 3
+			case strings.HasPrefix(k, lk+" "):
+				score, r = 2, restAfter(line, len(lk))
+			default:
+				score = similarity(k, lk)
+				if score < minSimilarity {
+					continue
+				}
+			}
+			better := score > bestScore || (score == bestScore && len(lk) > bestLen) ||
+				(score == bestScore && len(lk) == bestLen && m.filled[m.path(best)] && !m.filled[m.path(f)])
+			if better {
+				best, bestScore, bestLen, rest = f, score, len(lk), r
+			}
+		}
+	}
+	if bestScore == 0 {
+		return referral.Field{}, "", false
+	}
+	// Two labels printed together ("ETHNICITY (if known) NATIONALITY"):
+	// the second is not an answer.
+	if rest != "" {
+		if _, _, ok := m.matchExact(rest); ok {
+			rest = ""
+		}
+	}
+	return best, rest, true
+}
+
+func (m *mapper) matchExact(line string) (referral.Field, string, bool) {
+	k := key(line)
+	for _, f := range labelFields(m.section) {
+		if k == key(f.Label) {
+			return f, "", true
+		}
+	}
+	return referral.Field{}, "", false
+}
+
+// path is a field's path for the current row: children's fields go to the
+// current child, and a field already answered for this child starts the
+// next child.
+func (m *mapper) path(f referral.Field) string {
+	if !strings.HasPrefix(f.Path, "children.") {
+		return f.Path
+	}
+	return "children[" + strconv.Itoa(m.child) + "]" + strings.TrimPrefix(f.Path, "children")
+}
+
+// pathFor is path, moving on to the next child when this one has the
+// answer already. Twin labels (JOB TITLE) go to the first unanswered.
+func (m *mapper) pathFor(f referral.Field) string {
+	if strings.HasPrefix(f.Path, "children.") && m.filled[m.path(f)] && m.child < referral.MaxRowIndex {
+		m.child++
+	}
+	if m.filled[f.Path] {
+		for _, g := range labelFields(m.section) {
+			if g.Path != f.Path && key(g.Label) == key(f.Label) && !m.filled[g.Path] {
+				return g.Path
+			}
+		}
+	}
+	return m.path(f)
+}
+
+// labelled reads a row of labels and answers.
+func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
+	type hit struct {
+		cell  int
+		lines []int
+	}
+	labelCell := make([]bool, len(row))
+	found := false
+	for i, c := range row {
+		for _, line := range c.lines {
+			if _, _, ok := m.match(line); ok {
+				labelCell[i] = true
+			}
+		}
+	}
+	for i, c := range row {
+		if !labelCell[i] {
+			continue
+		}
+		// The answer cells: those after this one up to the next label cell.
+		var answer []cellInfo
+		for j := i + 1; j < len(row) && !labelCell[j]; j++ {
+			answer = append(answer, row[j])
+		}
+		var labels []referral.Field
+		var inline []string // answers on the label's own line or lines below it in the cell
+		pending := -1
+		for _, line := range c.lines {
+			f, rest, ok := m.match(line)
+			if ok {
+				labels = append(labels, f)
+				inline = append(inline, rest)
+				pending = len(labels) - 1
+				continue
+			}
+			if pending >= 0 && strings.TrimSpace(line) != "" {
+				inline[pending] = strings.TrimSpace(inline[pending] + "\n" + line)
+			}
+		}
+		var answerLines []string
+		var answerItems []Item
+		for _, a := range answer {
+			answerLines = append(answerLines, a.lines...)
+			answerItems = append(answerItems, a.items...)
+		}
+		answerLines = trimEmpty(answerLines)
+		for li, f := range labels {
+			found = true
+			m.seenAny = true
+			if f.Kind == referral.Multi || (f.Kind == referral.Choice && m.isGrid(f)) {
+				g := f
+				m.grid = &g
+				if inline[li] != "" {
+					m.set(m.pathFor(f), inline[li])
+				}
+				continue
+			}
+			path := m.pathFor(f)
+			switch f.Kind {
+			case referral.YesNo, referral.YesNoUnsure, referral.Tick:
+				items := answerItems
+				if len(answer) == 0 || countBoxes(items) == 0 {
+					items = append(afterLabel(c.items, f), answerItems...)
+				}
+				switch v := tickedOption(items, f.Kind); {
+				case v != "":
+					m.set(path, v)
+				case countBoxes(items) > 0 || strings.ContainsAny(strings.Join(answerLines, ""), "☐☒"):
+					// boxes, none ticked: unanswered
+				case inline[li] != "":
+					m.set(path, inline[li]) // typed: "Yes", "X"
+				case len(answerLines) > 0 && len(labels) == 1:
+					m.set(path, strings.Join(answerLines, " "))
+				}
+			default:
+				switch {
+				case inline[li] != "":
+					m.set(path, inline[li])
+				case len(labels) > 1 && len(answerLines) == len(labels):
+					m.set(path, answerLines[li])
+				case len(labels) == 1 || li == 0:
+					m.set(path, strings.Join(answerLines, "\n"))
+				}
+			}
+		}
+	}
+	return found
+}
+
+func trimEmpty(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func countBoxes(items []Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Box != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// afterLabel returns a cell's items after its label's words, so a question
+// with its YES/NO boxes in the same cell reads its boxes only.
+func afterLabel(items []Item, f referral.Field) []Item {
+	want := len(strings.Fields(key(f.Label)))
+	seen := 0
+	for i, it := range items {
+		if it.Box != nil {
+			continue
+		}
+		seen += len(strings.Fields(labelKey(it.Text)))
+		if seen >= want {
+			return items[i+1:]
+		}
+	}
+	return nil
+}
+
+// tickedOption reads YES/NO/UNSURE tick boxes: each box belongs to the
+// option word before it (or after it, when it comes first).
+func tickedOption(items []Item, kind referral.Kind) string {
+	var ticked []string
+	prev := ""
+	for i, it := range items {
+		if it.Box == nil {
+			if w := lastOption(it.Text); w != "" {
+				prev = w
+			}
+			continue
+		}
+		opt := prev
+		if opt == "" {
+			for _, later := range items[i+1:] {
+				if later.Box == nil {
+					if w := firstOption(later.Text); w != "" {
+						opt = w
+						break
+					}
+				}
+			}
+		}
+		if *it.Box && opt != "" {
+			ticked = append(ticked, opt)
+		}
+		prev = ""
+	}
+	if len(ticked) == 0 {
+		for _, it := range items {
+			if strings.ContainsAny(it.Text, "☒☑") { // typed glyphs after an option: "YES ☒ NO ☐"
+				return typedGlyphOption(items)
+			}
+		}
+		return ""
+	}
+	if kind == referral.Tick {
+		return "yes"
+	}
+	return strings.Join(ticked, " and ") // two ticked is a contradiction the checker reports
+}
+
+func typedGlyphOption(items []Item) string {
+	var text strings.Builder
+	for _, it := range items {
+		text.WriteString(it.Text + " ")
+	}
+	words := strings.Fields(strings.NewReplacer("☒", " ☒ ", "☐", " ☐ ", "☑", " ☒ ").Replace(text.String()))
+	var ticked []string
+	for i, w := range words {
+		if w == "☒" && i > 0 {
+			if o := optionWord(words[i-1]); o != "" {
+				ticked = append(ticked, o)
+			}
+		}
+	}
+	return strings.Join(ticked, " and ")
+}
+
+func optionWord(w string) string {
+	switch strings.ToUpper(strings.Trim(w, " :.-()")) {
+	case "YES":
+		return "yes"
+	case "NO":
+		return "no"
+	case "UNSURE":
+		return "unsure"
+	}
+	return ""
+}
+
+func lastOption(s string) string {
+	ws := strings.Fields(s)
+	for i := len(ws) - 1; i >= 0; i-- {
+		if o := optionWord(ws[i]); o != "" {
+			return o
+		}
+	}
+	return ""
+}
+
+func firstOption(s string) string {
+	for _, w := range strings.Fields(s) {
+		if o := optionWord(w); o != "" {
+			return o
+		}
+	}
+	return ""
+}
+
+// isGrid reports whether a closed list is printed as a grid of options.
+func (m *mapper) isGrid(f referral.Field) bool { return len(f.Options) > 6 }
+
+// gridRow reads a row of option names whose boxes are in the same cells
+// or the cells below.
+func (m *mapper) gridRow(row []cellInfo, next []cellInfo) bool {
+	if m.grid == nil {
+		return false
+	}
+	f := *m.grid
+	hits := 0
+	for _, c := range row {
+		opt := optionOf(f, c)
+		if opt == "" {
+			continue
+		}
+		hits++
+		ticked, found := anyBox(c.items)
+		if !found {
+			for _, n := range next {
+				if n.col == c.col {
+					ticked, found = anyBox(n.items)
+					if !found {
+						ticked = yesMark(n.text())
+					}
+				}
+			}
+		}
+		if ticked {
+			if f.Kind == referral.Choice && m.filled[f.Path] && referral.Get(&m.r, f.Path) != opt {
+				m.probs = append(m.probs, referral.Problem{Section: f.Section, Field: f.Path, Code: "several_ticked",
+					Message: "Section " + strconv.Itoa(f.Section) + ": tick only one " + strings.TrimPrefix(f.Noun, "the ") + "; more than one is ticked"})
+				continue
+			}
+			m.set(f.Path, opt)
+		}
+	}
+	if hits > 0 {
+		m.seenAny = true
+	}
+	return hits > 0
+}
+
+func optionOf(f referral.Field, c cellInfo) string {
+	text := strings.TrimSpace(strings.Trim(c.text(), "☐☒☑ \t\n"))
+	if text == "" {
+		return ""
+	}
+	k := key(text)
+	for _, o := range f.Options {
+		if key(o) == k {
+			return o
+		}
+	}
+	return ""
+}
+
+// tableHeader starts a repeating table at a row of its column labels.
+func (m *mapper) tableHeader(row []cellInfo) bool {
+	for _, t := range referral.Tables {
+		if t.Path == "children" {
+			continue
+		}
+		cols := map[int]string{}
+		labels := map[string]bool{}
+		for _, c := range row {
+			k := key(c.text())
+			for _, f := range sectionDef(m.section).Fields {
+				if !strings.HasPrefix(f.Path, t.Path+".") {
+					continue
+				}
+				if fk := key(f.Label); k == fk || similar(k, fk) {
+					cols[c.col] = strings.TrimPrefix(f.Path, t.Path+".")
+					labels[k] = true
+				}
+			}
+		}
+		if len(cols) >= 2 {
+			m.endCapture()
+			m.table = &tableState{path: t.Path, columns: cols, width: len(row), labels: labels, row: referral.Count(&m.r, t.Path)}
+			m.seenAny = true
+			return true
+		}
+	}
+	return false
+}
+
+// tableRow reads a data row of the repeating table; false ends the table.
+func (m *mapper) tableRow(row []cellInfo) bool {
+	for _, c := range row {
+		if _, _, ok := m.match(firstLine(c)); ok {
+			m.table = nil
+			return false
+		}
+	}
+	t := m.table
+	any := false
+	for _, c := range row {
+		if _, ok := t.columns[c.col]; ok && strings.TrimSpace(c.text()) != "" && !t.labels[key(c.text())] {
+			any = true
+		}
+	}
+	if !any {
+		return true // an empty row
+	}
+	for _, c := range row {
+		if name, ok := t.columns[c.col]; ok {
+			m.set(t.path+"["+strconv.Itoa(t.row)+"]."+name, strings.Join(trimEmpty(c.lines), " "))
+		}
+	}
+	t.row++
+	return true
+}
