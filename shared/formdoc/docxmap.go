@@ -20,6 +20,7 @@ func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
 
 // cellInfo is one cell as the mapper sees it.
 type cellInfo struct {
+	table int      // which table the row is in; 0 for a paragraph
 	col   int      // first grid column
 	lines []string // paragraphs
 	items []Item   // every item, for boxes
@@ -41,16 +42,18 @@ func (c cellInfo) boxes() int {
 // paragraph outside tables is a row of one cell.
 func rowsOf(blocks []Block) [][]cellInfo {
 	var rows [][]cellInfo
+	tables := 0
 	for _, b := range blocks {
 		switch {
 		case b.Para != nil:
 			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items}})
 		case b.Table != nil:
+			tables++
 			for _, r := range b.Table.Rows {
 				var row []cellInfo
 				col := 0
 				for _, c := range r.Cells {
-					ci := cellInfo{col: col}
+					ci := cellInfo{table: tables, col: col}
 					if c.VMerge != "continue" {
 						collect(&ci, c.Blocks)
 					}
@@ -92,11 +95,14 @@ type mapper struct {
 	grid    *referral.Field // the closed list whose option grid comes next
 	capture *referral.Field // the free-text answer being collected
 	capText []string
+	below   *referral.Field // a label whose answer is on the next row
+	belowAt string
 	table   *tableState // a repeating table being read
 	seenAny bool        // any label found at all
 }
 
 type tableState struct {
+	table   int              // the Word table it is in
 	path    string           // "siblings", "childProtection.siblingPlans"
 	columns map[int]string   // grid column → field name
 	row     int              // next row index
@@ -168,11 +174,29 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.tableHeader(row) {
 		return
 	}
-	if m.gridRow(row, next) {
-		return
+	if m.below != nil {
+		f, path := *m.below, m.belowAt
+		m.below = nil
+		if !m.rowHasLabel(row) {
+			if text := strings.TrimSpace(rowText(row)); text != "" && strings.Trim(text, "☐ ") != "" {
+				if f.Kind == referral.Tick || f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure {
+					if v := tickedOption(rowItems(row), f.Kind); v != "" {
+						text = v
+					} else if f.Kind == referral.Tick {
+						text = "yes" // anything written under "indicate if you are unaware…" says so
+					}
+				}
+				m.set(path, text)
+			}
+			return
+		}
 	}
+	grid := m.gridRow(row, next)
 	if m.labelled(row, next) {
 		m.endCapture()
+		return
+	}
+	if grid {
 		return
 	}
 	if m.capture != nil {
@@ -184,6 +208,38 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 			}
 		}
 	}
+}
+
+func (m *mapper) rowHasLabel(row []cellInfo) bool {
+	for _, c := range row {
+		for _, line := range c.lines {
+			if _, _, ok := m.match(line); ok {
+				return true
+			}
+			if headingRE.MatchString(line) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func rowText(row []cellInfo) string {
+	var parts []string
+	for _, c := range row {
+		if t := strings.TrimSpace(c.text()); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func rowItems(row []cellInfo) []Item {
+	var items []Item
+	for _, c := range row {
+		items = append(items, c.items...)
+	}
+	return items
 }
 
 func firstLine(c cellInfo) string {
@@ -492,16 +548,26 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				continue
 			}
 			path := m.pathFor(f)
+			if len(answer) == 0 && inline[li] == "" && li == len(labels)-1 && countBoxes(afterLabel(c.items, f)) == 0 {
+				g := f
+				m.below, m.belowAt = &g, path // the answer is on the next row
+				continue
+			}
 			switch f.Kind {
 			case referral.YesNo, referral.YesNoUnsure, referral.Tick:
 				items := answerItems
 				if len(answer) == 0 || countBoxes(items) == 0 {
 					items = append(afterLabel(c.items, f), answerItems...)
 				}
-				switch v := tickedOption(items, f.Kind); {
+				v := tickedOption(items, f.Kind)
+				typed := inline[li] + " " + strings.Join(answerLines, " ")
+				if v == "" && strings.ContainsAny(typed, "☒☑") {
+					v = typedGlyphOption([]Item{{Text: typed}})
+				}
+				switch {
 				case v != "":
 					m.set(path, v)
-				case countBoxes(items) > 0 || strings.ContainsAny(strings.Join(answerLines, ""), "☐☒"):
+				case countBoxes(items) > 0 || strings.ContainsAny(typed, "☐☒"):
 					// boxes, none ticked: unanswered
 				case inline[li] != "":
 					m.set(path, inline[li]) // typed: "Yes", "X"
@@ -729,7 +795,7 @@ func (m *mapper) tableHeader(row []cellInfo) bool {
 		}
 		if len(cols) >= 2 {
 			m.endCapture()
-			m.table = &tableState{path: t.Path, columns: cols, width: len(row), labels: labels, row: referral.Count(&m.r, t.Path)}
+			m.table = &tableState{table: row[0].table, path: t.Path, columns: cols, width: len(row), labels: labels, row: referral.Count(&m.r, t.Path)}
 			m.seenAny = true
 			return true
 		}
@@ -739,6 +805,10 @@ func (m *mapper) tableHeader(row []cellInfo) bool {
 
 // tableRow reads a data row of the repeating table; false ends the table.
 func (m *mapper) tableRow(row []cellInfo) bool {
+	if len(row) == 0 || row[0].table != m.table.table {
+		m.table = nil // the table ended
+		return false
+	}
 	for _, c := range row {
 		if _, _, ok := m.match(firstLine(c)); ok {
 			m.table = nil

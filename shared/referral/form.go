@@ -198,8 +198,8 @@ var Form = []Section{
 	}, Fields: []Field{
 		{Path: "otherReviews.types", Label: "ANY OTHER REVIEW PENDING OR COMPLETE?", Noun: "the other reviews pending or complete", Kind: Multi, Options: ReviewTypes},
 		{Path: "otherReviews.details", Label: "please provide details", Noun: "the details of the other reviews", Kind: LongText},
-		{Path: "otherReviews.earlyLearning", Label: "Please provide details of any early learning or changes to practice", Noun: "any early learning or changes to practice", Kind: LongText},
-		{Path: "otherReviews.noneKnown", Label: "Please indicate if you are unaware of any other reviews ongoing", Noun: "that you know of no other reviews", Kind: Tick},
+		{Path: "otherReviews.earlyLearning", Label: "Please provide details of any early learning or changes to practice that you may have implemented to improve or safeguard individuals going forward with your knowledge from this case.", Noun: "any early learning or changes to practice", Kind: LongText},
+		{Path: "otherReviews.noneKnown", Label: "Please indicate if you are unaware of any other reviews ongoing (do not leave blank).", Noun: "that you know of no other reviews", Kind: Tick},
 	}},
 }
 
