@@ -773,5 +773,4 @@ func (p *parser) sdtProps(end xml.Name) (box *bool, placeholder bool, err error)
 // String renders the document as text, for debugging and the text reader.
 func (d Document) String() string { return blocksText(d.Blocks) }
 
-
 func errsInvalid(msg string) error { return errs.E(errs.Invalid, "%s", msg) }

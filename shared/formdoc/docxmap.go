@@ -102,11 +102,11 @@ type mapper struct {
 }
 
 type tableState struct {
-	table   int              // the Word table it is in
-	path    string           // "siblings", "childProtection.siblingPlans"
-	columns map[int]string   // grid column → field name
-	row     int              // next row index
-	width   int              // cells in the header row
+	table   int             // the Word table it is in
+	path    string          // "siblings", "childProtection.siblingPlans"
+	columns map[int]string  // grid column → field name
+	row     int             // next row index
+	width   int             // cells in the header row
 	labels  map[string]bool // header texts, to skip repeated headers
 }
 

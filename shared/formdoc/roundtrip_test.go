@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/cspr-intake/cspr-intake/shared/referral"
