@@ -97,6 +97,7 @@ type mapper struct {
 	capText []string
 	below   *referral.Field // a label whose answer is on the next row
 	belowAt string
+	matches map[matchKey]matchResult
 	table   *tableState // a repeating table being read
 	seenAny bool        // any label found at all
 }
@@ -112,7 +113,7 @@ type tableState struct {
 
 // MapDocument maps a Word document's body to a referral.
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	m := &mapper{filled: map[string]bool{}, section: 0}
+	m := &mapper{filled: map[string]bool{}, section: 0, matches: map[matchKey]matchResult{}}
 	rows := rowsOf(d.Blocks)
 	for i, row := range rows {
 		var next []cellInfo
@@ -368,8 +369,11 @@ const minSimilarity = 0.8
 // similarity is the share of words in common, over the longer label, for
 // labels of four words or more; 0 otherwise.
 func similarity(a, b string) float64 {
-	wa, wb := strings.Fields(a), strings.Fields(b)
-	if len(wa) < 4 || len(wb) < 4 {
+	return wordSimilarity(strings.Fields(a), strings.Fields(b))
+}
+
+func wordSimilarity(wa, wb []string) float64 {
+	if len(wa) < 4 || len(wb) < 4 || float64(min(len(wa), len(wb)))/float64(max(len(wa), len(wb))) < minSimilarity {
 		return 0
 	}
 	count := map[string]int{}
@@ -389,15 +393,39 @@ func similarity(a, b string) float64 {
 // labelFields are the fields found by their label beside or below the
 // answer: every field of the section but those read as table columns.
 func labelFields(section int) []referral.Field {
-	var out []referral.Field
-	for _, f := range sectionDef(section).Fields {
-		if t := tableOfPath(f.Path); t != "" && t != "children" {
-			continue
+	if section < 0 || section >= len(labelIndex) {
+		return nil
+	}
+	return labelIndex[section].fields
+}
+
+// labelled fields and their label keys (with aliases), per section,
+// worked out once.
+type sectionLabels struct {
+	fields []referral.Field
+	keys   [][]string
+	words  [][][]string // each key's words
+}
+
+var labelIndex = func() []sectionLabels {
+	out := make([]sectionLabels, 13)
+	for _, s := range referral.Form {
+		for _, f := range s.Fields {
+			if t := tableOfPath(f.Path); t != "" && t != "children" {
+				continue
+			}
+			keys := append([]string{key(f.Label)}, aliases[f.Path]...)
+			var words [][]string
+			for _, k := range keys {
+				words = append(words, strings.Fields(k))
+			}
+			out[s.Number].fields = append(out[s.Number].fields, f)
+			out[s.Number].keys = append(out[s.Number].keys, keys)
+			out[s.Number].words = append(out[s.Number].words, words)
 		}
-		out = append(out, f)
 	}
 	return out
-}
+}()
 
 func tableOfPath(path string) string {
 	for _, t := range referral.Tables {
@@ -411,17 +439,42 @@ func tableOfPath(path string) string {
 // match finds the field a line labels, in the current section. rest is
 // what follows the label on the same line.
 func (m *mapper) match(line string) (referral.Field, string, bool) {
-	k := key(line)
-	if k == "" || m.section == 0 {
+	if m.section <= 0 || m.section >= len(labelIndex) {
 		return referral.Field{}, "", false
 	}
+	if res, ok := m.matches[matchKey{m.section, line}]; ok {
+		return res.f, res.rest, res.ok
+	}
+	f, rest, ok := m.matchUncached(line)
+	m.matches[matchKey{m.section, line}] = matchResult{f, rest, ok}
+	return f, rest, ok
+}
+
+type matchKey struct {
+	section int
+	line    string
+}
+
+type matchResult struct {
+	f    referral.Field
+	rest string
+	ok   bool
+}
+
+func (m *mapper) matchUncached(line string) (referral.Field, string, bool) {
+	k := key(line)
+	if k == "" || len(k) > 400 {
+		return referral.Field{}, "", false
+	}
+	kw := strings.Fields(k)
 	// The best label: an exact match beats a label followed by an answer,
 	// which beats a near match; longer labels break ties, then labels not
 	// yet answered.
 	var best referral.Field
 	bestScore, bestLen, rest := 0.0, 0, ""
-	for _, f := range labelFields(m.section) {
-		for _, lk := range append([]string{key(f.Label)}, aliases[f.Path]...) {
+	idx := labelIndex[m.section]
+	for fi, f := range idx.fields {
+		for ki, lk := range idx.keys[fi] {
 			score, r := 0.0, ""
 			switch {
 			case k == lk:
@@ -429,7 +482,7 @@ func (m *mapper) match(line string) (referral.Field, string, bool) {
 			case strings.HasPrefix(k, lk+" "):
 				score, r = 2, restAfter(line, len(lk))
 			default:
-				score = similarity(k, lk)
+				score = wordSimilarity(kw, idx.words[fi][ki])
 				if score < minSimilarity {
 					continue
 				}
@@ -456,8 +509,12 @@ func (m *mapper) match(line string) (referral.Field, string, bool) {
 
 func (m *mapper) matchExact(line string) (referral.Field, string, bool) {
 	k := key(line)
-	for _, f := range labelFields(m.section) {
-		if k == key(f.Label) {
+	if m.section <= 0 || m.section >= len(labelIndex) {
+		return referral.Field{}, "", false
+	}
+	idx := labelIndex[m.section]
+	for fi, f := range idx.fields {
+		if k == idx.keys[fi][0] {
 			return f, "", true
 		}
 	}
@@ -775,14 +832,21 @@ func optionOf(f referral.Field, c cellInfo) string {
 
 // tableHeader starts a repeating table at a row of its column labels.
 func (m *mapper) tableHeader(row []cellInfo) bool {
+	if len(row) < 2 {
+		return false
+	}
+	keys := make([]string, len(row))
+	for i, c := range row {
+		keys[i] = key(c.text())
+	}
 	for _, t := range referral.Tables {
 		if t.Path == "children" {
 			continue
 		}
 		cols := map[int]string{}
 		labels := map[string]bool{}
-		for _, c := range row {
-			k := key(c.text())
+		for ci, c := range row {
+			k := keys[ci]
 			for _, f := range sectionDef(m.section).Fields {
 				if !strings.HasPrefix(f.Path, t.Path+".") {
 					continue

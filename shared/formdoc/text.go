@@ -142,30 +142,49 @@ func hasUnfilledTwin(s referral.Section, f referral.Field, filled map[string]boo
 // labelKey reduces a label to capital letters and digits separated by
 // single spaces, so "Full name:" matches "FULL NAME".
 func labelKey(s string) string {
-	var b strings.Builder
+	b := make([]byte, 0, len(s))
 	space := false
 	for _, r := range s {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+		case r < 0x80 && (('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')):
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToUpper(r))
+			if 'a' <= r && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b = append(b, byte(r))
+		case r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = utf8.AppendRune(b, unicode.ToUpper(r))
 		default:
 			space = true
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // restAfter returns what follows the part of line whose label key is n
-// long: the answer, without the separator.
+// bytes long: the answer, without the separator. It counts the key as
+// labelKey builds it, in one pass.
 func restAfter(line string, n int) string {
+	length, space := 0, false
 	for i, r := range line {
-		end := i + utf8.RuneLen(r)
-		if len(labelKey(line[:end])) >= n {
-			return strings.TrimLeft(line[end:], " \t:-–—=?)")
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && length > 0 {
+				length++
+			}
+			space = false
+			length += utf8.RuneLen(unicode.ToUpper(r))
+			if length >= n {
+				return strings.TrimLeft(line[i+utf8.RuneLen(r):], " \t:-–—=?)")
+			}
+		} else {
+			space = true
 		}
 	}
 	return ""
