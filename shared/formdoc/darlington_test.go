@@ -1,6 +1,7 @@
 package formdoc
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,8 @@ var darlingtonRows = [][]string{
 	{""},
 }
 
+var trackedRE = regexp.MustCompile(`\{-[^}]*-\}|\{\+[^}]*\+\}`)
+
 // boxStyles are the ways people's forms hold a tick.
 var boxStyles = map[string]func(bool) string{
 	"legacy check-box fields": func(on bool) string {
@@ -141,6 +144,27 @@ func layout(rows [][]string, tick func(bool) string) string {
 		var paras []string
 		for _, line := range strings.Split(text, "\n") {
 			var runs strings.Builder
+			// Tracked changes: {-deleted-} and {+inserted+}.
+			line = trackedRE.ReplaceAllStringFunc(line, func(m string) string {
+				if strings.HasPrefix(m, "{-") {
+					return "\x00D" + strings.TrimSuffix(strings.TrimPrefix(m, "{-"), "-}") + "\x00"
+				}
+				return "\x00I" + strings.TrimSuffix(strings.TrimPrefix(m, "{+"), "+}") + "\x00"
+			})
+			if strings.Contains(line, "\x00") {
+				for _, part := range strings.Split(line, "\x00") {
+					switch {
+					case strings.HasPrefix(part, "D"):
+						runs.WriteString(`<w:del w:id="1" w:author="Reviewer"><w:r><w:delText>` + esc(part[1:]) + `</w:delText></w:r></w:del>`)
+					case strings.HasPrefix(part, "I"):
+						runs.WriteString(`<w:ins w:id="2" w:author="Reviewer">` + run(part[1:], false) + `</w:ins>`)
+					case part != "":
+						runs.WriteString(run(part, false))
+					}
+				}
+				paras = append(paras, p(runs.String()))
+				continue
+			}
 			rest := line
 			for rest != "" {
 				i := strings.IndexAny(rest, "[")

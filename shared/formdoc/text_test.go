@@ -10,7 +10,7 @@ import (
 )
 
 func TestReadText(t *testing.T) {
-	data, err := os.ReadFile("testdata/body.txt")
+	data, err := os.ReadFile("testdata/forms/text-in-body.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
