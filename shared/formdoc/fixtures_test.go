@@ -59,8 +59,8 @@ func codeFixtures(t *testing.T) map[string][]byte {
 		"3.": {"3.", "Does not meet criteria for Notification but there is learning to be explored (to be referred to the Learning and Development Group).", "[x]"},
 	})
 	tracked := edit(map[string][]string{
-		"DATE OF BIRTH":  {"DATE OF BIRTH\nAGE AT TIME OF INCIDENT", "02/05/2022\n{-4-}{+3+}", "GENDER", "Female", "ETHNICITY (if known)\nNATIONALITY", "White British\nBritish"},
-		"JOB TITLE":      {"JOB TITLE", "{-Social Worker-}{+Senior Social Worker+}"},
+		"DATE OF BIRTH": {"DATE OF BIRTH\nAGE AT TIME OF INCIDENT", "02/05/2022\n{-4-}{+3+}", "GENDER", "Female", "ETHNICITY (if known)\nNATIONALITY", "White British\nBritish"},
+		"JOB TITLE":     {"JOB TITLE", "{-Social Worker-}{+Senior Social Worker+}"},
 	})
 	var extra [][]string
 	for _, row := range darlingtonRows {
@@ -81,16 +81,16 @@ func codeFixtures(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	return map[string][]byte{
-		"darlington-legacy-checkboxes.docx":  docxOf(t, layout(darlingtonRows, legacy), nil),
-		"darlington-content-controls.docx":   docxOf(t, layout(darlingtonRows, boxStyles["content-control check boxes"]), nil),
-		"darlington-typed-glyphs.docx":       docxOf(t, layout(darlingtonRows, boxStyles["typed glyphs"]), nil),
-		"darlington-wingdings.docx":          docxOf(t, layout(darlingtonRows, boxStyles["Wingdings symbols"]), nil),
-		"learning-route.docx":                docxOf(t, layout(learning, legacy), nil),
-		"contradictory.docx":                 docxOf(t, layout(contradictory, legacy), nil),
-		"tracked-changes.docx":               docxOf(t, layout(tracked, legacy), nil),
-		"extra-rows.docx":                    docxOf(t, layout(extra, legacy), nil),
-		"generated-complete.docx":            generated.Bytes(),
-		"generated-blank.docx":               BlankDOCX("Darlington Safeguarding Partnership"),
+		"darlington-legacy-checkboxes.docx": docxOf(t, layout(darlingtonRows, legacy), nil),
+		"darlington-content-controls.docx":  docxOf(t, layout(darlingtonRows, boxStyles["content-control check boxes"]), nil),
+		"darlington-typed-glyphs.docx":      docxOf(t, layout(darlingtonRows, boxStyles["typed glyphs"]), nil),
+		"darlington-wingdings.docx":         docxOf(t, layout(darlingtonRows, boxStyles["Wingdings symbols"]), nil),
+		"learning-route.docx":               docxOf(t, layout(learning, legacy), nil),
+		"contradictory.docx":                docxOf(t, layout(contradictory, legacy), nil),
+		"tracked-changes.docx":              docxOf(t, layout(tracked, legacy), nil),
+		"extra-rows.docx":                   docxOf(t, layout(extra, legacy), nil),
+		"generated-complete.docx":           generated.Bytes(),
+		"generated-blank.docx":              BlankDOCX("Darlington Safeguarding Partnership"),
 	}
 }
 
