@@ -3,6 +3,7 @@ package formdoc
 import (
 	"archive/zip"
 	"bytes"
+	"sort"
 	"strings"
 	"testing"
 
@@ -16,14 +17,22 @@ func docxOf(t testing.TB, body string, extra map[string]string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	parts := map[string]string{
-		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+		"[Content_Types].xml":          contentTypes,
+		"_rels/.rels":                  rootRels,
+		"word/_rels/document.xml.rels": docRels,
 		"word/document.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:body>` + body + `</w:body></w:document>`,
 	}
 	for k, v := range extra {
 		parts[k] = v
 	}
-	for name, data := range parts {
+	names := make([]string, 0, len(parts))
+	for name := range parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data := parts[name]
 		w, err := zw.Create(name)
 		if err != nil {
 			t.Fatal(err)

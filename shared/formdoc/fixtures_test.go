@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
@@ -120,7 +121,10 @@ func TestMakeFixtures(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "libreoffice-from-html.html"), html, 0o644)
 	soffice(t, dir, "docx:MS Word 2007 XML", "libreoffice-from-html.html")
-	for _, name := range []string{"libreoffice-saved.docx", "libreoffice-from-html.docx"} {
+	// An empty page printed to PDF: no text, as a scan has none.
+	os.WriteFile(filepath.Join(dir, "no-text.txt"), []byte(" "), 0o644)
+	soffice(t, dir, "pdf", "no-text.txt")
+	for _, name := range []string{"libreoffice-saved.docx", "libreoffice-from-html.docx", "no-text.pdf"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -148,9 +152,10 @@ func soffice(t *testing.T, dir, to, file string) {
 }
 
 type parsed struct {
-	Route    referral.Route     `json:"route"`
-	Problems []referral.Problem `json:"problems"`
-	Referral referral.Referral  `json:"referral"`
+	Route    referral.Route     `json:"route,omitempty"`
+	Problems []referral.Problem `json:"problems,omitempty"`
+	Referral *referral.Referral `json:"referral,omitempty"`
+	Error    string             `json:"error,omitempty"` // a refusal
 }
 
 // TestFixtures reads every form in testdata/forms and compares what it
@@ -173,14 +178,19 @@ func TestFixtures(t *testing.T) {
 			switch Detect(file, "", data) {
 			case DOCX:
 				r, probs, err = ReadDOCX(data)
+			case PDF:
+				r, probs, err = ReadPDF(data)
 			default:
 				r, probs, err = ReadText(data)
 			}
+			out := parsed{}
 			if err != nil {
-				t.Fatal(err)
+				out.Error = errs.Message(err)
+			} else {
+				route, checked := referral.Check(&r, civil.New(2026, time.March, 16))
+				out = parsed{Route: route, Problems: append(probs, checked...), Referral: &r}
 			}
-			route, checked := referral.Check(&r, civil.New(2026, time.March, 16))
-			got, _ := json.MarshalIndent(parsed{Route: route, Problems: append(probs, checked...), Referral: r}, "", "  ")
+			got, _ := json.MarshalIndent(out, "", "  ")
 			golden := strings.TrimSuffix(file, filepath.Ext(file)) + ".golden.json"
 			if *update {
 				os.WriteFile(golden, append(got, '\n'), 0o644)
@@ -210,11 +220,42 @@ func TestOpensInLibreOffice(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "blank.docx"), BlankDOCX("Darlington Safeguarding Partnership"), 0o644)
 	os.WriteFile(filepath.Join(dir, "filled.docx"), filled.Bytes(), 0o644)
-	for _, name := range []string{"blank.docx", "filled.docx"} {
+	names := []string{"blank.docx", "filled.docx"}
+	for name, data := range codeFixtures(t) {
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+		names = append(names, name)
+	}
+	for _, name := range names {
 		soffice(t, dir, "pdf", name)
 		pdf, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(name, ".docx")+".pdf"))
 		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 2000 {
 			t.Errorf("%s did not convert to a PDF: %v", name, err)
+		}
+	}
+}
+
+// TestPDFText: a form printed to PDF by LibreOffice is read for its text
+// layer, row by row; damaged PDFs are refused with a message.
+func TestPDFText(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "form.docx"), codeFixtures(t)["generated-complete.docx"], 0o644)
+	soffice(t, dir, "pdf", "form.docx")
+	data, err := os.ReadFile(filepath.Join(dir, "form.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := PDFText(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"SECTION 1: ABOUT THE PERSON COMPLETING THE FORM", "SECTION 12: ANY OTHER REVIEW PENDING OR COMPLETE?"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range [][]byte{[]byte("%PDF-1.7\nnot really"), data[:len(data)/2]} {
+		if _, _, err := ReadPDF(bad); errs.Code(err) != errs.Invalid || errs.Message(err) == "" {
+			t.Errorf("damaged PDF: %v", err)
 		}
 	}
 }

@@ -85,6 +85,7 @@ func DefaultReaders() map[string]Reader {
 		formdoc.Text: formdoc.ReadText,
 		formdoc.DOCX: formdoc.ReadDOCX,
 		formdoc.DOC:  formdoc.ReadDOCX, // says what to do with an old or password-protected document
+		formdoc.PDF:  formdoc.ReadPDF,
 	}
 }
 
