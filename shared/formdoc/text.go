@@ -69,13 +69,29 @@ func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 	return r, probs, nil
 }
 
+// tickMarks are the ways people tick in plain text: [x], [X], (x), [✓].
+var tickMarks = strings.NewReplacer("[x]", "☒", "[X]", "☒", "(x)", "☒", "(X)", "☒", "[✓]", "☒", "[✔]", "☒", "[ ]", "☐", "( )", "☐", "[]", "☐")
+
 // setText writes one answer, splitting lists into options.
 func setText(r *referral.Referral, f referral.Field, value string) {
 	if value == "" {
 		return
 	}
 	path := rowZero(f.Path)
-	if f.Kind == referral.Multi {
+	switch f.Kind {
+	case referral.YesNo, referral.YesNoUnsure, referral.Tick:
+		// "YES [ ] NO [x]": the option with the tick.
+		marked := tickMarks.Replace(value)
+		if strings.ContainsAny(marked, "☒☐") {
+			if v := typedGlyphOption([]Item{{Text: marked}}); v != "" {
+				value = v
+			} else if f.Kind == referral.Tick && strings.Contains(marked, "☒") {
+				value = "yes"
+			} else {
+				return // boxes, none ticked
+			}
+		}
+	case referral.Multi:
 		for _, opt := range strings.FieldsFunc(value, func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
 			if opt = strings.TrimSpace(opt); opt != "" {
 				_ = referral.Set(r, path, opt)

@@ -70,3 +70,16 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestReadTextTicks(t *testing.T) {
+	in := "SECTION 2: ABOUT THE CHILD(REN)\nDoes incident relate to death of child? YES [ ] NO [x]\nIs a coroner involved? YES ☐ NO ☐ UNSURE ☒\n" +
+		"Does alleged incident involve the conduct of a staff member? Yes\nSECTION 6\nWas the child known to Social Care prior to the incident? YES [ ] NO [ ]\n"
+	r, _, err := ReadText([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Children[0]
+	if c.RelatesToDeath != "no" || c.CoronerInvolved != "unsure" || c.StaffConduct != "Yes" || r.ChildProtection.KnownToSocialCare != "" {
+		t.Errorf("ticks read as %+v / %q", c, r.ChildProtection.KnownToSocialCare)
+	}
+}
