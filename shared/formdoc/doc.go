@@ -1,6 +1,8 @@
-// Package formdoc reads the referral form from the files people send: JSON
-// with the form's field names, and plain text (an e-mail body or a .txt)
-// laid out as "LABEL: value" under the form's section headings. Readers
+// Package formdoc reads the referral form from the files people send: the
+// Word form (.docx), JSON with the form's field names, plain text (an
+// e-mail body or a .txt) laid out as "LABEL: value" under the form's
+// section headings, a PDF's text layer, and e-mails carrying any of these;
+// and it writes the blank Word form from the definition. Readers
 // never fail on a badly filled form: what they cannot place is left out
 // and what they find is checked by package referral. They refuse
 // (errs.Invalid) only input that is not of their format at all.
@@ -9,9 +11,23 @@ package formdoc
 import (
 	"bytes"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
+
+// emailHeaderRE matches the header lines that start real e-mails, as SES
+// stores them: a form typed as "FULL NAME: …" does not match.
+var emailHeaderRE = regexp.MustCompile(`(?i)^(return-path|received|from|to|subject|date|message-id|mime-version|delivered-to|dkim-signature|arc-seal|authentication-results|reply-to|x-[a-z0-9-]+):`)
+
+func looksLikeEmail(head []byte) bool {
+	if !emailHeaderRE.Match(head) {
+		return false
+	}
+	lower := bytes.ToLower(head)
+	return bytes.HasPrefix(lower, []byte("from:")) || bytes.Contains(lower, []byte("\nfrom:")) ||
+		bytes.Contains(lower, []byte("\nmessage-id:")) || bytes.Contains(lower, []byte("\nmime-version:"))
+}
 
 // Formats.
 const (
@@ -37,7 +53,7 @@ func Detect(filename, contentType string, data []byte) string {
 		return DOCX // or another zip; the Word reader says which
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
 		return DOC // Word 97–2003
-	case ext == ".eml" || strings.HasPrefix(contentType, "message/rfc822"):
+	case ext == ".eml" || strings.HasPrefix(contentType, "message/rfc822") || looksLikeEmail(head):
 		return Email
 	case len(head) > 0 && head[0] == '{':
 		return JSON

@@ -2,6 +2,7 @@ package formdoc
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"os"
@@ -81,7 +82,14 @@ func codeFixtures(t *testing.T) map[string][]byte {
 	if err := WriteDOCX(&generated, &complete, "Darlington Safeguarding Partnership"); err != nil {
 		t.Fatal(err)
 	}
+	legacyDocx := docxOf(t, layout(darlingtonRows, legacy), nil)
+	body, err := os.ReadFile(filepath.Join(formsDir, "text-in-body.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return map[string][]byte{
+		"email-with-word-form.eml": emailWith("Referral DSP", "Please find the referral form attached.", "Referral form - Child A.docx", legacyDocx),
+		"email-form-in-body.eml":   emailWith("Referral", string(body), "", nil),
 		"darlington-legacy-checkboxes.docx": docxOf(t, layout(darlingtonRows, legacy), nil),
 		"darlington-content-controls.docx":  docxOf(t, layout(darlingtonRows, boxStyles["content-control check boxes"]), nil),
 		"darlington-typed-glyphs.docx":      docxOf(t, layout(darlingtonRows, boxStyles["typed glyphs"]), nil),
@@ -93,6 +101,29 @@ func codeFixtures(t *testing.T) map[string][]byte {
 		"generated-complete.docx":           generated.Bytes(),
 		"generated-blank.docx":              BlankDOCX("Darlington Safeguarding Partnership"),
 	}
+}
+
+// emailWith writes an e-mail as Outlook sends it, with an attachment if
+// given.
+func emailWith(subject, text, filename string, attachment []byte) []byte {
+	var b strings.Builder
+	b.WriteString("Received: from mail.example.gov.uk (mail.example.gov.uk [192.0.2.10])\r\n\tby inbound-smtp.eu-west-2.amazonaws.com; Mon, 16 Mar 2026 23:05:01 +0000\r\n")
+	b.WriteString("From: \"Referrer, Sam\" <sam.referrer@darlington.gov.uk>\r\nTo: \"DSP\" <DSP@darlington.gov.uk>\r\n")
+	b.WriteString("Subject: " + subject + "\r\nDate: Mon, 16 Mar 2026 23:05:00 +0000\r\nMessage-ID: <" + strings.ReplaceAll(strings.ToLower(subject), " ", "-") + "@darlington.gov.uk>\r\nMIME-Version: 1.0\r\n")
+	if attachment == nil {
+		b.WriteString("Content-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + strings.ReplaceAll(text, "\n", "\r\n"))
+		return []byte(b.String())
+	}
+	b.WriteString("Content-Type: multipart/mixed; boundary=\"_004_\"\r\n\r\n--_004_\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\n" + text + "\r\n")
+	b.WriteString("--_004_\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name=\"" + filename + "\"\r\n")
+	b.WriteString("Content-Disposition: attachment; filename=\"" + filename + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	enc := base64.StdEncoding.EncodeToString(attachment)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n--_004_--\r\n")
+	return []byte(b.String())
 }
 
 // TestMakeFixtures rewrites the fixtures when asked (-make-fixtures).
@@ -180,6 +211,8 @@ func TestFixtures(t *testing.T) {
 				r, probs, err = ReadDOCX(data)
 			case PDF:
 				r, probs, err = ReadPDF(data)
+			case Email:
+				r, probs, err = ReadEmail(data)
 			default:
 				r, probs, err = ReadText(data)
 			}
@@ -222,8 +255,10 @@ func TestOpensInLibreOffice(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "filled.docx"), filled.Bytes(), 0o644)
 	names := []string{"blank.docx", "filled.docx"}
 	for name, data := range codeFixtures(t) {
-		os.WriteFile(filepath.Join(dir, name), data, 0o644)
-		names = append(names, name)
+		if strings.HasSuffix(name, ".docx") {
+			os.WriteFile(filepath.Join(dir, name), data, 0o644)
+			names = append(names, name)
+		}
 	}
 	for _, name := range names {
 		soffice(t, dir, "pdf", name)

@@ -81,11 +81,12 @@ type Service struct {
 // DefaultReaders are the formats read without further set-up.
 func DefaultReaders() map[string]Reader {
 	return map[string]Reader{
-		formdoc.JSON: formdoc.ReadJSON,
-		formdoc.Text: formdoc.ReadText,
-		formdoc.DOCX: formdoc.ReadDOCX,
-		formdoc.DOC:  formdoc.ReadDOCX, // says what to do with an old or password-protected document
-		formdoc.PDF:  formdoc.ReadPDF,
+		formdoc.JSON:  formdoc.ReadJSON,
+		formdoc.Text:  formdoc.ReadText,
+		formdoc.DOCX:  formdoc.ReadDOCX,
+		formdoc.DOC:   formdoc.ReadDOCX, // says what to do with an old or password-protected document
+		formdoc.PDF:   formdoc.ReadPDF,
+		formdoc.Email: formdoc.ReadEmail,
 	}
 }
 
