@@ -88,8 +88,8 @@ func codeFixtures(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	return map[string][]byte{
-		"email-with-word-form.eml": emailWith("Referral DSP", "Please find the referral form attached.", "Referral form - Child A.docx", legacyDocx),
-		"email-form-in-body.eml":   emailWith("Referral", string(body), "", nil),
+		"email-with-word-form.eml":          emailWith("Referral DSP", "Please find the referral form attached.", "Referral form - Child A.docx", legacyDocx),
+		"email-form-in-body.eml":            emailWith("Referral", string(body), "", nil),
 		"darlington-legacy-checkboxes.docx": docxOf(t, layout(darlingtonRows, legacy), nil),
 		"darlington-content-controls.docx":  docxOf(t, layout(darlingtonRows, boxStyles["content-control check boxes"]), nil),
 		"darlington-typed-glyphs.docx":      docxOf(t, layout(darlingtonRows, boxStyles["typed glyphs"]), nil),
