@@ -28,16 +28,6 @@ type cellInfo struct {
 
 func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
 
-func (c cellInfo) boxes() int {
-	n := 0
-	for _, it := range c.items {
-		if it.Box != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // rowsOf flattens the document into rows of cells in reading order; a
 // paragraph outside tables is a row of one cell.
 func rowsOf(blocks []Block) [][]cellInfo {
@@ -549,10 +539,6 @@ func (m *mapper) pathFor(f referral.Field) string {
 
 // labelled reads a row of labels and answers.
 func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
-	type hit struct {
-		cell  int
-		lines []int
-	}
 	labelCell := make([]bool, len(row))
 	found := false
 	for i, c := range row {

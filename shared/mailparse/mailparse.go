@@ -96,8 +96,6 @@ type walker struct {
 	html  []string
 }
 
-var errLimits = errors.New("over the limits")
-
 func (w *walker) text() string {
 	if len(w.plain) > 0 {
 		return strings.Join(w.plain, "\n\n")
