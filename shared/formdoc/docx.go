@@ -193,29 +193,23 @@ const (
 
 // parser walks document.xml.
 type parser struct {
-	dec   *xml.Decoder
-	lim   Limits
-	depth int
-	n     *countingReader
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
+	dec     *tokenizer
+	lim     Limits
+	depth   int
+	tooLong bool
 }
 
 var errTooDeep = errors.New("too deeply nested")
 
 func parseBody(r io.Reader, lim Limits) (Document, error) {
-	cr := &countingReader{r: r}
-	p := &parser{dec: xml.NewDecoder(cr), lim: lim, n: cr}
-	p.dec.Strict = false
+	data, err := io.ReadAll(r)
+	p := &parser{dec: newTokenizer(data), lim: lim, tooLong: int64(len(data)) > lim.XML}
+	if err != nil {
+		return Document{}, p.fail(err)
+	}
+	if p.tooLong {
+		return Document{}, p.fail(io.ErrUnexpectedEOF)
+	}
 	for {
 		tok, err := p.next()
 		if err != nil {
@@ -233,7 +227,7 @@ func parseBody(r io.Reader, lim Limits) (Document, error) {
 
 func (p *parser) fail(err error) error {
 	switch {
-	case p.n.n > p.lim.XML:
+	case p.tooLong:
 		return errs.E(errs.Invalid, "The Word document's text is larger than %d MB; it may be damaged", p.lim.XML>>20)
 	case errors.Is(err, errTooDeep):
 		return errs.E(errs.Invalid, "The Word document is nested too deeply to read; it may be damaged")
@@ -245,9 +239,6 @@ func (p *parser) fail(err error) error {
 
 // next returns the next token, keeping the depth.
 func (p *parser) next() (xml.Token, error) {
-	if p.n.n > p.lim.XML {
-		return nil, io.ErrUnexpectedEOF
-	}
 	tok, err := p.dec.Token()
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ type cellInfo struct {
 	col   int      // first grid column
 	lines []string // paragraphs
 	items []Item   // every item, for boxes
+	key   string   // the label key of all its text
 }
 
 func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
@@ -47,6 +48,7 @@ func rowsOf(blocks []Block) [][]cellInfo {
 					if c.VMerge != "continue" {
 						collect(&ci, c.Blocks)
 					}
+					ci.key = key(ci.text())
 					row = append(row, ci)
 					col += max(c.Span, 1)
 				}
@@ -347,7 +349,13 @@ var aliases = map[string][]string{
 // typos are misspellings printed on versions of the form.
 var typos = strings.NewReplacer("REIVEW", "REVIEW", "RECIEVED", "RECEIVED", "SAFEGUADING", "SAFEGUARDING")
 
-func key(s string) string { return typos.Replace(labelKey(s)) }
+func key(s string) string {
+	k := labelKey(s)
+	if strings.Contains(k, "REIVEW") || strings.Contains(k, "RECIEVED") || strings.Contains(k, "SAFEGUADING") {
+		k = typos.Replace(k)
+	}
+	return k
+}
 
 // similar reports whether two label keys say nearly the same thing.
 func similar(a, b string) bool { return similarity(a, b) >= minSimilarity }
@@ -821,25 +829,25 @@ func (m *mapper) tableHeader(row []cellInfo) bool {
 	if len(row) < 2 {
 		return false
 	}
-	keys := make([]string, len(row))
-	for i, c := range row {
-		keys[i] = key(c.text())
+	columns := tableColumns[m.section]
+	if len(columns) == 0 {
+		return false
 	}
 	for _, t := range referral.Tables {
-		if t.Path == "children" {
-			continue
-		}
 		cols := map[int]string{}
 		labels := map[string]bool{}
-		for ci, c := range row {
-			k := keys[ci]
-			for _, f := range sectionDef(m.section).Fields {
-				if !strings.HasPrefix(f.Path, t.Path+".") {
+		for _, c := range row {
+			if c.key == "" {
+				continue
+			}
+			words := strings.Fields(c.key)
+			for _, col := range columns {
+				if col.table != t.Path {
 					continue
 				}
-				if fk := key(f.Label); k == fk || similar(k, fk) {
-					cols[c.col] = strings.TrimPrefix(f.Path, t.Path+".")
-					labels[k] = true
+				if c.key == col.key || wordSimilarity(words, col.words) >= minSimilarity {
+					cols[c.col] = col.field
+					labels[c.key] = true
 				}
 			}
 		}
@@ -852,6 +860,28 @@ func (m *mapper) tableHeader(row []cellInfo) bool {
 	}
 	return false
 }
+
+// tableColumn is one column label of a repeating table.
+type tableColumn struct {
+	table, field, key string
+	words             []string
+}
+
+// tableColumns are the repeating tables' column labels, per section.
+var tableColumns = func() map[int][]tableColumn {
+	out := map[int][]tableColumn{}
+	for _, s := range referral.Form {
+		for _, f := range s.Fields {
+			t := tableOfPath(f.Path)
+			if t == "" || t == "children" {
+				continue
+			}
+			k := key(f.Label)
+			out[s.Number] = append(out[s.Number], tableColumn{table: t, field: strings.TrimPrefix(f.Path, t+"."), key: k, words: strings.Fields(k)})
+		}
+	}
+	return out
+}()
 
 // tableRow reads a data row of the repeating table; false ends the table.
 func (m *mapper) tableRow(row []cellInfo) bool {
@@ -868,7 +898,7 @@ func (m *mapper) tableRow(row []cellInfo) bool {
 	t := m.table
 	any := false
 	for _, c := range row {
-		if _, ok := t.columns[c.col]; ok && strings.TrimSpace(c.text()) != "" && !t.labels[key(c.text())] {
+		if _, ok := t.columns[c.col]; ok && strings.TrimSpace(c.text()) != "" && !t.labels[c.key] {
 			any = true
 		}
 	}

@@ -1,0 +1,96 @@
+package formdoc
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// tokens renders a token stream for comparison.
+func tokens(next func() (xml.Token, error)) (string, error) {
+	var b bytes.Buffer
+	for {
+		tok, err := next()
+		if errors.Is(err, io.EOF) {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			fmt.Fprintf(&b, "<%s %s", t.Name.Space, t.Name.Local)
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				fmt.Fprintf(&b, " %s:%s=%q", a.Name.Space, a.Name.Local, a.Value)
+			}
+			b.WriteString(">")
+		case xml.EndElement:
+			fmt.Fprintf(&b, "</%s %s>", t.Name.Space, t.Name.Local)
+		case xml.CharData:
+			fmt.Fprintf(&b, "%q", string(t))
+		}
+	}
+}
+
+// TestTokenizerAgreesWithEncodingXML: on every fixture's document.xml and
+// on awkward snippets the tokenizer gives encoding/xml's elements and text.
+func TestTokenizerAgreesWithEncodingXML(t *testing.T) {
+	docs := map[string][]byte{
+		"snippet": []byte(`<?xml version="1.0"?><!-- c --><a xmlns="urn:d" xmlns:p="urn:p"><p:b p:x="1 &amp; 2" y='&#x41;&#66;'>t&lt;&gt;&quot;&apos;<![CDATA[<raw>]]></p:b><c/><d xmlns:p="urn:q"><p:e/></d><p:e/></a>`),
+	}
+	files, _ := filepath.Glob(filepath.Join(formsDir, "*.docx"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, zf := range zr.File {
+			if zf.Name == "word/document.xml" {
+				rc, _ := zf.Open()
+				docs[filepath.Base(f)], _ = io.ReadAll(rc)
+				rc.Close()
+			}
+		}
+	}
+	for name, doc := range docs {
+		dec := xml.NewDecoder(bytes.NewReader(doc))
+		want, err := tokens(func() (xml.Token, error) {
+			tok, err := dec.Token()
+			if pi, ok := tok.(xml.ProcInst); ok {
+				_ = pi
+				return xml.CharData(nil), err
+			}
+			if _, ok := tok.(xml.Comment); ok {
+				return xml.CharData(nil), err
+			}
+			return tok, err
+		})
+		if err != nil {
+			t.Fatalf("%s: encoding/xml: %v", name, err)
+		}
+		got, err := tokens(newTokenizer(doc).Token)
+		if err != nil {
+			t.Fatalf("%s: tokenizer: %v", name, err)
+		}
+		want = string(bytes.ReplaceAll([]byte(want), []byte(`""`), nil))
+		got = string(bytes.ReplaceAll([]byte(got), []byte(`""`), nil))
+		if got != want {
+			t.Errorf("%s: tokens differ\n got %.400s\nwant %.400s", name, got, want)
+		}
+	}
+	for _, bad := range []string{`<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, `<a>&bogus;</a>`, `<a><b></a>`, `<a x=1/>`, `<a`, `<a>&#xFFFFFFFF;</a>`} {
+		if _, err := tokens(newTokenizer([]byte(bad)).Token); err == nil {
+			t.Errorf("tokenizer accepted %s", bad)
+		}
+	}
+}
