@@ -215,8 +215,8 @@ func parseBody(r io.Reader, lim Limits) (Document, error) {
 		if err != nil {
 			return Document{}, p.fail(err)
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Space == nsW && se.Name.Local == "body" {
-			blocks, err := p.blocks(se.Name)
+		if tok.kind == tStart && tok.name.Space == nsW && tok.name.Local == "body" {
+			blocks, err := p.blocks(tok.name)
 			if err != nil {
 				return Document{}, p.fail(err)
 			}
@@ -238,18 +238,18 @@ func (p *parser) fail(err error) error {
 }
 
 // next returns the next token, keeping the depth.
-func (p *parser) next() (xml.Token, error) {
+func (p *parser) next() (token, error) {
 	tok, err := p.dec.Token()
 	if err != nil {
-		return nil, err
+		return token{}, err
 	}
-	switch tok.(type) {
-	case xml.StartElement:
+	switch tok.kind {
+	case tStart:
 		p.depth++
 		if p.depth > p.lim.Depth {
-			return nil, errTooDeep
+			return token{}, errTooDeep
 		}
-	case xml.EndElement:
+	case tEnd:
 		p.depth--
 	}
 	return tok, nil
@@ -262,18 +262,18 @@ func (p *parser) skip() error {
 		if err != nil {
 			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch tok.kind {
+		case tStart:
 			level++
-		case xml.EndElement:
+		case tEnd:
 			level--
 		}
 	}
 	return nil
 }
 
-func attr(se xml.StartElement, local string) (string, bool) {
-	for _, a := range se.Attr {
+func attr(se token, local string) (string, bool) {
+	for _, a := range se.attr {
 		if a.Name.Local == local && (a.Name.Space == nsW || a.Name.Space == nsW14 || a.Name.Space == "") {
 			return a.Value, true
 		}
@@ -282,7 +282,7 @@ func attr(se xml.StartElement, local string) (string, bool) {
 }
 
 // on reads w:val style on/off attributes: absent or true/1/on means on.
-func on(se xml.StartElement) bool {
+func on(se token) bool {
 	v, ok := attr(se, "val")
 	return !ok || v == "1" || v == "true" || v == "on"
 }
@@ -295,37 +295,37 @@ func (p *parser) blocks(end xml.Name) ([]Block, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return out, nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW && t.Name.Local == "p":
-				para, err := p.para(t.Name)
+			case t.name.Space == nsW && t.name.Local == "p":
+				para, err := p.para(t.name)
 				if err != nil {
 					return nil, err
 				}
 				out = append(out, Block{Para: para})
-			case t.Name.Space == nsW && t.Name.Local == "tbl":
-				tbl, err := p.table(t.Name)
+			case t.name.Space == nsW && t.name.Local == "tbl":
+				tbl, err := p.table(t.name)
 				if err != nil {
 					return nil, err
 				}
 				out = append(out, Block{Table: tbl})
-			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml" || t.Name.Local == "ins" || t.Name.Local == "smartTag"):
+			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml" || t.name.Local == "ins" || t.name.Local == "smartTag"):
 				// Block-level containers: read what they hold.
-				inner, err := p.blocks(t.Name)
+				inner, err := p.blocks(t.name)
 				if err != nil {
 					return nil, err
 				}
 				out = append(out, inner...)
-			case t.Name.Space == nsW && (t.Name.Local == "sdtPr" || t.Name.Local == "del" || t.Name.Local == "sectPr" || t.Name.Local == "tblPr" || t.Name.Local == "tblGrid"):
+			case t.name.Space == nsW && (t.name.Local == "sdtPr" || t.name.Local == "del" || t.name.Local == "sectPr" || t.name.Local == "tblPr" || t.name.Local == "tblGrid"):
 				if err := p.skip(); err != nil {
 					return nil, err
 				}
-			case t.Name.Space == nsMC && t.Name.Local == "Fallback":
+			case t.name.Space == nsMC && t.name.Local == "Fallback":
 				if err := p.skip(); err != nil {
 					return nil, err
 				}
@@ -341,22 +341,22 @@ func (p *parser) table(end xml.Name) (*Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return tbl, nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW && t.Name.Local == "tr":
-				row, err := p.row(t.Name)
+			case t.name.Space == nsW && t.name.Local == "tr":
+				row, err := p.row(t.name)
 				if err != nil {
 					return nil, err
 				}
 				tbl.Rows = append(tbl.Rows, row)
-			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "ins" || t.Name.Local == "customXml"):
+			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "ins" || t.name.Local == "customXml"):
 				// rows inside a repeating-section content control: keep walking
-			case t.Name.Space == nsW && (t.Name.Local == "del" || t.Name.Local == "sdtPr" || t.Name.Local == "tblPr" || t.Name.Local == "tblGrid"):
+			case t.name.Space == nsW && (t.name.Local == "del" || t.name.Local == "sdtPr" || t.name.Local == "tblPr" || t.name.Local == "tblGrid"):
 				if err := p.skip(); err != nil {
 					return nil, err
 				}
@@ -373,30 +373,30 @@ func (p *parser) row(end xml.Name) (Row, error) {
 		if err != nil {
 			return Row{}, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				if deleted {
 					return Row{}, nil // a deleted row (tracked change)
 				}
 				return row, nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW && t.Name.Local == "tc":
-				cell, err := p.cell(t.Name)
+			case t.name.Space == nsW && t.name.Local == "tc":
+				cell, err := p.cell(t.name)
 				if err != nil {
 					return Row{}, err
 				}
 				row.Cells = append(row.Cells, cell)
-			case t.Name.Space == nsW && t.Name.Local == "trPr":
-				d, err := p.rowDeleted(t.Name)
+			case t.name.Space == nsW && t.name.Local == "trPr":
+				d, err := p.rowDeleted(t.name)
 				if err != nil {
 					return Row{}, err
 				}
 				deleted = d
-			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml"):
-			case t.Name.Space == nsW && t.Name.Local == "sdtPr":
+			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml"):
+			case t.name.Space == nsW && t.name.Local == "sdtPr":
 				if err := p.skip(); err != nil {
 					return Row{}, err
 				}
@@ -412,13 +412,13 @@ func (p *parser) rowDeleted(end xml.Name) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return deleted, nil
 			}
-		case xml.StartElement:
-			if t.Name.Space == nsW && t.Name.Local == "del" {
+		case tStart:
+			if t.name.Space == nsW && t.name.Local == "del" {
 				deleted = true
 			}
 		}
@@ -432,31 +432,31 @@ func (p *parser) cell(end xml.Name) (Cell, error) {
 		if err != nil {
 			return Cell{}, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return c, nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW && t.Name.Local == "tcPr":
-				if err := p.cellProps(t.Name, &c); err != nil {
+			case t.name.Space == nsW && t.name.Local == "tcPr":
+				if err := p.cellProps(t.name, &c); err != nil {
 					return Cell{}, err
 				}
-			case t.Name.Space == nsW && t.Name.Local == "p":
-				para, err := p.para(t.Name)
+			case t.name.Space == nsW && t.name.Local == "p":
+				para, err := p.para(t.name)
 				if err != nil {
 					return Cell{}, err
 				}
 				c.Blocks = append(c.Blocks, Block{Para: para})
-			case t.Name.Space == nsW && t.Name.Local == "tbl":
-				tbl, err := p.table(t.Name)
+			case t.name.Space == nsW && t.name.Local == "tbl":
+				tbl, err := p.table(t.name)
 				if err != nil {
 					return Cell{}, err
 				}
 				c.Blocks = append(c.Blocks, Block{Table: tbl})
-			case t.Name.Space == nsW && (t.Name.Local == "sdt" || t.Name.Local == "sdtContent" || t.Name.Local == "customXml"):
-				inner, err := p.blocks(t.Name)
+			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml"):
+				inner, err := p.blocks(t.name)
 				if err != nil {
 					return Cell{}, err
 				}
@@ -472,13 +472,13 @@ func (p *parser) cellProps(end xml.Name, c *Cell) error {
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return nil
 			}
-		case xml.StartElement:
-			switch t.Name.Local {
+		case tStart:
+			switch t.name.Local {
 			case "gridSpan":
 				if v, ok := attr(t, "val"); ok {
 					if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 64 {
@@ -526,12 +526,12 @@ func (p *parser) inline(end xml.Name, para *Para, st *runState) error {
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return nil
 			}
-		case xml.StartElement:
+		case tStart:
 			if err := p.inlineElement(t, para, st); err != nil {
 				return err
 			}
@@ -539,17 +539,17 @@ func (p *parser) inline(end xml.Name, para *Para, st *runState) error {
 	}
 }
 
-func (p *parser) inlineElement(t xml.StartElement, para *Para, st *runState) error {
-	if t.Name.Space == nsMC && t.Name.Local == "Fallback" {
+func (p *parser) inlineElement(t token, para *Para, st *runState) error {
+	if t.name.Space == nsMC && t.name.Local == "Fallback" {
 		return p.skip()
 	}
-	if t.Name.Space != nsW {
-		return p.inline(t.Name, para, st) // drawing, text box wrappers, mc:Choice: look inside
+	if t.name.Space != nsW {
+		return p.inline(t.name, para, st) // drawing, text box wrappers, mc:Choice: look inside
 	}
 	inField := len(st.inInstr) > 0 && st.inInstr[len(st.inInstr)-1]
-	switch t.Name.Local {
+	switch t.name.Local {
 	case "t":
-		text, err := p.text(t.Name)
+		text, err := p.text(t.name)
 		if err != nil {
 			return err
 		}
@@ -584,7 +584,7 @@ func (p *parser) inlineElement(t xml.StartElement, para *Para, st *runState) err
 		switch typ {
 		case "begin":
 			st.inInstr = append(st.inInstr, true)
-			return p.fieldData(t.Name, st)
+			return p.fieldData(t.name, st)
 		case "separate":
 			if n := len(st.inInstr); n > 0 {
 				st.inInstr[n-1] = false
@@ -608,9 +608,9 @@ func (p *parser) inlineElement(t xml.StartElement, para *Para, st *runState) err
 	case "instrText", "delText", "delInstrText", "rPr", "pPr", "del", "commentReference", "footnoteReference", "endnoteReference", "bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak":
 		return p.skip()
 	case "sdt":
-		return p.inlineSDT(t.Name, para, st)
+		return p.inlineSDT(t.name, para, st)
 	default: // r, ins, hyperlink, smartTag, fldSimple, customXml, txbxContent, p inside text boxes…
-		return p.inline(t.Name, para, st)
+		return p.inline(t.name, para, st)
 	}
 }
 
@@ -621,11 +621,11 @@ func (p *parser) text(end xml.Name) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			b.Write(t)
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tText:
+			b.Write(t.text)
+		case tEnd:
+			if t.name == end {
 				return b.String(), nil
 			}
 		}
@@ -641,9 +641,9 @@ func (p *parser) fieldData(end xml.Name, st *runState) error {
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				if def != nil || checked != nil {
 					v := def != nil && *def
 					if checked != nil {
@@ -653,8 +653,8 @@ func (p *parser) fieldData(end xml.Name, st *runState) error {
 				}
 				return nil
 			}
-		case xml.StartElement:
-			switch t.Name.Local {
+		case tStart:
+			switch t.name.Local {
 			case "checkBox":
 				f := false
 				def = &f
@@ -694,20 +694,20 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW && t.Name.Local == "sdtPr":
-				b, ph, err := p.sdtProps(t.Name)
+			case t.name.Space == nsW && t.name.Local == "sdtPr":
+				b, ph, err := p.sdtProps(t.name)
 				if err != nil {
 					return err
 				}
 				box, placeholder = b, ph
-			case t.Name.Space == nsW && t.Name.Local == "sdtContent":
+			case t.name.Space == nsW && t.name.Local == "sdtContent":
 				if box != nil {
 					para.Items = append(para.Items, Item{Box: box})
 					if err := p.skip(); err != nil { // the glyph inside only shows the state
@@ -721,7 +721,7 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 					}
 					continue
 				}
-				if err := p.inline(t.Name, para, st); err != nil {
+				if err := p.inline(t.name, para, st); err != nil {
 					return err
 				}
 			default:
@@ -739,22 +739,22 @@ func (p *parser) sdtProps(end xml.Name) (box *bool, placeholder bool, err error)
 		if err != nil {
 			return nil, false, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if t.Name == end {
+		switch t := tok; t.kind {
+		case tEnd:
+			if t.name == end {
 				return box, placeholder, nil
 			}
-		case xml.StartElement:
+		case tStart:
 			switch {
-			case t.Name.Space == nsW14 && t.Name.Local == "checkbox":
+			case t.name.Space == nsW14 && t.name.Local == "checkbox":
 				if box == nil {
 					f := false
 					box = &f
 				}
-			case t.Name.Space == nsW14 && t.Name.Local == "checked":
+			case t.name.Space == nsW14 && t.name.Local == "checked":
 				v := on(t)
 				box = &v
-			case t.Name.Space == nsW && t.Name.Local == "showingPlcHdr":
+			case t.name.Space == nsW && t.name.Local == "showingPlcHdr":
 				placeholder = on(t)
 			}
 		}

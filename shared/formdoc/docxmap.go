@@ -259,18 +259,41 @@ func (m *mapper) endCapture() {
 }
 
 func (m *mapper) isGuidance(line string) bool {
-	key := labelKey(line)
-	if key == "" {
+	k := labelKey(line)
+	if k == "" {
 		return true
 	}
-	for _, g := range sectionDef(m.section).Guidance {
-		gk := labelKey(g)
-		if key == gk || (len(key) > 20 && strings.Contains(gk, key)) || similar(key, gk) {
+	for _, gk := range guidanceKeys[m.section] {
+		if k == gk || (len(k) > 20 && strings.Contains(gk, k)) || similar(k, gk) {
 			return true
 		}
 	}
 	return false
 }
+
+// guidanceKeys are the label keys of each section's printed guidance.
+var guidanceKeys = func() map[int][]string {
+	out := map[int][]string{}
+	for _, s := range referral.Form {
+		for _, g := range s.Guidance {
+			out[s.Number] = append(out[s.Number], labelKey(g))
+		}
+	}
+	return out
+}()
+
+// optionKeys are the label keys of each closed list's options.
+var optionKeys = func() map[string][]string {
+	out := map[string][]string{}
+	for _, s := range referral.Form {
+		for _, f := range s.Fields {
+			for _, o := range f.Options {
+				out[f.Path] = append(out[f.Path], key(o))
+			}
+		}
+	}
+	return out
+}()
 
 // criteria reads the three boxes at the top of the form.
 func (m *mapper) criteria(row []cellInfo) {
@@ -816,9 +839,9 @@ func optionOf(f referral.Field, c cellInfo) string {
 		return ""
 	}
 	k := key(text)
-	for _, o := range f.Options {
-		if key(o) == k {
-			return o
+	for i, ok := range optionKeys[f.Path] {
+		if ok == k {
+			return f.Options[i]
 		}
 	}
 	return ""

@@ -37,19 +37,36 @@ func newTokenizer(data []byte) *tokenizer {
 	return &tokenizer{data: data, ns: []nsBinding{{"xml", "http://www.w3.org/XML/1998/namespace"}}, interned: map[string]string{}}
 }
 
-// Token returns the next token: xml.StartElement, xml.EndElement or
-// xml.CharData (the CharData is only valid until the next call).
-func (t *tokenizer) Token() (xml.Token, error) {
+// tokKind says what a token is.
+type tokKind uint8
+
+const (
+	tStart tokKind = iota + 1
+	tEnd
+	tText
+)
+
+// token is an element start or end, or text (valid until the next call).
+// It is a plain value, so reading a part allocates little.
+type token struct {
+	kind tokKind
+	name xml.Name
+	attr []xml.Attr
+	text []byte
+}
+
+// Token returns the next token.
+func (t *tokenizer) Token() (token, error) {
 	if t.empty {
 		t.empty = false
-		return t.end(), nil
+		return token{kind: tEnd, name: t.end()}, nil
 	}
 	for {
 		if t.pos >= len(t.data) {
 			if len(t.names) > 0 {
-				return nil, errMalformed
+				return token{}, errMalformed
 			}
-			return nil, io.EOF
+			return token{}, io.EOF
 		}
 		if t.data[t.pos] != '<' {
 			return t.text()
@@ -58,21 +75,21 @@ func (t *tokenizer) Token() (xml.Token, error) {
 		switch {
 		case bytes.HasPrefix(rest, []byte("<?")):
 			if err := t.skipPast("?>"); err != nil {
-				return nil, err
+				return token{}, err
 			}
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			if err := t.skipPast("-->"); err != nil {
-				return nil, err
+				return token{}, err
 			}
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			end := bytes.Index(rest, []byte("]]>"))
 			if end < 0 {
-				return nil, errMalformed
+				return token{}, errMalformed
 			}
 			t.pos += end + 3
-			return xml.CharData(rest[9:end]), nil
+			return token{kind: tText, text: rest[9:end]}, nil
 		case bytes.HasPrefix(rest, []byte("<!")):
-			return nil, fmt.Errorf("%w: DOCTYPE and declarations are not accepted", errMalformed)
+			return token{}, fmt.Errorf("%w: DOCTYPE and declarations are not accepted", errMalformed)
 		case bytes.HasPrefix(rest, []byte("</")):
 			return t.endTag()
 		default:
@@ -91,7 +108,7 @@ func (t *tokenizer) skipPast(marker string) error {
 }
 
 // text reads character data up to the next '<', decoding references.
-func (t *tokenizer) text() (xml.Token, error) {
+func (t *tokenizer) text() (token, error) {
 	start := t.pos
 	end := bytes.IndexByte(t.data[start:], '<')
 	if end < 0 {
@@ -100,13 +117,13 @@ func (t *tokenizer) text() (xml.Token, error) {
 	t.pos = start + end
 	raw := t.data[start:t.pos]
 	if bytes.IndexByte(raw, '&') < 0 {
-		return xml.CharData(raw), nil
+		return token{kind: tText, text: raw}, nil
 	}
 	out, err := t.unescape(raw)
 	if err != nil {
-		return nil, err
+		return token{}, err
 	}
-	return xml.CharData(out), nil
+	return token{kind: tText, text: out}, nil
 }
 
 func (t *tokenizer) unescape(raw []byte) ([]byte, error) {
@@ -203,18 +220,18 @@ type rawAttr struct {
 	prefix, local, value string
 }
 
-func (t *tokenizer) startTag() (xml.Token, error) {
+func (t *tokenizer) startTag() (token, error) {
 	t.pos++ // '<'
 	prefix, local, err := t.name()
 	if err != nil {
-		return nil, err
+		return token{}, err
 	}
 	var attrs []rawAttr
 	t.depth = append(t.depth, len(t.ns))
 	for {
 		t.skipSpace()
 		if t.pos >= len(t.data) {
-			return nil, errMalformed
+			return token{}, errMalformed
 		}
 		switch t.data[t.pos] {
 		case '>':
@@ -222,7 +239,7 @@ func (t *tokenizer) startTag() (xml.Token, error) {
 			return t.start(prefix, local, attrs)
 		case '/':
 			if t.pos+1 >= len(t.data) || t.data[t.pos+1] != '>' {
-				return nil, errMalformed
+				return token{}, errMalformed
 			}
 			t.pos += 2
 			tok, err := t.start(prefix, local, attrs)
@@ -231,21 +248,21 @@ func (t *tokenizer) startTag() (xml.Token, error) {
 		}
 		ap, al, err := t.name()
 		if err != nil {
-			return nil, err
+			return token{}, err
 		}
 		t.skipSpace()
 		if t.pos >= len(t.data) || t.data[t.pos] != '=' {
-			return nil, errMalformed
+			return token{}, errMalformed
 		}
 		t.pos++
 		t.skipSpace()
 		if t.pos >= len(t.data) || (t.data[t.pos] != '"' && t.data[t.pos] != '\'') {
-			return nil, errMalformed
+			return token{}, errMalformed
 		}
 		quote := t.data[t.pos]
 		end := bytes.IndexByte(t.data[t.pos+1:], quote)
 		if end < 0 {
-			return nil, errMalformed
+			return token{}, errMalformed
 		}
 		raw := t.data[t.pos+1 : t.pos+1+end]
 		t.pos += end + 2
@@ -253,7 +270,7 @@ func (t *tokenizer) startTag() (xml.Token, error) {
 		if bytes.IndexByte(raw, '&') >= 0 {
 			v, err := t.unescape(raw)
 			if err != nil {
-				return nil, err
+				return token{}, err
 			}
 			value = string(v)
 		}
@@ -280,7 +297,7 @@ func (t *tokenizer) resolve(prefix string, element bool) string {
 	return prefix // undeclared: keep the prefix, as encoding/xml does
 }
 
-func (t *tokenizer) start(prefix, local string, raw []rawAttr) (xml.Token, error) {
+func (t *tokenizer) start(prefix, local string, raw []rawAttr) (token, error) {
 	name := xml.Name{Space: t.resolve(prefix, true), Local: local}
 	t.names = append(t.names, name)
 	var attrs []xml.Attr
@@ -290,30 +307,30 @@ func (t *tokenizer) start(prefix, local string, raw []rawAttr) (xml.Token, error
 			attrs[i] = xml.Attr{Name: xml.Name{Space: t.resolve(a.prefix, false), Local: a.local}, Value: a.value}
 		}
 	}
-	return xml.StartElement{Name: name, Attr: attrs}, nil
+	return token{kind: tStart, name: name, attr: attrs}, nil
 }
 
-func (t *tokenizer) end() xml.EndElement {
+func (t *tokenizer) end() xml.Name {
 	name := t.names[len(t.names)-1]
 	t.names = t.names[:len(t.names)-1]
 	t.ns = t.ns[:t.depth[len(t.depth)-1]]
 	t.depth = t.depth[:len(t.depth)-1]
-	return xml.EndElement{Name: name}
+	return name
 }
 
-func (t *tokenizer) endTag() (xml.Token, error) {
+func (t *tokenizer) endTag() (token, error) {
 	t.pos += 2
 	_, local, err := t.name()
 	if err != nil {
-		return nil, err
+		return token{}, err
 	}
 	t.skipSpace()
 	if t.pos >= len(t.data) || t.data[t.pos] != '>' {
-		return nil, errMalformed
+		return token{}, errMalformed
 	}
 	t.pos++
 	if len(t.names) == 0 || t.names[len(t.names)-1].Local != local {
-		return nil, fmt.Errorf("%w: unexpected end tag %s", errMalformed, local)
+		return token{}, fmt.Errorf("%w: unexpected end tag %s", errMalformed, local)
 	}
-	return t.end(), nil
+	return token{kind: tEnd, name: t.end()}, nil
 }
