@@ -287,213 +287,141 @@ func on(se token) bool {
 	return !ok || v == "1" || v == "true" || v == "on"
 }
 
-// blocks reads paragraphs and tables until the end of the element end.
-func (p *parser) blocks(end xml.Name) ([]Block, error) {
-	var out []Block
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return out, nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW && t.name.Local == "p":
-				para, err := p.para(t.name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, Block{Para: para})
-			case t.name.Space == nsW && t.name.Local == "tbl":
-				tbl, err := p.table(t.name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, Block{Table: tbl})
-			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml" || t.name.Local == "ins" || t.name.Local == "smartTag"):
-				// Block-level containers: read what they hold.
-				inner, err := p.blocks(t.name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, inner...)
-			case t.name.Space == nsW && (t.name.Local == "sdtPr" || t.name.Local == "del" || t.name.Local == "sectPr" || t.name.Local == "tblPr" || t.name.Local == "tblGrid"):
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-			case t.name.Space == nsMC && t.name.Local == "Fallback":
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-}
-
-func (p *parser) table(end xml.Name) (*Table, error) {
-	tbl := &Table{}
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return tbl, nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW && t.name.Local == "tr":
-				row, err := p.row(t.name)
-				if err != nil {
-					return nil, err
-				}
-				tbl.Rows = append(tbl.Rows, row)
-			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "ins" || t.name.Local == "customXml"):
-				// rows inside a repeating-section content control: keep walking
-			case t.name.Space == nsW && (t.name.Local == "del" || t.name.Local == "sdtPr" || t.name.Local == "tblPr" || t.name.Local == "tblGrid"):
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-}
-
-func (p *parser) row(end xml.Name) (Row, error) {
-	var row Row
-	deleted := false
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return Row{}, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				if deleted {
-					return Row{}, nil // a deleted row (tracked change)
-				}
-				return row, nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW && t.name.Local == "tc":
-				cell, err := p.cell(t.name)
-				if err != nil {
-					return Row{}, err
-				}
-				row.Cells = append(row.Cells, cell)
-			case t.name.Space == nsW && t.name.Local == "trPr":
-				d, err := p.rowDeleted(t.name)
-				if err != nil {
-					return Row{}, err
-				}
-				deleted = d
-			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml"):
-			case t.name.Space == nsW && t.name.Local == "sdtPr":
-				if err := p.skip(); err != nil {
-					return Row{}, err
-				}
-			}
-		}
-	}
-}
-
-func (p *parser) rowDeleted(end xml.Name) (bool, error) {
-	deleted := false
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return false, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return deleted, nil
-			}
-		case tStart:
-			if t.name.Space == nsW && t.name.Local == "del" {
-				deleted = true
-			}
-		}
-	}
-}
-
-func (p *parser) cell(end xml.Name) (Cell, error) {
-	c := Cell{Span: 1}
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return Cell{}, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return c, nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW && t.name.Local == "tcPr":
-				if err := p.cellProps(t.name, &c); err != nil {
-					return Cell{}, err
-				}
-			case t.name.Space == nsW && t.name.Local == "p":
-				para, err := p.para(t.name)
-				if err != nil {
-					return Cell{}, err
-				}
-				c.Blocks = append(c.Blocks, Block{Para: para})
-			case t.name.Space == nsW && t.name.Local == "tbl":
-				tbl, err := p.table(t.name)
-				if err != nil {
-					return Cell{}, err
-				}
-				c.Blocks = append(c.Blocks, Block{Table: tbl})
-			case t.name.Space == nsW && (t.name.Local == "sdt" || t.name.Local == "sdtContent" || t.name.Local == "customXml"):
-				inner, err := p.blocks(t.name)
-				if err != nil {
-					return Cell{}, err
-				}
-				c.Blocks = append(c.Blocks, inner...)
-			}
-		}
-	}
-}
-
-func (p *parser) cellProps(end xml.Name, c *Cell) error {
+// each calls fn for every element start inside the element that ends
+// with end, in document order. fn may read the child whole (then its
+// descendants are not seen here) or leave it, and then its descendants
+// come to fn in turn: wrappers are looked through. Text is ignored.
+func (p *parser) each(end xml.Name, fn func(t token) error) error {
 	for {
 		tok, err := p.next()
 		if err != nil {
 			return err
 		}
-		switch t := tok; t.kind {
+		switch tok.kind {
 		case tEnd:
-			if t.name == end {
+			if tok.name == end {
 				return nil
 			}
 		case tStart:
-			switch t.name.Local {
-			case "gridSpan":
-				if v, ok := attr(t, "val"); ok {
-					if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 64 {
-						c.Span = n
-					}
-				}
-			case "vMerge":
-				if v, ok := attr(t, "val"); ok && v == "restart" {
-					c.VMerge = "restart"
-				} else {
-					c.VMerge = "continue"
-				}
+			if err := fn(tok); err != nil {
+				return err
 			}
 		}
 	}
+}
+
+func isW(t token, locals ...string) bool {
+	if t.name.Space != nsW {
+		return false
+	}
+	for _, l := range locals {
+		if t.name.Local == l {
+			return true
+		}
+	}
+	return false
+}
+
+// blocks reads paragraphs and tables until the end of the element end.
+// Block-level content controls, custom XML and insertions are looked
+// through; deletions, properties and fallbacks are skipped.
+func (p *parser) blocks(end xml.Name) ([]Block, error) {
+	var out []Block
+	err := p.each(end, func(t token) error {
+		switch {
+		case isW(t, "p"):
+			para, err := p.para(t.name)
+			out = append(out, Block{Para: para})
+			return err
+		case isW(t, "tbl"):
+			tbl, err := p.table(t.name)
+			out = append(out, Block{Table: tbl})
+			return err
+		case isW(t, "sdtPr", "del", "sectPr", "tblPr", "tblGrid"), t.name.Space == nsMC && t.name.Local == "Fallback":
+			return p.skip()
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (p *parser) table(end xml.Name) (*Table, error) {
+	tbl := &Table{}
+	err := p.each(end, func(t token) error {
+		switch {
+		case isW(t, "tr"):
+			row, err := p.row(t.name)
+			tbl.Rows = append(tbl.Rows, row)
+			return err
+		case isW(t, "del", "sdtPr", "tblPr", "tblGrid"):
+			return p.skip()
+		}
+		return nil // rows inside content controls and insertions: look through
+	})
+	return tbl, err
+}
+
+func (p *parser) row(end xml.Name) (Row, error) {
+	var row Row
+	deleted := false
+	err := p.each(end, func(t token) error {
+		switch {
+		case isW(t, "tc"):
+			cell, err := p.cell(t.name)
+			row.Cells = append(row.Cells, cell)
+			return err
+		case isW(t, "trPr"):
+			return p.each(t.name, func(t token) error {
+				deleted = deleted || isW(t, "del")
+				return nil
+			})
+		case isW(t, "sdtPr"):
+			return p.skip()
+		}
+		return nil
+	})
+	if deleted {
+		return Row{}, err // a deleted row (tracked change)
+	}
+	return row, err
+}
+
+func (p *parser) cell(end xml.Name) (Cell, error) {
+	c := Cell{Span: 1}
+	err := p.each(end, func(t token) error {
+		switch {
+		case isW(t, "tcPr"):
+			return p.each(t.name, func(t token) error {
+				switch t.name.Local {
+				case "gridSpan":
+					if v, ok := attr(t, "val"); ok {
+						if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 64 {
+							c.Span = n
+						}
+					}
+				case "vMerge":
+					if v, ok := attr(t, "val"); ok && v == "restart" {
+						c.VMerge = "restart"
+					} else {
+						c.VMerge = "continue"
+					}
+				}
+				return nil
+			})
+		case isW(t, "p"):
+			para, err := p.para(t.name)
+			c.Blocks = append(c.Blocks, Block{Para: para})
+			return err
+		case isW(t, "tbl"):
+			tbl, err := p.table(t.name)
+			c.Blocks = append(c.Blocks, Block{Table: tbl})
+			return err
+		case isW(t, "sdtPr", "del"):
+			return p.skip()
+		}
+		return nil
+	})
+	return c, err
 }
 
 // para reads a paragraph's runs, fields, content controls and tracked
@@ -521,22 +449,7 @@ type dropDown struct {
 }
 
 func (p *parser) inline(end xml.Name, para *Para, st *runState) error {
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return nil
-			}
-		case tStart:
-			if err := p.inlineElement(t, para, st); err != nil {
-				return err
-			}
-		}
-	}
+	return p.each(end, func(t token) error { return p.inlineElement(t, para, st) })
 }
 
 func (p *parser) inlineElement(t token, para *Para, st *runState) error {
@@ -636,52 +549,41 @@ func (p *parser) text(end xml.Name) (string, error) {
 // drop-down entries.
 func (p *parser) fieldData(end xml.Name, st *runState) error {
 	var def, checked *bool
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				if def != nil || checked != nil {
-					v := def != nil && *def
-					if checked != nil {
-						v = *checked
-					}
-					st.box = &v
-				}
-				return nil
-			}
-		case tStart:
-			switch t.name.Local {
-			case "checkBox":
-				f := false
-				def = &f
-			case "default":
-				if def != nil {
-					v := on(t)
-					def = &v
-				}
-			case "checked":
+	err := p.each(end, func(t token) error {
+		switch t.name.Local {
+		case "checkBox":
+			f := false
+			def = &f
+		case "default":
+			if def != nil {
 				v := on(t)
-				checked = &v
-			case "ddList":
-				st.dd = &dropDown{}
-			case "result":
-				if st.dd != nil {
-					if v, ok := attr(t, "val"); ok {
-						st.dd.result, _ = strconv.Atoi(v)
-					}
-				}
-			case "listEntry":
-				if st.dd != nil {
-					v, _ := attr(t, "val")
-					st.dd.entries = append(st.dd.entries, v)
-				}
+				def = &v
+			}
+		case "checked":
+			v := on(t)
+			checked = &v
+		case "ddList":
+			st.dd = &dropDown{}
+		case "result":
+			if v, ok := attr(t, "val"); ok && st.dd != nil {
+				st.dd.result, _ = strconv.Atoi(v)
+			}
+		case "listEntry":
+			if st.dd != nil {
+				v, _ := attr(t, "val")
+				st.dd.entries = append(st.dd.entries, v)
 			}
 		}
+		return nil
+	})
+	if def != nil || checked != nil {
+		v := def != nil && *def
+		if checked != nil {
+			v = *checked
+		}
+		st.box = &v
 	}
+	return err
 }
 
 // inlineSDT reads an inline content control: a check box gives its state;
@@ -689,76 +591,32 @@ func (p *parser) fieldData(end xml.Name, st *runState) error {
 func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 	var box *bool
 	placeholder := false
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW && t.name.Local == "sdtPr":
-				b, ph, err := p.sdtProps(t.name)
-				if err != nil {
-					return err
-				}
-				box, placeholder = b, ph
-			case t.name.Space == nsW && t.name.Local == "sdtContent":
-				if box != nil {
-					para.Items = append(para.Items, Item{Box: box})
-					if err := p.skip(); err != nil { // the glyph inside only shows the state
-						return err
-					}
-					continue
-				}
-				if placeholder {
-					if err := p.skip(); err != nil {
-						return err
-					}
-					continue
-				}
-				if err := p.inline(t.name, para, st); err != nil {
-					return err
-				}
-			default:
-				if err := p.skip(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-}
-
-func (p *parser) sdtProps(end xml.Name) (box *bool, placeholder bool, err error) {
-	for {
-		tok, err := p.next()
-		if err != nil {
-			return nil, false, err
-		}
-		switch t := tok; t.kind {
-		case tEnd:
-			if t.name == end {
-				return box, placeholder, nil
-			}
-		case tStart:
-			switch {
-			case t.name.Space == nsW14 && t.name.Local == "checkbox":
-				if box == nil {
+	return p.each(end, func(t token) error {
+		switch {
+		case isW(t, "sdtPr"):
+			return p.each(t.name, func(t token) error {
+				switch {
+				case t.name.Space == nsW14 && t.name.Local == "checkbox" && box == nil:
 					f := false
 					box = &f
+				case t.name.Space == nsW14 && t.name.Local == "checked":
+					v := on(t)
+					box = &v
+				case isW(t, "showingPlcHdr"):
+					placeholder = on(t)
 				}
-			case t.name.Space == nsW14 && t.name.Local == "checked":
-				v := on(t)
-				box = &v
-			case t.name.Space == nsW && t.name.Local == "showingPlcHdr":
-				placeholder = on(t)
-			}
+				return nil
+			})
+		case isW(t, "sdtContent") && box != nil:
+			para.Items = append(para.Items, Item{Box: box})
+			return p.skip() // the glyph inside only shows the state
+		case isW(t, "sdtContent") && placeholder:
+			return p.skip()
+		case isW(t, "sdtContent"):
+			return p.inline(t.name, para, st)
 		}
-	}
+		return p.skip()
+	})
 }
 
 // String renders the document as text, for debugging and the text reader.
