@@ -242,3 +242,20 @@ func TestDarlingtonLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoLabelsOnOneLine: some versions print two labels in one paragraph.
+func TestTwoLabelsOnOneLine(t *testing.T) {
+	rows := [][]string{
+		{"SECTION 2: ABOUT THE CHILD(REN)"},
+		{"FULL NAME", "Child A Example"},
+		{"DATE OF BIRTH AGE AT TIME OF INCIDENT", "02/05/2022\n3", "GENDER", "Female", "ETHNICITY (if known) NATIONALITY", "White British\nBritish"},
+	}
+	r, _, err := ReadDOCX(docxOf(t, layout(rows, boxStyles["content-control check boxes"]), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Children[0]
+	if c.DateOfBirth != "02/05/2022" || c.AgeAtIncident != "3" || c.Ethnicity != "White British" || c.Nationality != "British" || c.Gender != "Female" {
+		t.Errorf("read %+v", c)
+	}
+}

@@ -597,6 +597,15 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				labels = append(labels, f)
 				inline = append(inline, rest)
 				pending = len(labels) - 1
+				// Two labels printed on one line ("DATE OF BIRTH AGE AT TIME
+				// OF INCIDENT"): both are labels, answered in the next cell.
+				if rest == "" {
+					if second, _, ok := m.matchExact(restAfter(line, len(key(f.Label)))); ok && second.Path != f.Path {
+						labels = append(labels, second)
+						inline = append(inline, "")
+						pending = len(labels) - 1
+					}
+				}
 				continue
 			}
 			if pending >= 0 && strings.TrimSpace(line) != "" {
