@@ -259,3 +259,22 @@ func TestTwoLabelsOnOneLine(t *testing.T) {
 		t.Errorf("read %+v", c)
 	}
 }
+
+// TestAnswersBelowLabels: a row of labels with the answers in the row
+// under them.
+func TestAnswersBelowLabels(t *testing.T) {
+	rows := [][]string{
+		{"SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)"},
+		{"FULL NAME", "JOB TITLE", "ORGANISATION"},
+		{"Sam Referrer", "Senior Social Worker", "Darlington Borough Council"},
+		{"EMAIL"},
+		{"sam.referrer@darlington.gov.uk"},
+	}
+	r, _, err := ReadDOCX(docxOf(t, layout(rows, boxStyles["content-control check boxes"]), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Referrer; got.FullName != "Sam Referrer" || got.JobTitle != "Senior Social Worker" || got.Organisation != "Darlington Borough Council" || got.Email != "sam.referrer@darlington.gov.uk" {
+		t.Errorf("read %+v", got)
+	}
+}

@@ -18,6 +18,13 @@ func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
 	return MapDocument(d)
 }
 
+// pendingLabel is a label whose answer is expected in the next row.
+type pendingLabel struct {
+	field referral.Field
+	path  string
+	col   int // grid column of the label
+}
+
 // cellInfo is one cell as the mapper sees it.
 type cellInfo struct {
 	table int      // which table the row is in; 0 for a paragraph
@@ -87,8 +94,7 @@ type mapper struct {
 	grid    *referral.Field // the closed list whose option grid comes next
 	capture *referral.Field // the free-text answer being collected
 	capText []string
-	below   *referral.Field // a label whose answer is on the next row
-	belowAt string
+	below   []pendingLabel // labels whose answers are on the next row
 	matches map[matchKey]matchResult
 	table   *tableState // a repeating table being read
 	seenAny bool        // any label found at all
@@ -167,19 +173,23 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.tableHeader(row) {
 		return
 	}
-	if m.below != nil {
-		f, path := *m.below, m.belowAt
+	if len(m.below) > 0 {
+		pending := m.below
 		m.below = nil
 		if !m.rowHasLabel(row) {
-			if text := strings.TrimSpace(rowText(row)); text != "" && strings.Trim(text, "☐ ") != "" {
-				if f.Kind == referral.Tick || f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure {
-					if v := tickedOption(rowItems(row), f.Kind); v != "" {
-						text = v
-					} else if f.Kind == referral.Tick {
-						text = "yes" // anything written under "indicate if you are unaware…" says so
+			for _, pl := range pending {
+				// One label: the whole next row answers it. Several: each
+				// label's answer is under it.
+				text, items := rowText(row), rowItems(row)
+				if len(pending) > 1 {
+					text, items = "", nil
+					for _, c := range row {
+						if c.col == pl.col {
+							text, items = strings.TrimSpace(c.text()), c.items
+						}
 					}
 				}
-				m.set(path, text)
+				m.setBelow(pl, text, items)
 			}
 			return
 		}
@@ -201,6 +211,21 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 			}
 		}
 	}
+}
+
+func (m *mapper) setBelow(pl pendingLabel, text string, items []Item) {
+	if strings.TrimSpace(text) == "" || strings.Trim(text, "☐ ") == "" {
+		return
+	}
+	f := pl.field
+	if f.Kind == referral.Tick || f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure {
+		if v := tickedOption(items, f.Kind); v != "" {
+			text = v
+		} else if f.Kind == referral.Tick {
+			text = "yes" // anything written under "indicate if you are unaware…" says so
+		}
+	}
+	m.set(pl.path, text)
 }
 
 func (m *mapper) rowHasLabel(row []cellInfo) bool {
@@ -632,8 +657,7 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			}
 			path := m.pathFor(f)
 			if len(answer) == 0 && inline[li] == "" && li == len(labels)-1 && countBoxes(afterLabel(c.items, f)) == 0 {
-				g := f
-				m.below, m.belowAt = &g, path // the answer is on the next row
+				m.below = append(m.below, pendingLabel{field: f, path: path, col: c.col}) // the answer is on the next row
 				continue
 			}
 			switch f.Kind {
