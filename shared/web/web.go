@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
@@ -54,6 +55,7 @@ func New(h Handler) *Handler {
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /healthz", h.health)
 	h.mux.HandleFunc("GET /{$}", h.start)
+	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
 	h.mux.HandleFunc("POST /api/referrals", h.submit)
 	h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
 	h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
@@ -84,7 +86,8 @@ var startPage = template.Must(template.New("start").Parse(`<!DOCTYPE html>
 <h1>Refer a serious child safeguarding incident</h1>
 <p>{{.Partnership}}</p>
 <p>The online referral form is not available yet.</p>
-<p>Send the completed Notifiable (Serious) Incident Referral Form securely to
+<p><a href="/referral-form.docx" download>Download the Notifiable (Serious) Incident Referral Form</a> (Word document).</p>
+<p>Send the completed form securely to
 <a href="mailto:{{.Mailbox}}">{{.Mailbox}}</a> within 1 working day of the incident.</p>
 </main>
 </body>
@@ -96,6 +99,13 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
 	if err := startPage.Execute(w, h); err != nil {
 		h.Log.Error("render start page", "err", err)
 	}
+}
+
+// blankForm serves the blank referral form as a Word document.
+func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Disposition", `attachment; filename="referral-form.docx"`)
+	_, _ = w.Write(formdoc.BlankDOCX(h.Partnership))
 }
 
 // submit takes one referral as the request body: the form as JSON, or a

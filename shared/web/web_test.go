@@ -80,7 +80,7 @@ func TestSubmit(t *testing.T) {
 
 func TestPages(t *testing.T) {
 	h := New(Handler{Intake: &fakeIntake{}, Partnership: "Darlington Safeguarding Partnership", Mailbox: "DSP@darlington.gov.uk"})
-	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "DSP@darlington.gov.uk"} {
+	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "DSP@darlington.gov.uk", "/referral-form.docx": "word/document.xml"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
