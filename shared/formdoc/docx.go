@@ -274,8 +274,8 @@ func (p *parser) skip() error {
 
 func attr(se token, local string) (string, bool) {
 	for _, a := range se.attr {
-		if a.Name.Local == local && (a.Name.Space == nsW || a.Name.Space == nsW14 || a.Name.Space == "") {
-			return a.Value, true
+		if a.name.Local == local && (a.name.Space == nsW || a.name.Space == nsW14 || a.name.Space == "") {
+			return a.value(), true
 		}
 	}
 	return "", false

@@ -25,6 +25,10 @@ type tokenizer struct {
 	empty    bool        // the last start tag was self-closing: its end comes next
 	buf      []byte
 	interned map[string]string // interned names: a part repeats a few hundred names
+	attrBuf  []rawAttr
+	// the last prefix resolved, valid while the bindings are unchanged
+	cacheLen              int
+	cachePrefix, cacheURI string
 }
 
 type nsBinding struct {
@@ -51,8 +55,26 @@ const (
 type token struct {
 	kind tokKind
 	name xml.Name
-	attr []xml.Attr
+	attr []tokAttr
 	text []byte
+}
+
+// tokAttr is an attribute; its value is decoded only when asked for.
+type tokAttr struct {
+	name xml.Name
+	raw  []byte // as written, quotes removed
+}
+
+// value decodes the attribute's value.
+func (a tokAttr) value() string {
+	if bytes.IndexByte(a.raw, '&') < 0 {
+		return string(a.raw)
+	}
+	v, err := (&tokenizer{}).unescape(a.raw)
+	if err != nil {
+		return string(a.raw)
+	}
+	return string(v)
 }
 
 // Token returns the next token.
@@ -217,7 +239,8 @@ func (t *tokenizer) skipSpace() {
 }
 
 type rawAttr struct {
-	prefix, local, value string
+	prefix, local string
+	raw           []byte
 }
 
 func (t *tokenizer) startTag() (token, error) {
@@ -226,7 +249,7 @@ func (t *tokenizer) startTag() (token, error) {
 	if err != nil {
 		return token{}, err
 	}
-	var attrs []rawAttr
+	attrs := t.attrBuf[:0]
 	t.depth = append(t.depth, len(t.ns))
 	for {
 		t.skipSpace()
@@ -236,12 +259,14 @@ func (t *tokenizer) startTag() (token, error) {
 		switch t.data[t.pos] {
 		case '>':
 			t.pos++
+			t.attrBuf = attrs
 			return t.start(prefix, local, attrs)
 		case '/':
 			if t.pos+1 >= len(t.data) || t.data[t.pos+1] != '>' {
 				return token{}, errMalformed
 			}
 			t.pos += 2
+			t.attrBuf = attrs
 			tok, err := t.start(prefix, local, attrs)
 			t.empty = true
 			return tok, err
@@ -266,21 +291,18 @@ func (t *tokenizer) startTag() (token, error) {
 		}
 		raw := t.data[t.pos+1 : t.pos+1+end]
 		t.pos += end + 2
-		value := string(raw)
 		if bytes.IndexByte(raw, '&') >= 0 {
-			v, err := t.unescape(raw)
-			if err != nil {
+			if _, err := t.unescape(raw); err != nil { // refuse bad references now, decode when read
 				return token{}, err
 			}
-			value = string(v)
 		}
 		switch {
 		case ap == "" && al == "xmlns":
-			t.ns = append(t.ns, nsBinding{"", value})
+			t.ns = append(t.ns, nsBinding{"", tokAttr{raw: raw}.value()})
 		case ap == "xmlns":
-			t.ns = append(t.ns, nsBinding{al, value})
+			t.ns = append(t.ns, nsBinding{al, tokAttr{raw: raw}.value()})
 		default:
-			attrs = append(attrs, rawAttr{ap, al, value})
+			attrs = append(attrs, rawAttr{ap, al, raw})
 		}
 	}
 }
@@ -289,6 +311,16 @@ func (t *tokenizer) resolve(prefix string, element bool) string {
 	if prefix == "" && !element {
 		return ""
 	}
+	if len(t.ns) == t.cacheLen && prefix == t.cachePrefix {
+		return t.cacheURI
+	}
+	uri := t.lookup(prefix)
+	t.cacheLen, t.cachePrefix, t.cacheURI = len(t.ns), prefix, uri
+	return uri
+}
+
+// lookup finds a prefix's namespace, innermost binding first.
+func (t *tokenizer) lookup(prefix string) string {
 	for i := len(t.ns) - 1; i >= 0; i-- {
 		if t.ns[i].prefix == prefix {
 			return t.ns[i].uri
@@ -300,11 +332,11 @@ func (t *tokenizer) resolve(prefix string, element bool) string {
 func (t *tokenizer) start(prefix, local string, raw []rawAttr) (token, error) {
 	name := xml.Name{Space: t.resolve(prefix, true), Local: local}
 	t.names = append(t.names, name)
-	var attrs []xml.Attr
+	var attrs []tokAttr
 	if len(raw) > 0 {
-		attrs = make([]xml.Attr, len(raw))
+		attrs = make([]tokAttr, len(raw))
 		for i, a := range raw {
-			attrs[i] = xml.Attr{Name: xml.Name{Space: t.resolve(a.prefix, false), Local: a.local}, Value: a.value}
+			attrs[i] = tokAttr{name: xml.Name{Space: t.resolve(a.prefix, false), Local: a.local}, raw: a.raw}
 		}
 	}
 	return token{kind: tStart, name: name, attr: attrs}, nil

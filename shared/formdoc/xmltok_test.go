@@ -104,7 +104,11 @@ func asXML(t *tokenizer) func() (xml.Token, error) {
 		}
 		switch tok.kind {
 		case tStart:
-			return xml.StartElement{Name: tok.name, Attr: tok.attr}, nil
+			attrs := make([]xml.Attr, len(tok.attr))
+			for i, a := range tok.attr {
+				attrs[i] = xml.Attr{Name: a.name, Value: a.value()}
+			}
+			return xml.StartElement{Name: tok.name, Attr: attrs}, nil
 		case tEnd:
 			return xml.EndElement{Name: tok.name}, nil
 		}
