@@ -197,7 +197,13 @@ type parser struct {
 	lim     Limits
 	depth   int
 	tooLong bool
+	last    xml.Name // the last element started
 }
+
+// flat are elements that never contain their own kind, so skipping one
+// can jump to its end tag: most of a Word document's bytes are these.
+var flat = map[string]bool{"rPr": true, "pPr": true, "tblPr": true, "tblGrid": true, "sectPr": true, "tcW": true, "shd": true,
+	"instrText": true, "delText": true, "delInstrText": true, "proofErr": true, "bookmarkStart": true, "bookmarkEnd": true, "lastRenderedPageBreak": true}
 
 var errTooDeep = errors.New("too deeply nested")
 
@@ -246,6 +252,7 @@ func (p *parser) next() (token, error) {
 	switch tok.kind {
 	case tStart:
 		p.depth++
+		p.last = tok.name
 		if p.depth > p.lim.Depth {
 			return token{}, errTooDeep
 		}
@@ -257,6 +264,11 @@ func (p *parser) next() (token, error) {
 
 // skip consumes the rest of the current element.
 func (p *parser) skip() error {
+	if p.last.Space == nsW && flat[p.last.Local] {
+		p.depth--
+		p.last = xml.Name{}
+		return p.dec.SkipElement()
+	}
 	for level := 1; level > 0; {
 		tok, err := p.next()
 		if err != nil {

@@ -2,6 +2,8 @@ package formdoc
 
 import (
 	"bytes"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,48 @@ func BenchmarkOpenLargeDOCX(b *testing.B) {
 		if _, _, err := ReadDOCX(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// wordStyle makes a body as verbose as Word writes it: revision ids on
+// every paragraph and run, fonts, sizes and languages on every run,
+// spacing on every paragraph, widths and shading on every cell.
+func wordStyle(body string) string {
+	const rpr = `<w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/></w:rPr>`
+	r := strings.NewReplacer(
+		"<w:r><w:rPr><w:b/></w:rPr>", `<w:r w:rsidR="00A1B2C3" w:rsidRPr="00D4E5F6"><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/><w:b/><w:bCs/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB"/></w:rPr>`,
+		"<w:r>", `<w:r w:rsidR="00A1B2C3" w:rsidRPr="00D4E5F6">`+rpr,
+		"<w:p>", `<w:p w:rsidR="00B7C8D9" w:rsidRDefault="00B7C8D9" w:rsidP="00E1F2A3"><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>`+rpr+`</w:pPr>`,
+		"<w:tc>", `<w:tc><w:tcPr><w:tcW w:w="2254" w:type="dxa"/><w:shd w:val="clear" w:color="auto" w:fill="D9E2F3" w:themeFill="accent1" w:themeFillTint="33"/><w:vAlign w:val="center"/></w:tcPr>`,
+	)
+	return r.Replace(body)
+}
+
+// BenchmarkReadWordStyleDOCX reads the filled form as verbose as Word
+// saves it (about 60 KB as a .docx file).
+func BenchmarkReadWordStyleDOCX(b *testing.B) {
+	data := docxOf(b, wordStyle(layout(darlingtonRows, boxStyles["legacy check-box fields"])), nil)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _, err := ReadDOCX(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		referral.Check(&r, civil.New(2026, time.March, 16))
+	}
+}
+
+func TestWordStyleReadsTheSame(t *testing.T) {
+	plain, _, err := ReadDOCX(docxOf(t, layout(darlingtonRows, boxStyles["legacy check-box fields"]), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	styled, _, err := ReadDOCX(docxOf(t, wordStyle(layout(darlingtonRows, boxStyles["legacy check-box fields"])), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain, styled) {
+		t.Error("Word's verbosity changed what was read")
 	}
 }

@@ -26,6 +26,7 @@ type tokenizer struct {
 	buf      []byte
 	interned map[string]string // interned names: a part repeats a few hundred names
 	attrBuf  []rawAttr
+	lastRaw  []byte // the qualified name of the last start tag, as written
 	// the last prefix resolved, valid while the bindings are unchanged
 	cacheLen              int
 	cachePrefix, cacheURI string
@@ -245,10 +246,12 @@ type rawAttr struct {
 
 func (t *tokenizer) startTag() (token, error) {
 	t.pos++ // '<'
+	nameStart := t.pos
 	prefix, local, err := t.name()
 	if err != nil {
 		return token{}, err
 	}
+	t.lastRaw = t.data[nameStart:t.pos]
 	attrs := t.attrBuf[:0]
 	t.depth = append(t.depth, len(t.ns))
 	for {
@@ -305,6 +308,25 @@ func (t *tokenizer) startTag() (token, error) {
 			attrs = append(attrs, rawAttr{ap, al, raw})
 		}
 	}
+}
+
+// SkipElement skips the rest of the element whose start tag was the last
+// token, without tokenizing what is inside. Only for elements that never
+// contain an element of their own name (run and paragraph properties).
+func (t *tokenizer) SkipElement() error {
+	if t.empty {
+		t.empty = false
+		t.end()
+		return nil
+	}
+	closing := append(append([]byte("</"), t.lastRaw...), '>')
+	i := bytes.Index(t.data[t.pos:], closing)
+	if i < 0 {
+		return errMalformed
+	}
+	t.pos += i + len(closing)
+	t.end()
+	return nil
 }
 
 func (t *tokenizer) resolve(prefix string, element bool) string {
