@@ -285,7 +285,7 @@ func (p *parser) skip() error {
 }
 
 func attr(se token, local string) (string, bool) {
-	for _, a := range se.attr {
+	for _, a := range se.attrs() {
 		if a.name.Local == local && (a.name.Space == nsW || a.name.Space == nsW14 || a.name.Space == "") {
 			return a.value(), true
 		}

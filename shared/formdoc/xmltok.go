@@ -56,8 +56,54 @@ const (
 type token struct {
 	kind tokKind
 	name xml.Name
-	attr []tokAttr
+	attr []tokAttr // parsed attributes, or nil when they are read lazily from raw
+	raw  []byte    // the start tag's attributes as written, read on demand
+	ns   []nsBinding
 	text []byte
+}
+
+// attrs returns the start tag's attributes, parsing them if need be. Call
+// it before the next token: the namespace bindings it resolves prefixes
+// with are the tokenizer's, as they stood at this tag.
+func (tok token) attrs() []tokAttr {
+	if tok.attr != nil || tok.raw == nil {
+		return tok.attr
+	}
+	var out []tokAttr
+	rest := tok.raw
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		eq := bytes.IndexByte(rest, '=')
+		if eq <= 0 {
+			return out
+		}
+		name := bytes.TrimRight(rest[:eq], " \t\r\n")
+		rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return out
+		}
+		end := bytes.IndexByte(rest[1:], rest[0])
+		if end < 0 {
+			return out
+		}
+		value := rest[1 : 1+end]
+		rest = rest[end+2:]
+		prefix, local := "", string(name)
+		if c := bytes.IndexByte(name, ':'); c >= 0 {
+			prefix, local = string(name[:c]), string(name[c+1:])
+		}
+		space := ""
+		if prefix != "" {
+			space = prefix
+			for i := len(tok.ns) - 1; i >= 0; i-- {
+				if tok.ns[i].prefix == prefix {
+					space = tok.ns[i].uri
+					break
+				}
+			}
+		}
+		out = append(out, tokAttr{name: xml.Name{Space: space, Local: local}, raw: value})
+	}
 }
 
 // tokAttr is an attribute; its value is decoded only when asked for.
@@ -252,6 +298,49 @@ func (t *tokenizer) startTag() (token, error) {
 		return token{}, err
 	}
 	t.lastRaw = t.data[nameStart:t.pos]
+	// Find the end of the tag, minding quotes: '>' may stand in a value.
+	end, quote := t.pos, byte(0)
+	for ; end < len(t.data); end++ {
+		c := t.data[end]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '<':
+			return token{}, errMalformed
+		}
+		if quote == 0 && c == '>' {
+			break
+		}
+	}
+	if end >= len(t.data) {
+		return token{}, errMalformed
+	}
+	region := bytes.TrimRight(t.data[t.pos:end], " \t\r\n")
+	selfClosing := len(region) > 0 && region[len(region)-1] == '/'
+	if selfClosing {
+		region = region[:len(region)-1]
+	}
+	if bytes.Contains(region, []byte("xmlns")) || bytes.IndexByte(region, '&') >= 0 {
+		return t.startTagStrict(prefix, local) // namespace declarations or references: read now
+	}
+	t.depth = append(t.depth, len(t.ns))
+	t.pos = end + 1
+	tok, err := t.start(prefix, local, nil)
+	tok.raw, tok.ns = region, t.ns
+	if len(region) == 0 {
+		tok.raw = nil
+	}
+	t.empty = selfClosing
+	return tok, err
+}
+
+// startTagStrict reads a start tag's attributes now: those that bind
+// namespaces or hold references.
+func (t *tokenizer) startTagStrict(prefix, local string) (token, error) {
 	attrs := t.attrBuf[:0]
 	t.depth = append(t.depth, len(t.ns))
 	for {

@@ -88,7 +88,7 @@ func TestTokenizerAgreesWithEncodingXML(t *testing.T) {
 			t.Errorf("%s: tokens differ\n got %.400s\nwant %.400s", name, got, want)
 		}
 	}
-	for _, bad := range []string{`<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, `<a>&bogus;</a>`, `<a><b></a>`, `<a x=1/>`, `<a`, `<a>&#xFFFFFFFF;</a>`} {
+	for _, bad := range []string{`<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, `<a>&bogus;</a>`, `<a><b></a>`, `<a`, `<a x="1><b/>`, `<a>&#xFFFFFFFF;</a>`} {
 		if _, err := tokens(asXML(newTokenizer([]byte(bad)))); err == nil {
 			t.Errorf("tokenizer accepted %s", bad)
 		}
@@ -104,8 +104,9 @@ func asXML(t *tokenizer) func() (xml.Token, error) {
 		}
 		switch tok.kind {
 		case tStart:
-			attrs := make([]xml.Attr, len(tok.attr))
-			for i, a := range tok.attr {
+			list := tok.attrs()
+			attrs := make([]xml.Attr, len(list))
+			for i, a := range list {
 				attrs[i] = xml.Attr{Name: a.name, Value: a.value()}
 			}
 			return xml.StartElement{Name: tok.name, Attr: attrs}, nil
