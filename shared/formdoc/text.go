@@ -25,13 +25,81 @@ var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
 // separated by commas or semicolons. Rows of tables are read for the
 // first row only; the Word reader reads tables.
 func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
-	var r referral.Referral
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
 		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
 		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
 	}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	// The form pasted with its section headings (from Word, or an HTML
+	// e-mail whose tables became tab-separated lines) is read as a
+	// document, with its tables and tick boxes; loose "LABEL: value" lines
+	// line by line.
+	for _, line := range lines {
+		if sectionRE.MatchString(line) {
+			r, more, err := MapDocument(textDocument(lines))
+			return r, append(probs, more...), err
+		}
+	}
+	r, more := readLines(lines)
+	return r, append(probs, more...), nil
+}
+
+// textDocument turns lines of text into a document: runs of lines with
+// tabs become a table whose cells are the tab-separated parts; other lines
+// are paragraphs. Ticks typed as [x] or ☒ become tick boxes.
+func textDocument(lines []string) Document {
+	var d Document
+	var table *Table
+	for _, line := range lines {
+		line = tickMarks.Replace(line)
+		if strings.TrimSpace(line) == "" {
+			continue // blank lines say nothing, and must not split a table
+		}
+		if !strings.Contains(line, "\t") {
+			table = nil
+			d.Blocks = append(d.Blocks, Block{Para: textPara(line)})
+			continue
+		}
+		if table == nil {
+			table = &Table{}
+			d.Blocks = append(d.Blocks, Block{Table: table})
+		}
+		var row Row
+		for _, cell := range strings.Split(line, "\t") {
+			row.Cells = append(row.Cells, Cell{Span: 1, Blocks: []Block{{Para: textPara(cell)}}})
+		}
+		table.Rows = append(table.Rows, row)
+	}
+	return d
+}
+
+// textPara is a line as a paragraph, its ☒ and ☐ as tick boxes.
+func textPara(line string) *Para {
+	p := &Para{}
+	start := 0
+	for i, r := range line {
+		if r != '☒' && r != '☐' {
+			continue
+		}
+		if i > start {
+			p.Items = append(p.Items, Item{Text: line[start:i]})
+		}
+		ticked := r == '☒'
+		p.Items = append(p.Items, Item{Box: &ticked})
+		start = i + len(string(r))
+	}
+	if start < len(line) {
+		p.Items = append(p.Items, Item{Text: line[start:]})
+	}
+	return p
+}
+
+// readLines reads loose "LABEL: value" lines, trying every section's
+// labels until a heading says which section follows.
+func readLines(lines []string) (referral.Referral, []referral.Problem) {
+	var r referral.Referral
+	var probs []referral.Problem
 	section := -1 // before any heading, labels of every section are tried
 	filled := map[string]bool{}
 	var current *referral.Field
@@ -66,7 +134,7 @@ func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 		current, value = &f, []string{rest}
 	}
 	flush()
-	return r, probs, nil
+	return r, probs
 }
 
 // tickMarks are the ways people tick in plain text: [x], [X], (x), [✓].

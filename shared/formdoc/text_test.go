@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/mailparse"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
@@ -81,5 +82,25 @@ func TestReadTextTicks(t *testing.T) {
 	c := r.Children[0]
 	if c.RelatesToDeath != "no" || c.CoronerInvolved != "unsure" || c.StaffConduct != "Yes" || r.ChildProtection.KnownToSocialCare != "" {
 		t.Errorf("ticks read as %+v / %q", c, r.ChildProtection.KnownToSocialCare)
+	}
+}
+
+// TestPastedHTMLForm: the form pasted into an HTML e-mail reads the same
+// as the form sent as a file: tables become tab-separated lines.
+func TestPastedHTMLForm(t *testing.T) {
+	html, err := os.ReadFile("testdata/form.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, probs, err := ReadText([]byte(mailparse.HTMLText(string(html))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	route, checked := referral.Check(&r, civil.New(2026, time.March, 16))
+	if route != referral.RouteNotification || len(probs)+len(checked) > 0 {
+		t.Errorf("route %s, problems %v %v", route, probs, checked)
+	}
+	if r.Parents[0].FirstName != "Jordan" || r.CaseDetails.MainCause != "Non-Accidental Injury" || !r.OtherReviews.NoneKnown || r.Referrer.AuthorisingOfficerJobTitle != "Head of Safeguarding" {
+		t.Errorf("read %+v", r)
 	}
 }
