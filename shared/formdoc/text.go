@@ -2,7 +2,6 @@ package formdoc
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,13 +94,13 @@ func textPara(line string) *Para {
 	return p
 }
 
-// readLines reads loose "LABEL: value" lines, trying every section's
-// labels until a heading says which section follows.
+// readLines reads loose "LABEL: value" lines, with no section headings
+// to say where they belong: each line's label is looked for in every
+// section, an unanswered field first (so a second FULL NAME is the
+// child's). An answer runs on to the lines below it up to the next label.
 func readLines(lines []string) (referral.Referral, []referral.Problem) {
 	var r referral.Referral
-	var probs []referral.Problem
-	section := -1 // before any heading, labels of every section are tried
-	filled := map[string]bool{}
+	m := &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}}
 	var current *referral.Field
 	var value []string
 	flush := func() {
@@ -109,21 +108,11 @@ func readLines(lines []string) (referral.Referral, []referral.Problem) {
 			return
 		}
 		setText(&r, *current, strings.TrimSpace(strings.Join(value, "\n")))
-		filled[current.Path] = true
+		m.filled[current.Path] = true
 		current, value = nil, nil
 	}
 	for _, line := range lines {
-		if m := sectionRE.FindStringSubmatch(line); m != nil {
-			flush()
-			section, _ = strconv.Atoi(m[1])
-			// In sections 8 to 11 the heading is the label of the answer below it.
-			title := strings.TrimLeft(line[len(m[0]):], " :.-–")
-			if f, rest, ok := matchLabel(title, section, filled); ok && f.Kind == referral.LongText {
-				current, value = &f, []string{rest}
-			}
-			continue
-		}
-		f, rest, ok := matchLabel(line, section, filled)
+		f, rest, ok := m.matchAnySection(line)
 		if !ok {
 			if current != nil {
 				value = append(value, line)
@@ -134,7 +123,35 @@ func readLines(lines []string) (referral.Referral, []referral.Problem) {
 		current, value = &f, []string{rest}
 	}
 	flush()
-	return r, probs
+	return r, nil
+}
+
+// matchAnySection finds a line's label in any section, the criteria boxes
+// included, preferring a field not yet answered.
+func (m *mapper) matchAnySection(line string) (referral.Field, string, bool) {
+	k := key(line)
+	for _, f := range labelIndex[0].fields {
+		if lk := key(f.Label); k == lk || strings.HasPrefix(k, lk+" ") {
+			return f, restAfter(line, len(lk)), true
+		}
+	}
+	var first referral.Field
+	var firstRest string
+	found := false
+	for s := 1; s < len(labelIndex); s++ {
+		m.section = s
+		f, rest, ok := m.match(line)
+		if !ok {
+			continue
+		}
+		if !m.filled[f.Path] {
+			return f, rest, true
+		}
+		if !found {
+			first, firstRest, found = f, rest, true
+		}
+	}
+	return first, firstRest, found
 }
 
 // tickMarks are the ways people tick in plain text: [x], [X], (x), [✓].
@@ -179,48 +196,6 @@ func rowZero(path string) string {
 		}
 	}
 	return path
-}
-
-// matchLabel finds the field whose label begins line, the longest label
-// winning, and returns the rest of the line as its answer.
-func matchLabel(line string, section int, filled map[string]bool) (referral.Field, string, bool) {
-	key := labelKey(line)
-	if key == "" {
-		return referral.Field{}, "", false
-	}
-	var best referral.Field
-	bestLen := 0
-	for _, s := range referral.Form {
-		if section >= 0 && s.Number != section {
-			continue
-		}
-		for _, f := range s.Fields {
-			lk := labelKey(f.Label)
-			if len(lk) <= bestLen || !strings.HasPrefix(key, lk) || (len(key) > len(lk) && key[len(lk)] != ' ') {
-				continue
-			}
-			if filled[f.Path] && len(lk) == bestLen {
-				continue
-			}
-			if filled[f.Path] && hasUnfilledTwin(s, f, filled) {
-				continue
-			}
-			best, bestLen = f, len(lk)
-		}
-	}
-	if bestLen == 0 {
-		return referral.Field{}, "", false
-	}
-	return best, restAfter(line, bestLen), true
-}
-
-func hasUnfilledTwin(s referral.Section, f referral.Field, filled map[string]bool) bool {
-	for _, g := range s.Fields {
-		if g.Path != f.Path && labelKey(g.Label) == labelKey(f.Label) && !filled[g.Path] {
-			return true
-		}
-	}
-	return false
 }
 
 // labelKey reduces a label to capital letters and digits separated by

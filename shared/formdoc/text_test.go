@@ -104,3 +104,18 @@ func TestPastedHTMLForm(t *testing.T) {
 		t.Errorf("read %+v", r)
 	}
 }
+
+// TestLooseLines: labelled lines with no section headings.
+func TestLooseLines(t *testing.T) {
+	in := "Hello, please see the referral below.\n\nFull name: Sam Referrer\nJob title: Senior Social Worker\nE-mail address: sam@example.gov.uk\nTel: 01325 406453\n" +
+		"Full name: Child A Example\nDOB: 02/05/2022\nDate of serious incident: 14/03/2026\nDetails of the case/incident: Brought to hospital.\nInjuries not explained.\n"
+	r, _, err := ReadText([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Referrer.FullName != "Sam Referrer" || r.Referrer.Email != "sam@example.gov.uk" || r.Referrer.Telephone != "01325 406453" ||
+		len(r.Children) != 1 || r.Children[0].FullName != "Child A Example" || r.Children[0].DateOfBirth != "02/05/2022" ||
+		r.IncidentDetails != "Brought to hospital.\nInjuries not explained." {
+		t.Errorf("read %+v %+v %q", r.Referrer, r.Children, r.IncidentDetails)
+	}
+}
