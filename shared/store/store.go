@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
@@ -119,3 +120,27 @@ const MaxDeadlines = 40
 
 // TimeKey formats t for keys that sort by time: UTC, fixed width.
 func TimeKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// CheckNewCase is the check every adapter makes before CreateCase.
+func CheckNewCase(c Case, scope string) error {
+	if c.RawKey == "" || scope == "" {
+		return errs.E(errs.Invalid, "a case needs a raw input key and a reference scope")
+	}
+	return nil
+}
+
+// Check is the check every adapter makes before AppendEvent.
+func (e Event) Check() error {
+	if e.ID == "" || e.Type == "" {
+		return errs.E(errs.Invalid, "an event needs an id and a type")
+	}
+	return nil
+}
+
+// CheckDeadlines is the check every adapter makes before PutDeadlines.
+func CheckDeadlines(ds []Deadline) error {
+	if len(ds) > MaxDeadlines {
+		return errs.E(errs.Invalid, "a case holds at most %d deadlines", MaxDeadlines)
+	}
+	return nil
+}

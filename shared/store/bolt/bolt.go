@@ -79,8 +79,8 @@ func (s *Store) DB() *bbolt.DB { return s.db }
 // CreateCase implements store.Store. Each case is synced to disk before
 // it returns.
 func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
-	if c.RawKey == "" || scope == "" {
-		return store.Case{}, false, errs.E(errs.Invalid, "a case needs a raw input key and a reference scope")
+	if err := store.CheckNewCase(c, scope); err != nil {
+		return store.Case{}, false, err
 	}
 	var out store.Case
 	var created bool
@@ -173,8 +173,8 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 
 // AppendEvent implements store.Store.
 func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
-	if e.ID == "" || e.Type == "" {
-		return errs.E(errs.Invalid, "an event needs an id and a type")
+	if err := e.Check(); err != nil {
+		return err
 	}
 	if e.RecordedAt.IsZero() {
 		e.RecordedAt = s.now().UTC()
@@ -214,8 +214,8 @@ func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, erro
 
 // PutDeadlines implements store.Store.
 func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
-	if len(ds) > store.MaxDeadlines {
-		return errs.E(errs.Invalid, "a case holds at most %d deadlines", store.MaxDeadlines)
+	if err := store.CheckDeadlines(ds); err != nil {
+		return err
 	}
 	return s.write(func(tx *bbolt.Tx) error {
 		if tx.Bucket(bucketCases).Get([]byte(ref)) == nil {

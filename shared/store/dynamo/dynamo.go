@@ -78,8 +78,8 @@ func keyOf(pk, sk string) map[string]types.AttributeValue {
 
 // CreateCase implements store.Store.
 func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
-	if c.RawKey == "" || scope == "" {
-		return store.Case{}, false, errs.E(errs.Invalid, "a case needs a raw input key and a reference scope")
+	if err := store.CheckNewCase(c, scope); err != nil {
+		return store.Case{}, false, err
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		existing, err := s.FindByRawKey(ctx, c.RawKey)
@@ -266,8 +266,8 @@ func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]
 
 // AppendEvent implements store.Store.
 func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
-	if e.ID == "" || e.Type == "" {
-		return errs.E(errs.Invalid, "an event needs an id and a type")
+	if err := e.Check(); err != nil {
+		return err
 	}
 	if e.RecordedAt.IsZero() {
 		e.RecordedAt = s.now().UTC()
@@ -326,8 +326,8 @@ func beginsWith(pk, prefix string) *dynamodb.QueryInput {
 
 // PutDeadlines implements store.Store.
 func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
-	if len(ds) > store.MaxDeadlines {
-		return errs.E(errs.Invalid, "a case holds at most %d deadlines", store.MaxDeadlines)
+	if err := store.CheckDeadlines(ds); err != nil {
+		return err
 	}
 	items := []types.TransactWriteItem{{ConditionCheck: s.caseExists(ref)}}
 	keep := make(map[string]bool, len(ds))
