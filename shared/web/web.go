@@ -22,9 +22,9 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// Submitter takes a raw input and records what happens to cases;
+// Cases takes referrals in and records what happens to cases;
 // *intake.Service is one.
-type Submitter interface {
+type Cases interface {
 	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
 	RecordEvent(ctx context.Context, ref string, in intake.EventInput) ([]store.Deadline, error)
 	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
@@ -32,7 +32,7 @@ type Submitter interface {
 
 // Handler serves the pages and the API.
 type Handler struct {
-	Intake      Submitter
+	Intake      Cases
 	Partnership string
 	Mailbox     string
 	MaxBody     int64 // largest request body read

@@ -33,7 +33,7 @@ func (f *fakeIntake) Deadlines(_ context.Context, ref string) ([]store.Deadline,
 	return nil, errs.E(errs.NotFound, "no case %s", ref)
 }
 
-var _ Submitter = (*fakeIntake)(nil)
+var _ Cases = (*fakeIntake)(nil)
 
 func (f *fakeIntake) Submit(_ context.Context, raw intake.Raw) (intake.Result, error) {
 	f.got = append(f.got, raw)
