@@ -147,7 +147,7 @@ func OpenDOCX(data []byte, lim Limits) (Document, error) {
 		return Document{}, errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")
 	}
 	defer rc.Close()
-	d, err := parseBody(io.LimitReader(rc, lim.XML+1), lim)
+	d, err := parseBody(io.LimitReader(rc, lim.XML+1), int64(min(doc.UncompressedSize64, uint64(lim.XML), 4<<20)), lim)
 	if err != nil {
 		return Document{}, err
 	}
@@ -207,8 +207,13 @@ var flat = map[string]bool{"rPr": true, "pPr": true, "tblPr": true, "tblGrid": t
 
 var errTooDeep = errors.New("too deeply nested")
 
-func parseBody(r io.Reader, lim Limits) (Document, error) {
-	data, err := io.ReadAll(r)
+// parseBody reads document.xml whole (size is what the zip says it
+// holds, a hint capped so a lying header cannot make it allocate
+// much) and walks its body.
+func parseBody(r io.Reader, size int64, lim Limits) (Document, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	data := buf.Bytes()
 	p := &parser{dec: newTokenizer(data), lim: lim, tooLong: int64(len(data)) > lim.XML}
 	if err != nil {
 		return Document{}, p.fail(err)
@@ -285,10 +290,8 @@ func (p *parser) skip() error {
 }
 
 func attr(se token, local string) (string, bool) {
-	for _, a := range se.attrs() {
-		if a.name.Local == local && (a.name.Space == nsW || a.name.Space == nsW14 || a.name.Space == "") {
-			return a.value(), true
-		}
+	if a, ok := se.attrNamed(local, nsW, nsW14, ""); ok {
+		return a.value(), true
 	}
 	return "", false
 }

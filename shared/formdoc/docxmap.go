@@ -111,7 +111,7 @@ type tableState struct {
 
 // MapDocument maps a Word document's body to a referral.
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	m := &mapper{filled: map[string]bool{}, section: 0, matches: map[matchKey]matchResult{}}
+	m := &mapper{filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256)}
 	rows := rowsOf(d.Blocks)
 	for i, row := range rows {
 		var next []cellInfo
@@ -320,6 +320,15 @@ var optionKeys = func() map[string][]string {
 	return out
 }()
 
+// criteriaKeys are the label keys of the criteria boxes.
+var criteriaKeys = func() []string {
+	var out []string
+	for _, f := range sectionDef(0).Fields {
+		out = append(out, labelKey(f.Label))
+	}
+	return out
+}()
+
 // criteria reads the three boxes at the top of the form.
 func (m *mapper) criteria(row []cellInfo) {
 	var all strings.Builder
@@ -329,8 +338,8 @@ func (m *mapper) criteria(row []cellInfo) {
 		items = append(items, c.items...)
 	}
 	key := labelKey(all.String())
-	for _, f := range sectionDef(0).Fields {
-		lk := labelKey(f.Label)
+	for i, f := range sectionDef(0).Fields {
+		lk := criteriaKeys[i]
 		if !strings.Contains(key, lk) && !similar(firstWords(key, len(strings.Fields(lk))), lk) {
 			continue
 		}
@@ -422,18 +431,26 @@ func wordSimilarity(wa, wb []string) float64 {
 	if len(wa) < 4 || len(wb) < 4 || float64(min(len(wa), len(wb)))/float64(max(len(wa), len(wb))) < minSimilarity {
 		return 0
 	}
-	count := map[string]int{}
-	for _, w := range wa {
-		count[w]++
+	if len(wb) > 64 {
+		return 0 // no label is that long
 	}
+	var used uint64 // words of wb already matched
 	common := 0
-	for _, w := range wb {
-		if count[w] > 0 {
-			count[w]--
-			common++
+	for _, w := range wa {
+		for j, v := range wb {
+			if used&(1<<j) == 0 && v == w {
+				used |= 1 << j
+				common++
+				break
+			}
 		}
 	}
 	return float64(common) / float64(max(len(wa), len(wb)))
+}
+
+// hasWordPrefix reports whether key k starts with the whole words of lk.
+func hasWordPrefix(k, lk string) bool {
+	return len(k) > len(lk) && k[len(lk)] == ' ' && strings.HasPrefix(k, lk)
 }
 
 // labelFields are the fields found by their label beside or below the
@@ -525,7 +542,7 @@ func (m *mapper) matchUncached(line string) (referral.Field, string, bool) {
 			switch {
 			case k == lk:
 				score = 3
-			case strings.HasPrefix(k, lk+" "):
+			case hasWordPrefix(k, lk):
 				score, r = 2, restAfter(line, len(lk))
 			default:
 				score = wordSimilarity(kw, idx.words[fi][ki])

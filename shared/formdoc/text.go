@@ -131,7 +131,7 @@ func readLines(lines []string) (referral.Referral, []referral.Problem) {
 func (m *mapper) matchAnySection(line string) (referral.Field, string, bool) {
 	k := key(line)
 	for _, f := range labelIndex[0].fields {
-		if lk := key(f.Label); k == lk || strings.HasPrefix(k, lk+" ") {
+		if lk := key(f.Label); k == lk || hasWordPrefix(k, lk) {
 			return f, restAfter(line, len(lk)), true
 		}
 	}

@@ -24,7 +24,7 @@ type tokenizer struct {
 	names    []xml.Name  // open elements, for end tags of self-closing ones
 	empty    bool        // the last start tag was self-closing: its end comes next
 	buf      []byte
-	interned map[string]string // interned names: a part repeats a few hundred names
+	interned [256]string // names read, by a hash of their bytes
 	attrBuf  []rawAttr
 	lastRaw  []byte // the qualified name of the last start tag, as written
 	// the last prefix resolved, valid while the bindings are unchanged
@@ -39,7 +39,7 @@ type nsBinding struct {
 var errMalformed = errors.New("malformed XML")
 
 func newTokenizer(data []byte) *tokenizer {
-	return &tokenizer{data: data, ns: []nsBinding{{"xml", "http://www.w3.org/XML/1998/namespace"}}, interned: map[string]string{}}
+	return &tokenizer{data: data, ns: []nsBinding{{"xml", "http://www.w3.org/XML/1998/namespace"}}}
 }
 
 // tokKind says what a token is.
@@ -70,40 +70,89 @@ func (tok token) attrs() []tokAttr {
 		return tok.attr
 	}
 	var out []tokAttr
-	rest := tok.raw
-	for {
-		rest = bytes.TrimLeft(rest, " \t\r\n")
-		eq := bytes.IndexByte(rest, '=')
-		if eq <= 0 {
-			return out
+	for a, rest, ok := tok.nextAttr(tok.raw); ok; a, rest, ok = tok.nextAttr(rest) {
+		out = append(out, a)
+	}
+	return out
+}
+
+// attrNamed finds the attribute named local in one of the given
+// namespaces ("" for none) without building the attribute list.
+func (tok token) attrNamed(local string, spaces ...string) (tokAttr, bool) {
+	in := func(a tokAttr) bool {
+		if a.name.Local != local {
+			return false
 		}
-		name := bytes.TrimRight(rest[:eq], " \t\r\n")
-		rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return out
-		}
-		end := bytes.IndexByte(rest[1:], rest[0])
-		if end < 0 {
-			return out
-		}
-		value := rest[1 : 1+end]
-		rest = rest[end+2:]
-		prefix, local := "", string(name)
-		if c := bytes.IndexByte(name, ':'); c >= 0 {
-			prefix, local = string(name[:c]), string(name[c+1:])
-		}
-		space := ""
-		if prefix != "" {
-			space = prefix
-			for i := len(tok.ns) - 1; i >= 0; i-- {
-				if tok.ns[i].prefix == prefix {
-					space = tok.ns[i].uri
-					break
-				}
+		for _, s := range spaces {
+			if a.name.Space == s {
+				return true
 			}
 		}
-		out = append(out, tokAttr{name: xml.Name{Space: space, Local: local}, raw: value})
+		return false
 	}
+	if tok.attr != nil {
+		for _, a := range tok.attr {
+			if in(a) {
+				return a, true
+			}
+		}
+		return tokAttr{}, false
+	}
+	for a, rest, ok := tok.nextAttr(tok.raw); ok; a, rest, ok = tok.nextAttr(rest) {
+		if in(a) {
+			return a, true
+		}
+	}
+	return tokAttr{}, false
+}
+
+// nextAttr reads the first attribute of raw (a start tag's attributes as
+// written, checked by the tokenizer) and returns what follows it.
+func (tok token) nextAttr(raw []byte) (tokAttr, []byte, bool) {
+	rest := bytes.TrimLeft(raw, " \t\r\n")
+	eq := bytes.IndexByte(rest, '=')
+	if eq <= 0 {
+		return tokAttr{}, nil, false
+	}
+	name := bytes.TrimRight(rest[:eq], " \t\r\n")
+	rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+		return tokAttr{}, nil, false
+	}
+	end := bytes.IndexByte(rest[1:], rest[0])
+	if end < 0 {
+		return tokAttr{}, nil, false
+	}
+	value := rest[1 : 1+end]
+	rest = rest[end+2:]
+	var prefix, local []byte = nil, name
+	if c := bytes.IndexByte(name, ':'); c >= 0 {
+		prefix, local = name[:c], name[c+1:]
+	}
+	space := ""
+	if len(prefix) > 0 {
+		space = string(prefix) // undeclared: keep the prefix, as encoding/xml does
+		for i := len(tok.ns) - 1; i >= 0; i-- {
+			if tok.ns[i].prefix == string(prefix) {
+				space = tok.ns[i].uri
+				break
+			}
+		}
+	}
+	return tokAttr{name: xml.Name{Space: space, Local: internAttr(local)}, raw: value}, rest, true
+}
+
+// internAttr returns the attribute names Word uses without allocating.
+func internAttr(b []byte) string {
+	switch string(b) {
+	case "val":
+		return "val"
+	case "char":
+		return "char"
+	case "fldCharType":
+		return "fldCharType"
+	}
+	return string(b)
 }
 
 // tokAttr is an attribute; its value is decoded only when asked for.
@@ -267,15 +316,19 @@ func (t *tokenizer) name() (prefix, local string, err error) {
 	return t.intern(t.data[start:colon]), t.intern(t.data[colon+1 : t.pos]), nil
 }
 
-// intern returns a string for b, allocating it once per distinct name.
+// intern returns a string for b, allocating it once per distinct name: a
+// direct-mapped cache, as a part repeats a few dozen names thousands of
+// times.
 func (t *tokenizer) intern(b []byte) string {
-	if s, ok := t.interned[string(b)]; ok {
+	if len(b) == 0 {
+		return ""
+	}
+	h := (uint(len(b))*31 + uint(b[0])*7 + uint(b[len(b)-1])) % uint(len(t.interned))
+	if s := t.interned[h]; s == string(b) {
 		return s
 	}
 	s := string(b)
-	if len(t.interned) < 4096 {
-		t.interned[s] = s
-	}
+	t.interned[h] = s
 	return s
 }
 
@@ -463,17 +516,22 @@ func (t *tokenizer) end() xml.Name {
 
 func (t *tokenizer) endTag() (token, error) {
 	t.pos += 2
-	_, local, err := t.name()
-	if err != nil {
-		return token{}, err
+	start := t.pos
+	for t.pos < len(t.data) && !isSpace(t.data[t.pos]) && t.data[t.pos] != '>' {
+		t.pos++
 	}
+	qname := t.data[start:t.pos]
 	t.skipSpace()
-	if t.pos >= len(t.data) || t.data[t.pos] != '>' {
+	if t.pos >= len(t.data) || t.data[t.pos] != '>' || len(qname) == 0 {
 		return token{}, errMalformed
 	}
 	t.pos++
-	if len(t.names) == 0 || t.names[len(t.names)-1].Local != local {
-		return token{}, fmt.Errorf("%w: unexpected end tag %s", errMalformed, local)
+	local := qname
+	if c := bytes.IndexByte(qname, ':'); c >= 0 {
+		local = qname[c+1:]
+	}
+	if len(t.names) == 0 || t.names[len(t.names)-1].Local != string(local) {
+		return token{}, fmt.Errorf("%w: unexpected end tag %q", errMalformed, local)
 	}
 	return token{kind: tEnd, name: t.end()}, nil
 }
