@@ -38,6 +38,11 @@ type Case struct {
 	Referral    referral.Referral  `json:"referral"`
 	Problems    []referral.Problem `json:"problems"`
 	CreatedAt   time.Time          `json:"createdAt"`
+	// Version counts the corrections: 0 as first received, then 1, 2, …
+	// Each version's raw input is kept; RawLocation is the latest.
+	Version int `json:"version"`
+	// MessageKey is the e-mail the case came in, if it came by e-mail.
+	MessageKey string `json:"messageKey,omitempty"`
 }
 
 // Event is one entry in a case's history. Events are append-only.
@@ -84,6 +89,12 @@ type Store interface {
 	// there is none.
 	FindByRawKey(ctx context.Context, rawKey string) (Case, error)
 
+	// UpdateCase replaces a case with a new version of it (a correction):
+	// c.Version must be one more than the stored case's, or the update
+	// fails with errs.Conflict, so two corrections at once cannot undo
+	// each other. errs.NotFound if there is no case c.Ref.
+	UpdateCase(ctx context.Context, c Case) error
+
 	// ListCases returns the cases with a status, oldest first.
 	ListCases(ctx context.Context, status Status) ([]Case, error)
 
@@ -107,8 +118,82 @@ type Store interface {
 	// before t, earliest first.
 	ListDueDeadlines(ctx context.Context, t time.Time) ([]Deadline, error)
 
+	// BeginMessage claims an incoming message for processing (the
+	// idempotency record of the e-mail intake). If no message m.Key is
+	// stored, it stores m in progress until m.LockedUntil and returns it
+	// with began true. If one is stored in progress whose lock has expired
+	// by m.UpdatedAt, it takes that one over (began true). Otherwise it
+	// returns the stored message and began false: done already, or another
+	// delivery is working on it. errs.Invalid if m has no key.
+	BeginMessage(ctx context.Context, m Message) (stored Message, began bool, err error)
+
+	// PutMessage stores m as it is, replacing the message m.Key.
+	PutMessage(ctx context.Context, m Message) error
+
+	// GetMessage returns a message. errs.NotFound if there is none.
+	GetMessage(ctx context.Context, key string) (Message, error)
+
+	// ListMessages returns the messages with an outcome, oldest first.
+	ListMessages(ctx context.Context, outcome Outcome) ([]Message, error)
+
 	// Close releases the store.
 	Close() error
+}
+
+// Message is one e-mail received by the mailbox and what became of it.
+// It holds no child details: those stay in the raw message and the case.
+type Message struct {
+	Key         string            `json:"key"`       // "id-" + hash of the Message-ID, or "raw-" + hash of the bytes
+	MessageID   string            `json:"messageId"` // as sent, without angle brackets
+	RawKey      string            `json:"rawKey"`    // SHA-256 of the raw message: the payload check
+	RawLocation string            `json:"rawLocation"`
+	From        string            `json:"from"`
+	ReceivedAt  time.Time         `json:"receivedAt"`
+	State       MessageState      `json:"state"`
+	LockedUntil time.Time         `json:"lockedUntil,omitempty"` // while in progress
+	UpdatedAt   time.Time         `json:"updatedAt"`
+	Outcome     Outcome           `json:"outcome,omitempty"`
+	Reasons     []string          `json:"reasons,omitempty"` // why it was quarantined or refused: codes
+	Refs        []string          `json:"refs,omitempty"`    // the cases it made or corrected
+	Attachments []Attachment      `json:"attachments,omitempty"`
+	Verdicts    map[string]string `json:"verdicts,omitempty"` // spam, virus, spf, dkim, dmarc: PASS, FAIL, GRAY, …
+	ReleasedBy  string            `json:"releasedBy,omitempty"`
+}
+
+// Attachment is a file that came with a message, kept as a blob.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Location    string `json:"location"`
+	Bytes       int    `json:"bytes"`
+}
+
+// MessageState is where processing a message stands.
+type MessageState string
+
+// Message states.
+const (
+	InProgress MessageState = "in-progress"
+	Done       MessageState = "done"
+)
+
+// Outcome is what became of a message.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeCase        Outcome = "case"        // new referral(s)
+	OutcomeCorrection  Outcome = "correction"  // a new version of a case
+	OutcomeQuarantined Outcome = "quarantined" // held for the Business Unit: failed checks or untrusted sender
+	OutcomeRefused     Outcome = "refused"     // not an e-mail that could be read; kept
+)
+
+// CheckMessage is the check every adapter makes before storing a message.
+func CheckMessage(m Message) error {
+	if m.Key == "" {
+		return errs.E(errs.Invalid, "a message needs a key")
+	}
+	return nil
 }
 
 // Reference formats the n-th reference of a scope: DSP-2026-0042. Numbers

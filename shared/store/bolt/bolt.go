@@ -24,6 +24,7 @@ var (
 	bucketEvents    = []byte("events")    // ref \x00 time \x00 id → Event JSON
 	bucketEventIDs  = []byte("eventids")  // ref \x00 id → nothing
 	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
+	bucketMessages  = []byte("messages")  // message key → Message JSON
 )
 
 // Store is a store.Store in a bbolt file.
@@ -45,7 +46,7 @@ func Open(path string, now func() time.Time) (*Store, error) {
 		return nil, fmt.Errorf("bolt: open %s: %w (is another cspr-intake using this data folder?)", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines} {
+		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines, bucketMessages} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -317,4 +318,79 @@ func getJSON(b *bbolt.Bucket, k []byte, v any) error {
 		return errs.E(errs.NotFound, "no record %s", k)
 	}
 	return json.Unmarshal(data, v)
+}
+
+// UpdateCase implements store.Store.
+func (s *Store) UpdateCase(ctx context.Context, c store.Case) error {
+	return s.write(func(tx *bbolt.Tx) error {
+		var old store.Case
+		if err := getJSON(tx.Bucket(bucketCases), []byte(c.Ref), &old); err != nil {
+			return errs.E(errs.NotFound, "no case %s", c.Ref)
+		}
+		if c.Version != old.Version+1 {
+			return errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
+		}
+		return putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c)
+	})
+}
+
+// BeginMessage implements store.Store.
+func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
+	if err := store.CheckMessage(m); err != nil {
+		return store.Message{}, false, err
+	}
+	var out store.Message
+	var began bool
+	err := s.write(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketMessages)
+		var old store.Message
+		if err := getJSON(b, []byte(m.Key), &old); err == nil {
+			if old.State != store.InProgress || old.LockedUntil.After(m.UpdatedAt) {
+				out, began = old, false
+				return nil
+			}
+		}
+		out, began = m, true
+		return putJSON(b, []byte(m.Key), m)
+	})
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("bolt: begin message: %w", err)
+	}
+	return out, began, nil
+}
+
+// PutMessage implements store.Store.
+func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
+	if err := store.CheckMessage(m); err != nil {
+		return err
+	}
+	return s.write(func(tx *bbolt.Tx) error { return putJSON(tx.Bucket(bucketMessages), []byte(m.Key), m) })
+}
+
+// GetMessage implements store.Store.
+func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, error) {
+	var m store.Message
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if err := getJSON(tx.Bucket(bucketMessages), []byte(key), &m); err != nil {
+			return errs.E(errs.NotFound, "no message %s", key)
+		}
+		return nil
+	})
+	return m, err
+}
+
+// ListMessages implements store.Store.
+func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error) {
+	var out []store.Message
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		all, err := scanPrefix[store.Message](tx.Bucket(bucketMessages), nil)
+		for _, m := range all {
+			if m.Outcome == outcome {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ReceivedAt.Before(out[j].ReceivedAt) })
+	return out, err
 }

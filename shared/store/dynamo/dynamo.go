@@ -7,6 +7,7 @@
 //	CASE#<ref>       DEADLINE#<rule>         one deadline (gsi1 while open: DEADLINE#open, <due>#<ref>#<rule>)
 //	RAW#<sha256>     RAW                     guard: one case per raw input
 //	COUNTER#<scope>  COUNTER                 the last reference number given in a scope
+//	MSG#<key>        MSG                     one e-mail received (gsi1: MESSAGES#<outcome>, <receivedAt>#<key>)
 //
 // Writes that must agree go in one TransactWriteItems. References are
 // gapless: the counter's new value is written in the same transaction as
@@ -138,6 +139,7 @@ func (s *Store) newCaseItems(c store.Case, scope string, n int64) ([]types.Trans
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
 	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
 	meta["body"] = &types.AttributeValueMemberB{Value: body}
+	meta["version"] = num(int64(c.Version))
 	raw := keyOf("RAW#"+c.RawKey, "RAW")
 	raw["ref"] = str(c.Ref)
 	received := store.Event{Ref: c.Ref, ID: store.EventReceived, Type: store.EventReceived, At: c.ReceivedAt, RecordedAt: c.CreatedAt, Actor: c.Channel}
@@ -411,4 +413,120 @@ func decode(item map[string]types.AttributeValue, v any) error {
 		return fmt.Errorf("dynamo: decode: %w", err)
 	}
 	return json.Unmarshal(data, v)
+}
+
+// UpdateCase implements store.Store.
+func (s *Store) UpdateCase(ctx context.Context, c store.Case) error {
+	body, err := encode(c)
+	if err != nil {
+		return err
+	}
+	meta := keyOf(casePK(c.Ref), metaSK)
+	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
+	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
+	meta["body"] = &types.AttributeValueMemberB{Value: body}
+	meta["version"] = num(int64(c.Version))
+	cond := "attribute_exists(pk) AND version = :prev"
+	if c.Version == 1 {
+		cond = "attribute_exists(pk) AND (attribute_not_exists(version) OR version = :prev)"
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: meta, ConditionExpression: aws.String(cond),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(c.Version - 1))}}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}})
+	if cancelled(err, 0) {
+		old, gerr := s.GetCase(ctx, c.Ref)
+		if gerr != nil {
+			return gerr
+		}
+		return errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
+	}
+	if err != nil {
+		return fmt.Errorf("dynamo: update case: %w", err)
+	}
+	return nil
+}
+
+func messagePK(key string) string { return "MSG#" + key }
+
+const messageSK = "MSG"
+
+func (s *Store) messageItem(m store.Message) (map[string]types.AttributeValue, error) {
+	body, err := encode(m)
+	if err != nil {
+		return nil, err
+	}
+	item := keyOf(messagePK(m.Key), messageSK)
+	item["body"] = &types.AttributeValueMemberB{Value: body}
+	item["state"] = str(string(m.State))
+	item["lockedUntil"] = num(m.LockedUntil.UnixNano())
+	if m.Outcome != "" {
+		item[AttrGSI1PK] = str("MESSAGES#" + string(m.Outcome))
+		item[AttrGSI1SK] = str(store.TimeKey(m.ReceivedAt) + "#" + m.Key)
+	}
+	return item, nil
+}
+
+// BeginMessage implements store.Store.
+func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
+	if err := store.CheckMessage(m); err != nil {
+		return store.Message{}, false, err
+	}
+	item, err := s.messageItem(m)
+	if err != nil {
+		return store.Message{}, false, err
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: item,
+		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)"),
+		ExpressionAttributeNames: map[string]string{"#state": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":progress": str(string(store.InProgress)),
+			":now":      num(m.UpdatedAt.UnixNano()),
+		}}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}})
+	switch {
+	case err == nil:
+		return m, true, nil
+	case cancelled(err, 0):
+		old, err := s.GetMessage(ctx, m.Key)
+		return old, false, err
+	}
+	return store.Message{}, false, fmt.Errorf("dynamo: begin message: %w", err)
+}
+
+// PutMessage implements store.Store.
+func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
+	if err := store.CheckMessage(m); err != nil {
+		return err
+	}
+	item, err := s.messageItem(m)
+	if err != nil {
+		return err
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: item}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}}); err != nil {
+		return fmt.Errorf("dynamo: put message: %w", err)
+	}
+	return nil
+}
+
+// GetMessage implements store.Store.
+func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, error) {
+	var m store.Message
+	item, err := s.get(ctx, messagePK(key), messageSK)
+	if err != nil {
+		return m, err
+	}
+	if item == nil {
+		return m, errs.E(errs.NotFound, "no message %s", key)
+	}
+	return m, decode(item, &m)
+}
+
+// ListMessages implements store.Store.
+func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error) {
+	return queryAll[store.Message](ctx, s, &dynamodb.QueryInput{
+		IndexName:                 aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("MESSAGES#" + string(outcome))},
+	})
 }

@@ -36,6 +36,9 @@ func Run(t *testing.T, newStore Factory) {
 		{"ListCasesByStatus", testListCases},
 		{"Events", testEvents},
 		{"Deadlines", testDeadlines},
+		{"UpdateCase", testUpdateCase},
+		{"Messages", testMessages},
+		{"BeginMessageConcurrently", testBeginConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -344,4 +347,129 @@ func rules(ds []store.Deadline) []string {
 		out = append(out, d.Ref+" "+d.Rule)
 	}
 	return out
+}
+
+func testUpdateCase(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c, _, err := s.CreateCase(ctx, NewCase("upd", t0), "DSP-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := c
+	next.Version = 1
+	next.Status = store.Complete
+	next.RawLocation = "raw/upd-2"
+	next.Referral.Referrer.FullName = "Sam Corrected"
+	if err := s.UpdateCase(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetCase(ctx, c.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, next) {
+		t.Errorf("after update got\n%+v\nwant\n%+v", got, next)
+	}
+	if err := s.UpdateCase(ctx, next); errs.Code(err) != errs.Conflict {
+		t.Errorf("same version again: %v, want conflict", err)
+	}
+	stale := c
+	stale.Version = 1
+	if err := s.UpdateCase(ctx, stale); errs.Code(err) != errs.Conflict {
+		t.Errorf("stale update: %v, want conflict", err)
+	}
+	missing := next
+	missing.Ref, missing.Version = "DSP-2026-9999", 1
+	if err := s.UpdateCase(ctx, missing); errs.Code(err) != errs.NotFound {
+		t.Errorf("update of no case: %v, want not found", err)
+	}
+	done, err := s.ListCases(ctx, store.Complete)
+	if err != nil || len(done) != 1 || done[0].Ref != c.Ref {
+		t.Errorf("complete cases after update: %v %v", done, err)
+	}
+}
+
+// NewMessage returns a message in progress, locked for a minute from at.
+func NewMessage(key string, at time.Time) store.Message {
+	return store.Message{Key: key, MessageID: key + "@example.gov.uk", RawKey: "sha-" + key, RawLocation: "raw/sha-" + key,
+		From: "referrer@example.gov.uk", ReceivedAt: at, State: store.InProgress, LockedUntil: at.Add(time.Minute), UpdatedAt: at}
+}
+
+func testMessages(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, _, err := s.BeginMessage(ctx, store.Message{}); errs.Code(err) != errs.Invalid {
+		t.Errorf("message without key: %v", err)
+	}
+	if _, err := s.GetMessage(ctx, "none"); errs.Code(err) != errs.NotFound {
+		t.Errorf("get of no message: %v", err)
+	}
+	m := NewMessage("m1", t0)
+	got, began, err := s.BeginMessage(ctx, m)
+	if err != nil || !began || !reflect.DeepEqual(got, m) {
+		t.Fatalf("first begin: %v %v %+v", began, err, got)
+	}
+	// Another delivery while the first holds the lock.
+	again := NewMessage("m1", t0.Add(30*time.Second))
+	got, began, err = s.BeginMessage(ctx, again)
+	if err != nil || began || !reflect.DeepEqual(got, m) {
+		t.Errorf("begin while locked: began %v err %v; got %+v", began, err, got)
+	}
+	// The lock expired: the first delivery died; a retry takes over.
+	late := NewMessage("m1", t0.Add(2*time.Minute))
+	got, began, err = s.BeginMessage(ctx, late)
+	if err != nil || !began || !reflect.DeepEqual(got, late) {
+		t.Errorf("begin after the lock expired: began %v err %v", began, err)
+	}
+	done := late
+	done.State, done.Outcome, done.Refs, done.LockedUntil = store.Done, store.OutcomeCase, []string{"DSP-2026-0001"}, time.Time{}
+	done.Attachments = []store.Attachment{{Name: "chronology.docx", ContentType: "application/octet-stream", Location: "raw/x", Bytes: 10}}
+	done.Verdicts = map[string]string{"virus": "PASS"}
+	if err := s.PutMessage(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	got, began, err = s.BeginMessage(ctx, NewMessage("m1", t0.Add(time.Hour)))
+	if err != nil || began || !reflect.DeepEqual(got, done) {
+		t.Errorf("begin when done: began %v err %v\ngot  %+v\nwant %+v", began, err, got, done)
+	}
+	q1, q2 := NewMessage("q1", t0.Add(2*time.Hour)), NewMessage("q2", t0.Add(time.Hour))
+	for _, q := range []store.Message{q1, q2} {
+		q.State, q.Outcome, q.Reasons = store.Done, store.OutcomeQuarantined, []string{"untrusted-sender"}
+		if err := s.PutMessage(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.ListMessages(ctx, store.OutcomeQuarantined)
+	if err != nil || len(list) != 2 || list[0].Key != "q2" || list[1].Key != "q1" {
+		t.Errorf("quarantined, oldest first: %+v %v", list, err)
+	}
+	cases, err := s.ListMessages(ctx, store.OutcomeCase)
+	if err != nil || len(cases) != 1 || cases[0].Key != "m1" {
+		t.Errorf("messages that made cases: %+v %v", cases, err)
+	}
+}
+
+func testBeginConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	began := 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, ok, err := s.BeginMessage(ctx, NewMessage("same", t0))
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				began++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if began != 1 {
+		t.Errorf("%d of 8 concurrent deliveries began the same message, want 1", began)
+	}
 }
