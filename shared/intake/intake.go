@@ -34,6 +34,7 @@ type Raw struct {
 	Filename    string // the file's name, if it came as a file
 	ContentType string
 	ReceivedAt  time.Time
+	MessageKey  string // the e-mail it came in, if any (store.Message key)
 }
 
 // Blobs keeps raw inputs. Put of a key that exists is a no-op.
@@ -46,6 +47,7 @@ type Store interface {
 	CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error)
 	FindByRawKey(ctx context.Context, rawKey string) (store.Case, error)
 	GetCase(ctx context.Context, ref string) (store.Case, error)
+	UpdateCase(ctx context.Context, c store.Case) error
 	AppendEvent(ctx context.Context, e store.Event) error
 	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
 	PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error
@@ -138,6 +140,7 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 		Channel:     raw.Channel,
 		Sender:      raw.Sender,
 		Filename:    raw.Filename,
+		MessageKey:  raw.MessageKey,
 		ReceivedAt:  raw.ReceivedAt.UTC(),
 		Status:      status,
 		Route:       p.Route,
@@ -154,6 +157,74 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 		return Result{}, err
 	}
 	return result(c, !created), nil
+}
+
+// EventCorrected is the history event of a new version of a case.
+const EventCorrected = "corrected"
+
+// Correct keeps, reads and checks a corrected form for case ref, and stores
+// it as the case's next version: its answers and problems replace the
+// case's, the history records the correction (with the raw input's key),
+// and the deadlines follow the route now understood. The same raw input
+// sent again is the same correction: the case is left as it is.
+func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, error) {
+	key := RawKey(raw.Data)
+	location := "raw/" + key
+	if err := s.Blobs.Put(ctx, location, raw.Data); err != nil {
+		return Result{}, fmt.Errorf("intake: keep raw input: %w", err)
+	}
+	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data), "ref", ref)
+	eventID := EventCorrected + "-" + key[:16]
+	for attempt := 0; ; attempt++ {
+		c, err := s.Store.GetCase(ctx, ref)
+		if err != nil {
+			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
+		}
+		history, err := s.Store.ListEvents(ctx, ref)
+		if err != nil {
+			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
+		}
+		for _, e := range history {
+			if e.ID == eventID {
+				log.Info("duplicate correction", "version", c.Version)
+				return result(c, true), nil
+			}
+		}
+		p := s.Parse(raw)
+		next := c
+		next.Version = c.Version + 1
+		next.RawKey, next.RawLocation = c.RawKey, location // the first input keeps the case's raw-key guard
+		next.Filename, next.MessageKey = raw.Filename, raw.MessageKey
+		next.Route, next.Referral, next.Problems = p.Route, p.Referral, p.Problems
+		next.Status = store.Complete
+		if len(p.Problems) > 0 {
+			next.Status = store.Incomplete
+		}
+		if !p.Readable {
+			// A correction that cannot be read does not wipe what was read
+			// before; its problem is added so the referrer hears of it.
+			next.Route, next.Referral = c.Route, c.Referral
+			next.Problems = append(append([]referral.Problem(nil), p.Problems...), c.Problems...)
+			next.Status = store.Incomplete
+		}
+		err = s.Store.UpdateCase(ctx, next)
+		if errs.Code(err) == errs.Conflict && attempt < 5 {
+			continue // another correction landed first: apply this one on top
+		}
+		if err != nil {
+			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
+		}
+		err = s.Store.AppendEvent(ctx, store.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
+			Data: map[string]string{"rawKey": key, "version": strconv.Itoa(next.Version), "problems": strconv.Itoa(len(next.Problems))}})
+		if err != nil {
+			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
+		}
+		log.Info("referral corrected", "version", next.Version, "status", next.Status, "route", next.Route, "problems", len(next.Problems))
+		if _, err := s.SyncDeadlines(ctx, next); err != nil {
+			return Result{}, err
+		}
+		return result(next, false), nil
+	}
 }
 
 func result(c store.Case, duplicate bool) Result {

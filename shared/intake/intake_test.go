@@ -200,3 +200,44 @@ func TestSubmitFailures(t *testing.T) {
 		t.Errorf("retry: %v %v", res, err)
 	}
 }
+
+func TestCorrect(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first, err := e.svc.Submit(ctx, Raw{Data: sample(t, "incomplete.json"), Channel: "email", ReceivedAt: received})
+	if err != nil || first.Status != store.Incomplete {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	fixed := Raw{Data: sample(t, "complete.json"), Channel: "email", ReceivedAt: received.Add(time.Hour), Filename: "fixed.json"}
+	res, err := e.svc.Correct(ctx, first.Ref, fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ref != first.Ref || res.Status != store.Complete || len(res.Problems) != 0 || res.Duplicate {
+		t.Errorf("correction: %+v", res)
+	}
+	c, err := e.store.GetCase(ctx, first.Ref)
+	if err != nil || c.Version != 1 || c.Status != store.Complete || c.RawLocation != "raw/"+RawKey(fixed.Data) {
+		t.Errorf("case after correction: version %d status %s raw %s (%v)", c.Version, c.Status, c.RawLocation, err)
+	}
+	again, err := e.svc.Correct(ctx, first.Ref, fixed)
+	if err != nil || !again.Duplicate {
+		t.Errorf("the same correction again: %+v %v", again, err)
+	}
+	// An unreadable correction keeps what was read and adds why.
+	bad, err := e.svc.Correct(ctx, first.Ref, Raw{Data: []byte("{broken"), Channel: "email", ReceivedAt: received.Add(2 * time.Hour)})
+	if err != nil || bad.Status != store.Incomplete || len(bad.Problems) != 1 || bad.Problems[0].Code != "unreadable" {
+		t.Errorf("unreadable correction: %+v %v", bad, err)
+	}
+	c, _ = e.store.GetCase(ctx, first.Ref)
+	if c.Version != 2 || c.Referral.Referrer.FullName == "" {
+		t.Errorf("an unreadable correction lost the answers: version %d", c.Version)
+	}
+	history, _ := e.store.ListEvents(ctx, first.Ref)
+	if n := len(history); n != 3 || history[1].Type != EventCorrected || history[1].Data["version"] != "1" {
+		t.Errorf("history: %+v", history)
+	}
+	if _, err := e.svc.Correct(ctx, "DSP-2026-9999", fixed); err == nil {
+		t.Error("correction of no case: no error")
+	}
+}
