@@ -55,6 +55,10 @@ type Config struct {
 	// BankHolidaysFile is a newer gov.uk bank-holidays.json to use instead
 	// of the embedded table; relative to the settings file.
 	BankHolidaysFile string `json:"bankHolidaysFile"`
+	// SecureDomains are the sender domains whose mail is read: each with
+	// its subdomains ("gov.uk" takes darlington.gov.uk). Mail from any other
+	// domain is held for the Business Unit.
+	SecureDomains []string `json:"secureDomains"`
 
 	dir string // folder of the settings file, for relative paths
 }
@@ -70,6 +74,7 @@ var Settings = []struct{ Name, Default, Description string }{
 	{"roles", "every role to the mailbox", "e-mail addresses per role: business-unit, ssp, local-authority, chair, ld-chair"},
 	{"closureDays", "none", "extra non-working days, as ISO dates (2026-12-29)"},
 	{"bankHolidaysFile", "the embedded gov.uk table", "a newer gov.uk bank-holidays.json, relative to the settings file"},
+	{"secureDomains", "gov.uk, nhs.net, nhs.uk, police.uk, cjsm.net, sch.uk", "sender domains (with their subdomains) whose mail is read; other mail is held for the Business Unit"},
 }
 
 // London is the partnership's time zone: working days and deadlines are
@@ -185,7 +190,10 @@ func (c Config) Calendar(log *slog.Logger) (*workdays.Calendar, error) {
 	return workdays.New(opts)
 }
 
-var prefixRE = regexp.MustCompile(`^[A-Z]{2,8}$`)
+var (
+	prefixRE = regexp.MustCompile(`^[A-Z]{2,8}$`)
+	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$`)
+)
 
 // Validate checks every setting and names each one that is wrong.
 func (c Config) Validate() error {
@@ -193,6 +201,14 @@ func (c Config) Validate() error {
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 	if strings.TrimSpace(c.Partnership) == "" {
 		bad("partnership: give the partnership's name")
+	}
+	if len(c.SecureDomains) == 0 {
+		bad("secureDomains: list at least one sender domain, like gov.uk")
+	}
+	for _, d := range c.SecureDomains {
+		if !domainRE.MatchString(strings.TrimPrefix(strings.ToLower(d), "*.")) {
+			bad("secureDomains: %q is not a domain, like gov.uk or *.nhs.net", d)
+		}
 	}
 	if !prefixRE.MatchString(c.ReferencePrefix) {
 		bad("referencePrefix: %q must be 2 to 8 capital letters, like DSP", c.ReferencePrefix)

@@ -1,10 +1,12 @@
 package formdoc
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
@@ -385,8 +387,13 @@ func yesMark(s string) bool {
 	return false
 }
 
+// ErrNotTheForm is the cause of the error a reader returns for a document
+// that is not the referral form (a chronology, a report): test it with
+// errors.Is.
+var ErrNotTheForm = errors.New("not the referral form")
+
 func notTheForm() error {
-	return errsInvalid("This does not look like the Notifiable (Serious) Incident Referral Form: none of its sections were found. Please send the completed referral form")
+	return errs.Wrap(errs.Invalid, ErrNotTheForm, "This does not look like the Notifiable (Serious) Incident Referral Form: none of its sections were found. Please send the completed referral form")
 }
 
 // aliases are other ways people label the same answers.

@@ -44,19 +44,23 @@ type Attachment struct {
 
 // Message is what intake needs from an e-mail.
 type Message struct {
-	MessageID   string
-	InReplyTo   string
-	References  []string
-	From        string // address only
-	ReplyTo     string
-	Subject     string
-	Date        time.Time
-	Text        string // the body as text
-	Attachments []Attachment
+	MessageID  string
+	InReplyTo  string
+	References []string
+	From       string // address only
+	ReplyTo    string
+	Subject    string
+	Date       time.Time
+	// AutoSubmitted: a machine sent it (RFC 3834 Auto-Submitted, or an
+	// auto-reply's Precedence): it must not be answered automatically.
+	AutoSubmitted bool
+	Text          string // the body as text
+	Attachments   []Attachment
 }
 
 // Parse reads a message. errs.Invalid for what is not an e-mail or is
-// over the limits.
+// over the limits; when the headers could be read, the message returned
+// with the error has them (to answer the sender), without body or files.
 func Parse(r io.Reader, lim Limits) (*Message, error) {
 	e, err := message.Read(r)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
@@ -79,9 +83,13 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 	}
 	m.Subject, _ = h.Subject()
 	m.Date, _ = h.Date()
+	auto := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted")))
+	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
+	m.AutoSubmitted = (auto != "" && auto != "no") || prec == "auto_reply" || prec == "bulk" || prec == "junk"
 	w := &walker{lim: lim, msg: m}
 	if err := w.entity(e, 0); err != nil {
-		return nil, err
+		return &Message{MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, From: m.From, ReplyTo: m.ReplyTo,
+			Subject: m.Subject, Date: m.Date, AutoSubmitted: m.AutoSubmitted}, err
 	}
 	m.Text = strings.TrimSpace(w.text())
 	return m, nil

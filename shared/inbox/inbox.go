@@ -1,0 +1,520 @@
+// Package inbox is the e-mail intake: one message received by the
+// partnership's secure mailbox becomes cases, a correction of a case, or a
+// message held for the Business Unit, and the sender is told what
+// happened. It knows no AWS or SMTP: functions/email-intake feeds it SES
+// deliveries, infra/local its SMTP inbox.
+//
+// What it promises:
+//
+//   - The raw message is kept before anything reads it.
+//   - A message is processed once. Its record (store.Message, keyed by
+//     its Message-ID, or by its bytes when it has none) is claimed with a
+//     lock that expires, so SES's and S3's repeated deliveries, concurrent
+//     or hours apart, make one case and one acknowledgement; a delivery
+//     that died mid-way is taken over once its lock expires. A different
+//     message that reuses a Message-ID is keyed by its bytes instead.
+//   - Mail that fails the virus, spam or DMARC checks, comes from outside
+//     the secure domains or was sent by a machine is quarantined: kept,
+//     flagged to the Business Unit, never answered (no backscatter) until
+//     an officer releases it.
+//   - Each Word form attached (or PDF of it) becomes a case; with none, the
+//     message itself is read (the form typed or pasted in the body). Other
+//     attachments are kept with the message and not read.
+//   - A reply that carries a case's reference (in the subject, or in its
+//     threading headers) from the same sender or organisation corrects
+//     that case instead of opening another.
+//   - Acknowledgements are threaded to the sender's message, say the
+//     reference, the route, the deadlines now running and what is missing,
+//     and never carry the child's details.
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
+	"github.com/cspr-intake/cspr-intake/shared/mailparse"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// Delivery is one message as the mail system handed it over.
+type Delivery struct {
+	Data []byte
+	// Location is where the raw message is kept already (SES writes it to
+	// S3 before invoking the function); empty means keep it here.
+	Location   string
+	Verdicts   Verdicts // nil when the mail system gave none (the local SMTP inbox)
+	ReceivedAt time.Time
+}
+
+// Verdicts are the receiving mail system's checks: spam, virus, spf, dkim
+// and dmarc, each PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED (SES's
+// words).
+type Verdicts map[string]string
+
+// Store is the part of store.Store the inbox uses.
+type Store interface {
+	BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error)
+	PutMessage(ctx context.Context, m store.Message) error
+	GetMessage(ctx context.Context, key string) (store.Message, error)
+	GetCase(ctx context.Context, ref string) (store.Case, error)
+}
+
+// Blobs keeps and reads raw messages.
+type Blobs interface {
+	Put(ctx context.Context, key string, data []byte) error
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// Intake is the part of intake.Service the inbox uses.
+type Intake interface {
+	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
+	Correct(ctx context.Context, ref string, raw intake.Raw) (intake.Result, error)
+	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+}
+
+// Service receives messages.
+type Service struct {
+	Intake Intake
+	Store  Store
+	Blobs  Blobs
+	Mail   mail.Sender
+	Rules  deadlines.RuleSet // for the deadlines' titles in acknowledgements
+
+	Partnership   string
+	Mailbox       string   // the secure mailbox: acknowledgements come from it
+	Prefix        string   // reference prefix: DSP
+	SecureDomains []string // sender domains trusted, with their subdomains
+	BusinessUnit  []string // told of every message held
+	Location      *time.Location
+	Limits        mailparse.Limits
+	Lock          time.Duration    // how long a delivery may hold a message: the function's timeout
+	Now           func() time.Time // the clock; time.Now if nil
+	Log           *slog.Logger
+}
+
+// Report is what became of a message.
+type Report struct {
+	Key       string        `json:"key"`
+	Outcome   store.Outcome `json:"outcome"`
+	Refs      []string      `json:"refs,omitempty"`
+	Reasons   []string      `json:"reasons,omitempty"`
+	Duplicate bool          `json:"duplicate"` // processed before: nothing done again
+}
+
+// Reasons a message is held or refused: codes, shown to officers.
+const (
+	ReasonVirus         = "virus"            // virus found, or the scan failed
+	ReasonSpam          = "spam"             // judged spam
+	ReasonDMARC         = "dmarc"            // the sender's domain says it did not send it
+	ReasonUnauthed      = "unauthenticated"  // neither SPF nor DKIM passed
+	ReasonUntrusted     = "untrusted-sender" // from outside the secure domains
+	ReasonAutomatic     = "auto-submitted"   // sent by a machine (RFC 3834): never answered
+	ReasonUnreadable    = "unreadable"       // not an e-mail that could be read
+	ReasonOwnMessage    = "own-message"      // sent by this system: a loop, dropped from processing
+	ReasonNoSender      = "no-sender"        // no address to answer
+	ReasonTooManyForms  = "too-many-forms"   // more forms than one message may open cases for
+	maxFormsPerMessage  = 10
+	defaultLock         = 2 * time.Minute
+	attachmentKeyLength = 16
+)
+
+// Receive processes one delivery. It returns an error only when the work
+// should be retried (storage or mail failures, or another delivery of the
+// same message still under way: errs.Conflict); everything about the
+// message itself ends in a stored outcome.
+func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
+	rawKey := intake.RawKey(d.Data)
+	location := d.Location
+	if location == "" {
+		location = "mail/" + rawKey
+		if err := s.Blobs.Put(ctx, location, d.Data); err != nil {
+			return Report{}, fmt.Errorf("inbox: keep message: %w", err)
+		}
+	}
+	if d.ReceivedAt.IsZero() {
+		d.ReceivedAt = s.now()
+	}
+	msg, perr := mailparse.Parse(bytes.NewReader(d.Data), s.limits())
+	rec := store.Message{Key: "raw-" + rawKey[:32], RawKey: rawKey, RawLocation: location, ReceivedAt: d.ReceivedAt.UTC(),
+		Verdicts: d.Verdicts}
+	if msg != nil {
+		rec.MessageID, rec.From = msg.MessageID, msg.From
+		if msg.MessageID != "" {
+			rec.Key = "id-" + hash(msg.MessageID)[:32]
+		}
+		rec.Attachments = attachments(msg, location)
+	}
+	rec, began, err := s.begin(ctx, rec)
+	if err != nil || !began {
+		return report(rec, !began), err
+	}
+	log := s.logger().With("message", rec.Key, "bytes", len(d.Data))
+
+	switch reasons := s.screen(msg, d.Verdicts); {
+	case msg == nil:
+		log.Warn("message not readable", "code", errs.Code(perr))
+		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
+	case strings.EqualFold(msg.From, s.Mailbox):
+		log.Warn("message from this system's own mailbox: not processed")
+		rec.State, rec.Outcome, rec.Reasons = store.Done, store.OutcomeRefused, []string{ReasonOwnMessage}
+		return s.finish(ctx, rec)
+	case len(reasons) > 0:
+		return s.hold(ctx, rec, store.OutcomeQuarantined, reasons, log)
+	case perr != nil:
+		// A trusted sender whose message cannot be read (over the limits,
+		// damaged): they are told why, and the Business Unit too.
+		log.Warn("message not readable", "code", errs.Code(perr))
+		if err := s.refuse(ctx, rec, msg, errs.Message(perr)); err != nil {
+			return report(rec, false), err
+		}
+		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
+	}
+	return s.process(ctx, rec, msg, d.Data, log)
+}
+
+// Release processes a quarantined message as if it had passed the checks,
+// on a Business Unit officer's word.
+func (s *Service) Release(ctx context.Context, key, officer string) (Report, error) {
+	rec, err := s.Store.GetMessage(ctx, key)
+	if err != nil {
+		return Report{}, err
+	}
+	if rec.Outcome != store.OutcomeQuarantined {
+		return report(rec, true), errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
+	}
+	data, err := s.Blobs.Get(ctx, rec.RawLocation)
+	if err != nil {
+		return Report{}, fmt.Errorf("inbox: read held message: %w", err)
+	}
+	msg, err := mailparse.Parse(bytes.NewReader(data), s.limits())
+	if err != nil {
+		return Report{}, errs.Wrap(errs.Invalid, err, "the held message cannot be read")
+	}
+	rec.ReleasedBy = officer
+	log := s.logger().With("message", rec.Key, "releasedBy", officer)
+	log.Info("message released")
+	return s.process(ctx, rec, msg, data, log)
+}
+
+// begin claims the message, keyed by its Message-ID; a message reusing
+// another's Message-ID is keyed by its bytes instead.
+func (s *Service) begin(ctx context.Context, rec store.Message) (store.Message, bool, error) {
+	now := s.now()
+	rec.State, rec.UpdatedAt, rec.LockedUntil = store.InProgress, now, now.Add(s.lock())
+	got, began, err := s.Store.BeginMessage(ctx, rec)
+	if err == nil && !began && got.RawKey != rec.RawKey && strings.HasPrefix(rec.Key, "id-") {
+		s.logger().Warn("Message-ID reused by a different message: keyed by its bytes", "message", rec.Key)
+		rec.Key = "raw-" + rec.RawKey[:32]
+		got, began, err = s.Store.BeginMessage(ctx, rec)
+	}
+	switch {
+	case err != nil:
+		return rec, false, fmt.Errorf("inbox: claim message: %w", err)
+	case began:
+		return got, true, nil
+	case got.State == store.InProgress:
+		return got, false, errs.E(errs.Conflict, "message %s is being processed by another delivery; try again after %s", got.Key, got.LockedUntil.Format(time.RFC3339))
+	}
+	s.logger().Info("message processed before", "message", got.Key, "outcome", got.Outcome)
+	return got, false, nil
+}
+
+// screen lists why a message must be held.
+func (s *Service) screen(msg *mailparse.Message, v Verdicts) []string {
+	if msg == nil {
+		return nil
+	}
+	var reasons []string
+	if st := v["virus"]; st == "FAIL" || st == "PROCESSING_FAILED" {
+		reasons = append(reasons, ReasonVirus)
+	}
+	if v["spam"] == "FAIL" {
+		reasons = append(reasons, ReasonSpam)
+	}
+	if v["dmarc"] == "FAIL" {
+		reasons = append(reasons, ReasonDMARC)
+	} else if v["dmarc"] != "PASS" && v["spf"] == "FAIL" && v["dkim"] == "FAIL" {
+		reasons = append(reasons, ReasonUnauthed)
+	}
+	if msg.From == "" {
+		reasons = append(reasons, ReasonNoSender)
+	} else if !Trusted(msg.From, s.SecureDomains) {
+		reasons = append(reasons, ReasonUntrusted)
+	}
+	if msg.AutoSubmitted {
+		reasons = append(reasons, ReasonAutomatic)
+	}
+	return reasons
+}
+
+// Trusted reports whether an address is in one of the domains or their
+// subdomains.
+func Trusted(addr string, domains []string) bool {
+	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(addr)), "@")
+	if !ok || domain == "" {
+		return false
+	}
+	for _, d := range domains {
+		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "*.")
+		if d != "" && (domain == d || strings.HasSuffix(domain, "."+d)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hold stores a message as held (quarantined or refused) and tells the
+// Business Unit; the sender is not answered.
+func (s *Service) hold(ctx context.Context, rec store.Message, outcome store.Outcome, reasons []string, log *slog.Logger) (Report, error) {
+	rec.State, rec.Outcome, rec.Reasons = store.Done, outcome, reasons
+	log.Warn("message held", "outcome", outcome, "reasons", strings.Join(reasons, ","))
+	if err := s.Mail.Send(ctx, s.heldNotice(rec)); err != nil && errs.Code(err) != errs.Invalid {
+		return report(rec, false), fmt.Errorf("inbox: tell the Business Unit: %w", err)
+	}
+	return s.finish(ctx, rec)
+}
+
+func (s *Service) finish(ctx context.Context, rec store.Message) (Report, error) {
+	rec.LockedUntil, rec.UpdatedAt = time.Time{}, s.now()
+	if err := s.Store.PutMessage(ctx, rec); err != nil {
+		return report(rec, false), fmt.Errorf("inbox: record outcome: %w", err)
+	}
+	return report(rec, false), nil
+}
+
+func report(rec store.Message, duplicate bool) Report {
+	return Report{Key: rec.Key, Outcome: rec.Outcome, Refs: rec.Refs, Reasons: rec.Reasons, Duplicate: duplicate}
+}
+
+// process turns a trusted message into a correction or new cases, and
+// answers the sender.
+func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, log *slog.Logger) (Report, error) {
+	forms, others := s.split(msg)
+	if ref := s.correctionOf(ctx, msg); ref != "" {
+		raw := raw(rec, msg, data, forms)
+		res, err := s.Intake.Correct(ctx, ref, raw)
+		if err != nil {
+			return report(rec, false), err
+		}
+		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, true, others); err != nil {
+			return report(rec, false), err
+		}
+		rec.State, rec.Outcome, rec.Refs = store.Done, store.OutcomeCorrection, []string{ref}
+		log.Info("message corrected a case", "ref", ref)
+		return s.finish(ctx, rec)
+	}
+	var raws []intake.Raw
+	if len(forms) == 0 {
+		raws = []intake.Raw{raw(rec, msg, data, nil)}
+	}
+	for i, f := range forms {
+		if i == maxFormsPerMessage {
+			rec.Reasons = append(rec.Reasons, ReasonTooManyForms)
+			log.Warn("more forms than one message may open cases for", "forms", len(forms))
+			break
+		}
+		raws = append(raws, raw(rec, msg, data, []mailparse.Attachment{f}))
+	}
+	rec.Refs = nil
+	for _, raw := range raws {
+		res, err := s.Intake.Submit(ctx, raw)
+		if err != nil {
+			return report(rec, false), err
+		}
+		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, false, others); err != nil {
+			return report(rec, false), err
+		}
+		rec.Refs = append(rec.Refs, res.Ref)
+	}
+	rec.State, rec.Outcome = store.Done, store.OutcomeCase
+	log.Info("message made cases", "refs", strings.Join(rec.Refs, ","), "forms", len(forms), "otherAttachments", len(others))
+	return s.finish(ctx, rec)
+}
+
+// split sorts the attachments into referral forms (Word documents and
+// PDFs that read as the form, or that cannot be read and so may be one)
+// and the rest, kept but not read.
+func (s *Service) split(msg *mailparse.Message) (forms, others []mailparse.Attachment) {
+	var pdfs []mailparse.Attachment
+	for _, a := range msg.Attachments {
+		var err error
+		switch formdoc.Detect(a.Filename, a.ContentType, a.Data) {
+		case formdoc.DOCX, formdoc.DOC:
+			_, _, err = formdoc.ReadDOCX(a.Data)
+		case formdoc.PDF:
+			if _, _, err = formdoc.ReadPDF(a.Data); !errors.Is(err, formdoc.ErrNotTheForm) {
+				pdfs = append(pdfs, a)
+				continue
+			}
+		default:
+			others = append(others, a)
+			continue
+		}
+		if errors.Is(err, formdoc.ErrNotTheForm) {
+			others = append(others, a)
+			continue
+		}
+		forms = append(forms, a)
+	}
+	if len(forms) == 0 {
+		return pdfs, others // a PDF of the form when there is no Word form
+	}
+	return forms, append(others, pdfs...)
+}
+
+// raw is the input intake reads: the form attached, or the whole message
+// when there is none (its body is read).
+func raw(rec store.Message, msg *mailparse.Message, data []byte, forms []mailparse.Attachment) intake.Raw {
+	sender := msg.From
+	if len(forms) == 0 {
+		return intake.Raw{Data: data, Channel: "email", Sender: sender, Filename: "message.eml", ContentType: "message/rfc822",
+			ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
+	}
+	f := forms[0]
+	return intake.Raw{Data: f.Data, Channel: "email", Sender: sender, Filename: safeName(f.Filename), ContentType: f.ContentType,
+		ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
+}
+
+// correctionOf finds the case a message corrects: a reference in its
+// subject or in the acknowledgement it answers, of a case sent by the same
+// address or organisation.
+func (s *Service) correctionOf(ctx context.Context, msg *mailparse.Message) string {
+	var refs []string
+	for _, id := range append([]string{msg.InReplyTo}, msg.References...) {
+		if ref, ok := refOfAck(id); ok {
+			refs = append(refs, ref)
+		}
+	}
+	re := regexp.MustCompile(`(?i)\b(` + regexp.QuoteMeta(s.Prefix) + `-\d{4}-\d{4,})\b`)
+	for _, m := range re.FindAllStringSubmatch(msg.Subject, -1) {
+		refs = append(refs, strings.ToUpper(m[1]))
+	}
+	for _, ref := range refs {
+		c, err := s.Store.GetCase(ctx, ref)
+		if err != nil {
+			continue
+		}
+		if sameOrganisation(c.Sender, msg.From) {
+			return ref
+		}
+		s.logger().Warn("reply names a case sent by another organisation: read as a new referral", "ref", ref)
+	}
+	return ""
+}
+
+func sameOrganisation(a, b string) bool {
+	_, da, _ := strings.Cut(strings.ToLower(a), "@")
+	_, db, _ := strings.Cut(strings.ToLower(b), "@")
+	return da != "" && da == db
+}
+
+// AckID is the Message-ID of the acknowledgement of case ref for message
+// key: the same for every delivery, so receivers and the outbox drop a
+// second copy, and a reply to it names the case.
+func (s *Service) AckID(ref, key string, correction bool) string {
+	kind := "ack"
+	if correction {
+		kind = "ack-c"
+	}
+	_, domain, _ := strings.Cut(s.Mailbox, "@")
+	if domain == "" {
+		domain = "cspr-intake"
+	}
+	return kind + "." + ref + "." + key + "@" + domain
+}
+
+var ackRE = regexp.MustCompile(`^ack(?:-c)?\.([A-Za-z]{2,8}-\d{4}-\d{4,})\.`)
+
+func refOfAck(id string) (string, bool) {
+	m := ackRE.FindStringSubmatch(id)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// attachments lists a message's files for its record: names cleaned, no
+// contents (they stay in the raw message, at their part number).
+func attachments(msg *mailparse.Message, location string) []store.Attachment {
+	var out []store.Attachment
+	for i, a := range msg.Attachments {
+		sum := sha256.Sum256(a.Data)
+		out = append(out, store.Attachment{Name: safeName(a.Filename), ContentType: a.ContentType, Bytes: len(a.Data),
+			Location: fmt.Sprintf("%s#%d:%s", location, i+1, hex.EncodeToString(sum[:])[:attachmentKeyLength])})
+	}
+	return out
+}
+
+// safeName is a file name without any path, control characters or
+// leading dots: "../../etc/passwd" is "passwd".
+func safeName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = path.Base(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name))
+	name = strings.TrimLeft(name, ".")
+	if name == "" || name == "/" {
+		return "attachment"
+	}
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return name
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) limits() mailparse.Limits {
+	if s.Limits == (mailparse.Limits{}) {
+		return mailparse.DefaultLimits
+	}
+	return s.Limits
+}
+
+func (s *Service) lock() time.Duration {
+	if s.Lock <= 0 {
+		return defaultLock
+	}
+	return s.Lock
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Service) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}

@@ -1,0 +1,482 @@
+package inbox
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gomessage "github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+)
+
+type env struct {
+	svc    *Service
+	store  *bolt.Store
+	blobs  *dir.Store
+	outbox *outbox.Outbox
+	logs   *bytes.Buffer
+	now    time.Time
+	mu     sync.Mutex
+}
+
+var received = time.Date(2026, time.March, 16, 23, 5, 3, 0, time.UTC)
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	data := t.TempDir()
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := dir.New(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := outbox.New(filepath.Join(data, "outbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cal, err := cfg.Calendar(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{store: st, blobs: blobs, outbox: out, logs: &bytes.Buffer{}, now: received}
+	log := slog.New(slog.NewJSONHandler(e.logs, nil))
+	in := &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
+		Calendar: cal, Rules: cfg.Rules(), Now: e.clock}
+	e.svc = &Service{Intake: in, Store: st, Blobs: blobs, Mail: out, Rules: cfg.Rules(),
+		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: "DSP", SecureDomains: cfg.SecureDomains,
+		BusinessUnit: []string{"business.unit@darlington.gov.uk"}, Location: config.London, Now: e.clock, Log: log}
+	return e
+}
+
+func (e *env) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *env) advance(d time.Duration) {
+	e.mu.Lock()
+	e.now = e.now.Add(d)
+	e.mu.Unlock()
+}
+
+func sampleEmail(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(eventsDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// sent returns the outbox's messages, parsed.
+func (e *env) sent(t *testing.T) []*gomail.Header {
+	t.Helper()
+	names, err := e.outbox.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*gomail.Header
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(e.outbox.Dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := gomessage.Read(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &gomail.Header{Header: m.Header})
+	}
+	return out
+}
+
+func (e *env) body(t *testing.T, i int) string {
+	t.Helper()
+	names, _ := e.outbox.List()
+	data, err := os.ReadFile(filepath.Join(e.outbox.Dir, names[i]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := gomail.CreateReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.ReadFrom(p.Body)
+	return b.String()
+}
+
+func (e *env) receive(t *testing.T, data []byte, v Verdicts) Report {
+	t.Helper()
+	rep, err := e.svc.Receive(context.Background(), Delivery{Data: data, Verdicts: v, ReceivedAt: e.clock()})
+	if err != nil {
+		t.Fatalf("receive: %v", err)
+	}
+	return rep
+}
+
+var pass = Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"}
+
+func TestWordFormMakesCaseAndAcknowledgement(t *testing.T) {
+	e := newEnv(t)
+	rep := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	if rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 || rep.Refs[0] != "DSP-2026-0001" || rep.Duplicate {
+		t.Fatalf("report %+v", rep)
+	}
+	c, err := e.store.GetCase(context.Background(), "DSP-2026-0001")
+	if err != nil || c.Channel != "email" || c.Sender != "sam.referrer@darlington.gov.uk" || c.Filename != "Referral form.docx" || c.MessageKey != rep.Key {
+		t.Errorf("case %+v %v", c, err)
+	}
+	if c.Referral.Children == nil || c.Referral.Children[0].FullName == "" {
+		t.Error("the Word form was not read")
+	}
+	sent := e.sent(t)
+	if len(sent) != 1 {
+		t.Fatalf("%d e-mails sent, want 1 acknowledgement", len(sent))
+	}
+	h := sent[0]
+	subject, _ := h.Subject()
+	to, _ := h.AddressList("To")
+	irt, _ := h.MsgIDList("In-Reply-To")
+	refs, _ := h.MsgIDList("References")
+	if !strings.HasPrefix(subject, "[DSP-2026-0001] Referral received") || len(to) != 1 || to[0].Address != "sam.referrer@darlington.gov.uk" ||
+		len(irt) != 1 || irt[0] != "outlook-1@darlington.gov.uk" || len(refs) == 0 || refs[len(refs)-1] != "outlook-1@darlington.gov.uk" {
+		t.Errorf("acknowledgement headers: subject %q to %v in-reply-to %v references %v", subject, to, irt, refs)
+	}
+	body := e.body(t, 0)
+	for _, want := range []string{"Reference: DSP-2026-0001", "Statutory deadlines now running", "Inform the Statutory Safeguarding Partners: by the end of Tuesday 17 March 2026", "Read from: Referral form.docx"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("acknowledgement lacks %q:\n%s", want, body)
+		}
+	}
+	child := c.Referral.Children[0].FullName
+	if strings.Contains(subject, child) || strings.Contains(body, child) || strings.Contains(e.logs.String(), child) {
+		t.Error("the child's name was echoed in the acknowledgement or the logs")
+	}
+	m, err := e.store.GetMessage(context.Background(), rep.Key)
+	if err != nil || m.State != store.Done || m.Outcome != store.OutcomeCase || len(m.Attachments) != 2 || m.RawLocation == "" {
+		t.Errorf("message record %+v %v", m, err)
+	}
+	if _, err := e.blobs.Get(context.Background(), m.RawLocation); err != nil {
+		t.Errorf("raw message not kept: %v", err)
+	}
+}
+
+func TestRedeliveryIsOneCaseAndOneAcknowledgement(t *testing.T) {
+	e := newEnv(t)
+	data := sampleEmail(t, "outlook-word-form.eml")
+	first := e.receive(t, data, pass)
+	e.advance(3 * time.Hour)
+	again := e.receive(t, data, pass)
+	if !again.Duplicate || again.Outcome != first.Outcome || again.Refs[0] != first.Refs[0] {
+		t.Errorf("redelivery: %+v", again)
+	}
+	// Concurrent deliveries of a new message: one does the work, the
+	// others are told to retry (errs.Conflict) or see it done.
+	other := outlook(t, "sam.referrer@darlington.gov.uk", "concurrent@darlington.gov.uk", "Referral")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	made := map[string]bool{}
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep, err := e.svc.Receive(context.Background(), Delivery{Data: other, Verdicts: pass})
+			if err != nil && errs.Code(err) != errs.Conflict {
+				t.Error(err)
+			}
+			mu.Lock()
+			for _, r := range rep.Refs {
+				made[r] = true
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(made) != 1 {
+		t.Errorf("concurrent deliveries made cases %v, want one", made)
+	}
+	if n := len(e.sent(t)); n != 2 {
+		t.Errorf("%d acknowledgements for two messages", n)
+	}
+}
+
+func TestDeliveryThatDiedIsTakenOver(t *testing.T) {
+	e := newEnv(t)
+	data := sampleEmail(t, "outlook-word-form.eml")
+	// A first delivery claimed the message and died.
+	rec := store.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), State: store.InProgress,
+		LockedUntil: e.clock().Add(time.Minute), UpdatedAt: e.clock()}
+	if _, _, err := e.store.BeginMessage(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Receive(context.Background(), Delivery{Data: data, Verdicts: pass}); errs.Code(err) != errs.Conflict {
+		t.Fatalf("while locked: %v, want a conflict to retry", err)
+	}
+	e.advance(e.svc.lock() + time.Minute)
+	if rep := e.receive(t, data, pass); rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 {
+		t.Errorf("after the lock expired: %+v", rep)
+	}
+}
+
+func TestMessageIDReusedByAnotherMessage(t *testing.T) {
+	e := newEnv(t)
+	a := outlook(t, "sam.referrer@darlington.gov.uk", "same-id@darlington.gov.uk", "Referral")
+	b := outlook(t, "sam.referrer@darlington.gov.uk", "same-id@darlington.gov.uk", "Referral (second child)", attachment("Second.docx", docxType, form(t, "generated-complete.docx")))
+	ra, rb := e.receive(t, a, pass), e.receive(t, b, pass)
+	if ra.Key == rb.Key || rb.Duplicate || len(rb.Refs) != 2 {
+		t.Errorf("a different message with the same Message-ID was dropped: %+v %+v", ra, rb)
+	}
+}
+
+func TestQuarantine(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    []byte
+		v       Verdicts
+		reasons string
+	}{
+		{"untrusted domain", sampleEmail(t, "untrusted-sender.eml"), pass, ReasonUntrusted},
+		{"DMARC fail (spoofed From)", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "FAIL", "dkim": "FAIL", "dmarc": "FAIL"}, ReasonDMARC},
+		{"virus", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "FAIL", "dmarc": "PASS"}, ReasonVirus},
+		{"virus scan failed", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "PROCESSING_FAILED", "dmarc": "PASS"}, ReasonVirus},
+		{"spam", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "FAIL", "dmarc": "PASS"}, ReasonSpam},
+		{"no SPF or DKIM pass", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spf": "FAIL", "dkim": "FAIL", "dmarc": "GRAY"}, ReasonUnauthed},
+		{"auto-reply", append([]byte("Auto-Submitted: auto-replied\r\n"), sampleEmail(t, "outlook-word-form.eml")...), pass, ReasonAutomatic},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			rep := e.receive(t, tt.data, tt.v)
+			if rep.Outcome != store.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != tt.reasons || len(rep.Refs) != 0 {
+				t.Fatalf("report %+v", rep)
+			}
+			sent := e.sent(t)
+			if len(sent) != 1 {
+				t.Fatalf("%d e-mails sent; want the Business Unit's notice only", len(sent))
+			}
+			to, _ := sent[0].AddressList("To")
+			subject, _ := sent[0].Subject()
+			if to[0].Address != "business.unit@darlington.gov.uk" || strings.Contains(subject, "Referral") {
+				t.Errorf("notice to %v subject %q", to, subject)
+			}
+			list, _ := e.store.ListMessages(context.Background(), store.OutcomeQuarantined)
+			if len(list) != 1 || list[0].Key != rep.Key {
+				t.Errorf("quarantine list %+v", list)
+			}
+			// An officer releases it: it is read and answered.
+			rel, err := e.svc.Release(context.Background(), rep.Key, "officer.jones")
+			if err != nil || rel.Outcome != store.OutcomeCase || len(rel.Refs) != 1 {
+				t.Fatalf("release: %+v %v", rel, err)
+			}
+			m, _ := e.store.GetMessage(context.Background(), rep.Key)
+			if m.ReleasedBy != "officer.jones" || m.Outcome != store.OutcomeCase {
+				t.Errorf("released message record %+v", m)
+			}
+			if _, err := e.svc.Release(context.Background(), rep.Key, "officer.jones"); errs.Code(err) != errs.Conflict {
+				t.Errorf("second release: %v", err)
+			}
+			wantSent := 2
+			if tt.reasons == ReasonAutomatic {
+				wantSent = 1 // a machine's message is never answered, even once released
+			}
+			if n := len(e.sent(t)); n != wantSent {
+				t.Errorf("%d e-mails after release, want %d", n, wantSent)
+			}
+		})
+	}
+}
+
+func TestOwnMessagesAreNotProcessed(t *testing.T) {
+	e := newEnv(t)
+	data := crlf("From: Darlington Safeguarding Partnership <DSP@darlington.gov.uk>\nTo: business.unit@darlington.gov.uk\nSubject: Message held for review\nMessage-ID: <held.x@cspr-intake>\nAuto-Submitted: auto-generated\n\nA message was held.\n")
+	rep := e.receive(t, data, pass)
+	if rep.Outcome != store.OutcomeRefused || rep.Reasons[0] != ReasonOwnMessage || len(e.sent(t)) != 0 {
+		t.Errorf("own message: %+v, %d sent", rep, len(e.sent(t)))
+	}
+}
+
+func TestCorrectionReplyUpdatesTheCase(t *testing.T) {
+	e := newEnv(t)
+	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	e.advance(11 * time.Hour)
+	ackID := e.svc.AckID(first.Refs[0], first.Key, false)
+	rep := e.receive(t, correction(t, ackID), pass)
+	if rep.Outcome != store.OutcomeCorrection || len(rep.Refs) != 1 || rep.Refs[0] != first.Refs[0] {
+		t.Fatalf("correction: %+v", rep)
+	}
+	c, _ := e.store.GetCase(context.Background(), first.Refs[0])
+	if c.Version != 1 || c.Filename != "Referral form v2.docx" {
+		t.Errorf("case after correction: version %d file %q", c.Version, c.Filename)
+	}
+	sent := e.sent(t)
+	if len(sent) != 2 {
+		t.Fatalf("%d e-mails", len(sent))
+	}
+	subject, _ := sent[1].Subject()
+	if !strings.HasPrefix(subject, "[DSP-2026-0001] Correction received") {
+		t.Errorf("second acknowledgement %q", subject)
+	}
+	// The subject alone names the case too; another organisation's reply
+	// naming it opens a new case instead.
+	bySubject := bytes.Replace(correction(t, "unrelated@example"), []byte("correction-1@"), []byte("correction-2@"), 1)
+	bySubject = bytes.Replace(bySubject, []byte("Referral form v2.docx"), []byte("Referral form v3.docx"), 2)
+	if rep := e.receive(t, bySubject, pass); rep.Outcome != store.OutcomeCorrection {
+		t.Errorf("reference in the subject: %+v", rep)
+	}
+	stranger := bytes.Replace(correction(t, ackID), []byte("sam.referrer@darlington.gov.uk"), []byte("someone@durham.gov.uk"), 1)
+	stranger = bytes.Replace(stranger, []byte("correction-1@"), []byte("correction-3@"), 1)
+	if rep := e.receive(t, stranger, pass); rep.Outcome != store.OutcomeCase || rep.Refs[0] == first.Refs[0] {
+		t.Errorf("another organisation's reply: %+v", rep)
+	}
+}
+
+func TestWhichPartIsTheReferral(t *testing.T) {
+	tests := []struct {
+		file    string
+		cases   int
+		file0   string
+		problem string // a problem code the first case has
+		others  string // in the acknowledgement
+	}{
+		{"form-and-chronology.eml", 1, "Referral form.docx", "", "2 other attachment(s)"}, // the chronology and Outlook's inline logo
+		{"two-forms.eml", 2, "Referral form.docx", "", ""},
+		{"text-body-latin1.eml", 1, "message.eml", "", ""},
+		{"forwarded.eml", 1, "Referral form.docx", "", ""},
+		{"macro-enabled-form.eml", 2, "Referral form.docx", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			e := newEnv(t)
+			rep := e.receive(t, sampleEmail(t, tt.file), pass)
+			if rep.Outcome != store.OutcomeCase || len(rep.Refs) != tt.cases {
+				t.Fatalf("report %+v", rep)
+			}
+			c, _ := e.store.GetCase(context.Background(), rep.Refs[0])
+			if c.Filename != tt.file0 {
+				t.Errorf("read %q, want %q", c.Filename, tt.file0)
+			}
+			if len(e.sent(t)) != tt.cases {
+				t.Errorf("%d acknowledgements for %d cases", len(e.sent(t)), tt.cases)
+			}
+			if tt.others != "" && !strings.Contains(e.body(t, 0), tt.others) {
+				t.Errorf("acknowledgement does not mention the other attachments:\n%s", e.body(t, 0))
+			}
+		})
+	}
+	t.Run("latin-1 body is decoded", func(t *testing.T) {
+		e := newEnv(t)
+		rep := e.receive(t, sampleEmail(t, "text-body-latin1.eml"), pass)
+		c, _ := e.store.GetCase(context.Background(), rep.Refs[0])
+		if c.Referral.Referrer.FullName != "Sam Referrer" || c.Sender != "alex.nurse@nhs.net" {
+			t.Errorf("text body case: referrer %q sender %q", c.Referral.Referrer.FullName, c.Sender)
+		}
+	})
+	t.Run("macro-enabled document is refused with a reason", func(t *testing.T) {
+		e := newEnv(t)
+		rep := e.receive(t, sampleEmail(t, "macro-enabled-form.eml"), pass)
+		c, _ := e.store.GetCase(context.Background(), rep.Refs[1])
+		if c.Filename != "Referral.docm" || len(c.Problems) == 0 || !strings.Contains(c.Problems[0].Message, "Macro-enabled") {
+			t.Errorf("macro case: %q %+v", c.Filename, c.Problems)
+		}
+		if !strings.Contains(e.body(t, 1), "Macro-enabled documents are not accepted") {
+			t.Errorf("the referrer is not told why:\n%s", e.body(t, 1))
+		}
+	})
+}
+
+// TestBadInput: every hostile or broken message ends in a stored outcome,
+// the raw message kept, no panic.
+func TestBadInput(t *testing.T) {
+	head := "From: sam.referrer@darlington.gov.uk\nTo: DSP@darlington.gov.uk\nSubject: Referral\nMIME-Version: 1.0\n"
+	nested := head + "Message-ID: <nested@x>\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n"
+	for i := 0; i < 100; i++ {
+		nested += fmt.Sprintf("--b%d\nContent-Type: multipart/mixed; boundary=\"b%d\"\n\n", i, i+1)
+	}
+	many := head + "Message-ID: <many@x>\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+	for i := 0; i < 1000; i++ {
+		many += fmt.Sprintf("--m\nContent-Type: image/png\nContent-Disposition: attachment; filename=\"p%d.png\"\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n", i)
+	}
+	many += "--m--\n"
+	bomb := zipBomb(t)
+	tests := []struct {
+		name    string
+		data    []byte
+		outcome store.Outcome
+	}{
+		{"empty", nil, store.OutcomeQuarantined}, // no sender: held
+		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), store.OutcomeCase},
+		{"not an e-mail", []byte{0xff, 0xfe, 0, 1, 2}, store.OutcomeRefused},
+		{"100-level nesting", crlf(nested), store.OutcomeRefused},
+		{"1,000 attachments", crlf(many), store.OutcomeRefused},
+		{"malformed base64", crlf(head + "Message-ID: <b64@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: " + docxType + "; name=\"f.docx\"\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n--x--\n"), store.OutcomeCase},
+		{"unknown charset", crlf(head + "Message-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nFULL NAME: Sam Referrer\n"), store.OutcomeCase},
+		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), store.OutcomeCase},
+		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), store.OutcomeCase},
+		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), store.OutcomeCase},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			rep := e.receive(t, tt.data, pass)
+			if rep.Outcome != tt.outcome {
+				t.Errorf("outcome %s (%v), want %s", rep.Outcome, rep.Reasons, tt.outcome)
+			}
+			m, err := e.store.GetMessage(context.Background(), rep.Key)
+			if err != nil || m.State != store.Done {
+				t.Fatalf("message record %+v %v", m, err)
+			}
+			if kept, err := e.blobs.Get(context.Background(), m.RawLocation); err != nil || !bytes.Equal(kept, tt.data) {
+				t.Errorf("raw message not kept: %v", err)
+			}
+			for _, a := range m.Attachments {
+				if strings.ContainsAny(a.Name, `/\`) || strings.HasPrefix(a.Name, ".") {
+					t.Errorf("attachment name %q keeps a path", a.Name)
+				}
+			}
+			for _, ref := range rep.Refs {
+				if c, err := e.store.GetCase(context.Background(), ref); err != nil || (tt.name == "zip bomb named .docx" && c.Problems[0].Code != "unreadable") {
+					t.Errorf("case %s: %+v %v", ref, c.Problems, err)
+				}
+			}
+		})
+	}
+}
+
+// zipBomb declares 10 GB in one entry.
+func zipBomb(t testing.TB) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "word/document.xml", Method: 8, UncompressedSize64: 10 << 30, CompressedSize64: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{3, 0, 0, 0})
+	zw.Close()
+	return buf.Bytes()
+}
