@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
+)
+
+var (
+	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
+	moto = testenv.Lazy{Start: testenv.StartMoto}
+)
+
+func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+
+func TestNewHandlerNeedsResources(t *testing.T) {
+	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
+	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil || !strings.Contains(err.Error(), "MAIL_PREFIX") {
+		t.Errorf("no MAIL_PREFIX: %v", err)
+	}
+}
+
+// TestSESAndS3Events drives the real handler as Lambda does, with the
+// events in events/ses and events/s3, on moto's S3 and SES v2 and
+// DynamoDB Local: a case, its acknowledgement sent once whatever the
+// redeliveries, and a spoofed message held.
+func TestSESAndS3Events(t *testing.T) {
+	ctx := context.Background()
+	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t), "SESV2": moto.Endpoint(t)})
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
+		t.Fatal(err)
+	}
+	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("cspr-raw"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scheduler.NewFromConfig(awsCfg).CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sesv2.NewFromConfig(awsCfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String("darlington.gov.uk")}); err != nil {
+		t.Fatal(err)
+	}
+	// SES's S3 action stored each message before invoking the function.
+	eml, err := os.ReadFile("../../events/email/outlook-word-form.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"inbound/o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1", "inbound/s3wired0e2ic28trm7dfhrc2v0clambda4nbp0g1"} {
+		put(t, s3c, key, eml)
+	}
+	spoofed := strings.Replace(string(eml), "outlook-1@", "spoofed-1@", 1)
+	put(t, s3c, "inbound/spoofed0e2ic28trm7dfhrc2v0clambda4nbp0g1", []byte(spoofed))
+
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "cspr-raw", "MAIL_PREFIX": "inbound/", "SCHEDULE_GROUP": "cspr",
+		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
+		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "LOCK_SECONDS": "60"}
+	h, err := newHandler(ctx, func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoke := lambda.NewHandler(h.Handle)
+	run := func(file string) []inbox.Report {
+		t.Helper()
+		payload, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := invoke.Invoke(ctx, payload)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		var reps []inbox.Report
+		if err := json.Unmarshal(out, &reps); err != nil {
+			t.Fatal(err)
+		}
+		return reps
+	}
+	first := run("../../events/ses/receipt.json")
+	if len(first) != 1 || first[0].Outcome != store.OutcomeCase || len(first[0].Refs) != 1 {
+		t.Fatalf("SES event: %+v", first)
+	}
+	// The same message again by SES, and through the S3 wiring (another
+	// copy of the same message): one case.
+	for _, file := range []string{"../../events/ses/receipt.json", "../../events/s3/object-created.json"} {
+		again := run(file)
+		if len(again) != 1 || !again[0].Duplicate || again[0].Refs[0] != first[0].Refs[0] {
+			t.Errorf("%s again: %+v", file, again)
+		}
+	}
+	held := run("../../events/ses/receipt-dmarc-fail.json")
+	if held[0].Outcome != store.OutcomeQuarantined || held[0].Reasons[0] != inbox.ReasonDMARC {
+		t.Errorf("spoofed message: %+v", held)
+	}
+	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
+	c, err := st.GetCase(ctx, first[0].Refs[0])
+	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
+		t.Errorf("stored case %+v %v", c, err)
+	}
+	if n := sesSent(t, moto.Endpoint(t)); n != 2 {
+		t.Errorf("SES sent %d messages, want 2: one acknowledgement and one notice to the Business Unit", n)
+	}
+	// Events this function must refuse: another bucket, another prefix.
+	other := strings.Replace(mustRead(t, "../../events/s3/object-created.json"), `"name": "cspr-raw"`, `"name": "someone-elses"`, 1)
+	if _, err := invoke.Invoke(ctx, []byte(other)); err == nil {
+		t.Error("an object of another bucket was read")
+	}
+}
+
+func put(t *testing.T, c *s3.Client, key string, data []byte) {
+	t.Helper()
+	if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("cspr-raw"), Key: aws.String(key),
+		Body: strings.NewReader(string(data))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// sesSent counts the messages moto's SES accepted, from its inspection
+// endpoint.
+func sesSent(t *testing.T, endpoint string) int {
+	t.Helper()
+	resp, err := http.Get(endpoint + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var data map[string]map[string]json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	var raw []json.RawMessage // the SES adapter sends raw messages
+	if err := json.Unmarshal(data["ses"]["RawMessage"], &raw); err != nil {
+		t.Fatal(err)
+	}
+	return len(raw)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
+	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
+	"github.com/cspr-intake/cspr-intake/shared/sesmail"
+)
+
+// newHandler builds the handler from the environment template.yaml sets:
+// TABLE_NAME; RAW_BUCKET and MAIL_PREFIX, where the receipt rule stores
+// messages; the reminder schedules' SCHEDULE_GROUP, REMINDER_FUNCTION_ARN,
+// SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; SES_CONFIGURATION_SET
+// (optional); LOCK_SECONDS, how long one delivery may hold a message (the
+// function's timeout); and CSPR_CONFIG.
+func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (*sesmail.Handler, error) {
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "MAIL_PREFIX", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
+	if err != nil {
+		return nil, err
+	}
+	cfg := e.Config
+	blobs := &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET"), MaxBytes: cfg.MaxInputBytes + 1<<20}
+	in := &intake.Service{
+		Blobs: blobs, Store: e.Store, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
+		Calendar: e.Calendar, Rules: cfg.Rules(),
+		Scheduler: &eventbridge.Scheduler{
+			Client:        scheduler.NewFromConfig(e.AWS),
+			Group:         getenv("SCHEDULE_GROUP"),
+			TargetARN:     getenv("REMINDER_FUNCTION_ARN"),
+			RoleARN:       getenv("SCHEDULER_ROLE_ARN"),
+			DeadLetterARN: getenv("REMINDER_DLQ_ARN"),
+		},
+	}
+	lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s")
+	if err != nil {
+		lock = 0 // the inbox's default
+	}
+	box := &inbox.Service{
+		Intake: in, Store: e.Store, Blobs: blobs,
+		Mail:  &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
+		Rules: cfg.Rules(), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix,
+		SecureDomains: cfg.SecureDomains, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London,
+		Lock: lock, Log: log,
+	}
+	return &sesmail.Handler{Inbox: box, Blobs: blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
+}
