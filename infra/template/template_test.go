@@ -131,3 +131,50 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+// TestMailbox checks the SES receipt rule: TLS required, scanning on, the
+// message stored under the prefix the function reads, then the function
+// invoked asynchronously, with SES allowed to invoke it.
+func TestMailbox(t *testing.T) {
+	tmpl := parse(t)
+	rules := tmpl.GetAllSESReceiptRuleResources()
+	if len(rules) != 1 {
+		t.Fatalf("%d receipt rules, want 1", len(rules))
+	}
+	fn, err := tmpl.GetServerlessFunctionWithName("EmailIntakeFunction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := fn.Environment.Variables["MAIL_PREFIX"]
+	for name, r := range rules {
+		rule := r.Rule
+		if rule.TlsPolicy == nil || *rule.TlsPolicy != "Require" || rule.ScanEnabled == nil || !*rule.ScanEnabled {
+			t.Errorf("%s: TLS must be required and scanning on", name)
+		}
+		if len(rule.Actions) != 2 || rule.Actions[0].S3Action == nil || rule.Actions[1].LambdaAction == nil {
+			t.Fatalf("%s: actions must be S3 then Lambda", name)
+		}
+		if p := rule.Actions[0].S3Action.ObjectKeyPrefix; p == nil || *p != prefix {
+			t.Errorf("%s: stores under %v, the function reads %v", name, p, prefix)
+		}
+		if rule.Actions[0].S3Action.KmsKeyArn != nil {
+			t.Errorf("%s: SES client-side encryption would leave messages the function cannot read; the bucket encrypts", name)
+		}
+		if it := rule.Actions[1].LambdaAction.InvocationType; it == nil || *it != "Event" {
+			t.Errorf("%s: the function must be invoked asynchronously (retries, DLQ)", name)
+		}
+	}
+	if fn.EventInvokeConfig == nil || fn.EventInvokeConfig.DestinationConfig == nil {
+		t.Error("EmailIntakeFunction: failed deliveries need a destination")
+	}
+	perms := tmpl.GetAllLambdaPermissionResources()
+	ok := false
+	for _, p := range perms {
+		if p.Principal == "ses.amazonaws.com" && p.SourceAccount != nil && p.SourceArn != nil {
+			ok = true
+		}
+	}
+	if !ok {
+		t.Error("SES may not invoke EmailIntakeFunction (or may from any account)")
+	}
+}
