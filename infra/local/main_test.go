@@ -13,19 +13,25 @@ import (
 )
 
 // start runs the system on a free port with its own data folder and
-// returns its address and a stop function that waits for a clean stop.
+// returns its web address and a stop function that waits for a clean stop.
 func start(t testing.TB, data string) (string, func()) {
+	a, stop := startSystem(t, data)
+	return "http://" + a.Web, stop
+}
+
+// startSystem is start, giving every address.
+func startSystem(t testing.TB, data string) (Addrs, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	addrs := make(chan string, 1)
+	addrs := make(chan Addrs, 1)
 	done := make(chan error, 1)
 	var logs bytes.Buffer
 	go func() {
-		done <- serve(ctx, []string{"-data", data, "-addr", "127.0.0.1:0"}, &logs, func(a string) { addrs <- a })
+		done <- serve(ctx, []string{"-data", data, "-addr", "127.0.0.1:0", "-smtp", "127.0.0.1:0"}, &logs, func(a Addrs) { addrs <- a })
 	}()
 	select {
 	case a := <-addrs:
-		return "http://" + a, func() {
+		return a, func() {
 			cancel()
 			if err := <-done; err != nil {
 				t.Errorf("serve: %v\n%s", err, logs.String())
@@ -38,7 +44,7 @@ func start(t testing.TB, data string) (string, func()) {
 		cancel()
 		t.Fatalf("serve: %v\n%s", err, logs.String())
 	}
-	return "", nil
+	return Addrs{}, nil
 }
 
 func post(t *testing.T, url, file string) (int, map[string]any) {

@@ -13,16 +13,21 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/smtpd"
 )
 
+// Addrs are where a running system listens.
+type Addrs struct{ Web, SMTP string }
+
 // serve runs the system until ctx ends. ready, if not nil, is told the
-// address it listens on once it accepts requests.
-func serve(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+// addresses it listens on once it accepts requests and mail.
+func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addrs)) error {
 	started := time.Now()
 	fs := flag.NewFlagSet("cspr-intake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", ".data", "data folder: the store file and every raw input")
 	addr := fs.String("addr", "127.0.0.1:8080", "address of the web pages and intake API")
+	smtpAddr := fs.String("smtp", "127.0.0.1:2525", "address of the SMTP inbox: the partnership's mailbox")
 	configFile := fs.String("config", "", "partnership settings (JSON); empty for Darlington's defaults")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: go run ./infra/local [flags]\n       go run ./infra/local parse FILE...\n\nFlags:\n")
@@ -69,23 +74,33 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(addr
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	served := make(chan error, 1)
+	mailLn, err := net.Listen("tcp", *smtpAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen for mail: %w", err)
+	}
+	mailSrv := &smtpd.Server{Mailbox: cfg.Mailbox, Inbox: sys.inbox, MaxBytes: cfg.MaxInputBytes, Log: log}
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- mailSrv.Serve(mailLn) }()
 	abs, _ := filepath.Abs(*dataDir)
-	log.Info("ready", "web", "http://"+ln.Addr().String(), "data", abs, "partnership", cfg.Partnership,
-		"startupMs", time.Since(started).Milliseconds())
+	log.Info("ready", "web", "http://"+ln.Addr().String(), "smtp", mailLn.Addr().String(), "mailbox", cfg.Mailbox,
+		"data", abs, "partnership", cfg.Partnership, "startupMs", time.Since(started).Milliseconds())
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(Addrs{Web: ln.Addr().String(), SMTP: mailLn.Addr().String()})
 	}
 
 	select {
 	case err := <-served:
-		return fmt.Errorf("web server: %w", err)
+		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("stopping")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := mailSrv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("stop SMTP inbox: %w", err)
+	}
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("stop web server: %w", err)
 	}

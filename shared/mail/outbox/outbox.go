@@ -32,18 +32,19 @@ func New(dir string) (*Outbox, error) {
 }
 
 // Send writes m as <time>-<message id>.eml. A message with the same
-// Message-ID is written once.
+// Message-ID is written once: a marker under .sent/ says it was.
 func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	data, err := mail.Render(m)
 	if err != nil {
 		return err
 	}
-	if m.MessageID != "" {
-		if existing, _ := filepath.Glob(filepath.Join(o.Dir, "*-"+mail.SafeID(m.MessageID)+".eml")); len(existing) > 0 {
+	id := mail.SafeID(m.MessageID)
+	marker := filepath.Join(o.Dir, ".sent", id)
+	if id != "" {
+		if _, err := os.Stat(marker); err == nil {
 			return nil
 		}
 	}
-	id := mail.SafeID(m.MessageID)
 	if id == "" {
 		id = fmt.Sprintf("%d", o.Now().UnixNano())
 	}
@@ -54,6 +55,16 @@ func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	}
 	if err := os.Rename(tmp, filepath.Join(o.Dir, name)); err != nil {
 		return fmt.Errorf("outbox: %w", err)
+	}
+	if id != "" {
+		// Written after the message: a crash in between sends it twice
+		// rather than never.
+		if err := os.MkdirAll(filepath.Dir(marker), 0o700); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		if err := os.WriteFile(marker, nil, 0o600); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// messagesCmd lists the mailbox's held messages, or those with another
+// outcome, from a running system:
+//
+//	go run ./infra/local messages [-addr URL] [-outcome quarantined|refused|case|correction]
+func messagesCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("messages", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "http://127.0.0.1:8080", "the running system's web address")
+	outcome := fs.String("outcome", "quarantined", "which messages: quarantined, refused, case or correction")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	return call(stdout, stderr, http.MethodGet, strings.TrimRight(*addr, "/")+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
+}
+
+// releaseCmd releases a held message into intake, on an officer's word:
+//
+//	go run ./infra/local release [-addr URL] [-officer NAME] KEY
+func releaseCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "http://127.0.0.1:8080", "the running system's web address")
+	officer := fs.String("officer", "local-officer", "who releases it, for the record")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: release [-addr URL] [-officer NAME] KEY (see the messages command for keys)")
+		return 2
+	}
+	return call(stdout, stderr, http.MethodPost, strings.TrimRight(*addr, "/")+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
+}
+
+// call makes one request to the running system and prints its JSON answer.
+func call(stdout, stderr io.Writer, method, target, officer string) int {
+	req, err := http.NewRequest(method, target, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if officer != "" {
+		req.Header.Set("X-Officer", officer)
+	}
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "cannot reach cspr-intake (is it running? go run ./infra/local): %v\n", err)
+		return 2
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		fmt.Fprintf(stderr, "unexpected answer %d: %s\n", resp.StatusCode, body)
+		return 2
+	}
+	out, _ := json.MarshalIndent(v, "", "  ")
+	fmt.Fprintln(stdout, string(out))
+	if resp.StatusCode >= 300 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/smtp"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func sendMail(t testing.TB, addr, from string, data []byte) error {
+	t.Helper()
+	return smtp.SendMail(addr, nil, from, []string{"DSP@darlington.gov.uk"}, data)
+}
+
+func eml(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "events", "email", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func outboxFiles(t *testing.T, data string) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Join(data, "outbox"))
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".eml") && !strings.HasPrefix(e.Name(), ".") {
+			b, _ := os.ReadFile(filepath.Join(data, "outbox", e.Name()))
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// TestMailbox is the e-mail intake end to end on the local system: a Word
+// form sent over SMTP makes a case and an acknowledgement in the outbox; a
+// reply with the corrected form updates the same case; mail from outside
+// the secure domains is held until an officer releases it.
+func TestMailbox(t *testing.T) {
+	data := t.TempDir()
+	a, stop := startSystem(t, data)
+	defer stop()
+	web := "http://" + a.Web
+
+	if err := sendMail(t, a.SMTP, "sam.referrer@darlington.gov.uk", eml(t, "outlook-word-form.eml")); err != nil {
+		t.Fatal(err)
+	}
+	sent := outboxFiles(t, data)
+	if len(sent) != 1 || !strings.Contains(sent[0], "Subject: [DSP-2026-0001] Referral received") ||
+		!strings.Contains(sent[0], "In-Reply-To: <outlook-1@darlington.gov.uk>") || !strings.Contains(sent[0], "Statutory deadlines now running") {
+		t.Fatalf("acknowledgement: %q", sent)
+	}
+	// The reply with the corrected form, threaded to the acknowledgement.
+	ackID := between(sent[0], "Message-Id: <", ">")
+	reply := bytes.ReplaceAll(eml(t, "correction-reply.eml"), []byte("ack.DSP-2026-0001.id-4b7c9e1f0a@darlington.gov.uk"), []byte(ackID))
+	if err := sendMail(t, a.SMTP, "sam.referrer@darlington.gov.uk", reply); err != nil {
+		t.Fatal(err)
+	}
+	sent = outboxFiles(t, data)
+	if len(sent) != 2 || !strings.Contains(strings.Join(sent, ""), "Subject: [DSP-2026-0001] Correction received") {
+		t.Errorf("after the correction: %d e-mails", len(sent))
+	}
+	resp, err := httpGetJSON(web + "/api/cases/DSP-2026-0001/deadlines")
+	if err != nil || resp == nil {
+		t.Errorf("deadlines of the case: %v", err)
+	}
+
+	// Held, listed, released.
+	if err := sendMail(t, a.SMTP, "sam.referrer.home@gmail.com", eml(t, "untrusted-sender.eml")); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"messages", "-addr", web}, &out, &errOut); code != 0 {
+		t.Fatalf("messages: %d %s", code, errOut.String())
+	}
+	var held []struct{ Key string }
+	if err := json.Unmarshal(out.Bytes(), &held); err != nil || len(held) != 1 {
+		t.Fatalf("held messages: %s %v", out.String(), err)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"release", "-addr", web, "-officer", "jo.officer", held[0].Key}, &out, &errOut); code != 0 {
+		t.Fatalf("release: %d %s %s", code, out.String(), errOut.String())
+	}
+	// The same Word form as the first message: the same case, not a copy.
+	if !strings.Contains(out.String(), `"outcome": "case"`) || !strings.Contains(out.String(), "DSP-2026-0001") {
+		t.Errorf("release: %s", out.String())
+	}
+	if code := run(context.Background(), []string{"release", "-addr", web, held[0].Key}, &out, &errOut); code != 1 {
+		t.Errorf("second release: exit %d", code)
+	}
+	// Mail for any other address is refused at RCPT.
+	if err := smtp.SendMail(a.SMTP, nil, "x@darlington.gov.uk", []string{"someone@darlington.gov.uk"}, eml(t, "outlook-word-form.eml")); err == nil ||
+		!strings.Contains(err.Error(), "550") {
+		t.Errorf("mail for another address: %v", err)
+	}
+}
+
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(start):]
+	j := strings.Index(s, end)
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
+}
+
+func httpGetJSON(url string) (any, error) {
+	var out bytes.Buffer
+	code := call(&out, &out, "GET", url, "")
+	if code != 0 {
+		return nil, fmt.Errorf("exit %d: %s", code, out.String())
+	}
+	var v any
+	return v, json.Unmarshal(out.Bytes(), &v)
+}
+
+// BenchmarkSMTPInbox sends 200 concurrent senders × 5 messages each over
+// SMTP to the local system: every message is stored exactly once.
+func BenchmarkSMTPInbox(b *testing.B) {
+	data := b.TempDir()
+	a, stop := startSystem(b, data)
+	defer stop()
+	const senders, each = 200, 5
+	base := eml(b, "outlook-word-form.eml")
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		var wg sync.WaitGroup
+		errs := make(chan error, senders*each)
+		for s := 0; s < senders; s++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for m := 0; m < each; m++ {
+					id := fmt.Sprintf("bench-%d-%d-%d@darlington.gov.uk", n, s, m)
+					msg := bytes.Replace(base, []byte("outlook-1@darlington.gov.uk"), []byte(id), 1)
+					if err := sendMail(b, a.SMTP, "sam.referrer@darlington.gov.uk", msg); err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(senders*each*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	entries, _ := os.ReadDir(filepath.Join(data, "mail"))
+	if len(entries) != senders*each*b.N {
+		b.Errorf("%d raw messages kept, want %d", len(entries), senders*each*b.N)
+	}
+}

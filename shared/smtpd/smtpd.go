@@ -1,0 +1,108 @@
+// Package smtpd is the local stand-in for SES's inbound mail: a real SMTP
+// server (emersion/go-smtp) that accepts mail for the partnership's
+// mailbox only and hands each message, whole and as received, to the
+// inbox. A message the inbox cannot take now (storage failing) is refused
+// with a temporary error (451), so the sending server tries again later;
+// nothing is accepted and then lost.
+package smtpd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+)
+
+// Receiver takes a message: the inbox.
+type Receiver interface {
+	Receive(ctx context.Context, d inbox.Delivery) (inbox.Report, error)
+}
+
+// Server is the SMTP inbox.
+type Server struct {
+	Mailbox  string // the only recipient accepted
+	Inbox    Receiver
+	MaxBytes int64 // the largest message accepted
+	Log      *slog.Logger
+	Now      func() time.Time
+
+	srv *smtp.Server
+}
+
+// Serve accepts mail on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.MaxMessageBytes = s.MaxBytes
+	srv.MaxRecipients = 50
+	srv.ReadTimeout = 2 * time.Minute
+	srv.WriteTimeout = 2 * time.Minute
+	srv.ErrorLog = slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)
+	s.srv = srv
+	err := srv.Serve(ln)
+	if errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting and waits for sessions under way.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+type session struct {
+	s    *Server
+	from string
+	to   bool // the mailbox is a recipient
+}
+
+func (ss *session) Reset()        { ss.from, ss.to = "", false }
+func (ss *session) Logout() error { return nil }
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	ss.from = from
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !strings.EqualFold(strings.TrimSpace(to), ss.s.Mailbox) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox here: send referrals to " + ss.s.Mailbox}
+	}
+	ss.to = true
+	return nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return err // too large, or the connection broke: go-smtp answers
+	}
+	if !ss.to {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 5, 1}, Message: "No valid recipients"}
+	}
+	now := time.Now
+	if ss.s.Now != nil {
+		now = ss.s.Now
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := ss.s.Inbox.Receive(ctx, inbox.Delivery{Data: buf.Bytes(), ReceivedAt: now()})
+	if err != nil {
+		ss.s.Log.Warn("message not taken; the sender will retry", "err", err)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
+	ss.s.Log.Info("message received", "message", rep.Key, "outcome", rep.Outcome, "refs", strings.Join(rep.Refs, ","))
+	return nil
+}
