@@ -101,6 +101,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	if err := mailSrv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("stop SMTP inbox: %w", err)
 	}
+	mailLn.Close() // in case Serve had not started on it yet
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("stop web server: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -34,20 +35,27 @@ type Server struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 
-	srv *smtp.Server
+	once sync.Once
+	srv  *smtp.Server
+}
+
+func (s *Server) server() *smtp.Server {
+	s.once.Do(func() {
+		srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+		srv.Domain = "localhost"
+		srv.MaxMessageBytes = s.MaxBytes
+		srv.MaxRecipients = 50
+		srv.ReadTimeout = 2 * time.Minute
+		srv.WriteTimeout = 2 * time.Minute
+		srv.ErrorLog = slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)
+		s.srv = srv
+	})
+	return s.srv
 }
 
 // Serve accepts mail on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.MaxMessageBytes = s.MaxBytes
-	srv.MaxRecipients = 50
-	srv.ReadTimeout = 2 * time.Minute
-	srv.WriteTimeout = 2 * time.Minute
-	srv.ErrorLog = slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)
-	s.srv = srv
-	err := srv.Serve(ln)
+	err := s.server().Serve(ln)
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
 	}
@@ -56,10 +64,7 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Shutdown stops accepting and waits for sessions under way.
 func (s *Server) Shutdown(ctx context.Context) error {
-	if s.srv == nil {
-		return nil
-	}
-	return s.srv.Shutdown(ctx)
+	return s.server().Shutdown(ctx)
 }
 
 type session struct {
