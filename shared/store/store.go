@@ -150,7 +150,7 @@ type Message struct {
 	From        string            `json:"from"`
 	ReceivedAt  time.Time         `json:"receivedAt"`
 	State       MessageState      `json:"state"`
-	LockedUntil time.Time         `json:"lockedUntil,omitempty"` // while in progress
+	LockedUntil time.Time         `json:"lockedUntil,omitzero"` // while in progress
 	UpdatedAt   time.Time         `json:"updatedAt"`
 	Outcome     Outcome           `json:"outcome,omitempty"`
 	Reasons     []string          `json:"reasons,omitempty"` // why it was quarantined or refused: codes
