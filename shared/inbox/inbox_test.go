@@ -424,6 +424,11 @@ func TestBadInput(t *testing.T) {
 	}
 	many += "--m--\n"
 	bomb := zipBomb(t)
+	photo := make([]byte, 40<<20)
+	for i := range photo {
+		photo[i] = byte(i * 7)
+	}
+	big := crlf(head + "Message-ID: <big@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nPhotographs attached; form to follow.\n--x\n" + attachment("photos.jpg", "image/jpeg", photo) + "--x--\n")
 	tests := []struct {
 		name    string
 		data    []byte
@@ -438,6 +443,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown charset", crlf(head + "Message-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nFULL NAME: Sam Referrer\n"), store.OutcomeCase},
 		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), store.OutcomeCase},
 		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), store.OutcomeCase},
+		{"40 MB attachment", big, store.OutcomeCase}, // an incomplete case that says the message was too large to read
 		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), store.OutcomeCase},
 	}
 	for _, tt := range tests {
@@ -460,7 +466,7 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 			for _, ref := range rep.Refs {
-				if c, err := e.store.GetCase(context.Background(), ref); err != nil || (tt.name == "zip bomb named .docx" && c.Problems[0].Code != "unreadable") {
+				if c, err := e.store.GetCase(context.Background(), ref); err != nil || ((tt.name == "zip bomb named .docx" || tt.name == "40 MB attachment") && c.Problems[0].Code != "unreadable") {
 					t.Errorf("case %s: %+v %v", ref, c.Problems, err)
 				}
 			}
