@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
@@ -17,7 +16,6 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
-	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/sesmail"
 )
 
@@ -37,13 +35,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	in := &intake.Service{
 		Blobs: blobs, Store: e.Store, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
 		Calendar: e.Calendar, Rules: cfg.Rules(),
-		Scheduler: &eventbridge.Scheduler{
-			Client:        scheduler.NewFromConfig(e.AWS),
-			Group:         getenv("SCHEDULE_GROUP"),
-			TargetARN:     getenv("REMINDER_FUNCTION_ARN"),
-			RoleARN:       getenv("SCHEDULER_ROLE_ARN"),
-			DeadLetterARN: getenv("REMINDER_DLQ_ARN"),
-		},
+		Scheduler: e.Scheduler(),
 	}
 	lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s")
 	if err != nil {

@@ -6,13 +6,11 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
-	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
@@ -28,21 +26,15 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	}
 	cfg := e.Config
 	svc := &intake.Service{
-		Blobs:    &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET")},
-		Store:    e.Store,
-		Prefix:   cfg.ReferencePrefix,
-		Location: config.London,
-		MaxBytes: cfg.MaxInputBytes,
-		Log:      log,
-		Calendar: e.Calendar,
-		Rules:    cfg.Rules(),
-		Scheduler: &eventbridge.Scheduler{
-			Client:        scheduler.NewFromConfig(e.AWS),
-			Group:         getenv("SCHEDULE_GROUP"),
-			TargetARN:     getenv("REMINDER_FUNCTION_ARN"),
-			RoleARN:       getenv("SCHEDULER_ROLE_ARN"),
-			DeadLetterARN: getenv("REMINDER_DLQ_ARN"),
-		},
+		Blobs:     &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET")},
+		Store:     e.Store,
+		Prefix:    cfg.ReferencePrefix,
+		Location:  config.London,
+		MaxBytes:  cfg.MaxInputBytes,
+		Log:       log,
+		Calendar:  e.Calendar,
+		Rules:     cfg.Rules(),
+		Scheduler: e.Scheduler(),
 	}
 	// A Function URL request is at most 6 MB.
 	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -15,13 +14,11 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 	"github.com/cspr-intake/cspr-intake/shared/schedule/local"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
@@ -77,20 +74,26 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		Store: st, Mail: out, Calendar: cal, Rules: cfg.Rules(), Addresses: cfg.Addresses,
 		From: cfg.Mailbox, Partnership: cfg.Partnership, BaseURL: cfg.BaseURL, Now: now, Log: log,
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/", web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: cfg.MaxInputBytes, Now: now, Log: log}))
 	box := &inbox.Service{
 		Intake: svc, Store: st, Blobs: blobs, Mail: out, Rules: cfg.Rules(),
 		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
 		BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London, Now: now, Log: log,
 	}
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now}
-	mux.HandleFunc("GET /api/messages", sys.listMessages)
-	mux.HandleFunc("POST /api/messages/{key}/release", sys.releaseMessage)
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
+		MaxBody: cfg.MaxInputBytes, Now: now, Log: log}))
 	mux.HandleFunc("GET /outbox", sys.outboxPage)
 	mux.HandleFunc("GET /outbox/{name}", sys.outboxMessage)
 	sys.handler = mux
 	return sys, nil
+}
+
+// heldMail is the mailbox as the Business Unit's API sees it: the store
+// lists messages, the inbox releases them.
+type heldMail struct {
+	*bolt.Store
+	*inbox.Service
 }
 
 // fireDue sends every reminder due now.
@@ -135,52 +138,4 @@ func (s *system) outboxMessage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(data)
-}
-
-// listMessages lists the mailbox's messages with an outcome (quarantined
-// by default): the Business Unit's queue of held mail. Local only; in AWS
-// the Business Unit's pages are for a later issue.
-func (s *system) listMessages(w http.ResponseWriter, r *http.Request) {
-	outcome := store.Outcome(r.URL.Query().Get("outcome"))
-	if outcome == "" {
-		outcome = store.OutcomeQuarantined
-	}
-	list, err := s.store.ListMessages(r.Context(), outcome)
-	if err != nil {
-		s.log.Error("list messages", "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the messages cannot be listed"})
-		return
-	}
-	if list == nil {
-		list = []store.Message{}
-	}
-	writeJSON(w, http.StatusOK, list)
-}
-
-// releaseMessage releases a held message into intake.
-func (s *system) releaseMessage(w http.ResponseWriter, r *http.Request) {
-	officer := r.Header.Get("X-Officer")
-	if officer == "" {
-		officer = "local-officer"
-	}
-	rep, err := s.inbox.Release(r.Context(), r.PathValue("key"), officer)
-	switch errs.Code(err) {
-	case "":
-		writeJSON(w, http.StatusOK, rep)
-	case errs.NotFound:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": errs.Message(err)})
-	case errs.Conflict, errs.Invalid:
-		writeJSON(w, http.StatusConflict, map[string]string{"error": errs.Message(err)})
-	default:
-		s.log.Error("release message", "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the message could not be released; try again"})
-	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
 }

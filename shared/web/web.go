@@ -18,6 +18,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
@@ -30,9 +31,18 @@ type Cases interface {
 	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
 }
 
+// Messages is the mailbox's held mail, for the Business Unit: listed by
+// outcome and released into intake. Only the local runner sets it until
+// the Business Unit's signed-in pages exist in AWS.
+type Messages interface {
+	ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error)
+	Release(ctx context.Context, key, officer string) (inbox.Report, error)
+}
+
 // Handler serves the pages and the API.
 type Handler struct {
 	Intake      Cases
+	Messages    Messages // optional: GET /api/messages, POST /api/messages/{key}/release
 	Partnership string
 	Mailbox     string
 	MaxBody     int64 // largest request body read
@@ -59,6 +69,10 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("POST /api/referrals", h.submit)
 	h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
 	h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
+	if h.Messages != nil {
+		h.mux.HandleFunc("GET /api/messages", h.listMessages)
+		h.mux.HandleFunc("POST /api/messages/{key}/release", h.release)
+	}
 	return &h
 }
 
@@ -167,6 +181,40 @@ func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
+}
+
+// listMessages lists the mailbox's messages with an outcome (?outcome=,
+// quarantined by default): the Business Unit's queue of held mail.
+func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
+	outcome := store.Outcome(r.URL.Query().Get("outcome"))
+	if outcome == "" {
+		outcome = store.OutcomeQuarantined
+	}
+	list, err := h.Messages.ListMessages(r.Context(), outcome)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []store.Message{}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+// release reads a held message after all, on the word of the officer
+// named in X-Officer.
+func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
+	officer := r.Header.Get("X-Officer")
+	if officer == "" {
+		h.error(w, r, errs.E(errs.Invalid, "Say who releases the message (X-Officer)"))
+		return
+	}
+	rep, err := h.Messages.Release(r.Context(), r.PathValue("key"), officer)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
 }
 
 // error is the one place that turns an error into a response: the code

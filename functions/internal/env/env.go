@@ -12,8 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
@@ -59,4 +61,16 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 		Calendar: cal,
 		Get:      getenv,
 	}, nil
+}
+
+// Scheduler is the reminder schedules' adapter, from SCHEDULE_GROUP,
+// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN.
+func (e Env) Scheduler() *eventbridge.Scheduler {
+	return &eventbridge.Scheduler{
+		Client:        scheduler.NewFromConfig(e.AWS),
+		Group:         e.Get("SCHEDULE_GROUP"),
+		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
+		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),
+		DeadLetterARN: e.Get("REMINDER_DLQ_ARN"),
+	}
 }
