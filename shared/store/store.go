@@ -136,8 +136,40 @@ type Store interface {
 	// ListMessages returns the messages with an outcome, oldest first.
 	ListMessages(ctx context.Context, outcome Outcome) ([]Message, error)
 
+	// PutDraft stores a web form in progress, replacing the draft d.Key.
+	PutDraft(ctx context.Context, d Draft) error
+
+	// GetDraft returns a draft. errs.NotFound if there is none, or it
+	// expired before now.
+	GetDraft(ctx context.Context, key string, now time.Time) (Draft, error)
+
+	// DeleteDraft removes a draft; removing none is not an error.
+	DeleteDraft(ctx context.Context, key string) error
+
 	// Close releases the store.
 	Close() error
+}
+
+// Draft is a web form in progress: its answers, opaque to the store,
+// under a key that is a hash of the referrer's cookie, until ExpiresAt.
+type Draft struct {
+	Key       string    `json:"key"`
+	Body      []byte    `json:"body"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// MaxDraftBytes bounds one draft's body.
+const MaxDraftBytes = 300 << 10
+
+// CheckDraft is the check every adapter makes before PutDraft.
+func CheckDraft(d Draft) error {
+	if d.Key == "" || d.ExpiresAt.IsZero() {
+		return errs.E(errs.Invalid, "a draft needs a key and an expiry")
+	}
+	if len(d.Body) > MaxDraftBytes {
+		return errs.E(errs.TooLarge, "the answers are too long to keep (%d KB)", len(d.Body)>>10)
+	}
+	return nil
 }
 
 // Message is one e-mail received by the mailbox and what became of it.

@@ -4,6 +4,7 @@ package bolt
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -25,6 +26,7 @@ var (
 	bucketEventIDs  = []byte("eventids")  // ref \x00 id → nothing
 	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
 	bucketMessages  = []byte("messages")  // message key → Message JSON
+	bucketDrafts    = []byte("drafts")    // draft key → Draft JSON
 )
 
 // Store is a store.Store in a bbolt file.
@@ -46,7 +48,7 @@ func Open(path string, now func() time.Time) (*Store, error) {
 		return nil, fmt.Errorf("bolt: open %s: %w (is another cspr-intake using this data folder?)", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines, bucketMessages} {
+		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines, bucketMessages, bucketDrafts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -393,4 +395,47 @@ func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]stor
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ReceivedAt.Before(out[j].ReceivedAt) })
 	return out, err
+}
+
+// PutDraft implements store.Store. Expired drafts are swept as others are
+// written: 32 from a random place in the (hashed, so evenly spread) keys.
+func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
+	if err := store.CheckDraft(d); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.write(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketDrafts)
+		var stale [][]byte
+		c := b.Cursor()
+		k, v := c.Seek([]byte{byte(rand.IntN(256))})
+		for n := 0; k != nil && n < 32; n++ {
+			var old store.Draft
+			if json.Unmarshal(v, &old) == nil && old.ExpiresAt.Before(now) {
+				stale = append(stale, bytes.Clone(k))
+			}
+			k, v = c.Next()
+		}
+		for _, k := range stale {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return putJSON(b, []byte(d.Key), d)
+	})
+}
+
+// GetDraft implements store.Store.
+func (s *Store) GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error) {
+	var d store.Draft
+	err := s.db.View(func(tx *bbolt.Tx) error { return getJSON(tx.Bucket(bucketDrafts), []byte(key), &d) })
+	if err != nil || !d.ExpiresAt.After(now) {
+		return store.Draft{}, errs.E(errs.NotFound, "no draft")
+	}
+	return d, nil
+}
+
+// DeleteDraft implements store.Store.
+func (s *Store) DeleteDraft(ctx context.Context, key string) error {
+	return s.write(func(tx *bbolt.Tx) error { return tx.Bucket(bucketDrafts).Delete([]byte(key)) })
 }

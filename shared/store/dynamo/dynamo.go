@@ -8,6 +8,7 @@
 //	RAW#<sha256>     RAW                     guard: one case per raw input
 //	COUNTER#<scope>  COUNTER                 the last reference number given in a scope
 //	MSG#<key>        MSG                     one e-mail received (gsi1: MESSAGES#<outcome>, <receivedAt>#<key>)
+//	DRAFT#<key>      DRAFT                   a web form in progress (expiresAt: the table's TTL removes it)
 //
 // Writes that must agree go in one TransactWriteItems. References are
 // gapless: the counter's new value is written in the same transaction as
@@ -529,4 +530,49 @@ func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]stor
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("MESSAGES#" + string(outcome))},
 	})
+}
+
+func draftKey(key string) map[string]types.AttributeValue { return keyOf("DRAFT#"+key, "DRAFT") }
+
+// PutDraft implements store.Store.
+func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
+	if err := store.CheckDraft(d); err != nil {
+		return err
+	}
+	item := draftKey(d.Key)
+	item["body"] = &types.AttributeValueMemberB{Value: d.Body}
+	item[AttrExpiresAt] = num(d.ExpiresAt.Unix())
+	put := &types.Put{TableName: aws.String(s.table), Item: item}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}}); err != nil {
+		return fmt.Errorf("dynamo: put draft: %w", err)
+	}
+	return nil
+}
+
+// GetDraft implements store.Store. The TTL removes expired drafts within
+// days, so the expiry is checked here too.
+func (s *Store) GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: draftKey(key), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return store.Draft{}, fmt.Errorf("dynamo: get draft: %w", err)
+	}
+	body, ok1 := out.Item["body"].(*types.AttributeValueMemberB)
+	exp, ok2 := out.Item[AttrExpiresAt].(*types.AttributeValueMemberN)
+	if !ok1 || !ok2 {
+		return store.Draft{}, errs.E(errs.NotFound, "no draft")
+	}
+	secs, err := strconv.ParseInt(exp.Value, 10, 64)
+	if err != nil || !time.Unix(secs, 0).After(now) {
+		return store.Draft{}, errs.E(errs.NotFound, "no draft")
+	}
+	return store.Draft{Key: key, Body: body.Value, ExpiresAt: time.Unix(secs, 0).UTC()}, nil
+}
+
+// DeleteDraft implements store.Store.
+func (s *Store) DeleteDraft(ctx context.Context, key string) error {
+	del := &types.Delete{TableName: aws.String(s.table), Key: draftKey(key)}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Delete: del}}}); err != nil {
+		return fmt.Errorf("dynamo: delete draft: %w", err)
+	}
+	return nil
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"UpdateCase", testUpdateCase},
 		{"Messages", testMessages},
 		{"BeginMessageConcurrently", testBeginConcurrent},
+		{"Drafts", testDrafts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -471,5 +472,42 @@ func testBeginConcurrent(t *testing.T, s store.Store) {
 	wg.Wait()
 	if began != 1 {
 		t.Errorf("%d of 8 concurrent deliveries began the same message, want 1", began)
+	}
+}
+
+func testDrafts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.PutDraft(ctx, store.Draft{Key: "k"}); errs.Code(err) != errs.Invalid {
+		t.Errorf("draft without expiry: %v", err)
+	}
+	if err := s.PutDraft(ctx, store.Draft{Key: "k", Body: make([]byte, store.MaxDraftBytes+1), ExpiresAt: t0}); errs.Code(err) != errs.TooLarge {
+		t.Errorf("oversized draft: %v", err)
+	}
+	d := store.Draft{Key: "k", Body: []byte(`{"answers": 1}`), ExpiresAt: t0.Add(time.Hour)}
+	if err := s.PutDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetDraft(ctx, "k", t0)
+	if err != nil || string(got.Body) != string(d.Body) || !got.ExpiresAt.Equal(d.ExpiresAt) {
+		t.Errorf("draft: %+v %v", got, err)
+	}
+	if _, err := s.GetDraft(ctx, "k", t0.Add(time.Hour)); errs.Code(err) != errs.NotFound {
+		t.Errorf("expired draft: %v", err)
+	}
+	d.Body = []byte(`{"answers": 2}`)
+	if err := s.PutDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetDraft(ctx, "k", t0); string(got.Body) != `{"answers": 2}` {
+		t.Errorf("replaced draft: %s", got.Body)
+	}
+	if err := s.DeleteDraft(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetDraft(ctx, "k", t0); errs.Code(err) != errs.NotFound {
+		t.Errorf("deleted draft: %v", err)
+	}
+	if err := s.DeleteDraft(ctx, "none"); err != nil {
+		t.Errorf("delete of no draft: %v", err)
 	}
 }
