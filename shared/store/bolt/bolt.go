@@ -4,11 +4,11 @@ package bolt
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"time"
 
