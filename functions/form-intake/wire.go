@@ -6,11 +6,13 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
@@ -37,5 +39,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		Scheduler: e.Scheduler(),
 	}
 	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log,
+		Drafts: e.Store, Mail: &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
+		RuleTitle: cfg.Rules().TaskTitle}), nil
 }

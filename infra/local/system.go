@@ -82,7 +82,8 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now}
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
-		MaxBody: cfg.MaxInputBytes, Now: now, Log: log}))
+		MaxBody: cfg.MaxInputBytes, Now: now, Log: log,
+		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
 	mux.HandleFunc("GET /outbox", sys.outboxPage)
 	mux.HandleFunc("GET /outbox/{name}", sys.outboxMessage)
 	sys.handler = mux

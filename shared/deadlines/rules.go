@@ -173,3 +173,13 @@ func Lookup(name string) (RuleSet, error) {
 	}
 	return rs, nil
 }
+
+// TaskTitle is what a deadline asks to be done, for people: "" for a rule
+// unknown or a flag that is not a task (the late-referral flag).
+func (rs RuleSet) TaskTitle(id string) string {
+	r, ok := rs.Rule(id)
+	if !ok || r.NoReminders {
+		return ""
+	}
+	return r.Title
+}

@@ -135,3 +135,55 @@ func Count(r *Referral, table string) int {
 	}
 	return v.Len()
 }
+
+// Clear empties the answer at a path (a text, a tick box, a list of
+// options), so a page of answers can be written afresh.
+func Clear(r *Referral, path string) {
+	v, ok := walkTo(reflect.ValueOf(r).Elem(), path)
+	if ok && v.CanSet() {
+		v.Set(reflect.Zero(v.Type()))
+	}
+}
+
+// RemoveRow removes row i of a table ("siblings"); rows after it move up.
+func RemoveRow(r *Referral, table string, i int) {
+	v, ok := walkTo(reflect.ValueOf(r).Elem(), table)
+	if !ok || v.Kind() != reflect.Slice || i < 0 || i >= v.Len() {
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), 0, v.Len()-1)
+	out = reflect.AppendSlice(out, v.Slice(0, i))
+	out = reflect.AppendSlice(out, v.Slice(i+1, v.Len()))
+	v.Set(out)
+}
+
+// AddRow adds an empty row to a table, up to MaxRowIndex rows.
+func AddRow(r *Referral, table string) {
+	v, ok := walkTo(reflect.ValueOf(r).Elem(), table)
+	if !ok || v.Kind() != reflect.Slice || v.Type().Elem().Kind() != reflect.Struct || v.Len() >= MaxRowIndex {
+		return
+	}
+	v.Set(reflect.Append(v, reflect.New(v.Type().Elem()).Elem()))
+}
+
+// walkTo finds the value at a path without adding rows.
+func walkTo(v reflect.Value, path string) (reflect.Value, bool) {
+	for _, seg := range strings.Split(path, ".") {
+		name, idx, err := splitIndex(seg)
+		if err != nil {
+			return reflect.Value{}, false
+		}
+		f, ok := fieldNamed(v, name)
+		if !ok {
+			return reflect.Value{}, false
+		}
+		v = f
+		if idx >= 0 {
+			if v.Kind() != reflect.Slice || idx >= v.Len() {
+				return reflect.Value{}, false
+			}
+			v = v.Index(idx)
+		}
+	}
+	return v, true
+}

@@ -27,3 +27,24 @@ func TestSet(t *testing.T) {
 		}
 	}
 }
+
+func TestClearAndRows(t *testing.T) {
+	var r Referral
+	Set(&r, "siblings[2].firstName", "C")
+	Set(&r, "siblings[0].firstName", "A")
+	Set(&r, "caseDetails.characteristics", "Physical Abuse")
+	Clear(&r, "caseDetails.characteristics")
+	if len(r.CaseDetails.Characteristics) != 0 {
+		t.Error("list not cleared")
+	}
+	RemoveRow(&r, "siblings", 1)
+	if Count(&r, "siblings") != 2 || Get(&r, "siblings[1].firstName") != "C" {
+		t.Errorf("after removing row 1: %+v", r.Siblings)
+	}
+	AddRow(&r, "childProtection.siblingPlans")
+	if Count(&r, "childProtection.siblingPlans") != 1 {
+		t.Error("row not added")
+	}
+	RemoveRow(&r, "siblings", 9) // no such row: nothing happens
+	Clear(&r, "no.such.path")
+}

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
@@ -48,7 +48,16 @@ type Handler struct {
 	MaxBody     int64 // largest request body read
 	Now         func() time.Time
 	Log         *slog.Logger
-	mux         *http.ServeMux
+
+	// The web form, served when Drafts is set.
+	Drafts           Drafts
+	Mail             mail.Sender              // optional: the referrer's confirmation e-mail
+	RuleTitle        func(rule string) string // a deadline's title ("" for flags that are not tasks)
+	DraftIdle        time.Duration            // answers are deleted after this long idle; 60 minutes if 0
+	SubmitsPerMinute int                      // per client address; 0 for no limit (the WAF's job in AWS)
+
+	mux    *http.ServeMux
+	limits *limiter
 }
 
 // New returns a ready handler.
@@ -64,11 +73,26 @@ func New(h Handler) *Handler {
 	}
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /healthz", h.health)
-	h.mux.HandleFunc("GET /{$}", h.start)
+	h.mux.HandleFunc("GET /{$}", h.startPage)
+	h.mux.Handle("GET /assets/", assets())
 	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
 	h.mux.HandleFunc("POST /api/referrals", h.submit)
 	h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
 	h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
+	if h.Drafts != nil {
+		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
+		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
+			h.mux.HandleFunc("GET "+p, h.sectionPage)
+			h.mux.HandleFunc("POST "+p, h.sectionPage)
+		}
+		h.mux.HandleFunc("GET /referral/check", h.checkPage)
+		h.mux.HandleFunc("POST /referral/submit", h.submitForm)
+		h.mux.HandleFunc("GET /referral/confirmation", h.confirmationPage)
+		h.mux.HandleFunc("GET /referral/copy.docx", h.copyDocx)
+		h.mux.HandleFunc("GET /referral/new", h.newReferral)
+		h.mux.HandleFunc("GET /referral/timed-out", h.timedOut)
+		h.mux.HandleFunc("POST /referral/keepalive", h.keepAlive)
+	}
 	if h.Messages != nil {
 		h.mux.HandleFunc("GET /api/messages", h.listMessages)
 		h.mux.HandleFunc("POST /api/messages/{key}/release", h.release)
@@ -79,7 +103,7 @@ func New(h Handler) *Handler {
 // ServeHTTP sets the security headers every response carries and routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 	hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
@@ -89,30 +113,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-var startPage = template.Must(template.New("start").Parse(`<!DOCTYPE html>
-<html lang="en-GB">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Refer a serious child safeguarding incident – {{.Partnership}}</title></head>
-<body>
-<main>
-<h1>Refer a serious child safeguarding incident</h1>
-<p>{{.Partnership}}</p>
-<p>The online referral form is not available yet.</p>
-<p><a href="/referral-form.docx" download>Download the Notifiable (Serious) Incident Referral Form</a> (Word document).</p>
-<p>Send the completed form securely to
-<a href="mailto:{{.Mailbox}}">{{.Mailbox}}</a> within 1 working day of the incident.</p>
-</main>
-</body>
-</html>
-`))
-
-func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := startPage.Execute(w, h); err != nil {
-		h.Log.Error("render start page", "err", err)
-	}
 }
 
 // blankForm serves the blank referral form as a Word document.

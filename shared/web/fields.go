@@ -1,0 +1,452 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// reveals are the answers that open follow-up questions (GOV.UK's
+// conditional reveal): when the answer is given, the fields show.
+var reveals = map[string]struct {
+	when   string
+	fields []string
+}{
+	"children.relatesToDeath":               {"yes", []string{"children.dateOfDeath", "children.causeOfDeath"}},
+	"children.coronerInvolved":              {"yes", []string{"children.coronerDetails"}},
+	"caseDetails.mainCause":                 {"Other", []string{"caseDetails.mainCauseOther"}},
+	"caseDetails.characteristics":           {"Other", []string{"caseDetails.characteristicsOther"}},
+	"childProtection.onChildProtectionPlan": {"yes", []string{"childProtection.cppStart", "childProtection.cppEnd"}},
+	"childProtection.onChildInNeedPlan":     {"yes", []string{"childProtection.cinStart", "childProtection.cinEnd"}},
+}
+
+// revealed are the fields shown only under another answer.
+var revealed = func() map[string]string {
+	out := map[string]string{}
+	for parent, r := range reveals {
+		for _, f := range r.fields {
+			out[f] = parent
+		}
+	}
+	return out
+}()
+
+func tableOf(path string) (referral.Rows, bool) {
+	for _, t := range referral.Tables {
+		if strings.HasPrefix(path, t.Path+".") {
+			return t, true
+		}
+	}
+	return referral.Rows{}, false
+}
+
+// idOf turns a path into an HTML id: children[0].dateOfBirth →
+// children-0-dateOfBirth.
+func idOf(path string) string {
+	r := strings.NewReplacer("[", "-", "]", "", ".", "-")
+	return r.Replace(path)
+}
+
+// concrete is a field's path in row i of its table ("children.fullName",
+// 0 → "children[0].fullName").
+func concrete(t referral.Rows, path string, i int) string {
+	return fmt.Sprintf("%s[%d]%s", t.Path, i, strings.TrimPrefix(path, t.Path))
+}
+
+// sectionView lays out one page: fields, tables of rows, errors.
+func (h *Handler) sectionView(s session, step string, sec referral.Section, ret string, probs []referral.Problem) view {
+	v := h.base("")
+	v.CSRF, v.IdleSeconds, v.Return = csrf(s.token), int(h.idle()/time.Second), ret
+	v.Action = stepPath(step)
+	if sec.Number == 0 {
+		v.Title, v.Caption, v.Heading = "Which criteria apply", "Before you start", "Which of these apply to the case?"
+		v.Guidance = []string{"Tick every box that applies. A referral that meets boxes 1 and 2 is a notification; one that meets box 3 only asks for learning to be explored."}
+	} else {
+		v.Title = fmt.Sprintf("Section %d: %s", sec.Number, sentence(sec.Title))
+		v.Caption, v.Heading, v.Guidance = fmt.Sprintf("Section %d of 12", sec.Number), sentence(sec.Title), sec.Guidance
+	}
+	for i, st := range steps {
+		if st == step && i > 0 {
+			v.Back = stepPath(steps[i-1])
+		}
+	}
+	if v.Back == "" {
+		v.Back = "/"
+	}
+	if ret != "" {
+		v.Back = "/referral/check"
+	}
+	errOf := map[string]string{}
+	for _, p := range probs {
+		if _, seen := errOf[p.Field]; !seen {
+			errOf[p.Field] = p.Message
+		}
+	}
+	byPath := map[string]referral.Field{}
+	for _, f := range sec.Fields {
+		byPath[f.Path] = f
+	}
+	done := map[string]bool{}
+	r := &s.d.Referral
+	for _, f := range sec.Fields {
+		if _, ok := revealed[f.Path]; ok {
+			continue
+		}
+		t, inTable := tableOf(f.Path)
+		if !inTable {
+			v.Items = append(v.Items, itemView{Field: fieldFor(f, f.Path, r, errOf, byPath)})
+			continue
+		}
+		if done[t.Path] {
+			continue
+		}
+		done[t.Path] = true
+		tv := &tableView{ID: idOf(t.Path), Path: t.Path, One: t.One, Many: capital(t.Many), ManyLower: t.Many,
+			CanAdd: referral.Count(r, t.Path) < t.Max}
+		for i := 0; i < referral.Count(r, t.Path); i++ {
+			row := rowView{ID: idOf(fmt.Sprintf("%s[%d]", t.Path, i)), Table: t.Path, Index: i, Legend: fmt.Sprintf("%s %d", capital(t.One), i+1)}
+			for _, g := range sec.Fields {
+				if _, ok := revealed[g.Path]; ok || !strings.HasPrefix(g.Path, t.Path+".") {
+					continue
+				}
+				row.Fields = append(row.Fields, fieldForRow(g, t, i, r, errOf, byPath))
+			}
+			tv.Rows = append(tv.Rows, row)
+		}
+		v.Items = append(v.Items, itemView{Table: tv})
+		if msg, ok := errOf[t.Path]; ok {
+			errOf[tv.ID+"-add"] = msg
+		}
+	}
+	for _, p := range probs {
+		href := "#" + idOf(p.Field)
+		if f, ok := referral.FieldByPath(p.Field); ok && f.Kind == referral.Date {
+			href += "-day"
+		} else if ok && (f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure || f.Kind == referral.Choice || f.Kind == referral.Multi) {
+			href += "-" + optionID(f, 0)
+		} else if _, isTable := tableNamed(p.Field); isTable {
+			href += "-add"
+		}
+		v.Errors = append(v.Errors, errorView{Href: href, Message: p.Message})
+	}
+	return v
+}
+
+func fieldForRow(f referral.Field, t referral.Rows, i int, r *referral.Referral, errOf map[string]string, byPath map[string]referral.Field) *fieldView {
+	return fieldAt(f, concrete(t, f.Path, i), func(p string) string { return concrete(t, p, i) }, r, errOf, byPath)
+}
+
+func fieldFor(f referral.Field, path string, r *referral.Referral, errOf map[string]string, byPath map[string]referral.Field) *fieldView {
+	return fieldAt(f, path, func(p string) string { return p }, r, errOf, byPath)
+}
+
+// fieldAt builds the view of field f at a concrete path; at maps the
+// paths of fields it reveals into the same row.
+func fieldAt(f referral.Field, path string, at func(string) string, r *referral.Referral, errOf map[string]string, byPath map[string]referral.Field) *fieldView {
+	fv := &fieldView{ID: idOf(path), Name: path, Label: sentence(f.Label), Value: referral.Get(r, path), Error: errOf[path],
+		InputType: "text", Width: "govuk-!-width-two-thirds", MaxLen: referral.MaxLongText}
+	switch f.Kind {
+	case referral.Text, referral.Age:
+		fv.Kind = "input"
+		if f.Kind == referral.Age {
+			fv.Width, fv.Hint = "govuk-input--width-10", "For example, 4 or 7 months"
+		}
+	case referral.Email:
+		fv.Kind, fv.InputType, fv.Autocomplete, fv.Spellcheck = "input", "email", "email", true
+	case referral.Phone:
+		fv.Kind, fv.InputType, fv.Autocomplete, fv.Width = "input", "tel", "tel", "govuk-input--width-20"
+	case referral.Postcode:
+		fv.Kind, fv.Width = "input", "govuk-input--width-10"
+	case referral.LongText:
+		fv.Kind = "long"
+	case referral.Date:
+		fv.Kind = "date"
+		fv.Day, fv.Month, fv.Year = dateParts(fv.Value)
+	case referral.Tick:
+		fv.Kind = "tick"
+	case referral.YesNo, referral.YesNoUnsure, referral.Choice, referral.Multi:
+		fv.Kind = "radios"
+		if f.Kind == referral.Multi {
+			fv.Kind = "checkboxes"
+		}
+		values, labels := optionsOf(f)
+		chosen := map[string]bool{}
+		for _, v := range strings.Split(fv.Value, "\n") {
+			chosen[v] = true
+		}
+		rv, hasReveal := reveals[f.Path]
+		fv.Inline = (f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure) && !hasReveal
+		fv.Small = len(values) > 6
+		for i, val := range values {
+			o := optionView{ID: fv.ID + "-" + optionID(f, i), Value: val, Label: labels[i], Checked: chosen[val]}
+			if hasReveal && rv.when == val {
+				for _, p := range rv.fields {
+					o.Reveals = append(o.Reveals, fieldAt(byPath[p], at(p), at, r, errOf, byPath))
+				}
+			}
+			fv.Options = append(fv.Options, o)
+		}
+	default:
+		fv.Kind = "input"
+	}
+	return fv
+}
+
+// optionsOf gives a closed question's values and labels.
+func optionsOf(f referral.Field) (values, labels []string) {
+	switch f.Kind {
+	case referral.YesNo:
+		return []string{"yes", "no"}, []string{"Yes", "No"}
+	case referral.YesNoUnsure:
+		return []string{"yes", "no", "unsure"}, []string{"Yes", "No", "Not sure"}
+	}
+	return f.Options, f.Options
+}
+
+// optionID is the i-th option's id suffix: the first is the field's own
+// id with "-1", as error summary links expect.
+func optionID(f referral.Field, i int) string { return strconv.Itoa(i + 1) }
+
+func dateParts(v string) (day, month, year string) {
+	if d, err := civil.Parse(v); err == nil {
+		return strconv.Itoa(d.Day), strconv.Itoa(int(d.Month)), strconv.Itoa(d.Year)
+	}
+	if parts := strings.Split(v, "/"); len(parts) == 3 {
+		return parts[0], parts[1], parts[2]
+	}
+	return "", "", ""
+}
+
+// readSection writes a page's answers into the referral: every field of
+// the section (in every row of its tables) is written afresh, and answers
+// hidden under an answer not given are cleared.
+func readSection(r *referral.Referral, sec referral.Section, form url.Values) {
+	for _, f := range sec.Fields {
+		if t, ok := tableOf(f.Path); ok {
+			for i := 0; i < referral.Count(r, t.Path); i++ {
+				readField(r, f, concrete(t, f.Path, i), form)
+			}
+			continue
+		}
+		readField(r, f, f.Path, form)
+	}
+	for parent, rv := range reveals {
+		f, ok := referral.FieldByPath(parent)
+		if !ok || f.Section != sec.Number {
+			continue
+		}
+		clearUnless := func(at func(string) string) {
+			if !strings.Contains("\n"+referral.Get(r, at(parent))+"\n", "\n"+rv.when+"\n") {
+				for _, p := range rv.fields {
+					referral.Clear(r, at(p))
+				}
+			}
+		}
+		if t, ok := tableOf(parent); ok {
+			for i := 0; i < referral.Count(r, t.Path); i++ {
+				clearUnless(func(p string) string { return concrete(t, p, i) })
+			}
+		} else {
+			clearUnless(func(p string) string { return p })
+		}
+	}
+}
+
+func readField(r *referral.Referral, f referral.Field, path string, form url.Values) {
+	referral.Clear(r, path)
+	switch f.Kind {
+	case referral.Date:
+		d, m, y := strings.TrimSpace(form.Get(path+".day")), strings.TrimSpace(form.Get(path+".month")), strings.TrimSpace(form.Get(path+".year"))
+		if d+m+y != "" {
+			_ = referral.Set(r, path, d+"/"+m+"/"+y)
+		}
+	case referral.Multi:
+		allowed := map[string]bool{}
+		for _, o := range f.Options {
+			allowed[o] = true
+		}
+		for _, v := range form[path] {
+			if allowed[v] {
+				_ = referral.Set(r, path, v)
+			}
+		}
+	case referral.Tick:
+		if form.Get(path) == "yes" {
+			_ = referral.Set(r, path, "yes")
+		}
+	default:
+		if v := strings.TrimSpace(form.Get(path)); v != "" {
+			_ = referral.Set(r, path, v)
+		}
+	}
+}
+
+// display shows an answer on the check page.
+func display(f referral.Field, v string) string {
+	switch {
+	case v == "":
+		return ""
+	case f.Kind == referral.Date:
+		if d, err := civil.Parse(v); err == nil {
+			return d.Time(london).Format("2 January 2006")
+		}
+		if p, ok := referral.ParseDate(v); ok {
+			return p.Time(london).Format("2 January 2006")
+		}
+	case f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure || f.Kind == referral.Tick:
+		return map[string]string{"yes": "Yes", "no": "No", "unsure": "Not sure"}[v]
+	}
+	return v
+}
+
+// sentence turns a label printed in capitals into sentence case:
+// "DATE OF BIRTH" → "Date of birth". Mixed-case labels are kept.
+func sentence(s string) string {
+	outside := s // capitals outside brackets: "ETHNICITY (if known)"
+	for {
+		i, j := strings.IndexByte(outside, '('), strings.IndexByte(outside, ')')
+		if i < 0 || j < i {
+			break
+		}
+		outside = outside[:i] + outside[j+1:]
+	}
+	if strings.ToUpper(outside) != outside {
+		return s
+	}
+	lower := []rune(strings.ToLower(s))
+	for i, r := range lower {
+		if unicode.IsLetter(r) {
+			lower[i] = unicode.ToUpper(r)
+			break
+		}
+	}
+	out := string(lower)
+	for _, acr := range []string{"cpp", "cin", "mappa", "marac", "leder"} {
+		out = replaceWord(out, acr, strings.ToUpper(acr))
+	}
+	return out
+}
+
+func replaceWord(s, word, with string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		if strings.Trim(f, "()?,.") == word {
+			fields[i] = strings.Replace(f, word, with, 1)
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+// limiter allows each client address a number of submissions a minute.
+type limiter struct {
+	mu      sync.Mutex
+	perMin  int
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// allow reports whether this client may submit now. The client is the
+// connection's address: the local runner is reached directly; in AWS the
+// WAF rate rule does this job in front of the function.
+func (h *Handler) allow(r *http.Request) bool {
+	if h.limits == nil || h.limits.perMin <= 0 {
+		return true
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	now := h.Now()
+	l := h.limits
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.buckets) > 10000 { // forget everyone rather than grow without bound
+		l.buckets = map[string]*bucket{}
+	}
+	b, ok := l.buckets[ip]
+	if !ok {
+		b = &bucket{tokens: float64(l.perMin), last: now}
+		l.buckets[ip] = b
+	}
+	b.tokens = min(float64(l.perMin), b.tokens+now.Sub(b.last).Minutes()*float64(l.perMin))
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// FormValues are a section's answers as its page posts them (dates as
+// day, month and year; one value per option ticked). Tests and the load
+// benchmark fill pages with it; it is readSection's inverse.
+func FormValues(r *referral.Referral, section int) url.Values {
+	out := url.Values{}
+	put := func(f referral.Field, path string) {
+		v := referral.Get(r, path)
+		switch f.Kind {
+		case referral.Date:
+			d, m, y := dateParts(v)
+			if d+m+y != "" {
+				out.Set(path+".day", d)
+				out.Set(path+".month", m)
+				out.Set(path+".year", y)
+			}
+		case referral.Multi:
+			for _, o := range strings.Split(v, "\n") {
+				if o != "" {
+					out.Add(path, o)
+				}
+			}
+		default:
+			if v != "" {
+				out.Set(path, v)
+			}
+		}
+	}
+	for _, sec := range referral.Form {
+		if sec.Number != section {
+			continue
+		}
+		for _, f := range sec.Fields {
+			if t, ok := tableOf(f.Path); ok {
+				for i := 0; i < referral.Count(r, t.Path); i++ {
+					put(f, concrete(t, f.Path, i))
+				}
+				continue
+			}
+			put(f, f.Path)
+		}
+	}
+	return out
+}

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+)
+
+type formEnv struct {
+	srv    *httptest.Server
+	client *http.Client
+	store  *bolt.Store
+	outbox *outbox.Outbox
+	now    time.Time
+}
+
+func newFormEnv(t *testing.T) *formEnv {
+	t.Helper()
+	data := t.TempDir()
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, _ := dir.New(data)
+	out, _ := outbox.New(filepath.Join(data, "outbox"))
+	cfg := config.Default()
+	cal, _ := cfg.Calendar(nil)
+	e := &formEnv{store: st, outbox: out, now: time.Date(2026, 3, 16, 22, 30, 0, 0, time.UTC)}
+	clock := func() time.Time { return e.now }
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	in := &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: log, Calendar: cal, Rules: cfg.Rules(), Now: clock}
+	h := New(Handler{Intake: in, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: clock, Log: log,
+		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 5})
+	e.srv = httptest.NewTLSServer(h)
+	t.Cleanup(e.srv.Close)
+	e.client = e.newClient()
+	return e
+}
+
+func (e *formEnv) newClient() *http.Client {
+	c := e.srv.Client()
+	jar, _ := cookiejar.New(nil)
+	c.Jar = jar
+	return c
+}
+
+func (e *formEnv) get(t *testing.T, c *http.Client, path string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(e.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// post sends a page's form with the page's CSRF token; it returns the
+// final status, path and body after redirects.
+func (e *formEnv) post(t *testing.T, c *http.Client, path string, form url.Values) (int, string, string) {
+	t.Helper()
+	_, page := e.get(t, c, path)
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("%s has no CSRF token", path)
+	}
+	form.Set("csrf", m[1])
+	resp, err := c.PostForm(e.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Request.URL.Path, string(b)
+}
+
+func complete(t *testing.T) referral.Referral {
+	t.Helper()
+	data, err := os.ReadFile("../../events/referrals/complete.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := referral.DecodeJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	referral.Check(&r, civil.New(2026, time.March, 16))
+	return r
+}
+
+func continueWith(v url.Values) url.Values {
+	v.Set("action", "continue")
+	return v
+}
+
+// TestWebFormWalk fills every page from a complete referral, checks the
+// answers and sends it: one case, a confirmation page with the reference
+// and deadlines, a confirmation e-mail, a copy to download; sending again
+// makes no second case.
+func TestWebFormWalk(t *testing.T) {
+	e := newFormEnv(t)
+	r := complete(t)
+	for _, step := range steps {
+		sec, _ := sectionOfStep(step)
+		path := stepPath(step)
+		// Tables: add rows until the page has as many as the referral.
+		for _, tb := range referral.Tables {
+			if f, ok := referral.FieldByPath(tb.Path + "." + firstColumn(tb.Path)); ok && f.Section == sec.Number {
+				have := 0
+				if tb.Path == "children" {
+					have = 1
+				}
+				for ; have < referral.Count(&r, tb.Path); have++ {
+					e.post(t, e.client, path, url.Values{"action": {"add:" + tb.Path}})
+				}
+			}
+		}
+		status, landed, body := e.post(t, e.client, path, continueWith(FormValues(&r, sec.Number)))
+		if status != http.StatusOK || landed == path {
+			t.Fatalf("%s: stayed (%d) with:\n%s", path, status, errorsIn(body))
+		}
+	}
+	status, body := e.get(t, e.client, "/referral/check")
+	if status != http.StatusOK || !strings.Contains(body, "Child A Example") || !strings.Contains(body, "14 March 2026") {
+		t.Fatalf("check page: %d", status)
+	}
+	// The check page's form posts to /referral/submit.
+	m := csrfRE.FindStringSubmatch(body)
+	resp, err := e.client.PostForm(e.srv.URL+"/referral/submit", url.Values{"csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/referral/confirmation" || !strings.Contains(string(page), "DSP-2026-0001") ||
+		!strings.Contains(string(page), "Inform the Statutory Safeguarding Partners") {
+		t.Fatalf("confirmation: %s %s", resp.Request.URL.Path, errorsIn(string(page)))
+	}
+	// Again: the same case.
+	resp, _ = e.client.PostForm(e.srv.URL+"/referral/submit", url.Values{"csrf": {m[1]}})
+	resp.Body.Close()
+	cases, _ := e.store.ListCases(context.Background(), store.Complete)
+	if len(cases) != 1 || cases[0].Channel != "web" {
+		t.Errorf("cases: %+v", cases)
+	}
+	if names, _ := e.outbox.List(); len(names) != 1 {
+		t.Errorf("%d confirmation e-mails", len(names))
+	}
+	if status, doc := e.get(t, e.client, "/referral/copy.docx"); status != 200 || !strings.HasPrefix(doc, "PK") {
+		t.Errorf("copy of the answers: %d", status)
+	}
+	_ = status
+}
+
+func firstColumn(table string) string {
+	for _, s := range referral.Form {
+		for _, f := range s.Fields {
+			if strings.HasPrefix(f.Path, table+".") {
+				return strings.TrimPrefix(f.Path, table+".")
+			}
+		}
+	}
+	return ""
+}
+
+var errorLinkRE = regexp.MustCompile(`<li><a href="([^"]+)">([^<]+)</a></li>`)
+
+func errorsIn(body string) string {
+	var out []string
+	for _, m := range errorLinkRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1]+" "+m[2])
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestWebFormErrors(t *testing.T) {
+	e := newFormEnv(t)
+	status, landed, body := e.post(t, e.client, "/referral/section/1", continueWith(url.Values{"referrer.email": {"not an address"}, "referrer.dateSubmitted.day": {"31"}, "referrer.dateSubmitted.month": {"2"}, "referrer.dateSubmitted.year": {"2026"}}))
+	if status != 200 || landed != "/referral/section/1" || !strings.Contains(body, "<title>Error: ") || !strings.Contains(body, "There is a problem") {
+		t.Fatalf("section 1 with errors: %d %s", status, landed)
+	}
+	links := errorLinkRE.FindAllStringSubmatch(body, -1)
+	if len(links) == 0 {
+		t.Fatal("no error links")
+	}
+	for _, l := range links {
+		id := strings.TrimPrefix(l[1], "#")
+		if !strings.Contains(body, `id="`+id+`"`) {
+			t.Errorf("error link %s points at nothing", l[1])
+		}
+	}
+	if !strings.Contains(body, `value="not an address"`) {
+		t.Error("the answer given was not kept")
+	}
+	// No draft, no CSRF token, honeypot: refused.
+	other := e.newClient()
+	resp, _ := other.PostForm(e.srv.URL+"/referral/section/1", url.Values{"action": {"continue"}})
+	if resp.Request.URL.Path != "/referral/timed-out" {
+		t.Errorf("post without a draft went to %s", resp.Request.URL.Path)
+	}
+	resp.Body.Close()
+	e.get(t, other, "/referral/criteria")
+	resp, _ = other.PostForm(e.srv.URL+"/referral/criteria", url.Values{"action": {"continue"}, "csrf": {"forged"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("forged CSRF token: %d", resp.StatusCode)
+	}
+	resp.Body.Close()
+	if status, _, _ := e.post(t, e.client, "/referral/criteria", url.Values{"action": {"continue"}, "website": {"http://spam"}}); status != http.StatusBadRequest {
+		t.Errorf("honeypot: %d", status)
+	}
+	// Idle past the limit: the answers are gone.
+	e.now = e.now.Add(61 * time.Minute)
+	resp, _ = e.client.PostForm(e.srv.URL+"/referral/section/1", url.Values{"action": {"continue"}})
+	if resp.Request.URL.Path != "/referral/timed-out" {
+		t.Errorf("after the idle time: %s", resp.Request.URL.Path)
+	}
+	resp.Body.Close()
+}
+
+func TestWebFormRowsAndReveals(t *testing.T) {
+	e := newFormEnv(t)
+	e.post(t, e.client, "/referral/section/4", url.Values{"action": {"add:siblings"}})
+	e.post(t, e.client, "/referral/section/4", url.Values{"action": {"add:siblings"}, "siblings[0].firstName": {"First"}})
+	_, _, body := e.post(t, e.client, "/referral/section/4", url.Values{"action": {"remove:siblings:0"}, "siblings[0].firstName": {"First"}, "siblings[1].firstName": {"Second"}})
+	if strings.Contains(body, `value="First"`) || !strings.Contains(body, `value="Second"`) || strings.Contains(body, "Sibling 2") {
+		t.Error("removing the first sibling did not keep the second")
+	}
+	// An answer hidden under "No" is cleared.
+	form := url.Values{"action": {"add:children"}, "children[0].relatesToDeath": {"no"}, "children[0].dateOfDeath.day": {"1"}, "children[0].dateOfDeath.month": {"3"}, "children[0].dateOfDeath.year": {"2026"}}
+	_, _, body = e.post(t, e.client, "/referral/section/2", form)
+	if strings.Contains(body, `name="children[0].dateOfDeath.day" type="text" inputmode="numeric" value="1"`) {
+		t.Error("the date of death was kept under No")
+	}
+}
+
+func TestWebFormAssetsAndHeaders(t *testing.T) {
+	e := newFormEnv(t)
+	for path, want := range map[string]string{
+		"/assets/govuk/govuk-frontend.min.css": "govuk-",
+		"/assets/govuk/govuk-frontend.min.js":  "initAll",
+		"/assets/app.js":                       "initAll",
+		"/assets/govuk/LICENCE.txt":            "MIT",
+	} {
+		status, body := e.get(t, e.client, path)
+		if status != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d", path, status)
+		}
+	}
+	resp, _ := e.client.Get(e.srv.URL + "/referral/criteria")
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == draftCookie && (!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode) {
+			t.Errorf("draft cookie %+v", c)
+		}
+	}
+	// No inline script or style in any page.
+	for _, path := range []string{"/", "/referral/criteria", "/referral/section/2", "/referral/check"} {
+		_, body := e.get(t, e.client, path)
+		if regexp.MustCompile(`<script(?:\s[^>]*)?>[^<]|style="`).MatchString(body) {
+			t.Errorf("%s has inline script or style", path)
+		}
+	}
+}
