@@ -59,10 +59,9 @@ func tableOf(path string) (referral.Rows, bool) {
 
 // idOf turns a path into an HTML id: children[0].dateOfBirth →
 // children-0-dateOfBirth.
-func idOf(path string) string {
-	r := strings.NewReplacer("[", "-", "]", "", ".", "-")
-	return r.Replace(path)
-}
+func idOf(path string) string { return idReplacer.Replace(path) }
+
+var idReplacer = strings.NewReplacer("[", "-", "]", "", ".", "-")
 
 // concrete is a field's path in row i of its table ("children.fullName",
 // 0 → "children[0].fullName").
@@ -319,6 +318,18 @@ func display(f referral.Field, v string) string {
 // sentence turns a label printed in capitals into sentence case:
 // "DATE OF BIRTH" → "Date of birth". Mixed-case labels are kept.
 func sentence(s string) string {
+	if v, ok := sentences.Load(s); ok {
+		return v.(string)
+	}
+	out := sentenceOf(s)
+	sentences.Store(s, out)
+	return out
+}
+
+// sentences caches sentence: labels are a fixed set.
+var sentences sync.Map
+
+func sentenceOf(s string) string {
 	outside := s // capitals outside brackets: "ETHNICITY (if known)"
 	for {
 		i, j := strings.IndexByte(outside, '('), strings.IndexByte(outside, ')')
