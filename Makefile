@@ -3,10 +3,13 @@
 GOFLAGS_LAMBDA = -tags lambda.norpc -trimpath -ldflags='-s -w'
 GOENV_LAMBDA   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 
-.PHONY: build-FormIntakeFunction build-ReminderFunction build-EmailIntakeFunction test run
+.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction test run
 
 build-FormIntakeFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/form-intake
+
+build-IntakeApiFunction:
+	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/intake-api
 
 build-ReminderFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/reminder

@@ -1,5 +1,6 @@
-// Command form-intake is the Lambda behind the intake Function URL: the
-// shared/web handler on DynamoDB and S3. It only wires.
+// Command form-intake is the Lambda behind the public web form: the
+// shared/web handler's pages (no API) behind API Gateway's REST API and
+// its WAF web ACL, on DynamoDB, S3 and SES. It only wires.
 package main
 
 import (
@@ -7,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambdaurl"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/cspr-intake/cspr-intake/shared/apigw"
 )
 
 func main() {
@@ -17,5 +20,5 @@ func main() {
 		log.Error("start-up failed", "err", err)
 		os.Exit(1)
 	}
-	lambdaurl.Start(h)
+	lambda.Start(apigw.Handler(h))
 }

@@ -6,18 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdaurl"
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
+	"github.com/cspr-intake/cspr-intake/shared/apigw"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
@@ -34,18 +32,14 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil {
 		t.Error("no error without RAW_BUCKET")
 	}
-	env = map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "CSPR_CONFIG": `{"referencePrefix": "x"}`}
-	env["SCHEDULE_GROUP"], env["REMINDER_FUNCTION_ARN"], env["SCHEDULER_ROLE_ARN"] = "g", "a", "r"
-	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil || !strings.Contains(err.Error(), "referencePrefix") {
-		t.Errorf("bad CSPR_CONFIG: %v", err)
-	}
 }
 
-// TestFunctionURL drives the function as the Lambda runtime does, with the
-// Function URL event in events/, against DynamoDB Local and moto's S3.
-func TestFunctionURL(t *testing.T) {
+// TestAPIGateway drives the public web form as API Gateway's REST API
+// does, with the events in events/apigateway, its drafts in DynamoDB Local:
+// the start page, a draft started, the criteria page posted.
+func TestAPIGateway(t *testing.T) {
 	ctx := context.Background()
-	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t)})
+	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t), "SESV2": moto.Endpoint(t)})
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -53,18 +47,8 @@ func TestFunctionURL(t *testing.T) {
 	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
 		t.Fatal(err)
 	}
-	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("raw"),
-		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
-		t.Fatal(err)
-	}
-	sched := scheduler.NewFromConfig(awsCfg)
-	if _, err := sched.CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr",
-		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
-		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "REMINDER_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:dlq"}
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
+		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler"}
 	h, err := newHandler(ctx, func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
@@ -74,28 +58,72 @@ func TestFunctionURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("../../events/function-url/post-referral.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.LambdaFunctionURLRequest
-	if err := json.Unmarshal(data, &ev); err != nil {
-		t.Fatal(err)
-	}
-	invoke := lambdaurl.Wrap(h)
-	for i, want := range []int{201, 200} { // the second delivery is a duplicate
-		resp, err := invoke(ctx, &ev)
+	invoke := lambda.NewHandler(apigw.Handler(h))
+	call := func(ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+		t.Helper()
+		payload, _ := json.Marshal(ev)
+		out, err := invoke.Invoke(ctx, payload)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != want || !strings.Contains(string(body), `"ref": "DSP-`) {
-			t.Errorf("invoke %d: %d %s", i, resp.StatusCode, body)
+		var resp events.APIGatewayProxyResponse
+		if err := json.Unmarshal(out, &resp); err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	var start events.APIGatewayProxyRequest
+	if err := json.Unmarshal([]byte(read(t, "../../events/apigateway/get-start.json")), &start); err != nil {
+		t.Fatal(err)
+	}
+	resp := call(start)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `href="/live/referral/criteria"`) || resp.MultiValueHeaders["Content-Security-Policy"] == nil {
+		t.Fatalf("start page: %d %.300s", resp.StatusCode, resp.Body)
+	}
+	criteria := start
+	criteria.Path = "/referral/criteria"
+	resp = call(criteria)
+	cookie := ""
+	for _, c := range resp.MultiValueHeaders["Set-Cookie"] {
+		if strings.HasPrefix(c, "cspr_draft=") && strings.Contains(c, "Path=/live/referral") && strings.Contains(c, "Secure") {
+			cookie = strings.Split(c, ";")[0]
 		}
 	}
-	// The new case's reminders are scheduled in the group.
-	list, err := sched.ListSchedules(ctx, &scheduler.ListSchedulesInput{GroupName: aws.String("cspr")})
-	if err != nil || len(list.Schedules) == 0 {
-		t.Errorf("no reminders scheduled: %v", err)
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(resp.Body)
+	if resp.StatusCode != 200 || cookie == "" || m == nil {
+		t.Fatalf("criteria page: %d cookie %q", resp.StatusCode, cookie)
 	}
+	var post events.APIGatewayProxyRequest
+	raw := read(t, "../../events/apigateway/post-criteria.json")
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(raw, "cspr_draft=REPLACED-BY-THE-TEST", cookie)), &post); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := apigw.Request(ctx, post)
+	form, _ := io.ReadAll(body.Body)
+	post.Body, post.IsBase64Encoded = strings.Replace(string(form), "REPLACED-BY-THE-TEST", m[1], 1), false
+	resp = call(post)
+	if resp.StatusCode != 303 || resp.MultiValueHeaders["Location"][0] != "/live/referral/section/1" {
+		t.Errorf("criteria posted: %d %v", resp.StatusCode, resp.MultiValueHeaders["Location"])
+	}
+	// The public function serves no API.
+	api := start
+	api.HTTPMethod, api.Path = "POST", "/api/referrals"
+	if resp := call(api); resp.StatusCode != 404 && resp.StatusCode != 405 {
+		t.Errorf("the API answered on the public function: %d", resp.StatusCode)
+	}
+	// A Word download comes back base64, as API Gateway needs for binary.
+	blank := start
+	blank.Path = "/referral-form.docx"
+	if resp := call(blank); !resp.IsBase64Encoded || resp.StatusCode != 200 {
+		t.Errorf("Word form: %d base64 %v", resp.StatusCode, resp.IsBase64Encoded)
+	}
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/apigw"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
@@ -16,11 +17,11 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
-// newHandler builds the handler from the environment template.yaml sets:
-// TABLE_NAME, RAW_BUCKET, and the reminder schedules' SCHEDULE_GROUP,
-// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
-// CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
-// endpoints and credentials come from the SDK's usual sources.
+// newHandler builds the web form from the environment template.yaml sets:
+// TABLE_NAME, RAW_BUCKET, the reminder schedules' SCHEDULE_GROUP,
+// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN;
+// BASE_PATH ("/live" behind API Gateway's default address, "" on a custom
+// domain); SES_CONFIGURATION_SET (optional); CSPR_CONFIG.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
 	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
 	if err != nil {
@@ -38,8 +39,10 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		Rules:     cfg.Rules(),
 		Scheduler: e.Scheduler(),
 	}
-	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log,
+	return web.New(web.Handler{
+		Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: apigw.MaxBody, Log: log,
+		Public: true, BasePath: getenv("BASE_PATH"),
 		Drafts: e.Store, Mail: &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
-		RuleTitle: cfg.Rules().TaskTitle}), nil
+		RuleTitle: cfg.Rules().TaskTitle,
+	}), nil
 }

@@ -178,3 +178,60 @@ func TestMailbox(t *testing.T) {
 		t.Error("SES may not invoke EmailIntakeFunction (or may from any account)")
 	}
 }
+
+// TestPublicForm checks the public web form's front door: API Gateway's
+// REST API with the WAF web ACL associated, a per-address rate rule on
+// POSTs, and no Function URL; the API's Function URL takes IAM-signed
+// requests only.
+func TestPublicForm(t *testing.T) {
+	tmpl := parse(t)
+	form, err := tmpl.GetServerlessFunctionWithName("FormIntakeFunction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form.FunctionUrlConfig != nil {
+		t.Error("the public form must not have a Function URL: WAF cannot stand in front of one")
+	}
+	if len(form.Events) == 0 {
+		t.Error("the form function has no API Gateway events")
+	}
+	for name, ev := range form.Events {
+		if ev.Type != "Api" {
+			t.Errorf("event %s is %s, want Api", name, ev.Type)
+		}
+	}
+	api, err := tmpl.GetServerlessFunctionWithName("IntakeApiFunction")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.FunctionUrlConfig == nil || api.FunctionUrlConfig.AuthType != "AWS_IAM" {
+		t.Error("the intake API's Function URL must take IAM-signed requests only")
+	}
+	acls := tmpl.GetAllWAFv2WebACLResources()
+	if len(acls) != 1 {
+		t.Fatalf("%d web ACLs, want 1", len(acls))
+	}
+	rated := false
+	for _, acl := range acls {
+		if acl.Scope != "REGIONAL" {
+			t.Errorf("web ACL scope %s", acl.Scope)
+		}
+		for _, r := range acl.Rules {
+			if r.Statement.RateBasedStatement != nil && r.Statement.RateBasedStatement.AggregateKeyType == "IP" && r.Statement.RateBasedStatement.ScopeDownStatement != nil {
+				rated = true
+			}
+		}
+	}
+	if !rated {
+		t.Error("no per-address rate rule on submissions")
+	}
+	assoc := tmpl.GetAllWAFv2WebACLAssociationResources()
+	if len(assoc) != 1 {
+		t.Fatalf("%d web ACL associations, want 1", len(assoc))
+	}
+	for _, a := range assoc {
+		if !strings.Contains(a.ResourceArn, "restapis") {
+			t.Errorf("web ACL associated with %s, not the form's REST API stage", a.ResourceArn)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func concrete(t referral.Rows, path string, i int) string {
 func (h *Handler) sectionView(s session, step string, sec referral.Section, ret string, probs []referral.Problem) view {
 	v := h.base("")
 	v.CSRF, v.IdleSeconds, v.Return = csrf(s.token), int(h.idle()/time.Second), ret
-	v.Action = stepPath(step)
+	v.Action = h.at(stepPath(step))
 	if sec.Number == 0 {
 		v.Title, v.Caption, v.Heading = "Which criteria apply", "Before you start", "Which of these apply to the case?"
 		v.Guidance = []string{"Tick every box that applies. A referral that meets boxes 1 and 2 is a notification; one that meets box 3 only asks for learning to be explored."}
@@ -81,16 +81,14 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		v.Title = fmt.Sprintf("Section %d: %s", sec.Number, sentence(sec.Title))
 		v.Caption, v.Heading, v.Guidance = fmt.Sprintf("Section %d of 12", sec.Number), sentence(sec.Title), sec.Guidance
 	}
+	v.Back = h.at("/")
 	for i, st := range steps {
 		if st == step && i > 0 {
-			v.Back = stepPath(steps[i-1])
+			v.Back = h.at(stepPath(steps[i-1]))
 		}
 	}
-	if v.Back == "" {
-		v.Back = "/"
-	}
 	if ret != "" {
-		v.Back = "/referral/check"
+		v.Back = h.at("/referral/check")
 	}
 	errOf := map[string]string{}
 	for _, p := range probs {

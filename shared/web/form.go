@@ -68,6 +68,7 @@ var pages = func() map[string]*template.Template {
 // view is what every page's layout needs.
 type view struct {
 	Title, Partnership, Mailbox, CSRF, Back string
+	Base                                    string // BasePath, before every link
 	IdleSeconds, IdleMinutes                int
 	Errors                                  []errorView
 
@@ -203,7 +204,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (session, error)
 	if err := h.save(r.Context(), s); err != nil {
 		return session{}, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: "/referral", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: h.at("/referral"), HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 	return s, nil
 }
 
@@ -240,8 +241,12 @@ func sectionOfStep(step string) (referral.Section, bool) {
 }
 
 func (h *Handler) base(title string) view {
-	return view{Title: title, Partnership: h.Partnership, Mailbox: h.Mailbox, IdleMinutes: int(h.idle() / time.Minute)}
+	return view{Title: title, Partnership: h.Partnership, Mailbox: h.Mailbox, IdleMinutes: int(h.idle() / time.Minute), Base: h.BasePath}
 }
+
+// at is a path as the browser sees it: behind API Gateway's default
+// address every path starts with the stage's name.
+func (h *Handler) at(p string) string { return h.BasePath + p }
 
 func (h *Handler) render(w http.ResponseWriter, status int, page string, v view) {
 	var buf bytes.Buffer
@@ -263,7 +268,7 @@ func (h *Handler) startPage(w http.ResponseWriter, r *http.Request) {
 // newReferral forgets the current draft and starts again.
 func (h *Handler) newReferral(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/referral", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/referral/criteria", http.StatusSeeOther)
+	http.Redirect(w, r, h.at("/referral/criteria"), http.StatusSeeOther)
 }
 
 // timedOut says the answers were deleted.
@@ -271,7 +276,7 @@ func (h *Handler) timedOut(w http.ResponseWriter, r *http.Request) {
 	v := h.base("Your answers have been deleted")
 	v.Heading = "Your answers have been deleted"
 	v.Guidance = []string{fmt.Sprintf("You did not do anything for %d minutes, so we deleted your answers to protect your information.", v.IdleMinutes)}
-	v.Action, v.Caption = "/referral/criteria", "Start your referral again"
+	v.Action, v.Caption = h.at("/referral/criteria"), "Start your referral again"
 	h.render(w, http.StatusOK, "messageContent", v)
 }
 
@@ -286,7 +291,7 @@ func (h *Handler) sessionFor(w http.ResponseWriter, r *http.Request) (session, b
 		return s, true
 	}
 	if r.Method != http.MethodGet {
-		http.Redirect(w, r, "/referral/timed-out", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/referral/timed-out"), http.StatusSeeOther)
 		return session{}, false
 	}
 	if s, err = h.begin(w, r); err != nil {
@@ -326,7 +331,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v := h.base("There is a problem")
 	v.Heading = "Sorry, there is a problem"
 	v.Guidance = []string{errs.Message(err)}
-	v.Action, v.Caption = "/referral/check", "Go back to your answers"
+	v.Action, v.Caption = h.at("/referral/check"), "Go back to your answers"
 	h.render(w, status, "messageContent", v)
 }
 
@@ -346,7 +351,7 @@ func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.d.Ref != "" {
-		http.Redirect(w, r, "/referral/confirmation", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/referral/confirmation"), http.StatusSeeOther)
 		return
 	}
 	ret := ""
@@ -385,7 +390,7 @@ func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request) {
 		if ret != "" {
 			target += "?return=check"
 		}
-		http.Redirect(w, r, target+"#"+anchorFor(action), http.StatusSeeOther)
+		http.Redirect(w, r, h.at(target)+"#"+anchorFor(action), http.StatusSeeOther)
 		return
 	}
 	if probs := h.problems(s.d.Referral, sec.Number); len(probs) > 0 {
@@ -400,7 +405,7 @@ func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, h.at(next), http.StatusSeeOther)
 }
 
 func anchorFor(action string) string {
@@ -451,7 +456,7 @@ func (h *Handler) checkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.d.Ref != "" {
-		http.Redirect(w, r, "/referral/confirmation", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/referral/confirmation"), http.StatusSeeOther)
 		return
 	}
 	h.render(w, http.StatusOK, "checkContent", h.checkView(s, nil))
@@ -459,7 +464,7 @@ func (h *Handler) checkPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) checkView(s session, probs []referral.Problem) view {
 	v := h.base("Check your answers")
-	v.CSRF, v.IdleSeconds, v.Back = csrf(s.token), int(h.idle()/time.Second), stepPath("12")
+	v.CSRF, v.IdleSeconds, v.Back = csrf(s.token), int(h.idle()/time.Second), h.at(stepPath("12"))
 	for _, sec := range referral.Form {
 		step := "criteria"
 		heading := "Which criteria apply"
@@ -468,7 +473,7 @@ func (h *Handler) checkView(s session, probs []referral.Problem) view {
 			heading = fmt.Sprintf("Section %d: %s", sec.Number, sentence(sec.Title))
 		}
 		ss := summarySection{Heading: heading}
-		change := stepPath(step) + "?return=check"
+		change := h.at(stepPath(step)) + "?return=check"
 		done := map[string]bool{}
 		for _, f := range sec.Fields {
 			if t, ok := tableOf(f.Path); ok {
@@ -507,7 +512,7 @@ func (h *Handler) checkView(s session, probs []referral.Problem) view {
 		if p.Section > 0 {
 			step = strconv.Itoa(p.Section)
 		}
-		v.Errors = append(v.Errors, errorView{Href: stepPath(step) + "?return=check#" + idOf(p.Field), Message: p.Message})
+		v.Errors = append(v.Errors, errorView{Href: h.at(stepPath(step)) + "?return=check#" + idOf(p.Field), Message: p.Message})
 	}
 	return v
 }
@@ -521,14 +526,14 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		http.Redirect(w, r, "/referral/timed-out", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/referral/timed-out"), http.StatusSeeOther)
 		return
 	}
 	if !h.checkPost(w, r, s) {
 		return
 	}
 	if s.d.Ref != "" {
-		http.Redirect(w, r, "/referral/confirmation", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/referral/confirmation"), http.StatusSeeOther)
 		return
 	}
 	if !h.allow(r) {
@@ -564,7 +569,7 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Log.Info("web referral sent", "ref", res.Ref, "duplicate", res.Duplicate)
-	http.Redirect(w, r, "/referral/confirmation", http.StatusSeeOther)
+	http.Redirect(w, r, h.at("/referral/confirmation"), http.StatusSeeOther)
 }
 
 // confirmationPage shows the reference and what happens next.
@@ -575,7 +580,7 @@ func (h *Handler) confirmationPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || s.d.Ref == "" {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/"), http.StatusSeeOther)
 		return
 	}
 	v := h.base("Referral sent")
@@ -629,7 +634,7 @@ func (h *Handler) confirm(ctx context.Context, to, ref string) error {
 func (h *Handler) copyDocx(w http.ResponseWriter, r *http.Request) {
 	s, ok, err := h.load(r)
 	if err != nil || !ok {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, h.at("/"), http.StatusSeeOther)
 		return
 	}
 	var buf bytes.Buffer

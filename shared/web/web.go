@@ -49,6 +49,16 @@ type Handler struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 
+	// Public serves only what referrers use (the web form, the blank Word
+	// form, health), not the intake API or the Business Unit's endpoints:
+	// for the function behind the public address.
+	Public bool
+
+	// BasePath starts every link the pages make: "/live" behind API
+	// Gateway's default address (its paths start with the stage), "" on a
+	// custom domain and locally.
+	BasePath string
+
 	// The web form, served when Drafts is set.
 	Drafts           Drafts
 	Mail             mail.Sender              // optional: the referrer's confirmation e-mail
@@ -76,9 +86,11 @@ func New(h Handler) *Handler {
 	h.mux.HandleFunc("GET /{$}", h.startPage)
 	h.mux.Handle("GET /assets/", assets())
 	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
-	h.mux.HandleFunc("POST /api/referrals", h.submit)
-	h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
-	h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
+	if !h.Public {
+		h.mux.HandleFunc("POST /api/referrals", h.submit)
+		h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
+		h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
+	}
 	if h.Drafts != nil {
 		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
 		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
@@ -93,7 +105,7 @@ func New(h Handler) *Handler {
 		h.mux.HandleFunc("GET /referral/timed-out", h.timedOut)
 		h.mux.HandleFunc("POST /referral/keepalive", h.keepAlive)
 	}
-	if h.Messages != nil {
+	if h.Messages != nil && !h.Public {
 		h.mux.HandleFunc("GET /api/messages", h.listMessages)
 		h.mux.HandleFunc("POST /api/messages/{key}/release", h.release)
 	}

@@ -8,6 +8,7 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 
 const idle = Number(document.body.dataset.idleSeconds || 0)
+const base = document.body.dataset.base || ''
 const dialog = document.getElementById('app-timeout')
 const keep = document.getElementById('app-timeout-keep')
 const token = document.querySelector('meta[name="csrf-token"]')
@@ -20,9 +21,9 @@ if (idle > 0 && dialog && keep && token) {
   }
   keep.addEventListener('click', async () => {
     const body = new URLSearchParams({ csrf: token.content })
-    const resp = await fetch('/referral/keepalive', { method: 'POST', body, credentials: 'same-origin' })
+    const resp = await fetch(base + '/referral/keepalive', { method: 'POST', body, credentials: 'same-origin' })
     dialog.close()
-    if (resp.ok) { arm() } else { window.location.href = '/referral/timed-out' }
+    if (resp.ok) { arm() } else { window.location.href = base + '/referral/timed-out' }
   })
   arm()
 }

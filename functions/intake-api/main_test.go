@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdaurl"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+
+	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
+)
+
+var (
+	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
+	moto = testenv.Lazy{Start: testenv.StartMoto}
+)
+
+func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+
+func TestNewHandlerNeedsResources(t *testing.T) {
+	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
+	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil {
+		t.Error("no error without RAW_BUCKET")
+	}
+	env = map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "CSPR_CONFIG": `{"referencePrefix": "x"}`}
+	env["SCHEDULE_GROUP"], env["REMINDER_FUNCTION_ARN"], env["SCHEDULER_ROLE_ARN"] = "g", "a", "r"
+	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil || !strings.Contains(err.Error(), "referencePrefix") {
+		t.Errorf("bad CSPR_CONFIG: %v", err)
+	}
+}
+
+// TestFunctionURL drives the function as the Lambda runtime does, with the
+// Function URL event in events/, against DynamoDB Local and moto's S3.
+func TestFunctionURL(t *testing.T) {
+	ctx := context.Background()
+	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t)})
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
+		t.Fatal(err)
+	}
+	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("raw"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
+		t.Fatal(err)
+	}
+	sched := scheduler.NewFromConfig(awsCfg)
+	if _, err := sched.CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr",
+		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
+		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "REMINDER_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:dlq"}
+	h, err := newHandler(ctx, func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../../events/function-url/post-referral.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.LambdaFunctionURLRequest
+	if err := json.Unmarshal(data, &ev); err != nil {
+		t.Fatal(err)
+	}
+	invoke := lambdaurl.Wrap(h)
+	for i, want := range []int{201, 200} { // the second delivery is a duplicate
+		resp, err := invoke(ctx, &ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want || !strings.Contains(string(body), `"ref": "DSP-`) {
+			t.Errorf("invoke %d: %d %s", i, resp.StatusCode, body)
+		}
+	}
+	// The new case's reminders are scheduled in the group.
+	list, err := sched.ListSchedules(ctx, &scheduler.ListSchedulesInput{GroupName: aws.String("cspr")})
+	if err != nil || len(list.Schedules) == 0 {
+		t.Errorf("no reminders scheduled: %v", err)
+	}
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/web"
+)
+
+// newHandler builds the handler from the environment template.yaml sets:
+// TABLE_NAME, RAW_BUCKET, and the reminder schedules' SCHEDULE_GROUP,
+// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
+// CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
+// endpoints and credentials come from the SDK's usual sources.
+func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
+	if err != nil {
+		return nil, err
+	}
+	cfg := e.Config
+	svc := &intake.Service{
+		Blobs:     &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET")},
+		Store:     e.Store,
+		Prefix:    cfg.ReferencePrefix,
+		Location:  config.London,
+		MaxBytes:  cfg.MaxInputBytes,
+		Log:       log,
+		Calendar:  e.Calendar,
+		Rules:     cfg.Rules(),
+		Scheduler: e.Scheduler(),
+	}
+	// A Function URL request is at most 6 MB.
+	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+}
