@@ -6,15 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
-	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
-	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/sesmail"
 )
@@ -31,12 +28,8 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	blobs := &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: getenv("RAW_BUCKET"), MaxBytes: cfg.MaxInputBytes + 1<<20}
-	in := &intake.Service{
-		Blobs: blobs, Store: e.Store, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
-		Calendar: e.Calendar, Rules: cfg.Rules(),
-		Scheduler: e.Scheduler(),
-	}
+	blobs := e.Raw()
+	in := e.Intake(blobs, log)
 	lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s")
 	if err != nil {
 		lock = 0 // the inbox's default

@@ -12,9 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
+	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
@@ -72,5 +75,20 @@ func (e Env) Scheduler() *eventbridge.Scheduler {
 		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
 		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),
 		DeadLetterARN: e.Get("REMINDER_DLQ_ARN"),
+	}
+}
+
+// Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's
+// worth.
+func (e Env) Raw() *s3blob.Store {
+	return &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: e.Get("RAW_BUCKET"), MaxBytes: e.Config.MaxInputBytes + 1<<20}
+}
+
+// Intake is the intake use case on the table, the raw bucket and the
+// reminder schedules.
+func (e Env) Intake(blobs intake.Blobs, log *slog.Logger) *intake.Service {
+	return &intake.Service{
+		Blobs: blobs, Store: e.Store, Prefix: e.Config.ReferencePrefix, Location: config.London, MaxBytes: e.Config.MaxInputBytes, Log: log,
+		Calendar: e.Calendar, Rules: e.Config.Rules(), Scheduler: e.Scheduler(),
 	}
 }
