@@ -7,12 +7,14 @@
 package mailparse
 
 import (
+	"bufio"
 	"bytes"
-	"errors"
+	"encoding/base64"
 	"fmt"
 	"html"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -21,6 +23,7 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode every charset, not only UTF-8 and ASCII
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 )
@@ -61,12 +64,18 @@ type Message struct {
 // Parse reads a message. errs.Invalid for what is not an e-mail or is
 // over the limits; when the headers could be read, the message returned
 // with the error has them (to answer the sender), without body or files.
+//
+// It walks the MIME tree itself on go-message's textproto layer, so that
+// base64 parts (nearly every attachment) are decoded by a bulk decoder
+// instead of go-message's byte-at-a-time newline filtering; charsets and
+// quoted-printable are go-message's.
 func Parse(r io.Reader, lim Limits) (*Message, error) {
-	e, err := message.Read(r)
-	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	th, err := textproto.ReadHeader(br)
+	if err != nil {
 		return nil, errs.Wrap(errs.Invalid, err, "The message could not be read as an e-mail")
 	}
-	h := gomail.Header{Header: e.Header}
+	h := gomail.Header{Header: message.Header{Header: th}}
 	m := &Message{}
 	m.MessageID, _ = h.MessageID()
 	if ids, _ := h.MsgIDList("In-Reply-To"); len(ids) > 0 {
@@ -87,7 +96,10 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
 	m.AutoSubmitted = (auto != "" && auto != "no") || prec == "auto_reply" || prec == "bulk" || prec == "junk"
 	w := &walker{lim: lim, msg: m}
-	if err := w.entity(e, 0); err != nil {
+	if l, ok := r.(interface{ Len() int }); ok {
+		w.left = func() int { return l.Len() + br.Buffered() }
+	}
+	if err := w.part(th, br, 0); err != nil {
 		return &Message{MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, From: m.From, ReplyTo: m.ReplyTo,
 			Subject: m.Subject, Date: m.Date, AutoSubmitted: m.AutoSubmitted}, err
 	}
@@ -96,6 +108,7 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 }
 
 type walker struct {
+	left  func() int // bytes of the message not read yet, when known
 	lim   Limits
 	msg   *Message
 	parts int
@@ -115,19 +128,53 @@ func (w *walker) text() string {
 	return strings.Join(out, "\n\n")
 }
 
-func (w *walker) read(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, w.lim.Bytes-w.bytes+1))
-	w.bytes += int64(len(data))
+// read reads a part's decoded bytes. When the message is in memory, the
+// rest of it bounds the part: a part that reaches an eighth of that bound
+// moves once into a buffer of the bound, trimmed to size if it was much
+// too big. A 10 MB attachment at the end of a message costs about 10 MB,
+// not the 20 to 25 MB that growing a buffer as it fills costs.
+func (w *walker) read(r io.Reader, hint int) ([]byte, error) {
+	limit := w.lim.Bytes - w.bytes + 1
+	if hint > int(limit) {
+		hint = int(limit)
+	}
+	first := 32 << 10 // most parts are small: the body, a logo
+	if hint > 0 {
+		first = min(first, hint+512)
+	}
+	buf := make([]byte, 0, first)
+	lr := io.LimitReader(r, limit)
+	for {
+		if len(buf) == cap(buf) {
+			if hint > cap(buf) && len(buf) >= hint/8 {
+				// A large part: move once to its bound. Waiting until it
+				// is an eighth of the bound keeps many middling parts from
+				// each taking a buffer as large as the rest of the message.
+				buf = append(make([]byte, 0, hint+1), buf...)
+				hint = 0
+			} else {
+				buf = append(buf, 0)[:len(buf)]
+			}
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break // EOF, or a damaged part: keep what was decoded
+		}
+	}
+	w.bytes += int64(len(buf))
 	if w.bytes > w.lim.Bytes {
 		return nil, errs.E(errs.Invalid, "The message is larger than %d MB once decoded", w.lim.Bytes>>20)
 	}
-	if err != nil && !message.IsUnknownCharset(err) {
-		return data, nil // keep what could be decoded of a damaged part
+	if cap(buf) > 2*len(buf)+64<<10 {
+		buf = bytes.Clone(buf)
 	}
-	return data, nil
+	return buf, nil
 }
 
-func (w *walker) entity(e *message.Entity, depth int) error {
+// part reads one MIME entity: a multipart's parts, a forwarded message's
+// own entity, or a leaf (body text or attachment).
+func (w *walker) part(th textproto.Header, body io.Reader, depth int) error {
 	w.parts++
 	if w.parts > w.lim.Parts {
 		return errs.E(errs.Invalid, "The message has more than %d parts", w.lim.Parts)
@@ -135,25 +182,33 @@ func (w *walker) entity(e *message.Entity, depth int) error {
 	if depth > w.lim.Depth {
 		return errs.E(errs.Invalid, "The message is nested more than %d levels deep", w.lim.Depth)
 	}
-	if mr := e.MultipartReader(); mr != nil {
+	h := message.Header{Header: th}
+	ctype, params, _ := h.ContentType()
+	if strings.HasPrefix(ctype, "multipart/") {
+		if params["boundary"] == "" {
+			return nil // a multipart without parts
+		}
+		mr := textproto.NewMultipartReader(body, params["boundary"])
 		for {
 			p, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
 			if err != nil {
-				if message.IsUnknownCharset(err) || message.IsUnknownEncoding(err) {
-					continue
-				}
-				return nil // a damaged multipart: keep what was read
+				return nil // the end, or a damaged multipart: keep what was read
 			}
-			if err := w.entity(p, depth+1); err != nil {
+			if err := w.part(p.Header, p, depth+1); err != nil {
 				return err
 			}
 		}
 	}
-	ctype, params, _ := e.Header.ContentType()
-	disp, dparams, _ := e.Header.ContentDisposition()
+	decoded := transferDecoder(th.Get("Content-Transfer-Encoding"), body)
+	if ctype == "message/rfc822" {
+		br := bufio.NewReader(decoded)
+		inner, err := textproto.ReadHeader(br)
+		if err != nil {
+			return nil
+		}
+		return w.part(inner, br, depth+1) // a forwarded message: its body and files count too
+	}
+	disp, dparams, _ := h.ContentDisposition()
 	filename := dparams["filename"]
 	if filename == "" {
 		filename = params["name"]
@@ -161,38 +216,135 @@ func (w *walker) entity(e *message.Entity, depth int) error {
 	if dec, err := new(mime.WordDecoder).DecodeHeader(filename); err == nil {
 		filename = dec
 	}
+	text := disp != "attachment" && filename == "" && (ctype == "text/plain" || ctype == "text/html")
+	if text {
+		// go-message converts the charset; the transfer encoding is undone.
+		plain := th.Copy()
+		plain.Del("Content-Transfer-Encoding")
+		if e, err := message.New(message.Header{Header: plain}, decoded); e != nil && (err == nil || message.IsUnknownCharset(err)) {
+			decoded = e.Body
+		}
+	}
+	hint := 0
+	if w.left != nil {
+		hint = w.left()
+		if strings.EqualFold(strings.TrimSpace(th.Get("Content-Transfer-Encoding")), "base64") {
+			hint = hint / 4 * 3
+		}
+	}
+	data, err := w.read(decoded, hint)
+	if err != nil {
+		return err
+	}
 	switch {
-	case ctype == "message/rfc822":
-		inner, err := message.Read(e.Body)
-		if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-			return nil
-		}
-		return w.entity(inner, depth+1) // a forwarded message: its body and files count too
-	case disp != "attachment" && filename == "" && ctype == "text/plain":
-		data, err := w.read(e.Body)
-		if err != nil {
-			return err
-		}
+	case text && ctype == "text/plain":
 		w.plain = append(w.plain, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))))
-	case disp != "attachment" && filename == "" && ctype == "text/html":
-		data, err := w.read(e.Body)
-		if err != nil {
-			return err
-		}
+	case text:
 		w.html = append(w.html, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))))
-	case strings.HasPrefix(ctype, "multipart/"):
-		// an empty or damaged multipart
 	default:
-		data, err := w.read(e.Body)
-		if err != nil {
-			return err
-		}
 		if filename == "" {
 			filename = fmt.Sprintf("part-%d", w.parts)
 		}
 		w.msg.Attachments = append(w.msg.Attachments, Attachment{Filename: filename, ContentType: ctype, Data: data})
 	}
 	return nil
+}
+
+// transferDecoder undoes a part's Content-Transfer-Encoding; an unknown
+// one leaves the bytes as they are.
+func transferDecoder(enc string, r io.Reader) io.Reader {
+	switch strings.ToLower(strings.TrimSpace(enc)) {
+	case "base64":
+		return &base64Reader{r: r}
+	case "quoted-printable":
+		return quotedprintable.NewReader(r)
+	}
+	return r
+}
+
+// appendLines appends src to dst without its line breaks, a line at a
+// time.
+func appendLines(dst, src []byte) []byte {
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			return append(dst, bytes.TrimRight(src, "\r")...)
+		}
+		dst = append(dst, bytes.TrimRight(src[:i], "\r")...)
+		src = src[i+1:]
+	}
+	return dst
+}
+
+// filterAlphabet keeps the bytes of the base64 alphabet, in place.
+func filterAlphabet(b []byte) []byte {
+	out := b[:0]
+	for _, c := range b {
+		if ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '+' || c == '/' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// base64Reader decodes base64 in bulk: it reads a block, drops line
+// breaks (and, only when decoding fails, anything else outside the
+// alphabet, as mail readers must), and decodes whole quanta, keeping the
+// rest for the next block.
+type base64Reader struct {
+	r    io.Reader
+	in   []byte // encoded bytes not yet decoded
+	out  []byte // decoded bytes not yet returned
+	buf  []byte // read blocks
+	dec  []byte // decoded blocks: out points into it
+	done bool
+}
+
+func (b *base64Reader) Read(p []byte) (int, error) {
+	for len(b.out) == 0 {
+		if b.done {
+			return 0, io.EOF
+		}
+		if b.buf == nil {
+			b.buf = make([]byte, 16<<10)
+		}
+		n, err := b.r.Read(b.buf)
+		b.in = appendLines(b.in, b.buf[:n])
+		if err != nil {
+			b.done = true
+		}
+		whole := len(b.in) / 4 * 4
+		if b.done {
+			whole = len(b.in) // the last quantum may lack its padding
+		}
+		if need := base64.RawStdEncoding.DecodedLen(whole); cap(b.dec) < need {
+			b.dec = make([]byte, need)
+		}
+		out := b.dec[:cap(b.dec)]
+		k, derr := base64.RawStdEncoding.Decode(out, b.in[:whole])
+		if derr != nil {
+			// Something other than line breaks in the way (spaces, "="
+			// padding, stray bytes): drop everything outside the alphabet
+			// and try again.
+			kept := filterAlphabet(b.in)
+			whole = len(kept) / 4 * 4
+			if b.done {
+				whole = len(kept)
+			}
+			b.in = kept
+			k, derr = base64.RawStdEncoding.Decode(out, b.in[:whole])
+		}
+		if derr != nil {
+			// Damaged base64: keep what decoded and stop, as go-message did.
+			b.out, b.done, b.in = out[:k], true, nil
+			break
+		}
+		b.out = out[:k]
+		b.in = append(b.in[:0], b.in[whole:]...)
+	}
+	n := copy(p, b.out)
+	b.out = b.out[n:]
+	return n, nil
 }
 
 var (
