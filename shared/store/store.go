@@ -128,6 +128,7 @@ type Store interface {
 	BeginMessage(ctx context.Context, m Message) (stored Message, began bool, err error)
 
 	// PutMessage stores m as it is, replacing the message m.Key.
+	// errs.Invalid if m has no key.
 	PutMessage(ctx context.Context, m Message) error
 
 	// GetMessage returns a message. errs.NotFound if there is none.
@@ -137,6 +138,8 @@ type Store interface {
 	ListMessages(ctx context.Context, outcome Outcome) ([]Message, error)
 
 	// PutDraft stores a web form in progress, replacing the draft d.Key.
+	// errs.Invalid without a key or expiry; errs.TooLarge over
+	// MaxDraftBytes.
 	PutDraft(ctx context.Context, d Draft) error
 
 	// GetDraft returns a draft. errs.NotFound if there is none, or it
