@@ -86,6 +86,16 @@ func collect(ci *cellInfo, blocks []Block) {
 
 var headingRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b[\s:.\-–]*(.*)$`)
 
+// heading matches a "SECTION N: TITLE" line; the regular expression runs
+// only on lines that start with the word, as few do.
+func heading(line string) []string {
+	t := strings.TrimLeft(line, " \t\n\f\r")
+	if len(t) < 8 || !strings.EqualFold(t[:7], "section") {
+		return nil
+	}
+	return headingRE.FindStringSubmatch(line)
+}
+
 // mapper places what a document says into a referral.
 type mapper struct {
 	r       referral.Referral
@@ -149,7 +159,7 @@ func (m *mapper) set(path, value string) {
 func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	// A section heading.
 	for _, c := range row {
-		if mm := headingRE.FindStringSubmatch(firstLine(c)); mm != nil {
+		if mm := heading(firstLine(c)); mm != nil {
 			n, _ := strconv.Atoi(mm[1])
 			if n >= 1 && n <= 12 {
 				m.endCapture()
@@ -236,7 +246,7 @@ func (m *mapper) rowHasLabel(row []cellInfo) bool {
 			if _, _, ok := m.match(line); ok {
 				return true
 			}
-			if headingRE.MatchString(line) {
+			if heading(line) != nil {
 				return true
 			}
 		}
