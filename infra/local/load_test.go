@@ -4,6 +4,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
@@ -17,32 +18,6 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
-
-// plainJar keeps cookies for one user, Secure ones too: the local runner
-// is plain HTTP on loopback, where browsers accept Secure cookies but Go's
-// cookiejar does not.
-type plainJar struct {
-	mu sync.Mutex
-	c  map[string]*http.Cookie
-}
-
-func (j *plainJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for _, c := range cs {
-		j.c[c.Name] = c
-	}
-}
-
-func (j *plainJar) Cookies(*url.URL) []*http.Cookie {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	var out []*http.Cookie
-	for _, c := range j.c {
-		out = append(out, &http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	return out
-}
 
 var loadCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
@@ -148,7 +123,8 @@ func BenchmarkWebFormLoad(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				u := &user{c: &http.Client{Jar: &plainJar{c: map[string]*http.Cookie{}}, Timeout: time.Minute}, base: "http://" + a.Web, think: think}
+				jar, _ := cookiejar.New(nil)
+				u := &user{c: &http.Client{Jar: jar, Timeout: time.Minute}, base: "http://" + a.Web, think: think}
 				err := u.walk(&r)
 				mu.Lock()
 				defer mu.Unlock()

@@ -443,13 +443,25 @@ func (t *tokenizer) startTagStrict(prefix, local string) (token, error) {
 		}
 		switch {
 		case ap == "" && al == "xmlns":
-			t.ns = append(t.ns, nsBinding{"", tokAttr{raw: raw}.value()})
+			t.ns = append(t.ns, nsBinding{"", knownURI(tokAttr{raw: raw}.value())})
 		case ap == "xmlns":
-			t.ns = append(t.ns, nsBinding{al, tokAttr{raw: raw}.value()})
+			t.ns = append(t.ns, nsBinding{al, knownURI(tokAttr{raw: raw}.value())})
 		default:
 			attrs = append(attrs, rawAttr{ap, al, raw})
 		}
 	}
+}
+
+// knownURI returns the parser's own constant for the namespaces it
+// compares names with, so those comparisons find the same string and
+// stop at the pointer instead of comparing sixty bytes.
+func knownURI(uri string) string {
+	for _, k := range []string{nsW, nsW14, nsMC} {
+		if uri == k {
+			return k
+		}
+	}
+	return uri
 }
 
 // SkipElement skips the rest of the element whose start tag was the last

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -204,8 +205,27 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (session, error)
 	if err := h.save(r.Context(), s); err != nil {
 		return session{}, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: h.at("/referral"), HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: h.at("/referral"), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
 	return s, nil
+}
+
+// secure says whether the draft cookie is marked Secure: always, except
+// for plain HTTP to a loopback address (the local runner), where some
+// browsers (Safari) refuse Secure cookies and the form would lose its
+// answers. Nothing leaves the machine there.
+func secure(r *http.Request) bool {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // steps are the form's pages in order: "criteria", "1" … "12".
