@@ -93,7 +93,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 	errOf := map[string]string{}
 	for _, p := range probs {
 		if _, seen := errOf[p.Field]; !seen {
-			errOf[p.Field] = p.Message
+			errOf[p.Field] = onPage(p.Message)
 		}
 	}
 	byPath := map[string]referral.Field{}
@@ -141,7 +141,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		} else if _, isTable := tableNamed(p.Field); isTable {
 			href += "-add"
 		}
-		v.Errors = append(v.Errors, errorView{Href: href, Message: p.Message})
+		v.Errors = append(v.Errors, errorView{Href: href, Message: onPage(p.Message)})
 	}
 	return v
 }
@@ -204,6 +204,24 @@ func fieldAt(f referral.Field, path string, at func(string) string, r *referral.
 		fv.Kind = "input"
 	}
 	return fv
+}
+
+// onPage words a problem for the page it is shown on: the section is the
+// page's, so "Section 2, child 1: enter …" reads "Child 1: enter …" and
+// "Section 1: enter your name" reads "Enter your name", as GOV.UK's error
+// messages do.
+func onPage(msg string) string {
+	if !strings.HasPrefix(msg, "Section ") {
+		return msg
+	}
+	rest := strings.TrimLeft(msg[len("Section "):], "0123456789")
+	switch {
+	case strings.HasPrefix(rest, ", "):
+		return capital(rest[2:])
+	case strings.HasPrefix(rest, ": "):
+		return capital(rest[2:])
+	}
+	return msg
 }
 
 // optionsOf gives a closed question's values and labels.

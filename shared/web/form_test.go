@@ -346,3 +346,16 @@ func TestSecureCookie(t *testing.T) {
 		}
 	}
 }
+
+func TestOnPage(t *testing.T) {
+	for in, want := range map[string]string{
+		"Section 1: enter your full name":                     "Enter your full name",
+		"Section 2, child 1: enter the child's date of birth": "Child 1: enter the child's date of birth",
+		"Section 12: tick the box":                            "Tick the box",
+		"Something else":                                      "Something else",
+	} {
+		if got := onPage(in); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
