@@ -110,6 +110,14 @@ type mapper struct {
 	matches map[matchKey]matchResult
 	table   *tableState // a repeating table being read
 	seenAny bool        // any label found at all
+	loose   bool        // lines of loose text: table columns are labels too
+}
+
+func (m *mapper) labels() []sectionLabels {
+	if m.loose {
+		return looseIndex
+	}
+	return labelIndex
 }
 
 type tableState struct {
@@ -487,11 +495,17 @@ type sectionLabels struct {
 	words  [][][]string // each key's words
 }
 
-var labelIndex = func() []sectionLabels {
+var labelIndex = indexLabels(false)
+
+// looseIndex has every field, table columns too: loose text has no
+// tables, so a sibling's name is a label like any other.
+var looseIndex = indexLabels(true)
+
+func indexLabels(columns bool) []sectionLabels {
 	out := make([]sectionLabels, 13)
 	for _, s := range referral.Form {
 		for _, f := range s.Fields {
-			if t := tableOfPath(f.Path); t != "" && t != "children" {
+			if t := tableOfPath(f.Path); !columns && t != "" && t != "children" {
 				continue
 			}
 			keys := append([]string{key(f.Label)}, aliases[f.Path]...)
@@ -505,7 +519,7 @@ var labelIndex = func() []sectionLabels {
 		}
 	}
 	return out
-}()
+}
 
 func tableOfPath(path string) string {
 	for _, t := range referral.Tables {
@@ -519,7 +533,7 @@ func tableOfPath(path string) string {
 // match finds the field a line labels, in the current section. rest is
 // what follows the label on the same line.
 func (m *mapper) match(line string) (referral.Field, string, bool) {
-	if m.section <= 0 || m.section >= len(labelIndex) {
+	if m.section <= 0 || m.section >= len(m.labels()) {
 		return referral.Field{}, "", false
 	}
 	if res, ok := m.matches[matchKey{m.section, line}]; ok {
@@ -552,7 +566,7 @@ func (m *mapper) matchUncached(line string) (referral.Field, string, bool) {
 	// yet answered.
 	var best referral.Field
 	bestScore, bestLen, rest := 0.0, 0, ""
-	idx := labelIndex[m.section]
+	idx := m.labels()[m.section]
 	for fi, f := range idx.fields {
 		for ki, lk := range idx.keys[fi] {
 			score, r := 0.0, ""
@@ -589,10 +603,10 @@ func (m *mapper) matchUncached(line string) (referral.Field, string, bool) {
 
 func (m *mapper) matchExact(line string) (referral.Field, string, bool) {
 	k := key(line)
-	if m.section <= 0 || m.section >= len(labelIndex) {
+	if m.section <= 0 || m.section >= len(m.labels()) {
 		return referral.Field{}, "", false
 	}
-	idx := labelIndex[m.section]
+	idx := m.labels()[m.section]
 	for fi, f := range idx.fields {
 		if k == idx.keys[fi][0] {
 			return f, "", true

@@ -1,6 +1,7 @@
 package formdoc
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -21,8 +22,8 @@ var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
 // answer, after the label on the same line ("EMAIL: a@b.gov.uk") or on the
 // lines below it up to the next label. A label printed twice in a section
 // (JOB TITLE in Section 1) fills its fields in order. Options in lists are
-// separated by commas or semicolons. Rows of tables are read for the
-// first row only; the Word reader reads tables.
+// separated by commas or semicolons. Without headings, a label answered
+// already in a repeating table starts its next row (see readLines).
 func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
@@ -96,73 +97,136 @@ func textPara(line string) *Para {
 
 // readLines reads loose "LABEL: value" lines, with no section headings
 // to say where they belong: each line's label is looked for in every
-// section, an unanswered field first (so a second FULL NAME is the
-// child's). An answer runs on to the lines below it up to the next label.
+// section. An unanswered field wins, one in the section of the line
+// before first (so a second FULL NAME is the child's, and the labels of
+// an agency stay together); a label answered already in a repeating table
+// starts that table's next row (a second child, sibling or agency). An
+// answer runs on to the lines below it up to the next label.
 func readLines(lines []string) (referral.Referral, []referral.Problem) {
-	var r referral.Referral
-	m := &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}}
-	var current *referral.Field
+	l := &looseReader{m: &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}, loose: true}, rows: map[string]int{}, seen: map[string]bool{}}
+	var current string // the concrete path being answered
+	var field referral.Field
 	var value []string
 	flush := func() {
-		if current == nil {
+		if current == "" {
 			return
 		}
-		setText(&r, *current, strings.TrimSpace(strings.Join(value, "\n")))
-		m.filled[current.Path] = true
-		current, value = nil, nil
+		setText(&l.r, field, current, strings.TrimSpace(strings.Join(value, "\n")))
+		current, value = "", nil
 	}
 	for _, line := range lines {
-		f, rest, ok := m.matchAnySection(line)
+		f, path, rest, ok := l.match(line)
 		if !ok {
-			if current != nil {
+			if current != "" {
 				value = append(value, line)
 			}
 			continue
 		}
 		flush()
-		current, value = &f, []string{rest}
+		field, current, value = f, path, []string{rest}
 	}
 	flush()
-	return r, nil
+	return l.r, nil
 }
 
-// matchAnySection finds a line's label in any section, the criteria boxes
-// included, preferring a field not yet answered.
-func (m *mapper) matchAnySection(line string) (referral.Field, string, bool) {
+// looseReader places loose lines: the rows each table has reached and
+// the answers given.
+type looseReader struct {
+	r       referral.Referral
+	m       *mapper
+	rows    map[string]int  // table → its current row
+	seen    map[string]bool // concrete paths answered
+	section int             // the section of the last label found
+}
+
+// at is a field's concrete path in its table's current row.
+func (l *looseReader) at(f referral.Field) (string, referral.Rows, bool) {
+	for _, t := range referral.Tables {
+		if strings.HasPrefix(f.Path, t.Path+".") {
+			return fmt.Sprintf("%s[%d]%s", t.Path, l.rows[t.Path], strings.TrimPrefix(f.Path, t.Path)), t, true
+		}
+	}
+	return f.Path, referral.Rows{}, false
+}
+
+// match finds the field a line labels and the path it answers.
+func (l *looseReader) match(line string) (referral.Field, string, string, bool) {
 	k := key(line)
 	for _, f := range labelIndex[0].fields {
 		if lk := key(f.Label); k == lk || hasWordPrefix(k, lk) {
-			return f, restAfter(line, len(lk)), true
+			l.seen[f.Path] = true
+			return f, f.Path, restAfter(line, len(lk)), true
 		}
 	}
-	var first referral.Field
-	var firstRest string
-	found := false
+	type candidate struct {
+		f    referral.Field
+		rest string
+	}
+	var cands []candidate
 	for s := 1; s < len(labelIndex); s++ {
-		m.section = s
-		f, rest, ok := m.match(line)
+		l.m.section = s
+		f, rest, ok := l.m.match(line)
 		if !ok {
 			continue
 		}
-		if !m.filled[f.Path] {
-			return f, rest, true
+		// A label printed twice in a section (JOB TITLE) answers its
+		// fields in order.
+		if p, _, _ := l.at(f); l.seen[p] {
+			for _, g := range looseIndex[s].fields {
+				if gp, _, _ := l.at(g); g.Path != f.Path && key(g.Label) == key(f.Label) && !l.seen[gp] {
+					f = g
+					break
+				}
+			}
 		}
-		if !found {
-			first, firstRest, found = f, rest, true
+		cands = append(cands, candidate{f, rest})
+	}
+	if len(cands) == 0 {
+		return referral.Field{}, "", "", false
+	}
+	pick := func(c candidate) (referral.Field, string, string, bool) {
+		path, t, inTable := l.at(c.f)
+		if l.seen[path] && inTable && l.rows[t.Path] < t.Max-1 {
+			l.rows[t.Path]++ // answered in this row already: the next row
+			path, _, _ = l.at(c.f)
+		}
+		l.seen[path] = true
+		l.section = c.f.Section
+		return c.f, path, c.rest, true
+	}
+	unanswered := func(c candidate) bool { p, _, _ := l.at(c.f); return !l.seen[p] }
+	inTable := func(c candidate) bool { _, _, ok := l.at(c.f); return ok }
+	for _, c := range cands { // unanswered, in the section of the line before
+		if c.f.Section == l.section && unanswered(c) {
+			return pick(c)
 		}
 	}
-	return first, firstRest, found
+	for _, c := range cands { // the next row of a table in that section
+		if c.f.Section == l.section && inTable(c) {
+			return pick(c)
+		}
+	}
+	for _, c := range cands { // unanswered anywhere
+		if unanswered(c) {
+			return pick(c)
+		}
+	}
+	for _, c := range cands { // the next row of any table
+		if inTable(c) {
+			return pick(c)
+		}
+	}
+	return pick(cands[0])
 }
 
 // tickMarks are the ways people tick in plain text: [x], [X], (x), [✓].
 var tickMarks = strings.NewReplacer("[x]", "☒", "[X]", "☒", "(x)", "☒", "(X)", "☒", "[✓]", "☒", "[✔]", "☒", "[ ]", "☐", "( )", "☐", "[]", "☐")
 
-// setText writes one answer, splitting lists into options.
-func setText(r *referral.Referral, f referral.Field, value string) {
+// setText writes one answer at path, splitting lists into options.
+func setText(r *referral.Referral, f referral.Field, path, value string) {
 	if value == "" {
 		return
 	}
-	path := rowZero(f.Path)
 	switch f.Kind {
 	case referral.YesNo, referral.YesNoUnsure, referral.Tick:
 		// "YES [ ] NO [x]": the option with the tick.
@@ -185,17 +249,6 @@ func setText(r *referral.Referral, f referral.Field, value string) {
 		return
 	}
 	_ = referral.Set(r, path, value) // every path comes from the Form
-}
-
-// rowZero puts a table field in its first row: "children.fullName" →
-// "children[0].fullName".
-func rowZero(path string) string {
-	for _, t := range referral.Tables {
-		if strings.HasPrefix(path, t.Path+".") {
-			return t.Path + "[0]" + strings.TrimPrefix(path, t.Path)
-		}
-	}
-	return path
 }
 
 // labelKey reduces a label to capital letters and digits separated by

@@ -119,3 +119,40 @@ func TestLooseLines(t *testing.T) {
 		t.Errorf("read %+v %+v %q", r.Referrer, r.Children, r.IncidentDetails)
 	}
 }
+
+// TestReadLooseRows: loose lines with no headings fill tables row by row,
+// keep an agency's labels together and twin labels in order.
+func TestReadLooseRows(t *testing.T) {
+	text := `FULL NAME: Sam Referrer
+JOB TITLE: Social Worker
+AUTHORISING OFFICER WITHIN AGENCY: Jo Manager
+JOB TITLE: Head of Service
+Full name: Child One
+Date of birth: 1/2/2020
+Full name: Child Two
+Date of birth: 3/4/2021
+Sibling's first name: Ann
+Sibling's last name: Example
+Sibling's first name: Ben
+Sibling's last name: Example
+`
+	r, _, err := ReadText([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"referrer.fullName":                   "Sam Referrer",
+		"referrer.jobTitle":                   "Social Worker",
+		"referrer.authorisingOfficerJobTitle": "Head of Service",
+		"children[0].fullName":                "Child One",
+		"children[1].fullName":                "Child Two",
+		"children[1].dateOfBirth":             "3/4/2021",
+		"siblings[0].firstName":               "Ann",
+		"siblings[1].firstName":               "Ben",
+		"siblings[1].lastName":                "Example",
+	} {
+		if got := referral.Get(&r, path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+}
