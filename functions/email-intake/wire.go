@@ -6,13 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
-	"github.com/cspr-intake/cspr-intake/shared/config"
-	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/inbox"
-	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/sesmail"
 )
 
@@ -27,19 +21,12 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	cfg := e.Config
 	blobs := e.Raw()
 	in := e.Intake(blobs, log)
 	lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s")
 	if err != nil {
 		lock = 0 // the inbox's default
 	}
-	box := &inbox.Service{
-		Intake: in, Store: e.Store, Blobs: blobs,
-		Mail:  &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
-		Rules: cfg.Rules(), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix,
-		SecureDomains: cfg.SecureDomains, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London,
-		Lock: lock, Log: log,
-	}
+	box := e.Inbox(in, blobs, lock, log)
 	return &sesmail.Handler{Inbox: box, Blobs: blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
 }

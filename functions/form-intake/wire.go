@@ -5,11 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
-	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
@@ -28,7 +25,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	return web.New(web.Handler{
 		Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: apigw.MaxBody, Log: log,
 		Public: true, BasePath: getenv("BASE_PATH"),
-		Drafts: e.Store, Mail: &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
+		Drafts: e.Store, Mail: e.Mail(),
 		RuleTitle: cfg.Rules().TaskTitle,
 	}), nil
 }

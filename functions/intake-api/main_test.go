@@ -98,4 +98,22 @@ func TestFunctionURL(t *testing.T) {
 	if err != nil || len(list.Schedules) == 0 {
 		t.Errorf("no reminders scheduled: %v", err)
 	}
+	// The Business Unit's held mail: listed, and a release of no message
+	// is a clear 404.
+	held := ev
+	held.RawPath, held.RequestContext.HTTP.Method, held.Body, held.IsBase64Encoded = "/api/messages", "GET", "", false
+	resp, err := invoke(ctx, &held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != "[]" {
+		t.Errorf("held mail: %d %s", resp.StatusCode, body)
+	}
+	release := ev
+	release.RawPath, release.RequestContext.HTTP.Method, release.Body, release.IsBase64Encoded = "/api/messages/id-none/release", "POST", "", false
+	release.Headers = map[string]string{"x-officer": "jo.officer"}
+	if resp, err := invoke(ctx, &release); err != nil || resp.StatusCode != 404 {
+		t.Errorf("release of no message: %v %v", resp, err)
+	}
 }

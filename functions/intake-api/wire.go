@@ -9,8 +9,9 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
-// newHandler builds the handler from the environment template.yaml sets:
-// TABLE_NAME, RAW_BUCKET, and the reminder schedules' SCHEDULE_GROUP,
+// newHandler builds the intake API and the Business Unit's held-mail
+// endpoints from the environment template.yaml sets: TABLE_NAME,
+// RAW_BUCKET, SES_CONFIGURATION_SET (optional), the reminder schedules' SCHEDULE_GROUP,
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
 // CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
 // endpoints and credentials come from the SDK's usual sources.
@@ -20,7 +21,9 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	svc := e.Intake(e.Raw(), log)
+	blobs := e.Raw()
+	svc := e.Intake(blobs, log)
+	held := env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)}
 	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+	return web.New(web.Handler{Intake: svc, Messages: held, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
 }

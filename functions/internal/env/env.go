@@ -8,16 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
@@ -91,4 +96,29 @@ func (e Env) Intake(blobs intake.Blobs, log *slog.Logger) *intake.Service {
 		Blobs: blobs, Store: e.Store, Prefix: e.Config.ReferencePrefix, Location: config.London, MaxBytes: e.Config.MaxInputBytes, Log: log,
 		Calendar: e.Calendar, Rules: e.Config.Rules(), Scheduler: e.Scheduler(),
 	}
+}
+
+// Inbox is the e-mail intake on the table, the raw bucket and SES, for
+// the mailbox's function and for releasing held mail. lock is how long
+// one delivery may hold a message (0: the inbox's default).
+func (e Env) Inbox(in *intake.Service, blobs inbox.Blobs, lock time.Duration, log *slog.Logger) *inbox.Service {
+	cfg := e.Config
+	return &inbox.Service{
+		Intake: in, Store: e.Store, Blobs: blobs, Mail: e.Mail(),
+		Rules: cfg.Rules(), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix,
+		SecureDomains: cfg.SecureDomains, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London,
+		Lock: lock, Log: log,
+	}
+}
+
+// Mail sends through SES v2 (SES_CONFIGURATION_SET optional).
+func (e Env) Mail() *ses.Sender {
+	return &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: e.Get("SES_CONFIGURATION_SET")}
+}
+
+// HeldMail is the mailbox as the Business Unit's API sees it: the table
+// lists messages, the inbox releases them.
+type HeldMail struct {
+	*dynamo.Store
+	*inbox.Service
 }
