@@ -140,7 +140,7 @@ func (s *Service) heldNotice(rec store.Message) mail.Message {
 		rec.ReceivedAt.In(s.location()).Format("Monday 2 January 2006 at 15:04"), orNone(rec.From), strings.Join(rec.Reasons, ", "), len(rec.Attachments))
 	b.WriteString("The sender has not been answered. The message is kept as it was received.\n")
 	if rec.Outcome == store.OutcomeQuarantined {
-		fmt.Fprintf(&b, "If it is a genuine referral, release it so it is read and acknowledged:\n  cspr-intake release %s\n", rec.Key)
+		fmt.Fprintf(&b, "If it is a genuine referral, release it so it is read and acknowledged:\n  POST /api/messages/%s/release on the intake API (or: go run ./infra/local release %s)\n", rec.Key, rec.Key)
 	}
 	return mail.Message{
 		From: s.Partnership + " <" + s.Mailbox + ">", To: to,
