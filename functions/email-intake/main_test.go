@@ -10,14 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -45,25 +43,8 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // redeliveries, and a spoofed message held.
 func TestSESAndS3Events(t *testing.T) {
 	ctx := context.Background()
-	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t), "SESV2": moto.Endpoint(t)})
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
-		t.Fatal(err)
-	}
+	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "cspr-raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
 	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("cspr-raw"),
-		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := scheduler.NewFromConfig(awsCfg).CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sesv2.NewFromConfig(awsCfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String("darlington.gov.uk")}); err != nil {
-		t.Fatal(err)
-	}
 	// SES's S3 action stored each message before invoking the function.
 	eml, err := os.ReadFile("../../events/email/outlook-word-form.eml")
 	if err != nil {

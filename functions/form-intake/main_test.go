@@ -10,13 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
-	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
@@ -39,14 +38,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // the start page, a draft started, the criteria page posted.
 func TestAPIGateway(t *testing.T) {
 	ctx := context.Background()
-	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t), "SESV2": moto.Endpoint(t)})
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
-		t.Fatal(err)
-	}
+	fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler"}
 	h, err := newHandler(ctx, func(k string) string {

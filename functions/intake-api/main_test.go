@@ -9,16 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdaurl"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
-	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
@@ -45,23 +42,8 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // Function URL event in events/, against DynamoDB Local and moto's S3.
 func TestFunctionURL(t *testing.T) {
 	ctx := context.Background()
-	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "S3": moto.Endpoint(t), "SCHEDULER": moto.Endpoint(t)})
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
-		t.Fatal(err)
-	}
-	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("raw"),
-		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}}); err != nil {
-		t.Fatal(err)
-	}
+	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr"})
 	sched := scheduler.NewFromConfig(awsCfg)
-	if _, err := sched.CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("cspr")}); err != nil {
-		t.Fatal(err)
-	}
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
 		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "REMINDER_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:dlq"}

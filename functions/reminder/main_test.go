@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
+
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
@@ -31,17 +30,7 @@ func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
 // payload in events/scheduler, on DynamoDB Local and moto's SES.
 func TestScheduledInvoke(t *testing.T) {
 	ctx := context.Background()
-	testenv.SetAWSEnv(t, map[string]string{"DYNAMODB": ddb.Endpoint(t), "SESV2": moto.Endpoint(t)})
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(awsCfg), "cases"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sesv2.NewFromConfig(awsCfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String("darlington.gov.uk")}); err != nil {
-		t.Fatal(err)
-	}
+	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Identity: "darlington.gov.uk"})
 	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
 	c := storetest.NewCase("reminder-test", time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
 	c.Route = "notification"

@@ -1,0 +1,65 @@
+// Package fntest stands up on the emulators what template.yaml would give
+// a function — the table, the raw bucket, the schedule group, the SES
+// identity — so each function's test drives its real handler.
+package fntest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
+	"github.com/cspr-intake/cspr-intake/shared/testenv"
+)
+
+// Resources names what to create; empty names are left out. The table is
+// always made, on DynamoDB Local; the rest on moto.
+type Resources struct {
+	Table, Bucket, ScheduleGroup, Identity string
+}
+
+// Setup points the SDK at the emulators for the rest of the test, creates
+// the resources and returns the SDK configuration the function will load.
+func Setup(t *testing.T, ddb, moto *testenv.Lazy, r Resources) aws.Config {
+	t.Helper()
+	ctx := context.Background()
+	endpoints := map[string]string{"DYNAMODB": ddb.Endpoint(t)}
+	if r.Bucket != "" || r.ScheduleGroup != "" || r.Identity != "" {
+		for _, s := range []string{"S3", "SCHEDULER", "SESV2"} {
+			endpoints[s] = moto.Endpoint(t)
+		}
+	}
+	testenv.SetAWSEnv(t, endpoints)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(cfg), r.Table); err != nil {
+		t.Fatal(err)
+	}
+	if r.Bucket != "" {
+		_, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(r.Bucket),
+			CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.ScheduleGroup != "" {
+		if _, err := scheduler.NewFromConfig(cfg).CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String(r.ScheduleGroup)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.Identity != "" {
+		if _, err := sesv2.NewFromConfig(cfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(r.Identity)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cfg
+}
