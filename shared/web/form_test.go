@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -357,5 +358,59 @@ func TestOnPage(t *testing.T) {
 		if got := onPage(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestWebFormErrorPaths: each way a page's answers can be wrong gives an
+// error summary line linking to a field on the page, the message beside
+// that field, and the answers kept.
+func TestWebFormErrorPaths(t *testing.T) {
+	r := complete(t)
+	tests := []struct {
+		step   string
+		change map[string][]string // answers changed from a complete referral
+		want   string              // in the error summary
+		field  string              // id the link points at
+	}{
+		{"1", map[string][]string{"referrer.fullName": {""}}, "Enter your full name", "referrer-fullName"},
+		{"1", map[string][]string{"referrer.email": {"sam@"}}, "correct format", "referrer-email"},
+		{"1", map[string][]string{"referrer.telephone": {"12"}}, "UK number", "referrer-telephone"},
+		{"1", map[string][]string{"referrer.dateSubmitted.day": {"30"}, "referrer.dateSubmitted.month": {"2"}}, "real date", "referrer-dateSubmitted-day"},
+		{"1", map[string][]string{"referrer.dateSubmitted.year": {"2027"}}, "today or in the past", "referrer-dateSubmitted-day"},
+		{"2", map[string][]string{"children[0].dateOfBirth.day": {""}, "children[0].dateOfBirth.month": {""}, "children[0].dateOfBirth.year": {""}}, "date of birth", "children-0-dateOfBirth-day"},
+		{"2", map[string][]string{"children[0].postcode": {"NOT A CODE"}}, "postcode", "children-0-postcode"},
+		{"2", map[string][]string{"children[0].gender": {""}}, "gender", "children-0-gender-1"},
+		{"5", map[string][]string{"caseDetails.mainCause": {""}}, "main cause", "caseDetails-mainCause-1"},
+		{"5", map[string][]string{"caseDetails.characteristics": {}}, "characteristics", "caseDetails-characteristics-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.step+" "+tt.want, func(t *testing.T) {
+			e := newFormEnv(t)
+			n, _ := strconv.Atoi(tt.step)
+			form := FormValues(&r, n)
+			for k, v := range tt.change {
+				if len(v) == 0 || v[0] == "" {
+					form.Del(k)
+				} else {
+					form[k] = v
+				}
+			}
+			status, landed, body := e.post(t, e.client, "/referral/section/"+tt.step, continueWith(form))
+			if status != 200 || landed != "/referral/section/"+tt.step {
+				t.Fatalf("went on to %s (%d)", landed, status)
+			}
+			summary := errorsIn(body)
+			if !strings.Contains(summary, tt.want) || !strings.Contains(summary, "#"+tt.field+" ") {
+				t.Errorf("summary:\n%s\nwant %q linking to #%s", summary, tt.want, tt.field)
+			}
+			if !strings.Contains(body, `id="`+tt.field+`"`) || !strings.Contains(body, `class="govuk-error-message"`) {
+				t.Errorf("no field %s or no inline message", tt.field)
+			}
+			for k, v := range tt.change {
+				if len(v) > 0 && v[0] != "" && !strings.Contains(body, `value="`+v[0]+`"`) {
+					t.Errorf("the answer %s=%q was not kept", k, v[0])
+				}
+			}
+		})
 	}
 }
