@@ -20,15 +20,9 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
-var (
-	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
-	moto = testenv.Lazy{Start: testenv.StartMoto}
-)
-
-func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
@@ -43,7 +37,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // redeliveries, and a spoofed message held.
 func TestSESAndS3Events(t *testing.T) {
 	ctx := context.Background()
-	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "cspr-raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
+	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "cspr-raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
 	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
 	// SES's S3 action stored each message before invoking the function.
 	eml, err := os.ReadFile("../../events/email/outlook-word-form.eml")
@@ -106,7 +100,7 @@ func TestSESAndS3Events(t *testing.T) {
 	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
 		t.Errorf("stored case %+v %v", c, err)
 	}
-	if n := sesSent(t, moto.Endpoint(t)); n != 2 {
+	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 2 {
 		t.Errorf("SES sent %d messages, want 2: one acknowledgement and one notice to the Business Unit", n)
 	}
 	// Events this function must refuse: another bucket, another prefix.

@@ -16,15 +16,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
-var (
-	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
-	moto = testenv.Lazy{Start: testenv.StartMoto}
-)
-
-func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
@@ -38,7 +32,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // the start page, a draft started, the criteria page posted.
 func TestAPIGateway(t *testing.T) {
 	ctx := context.Background()
-	fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
+	fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler"}
 	h, err := newHandler(ctx, func(k string) string {

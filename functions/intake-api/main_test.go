@@ -15,16 +15,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
-var (
-	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
-	moto = testenv.Lazy{Start: testenv.StartMoto}
-)
-
-func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
@@ -42,7 +35,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // Function URL event in events/, against DynamoDB Local and moto's S3.
 func TestFunctionURL(t *testing.T) {
 	ctx := context.Background()
-	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr"})
+	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr"})
 	sched := scheduler.NewFromConfig(awsCfg)
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",

@@ -16,21 +16,15 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
-	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
-var (
-	ddb  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
-	moto = testenv.Lazy{Start: testenv.StartMoto}
-)
-
-func TestMain(m *testing.M) { testenv.Main(m, &ddb, &moto) }
+func TestMain(m *testing.M) { fntest.Main(m) }
 
 // TestScheduledInvoke drives the function as Scheduler does, with the
 // payload in events/scheduler, on DynamoDB Local and moto's SES.
 func TestScheduledInvoke(t *testing.T) {
 	ctx := context.Background()
-	awsCfg := fntest.Setup(t, &ddb, &moto, fntest.Resources{Table: "cases", Identity: "darlington.gov.uk"})
+	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Identity: "darlington.gov.uk"})
 	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
 	c := storetest.NewCase("reminder-test", time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
 	c.Route = "notification"

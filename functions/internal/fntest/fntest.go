@@ -19,6 +19,17 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
+// The emulators of a function's tests, started on first use and stopped
+// by Main.
+var (
+	DDB  = testenv.Lazy{Start: testenv.StartDynamoDBLocal}
+	Moto = testenv.Lazy{Start: testenv.StartMoto}
+)
+
+// Main runs a function's tests, then stops the emulators: call it from
+// TestMain.
+func Main(m *testing.M) { testenv.Main(m, &DDB, &Moto) }
+
 // Resources names what to create; empty names are left out. The table is
 // always made, on DynamoDB Local; the rest on moto.
 type Resources struct {
@@ -27,13 +38,13 @@ type Resources struct {
 
 // Setup points the SDK at the emulators for the rest of the test, creates
 // the resources and returns the SDK configuration the function will load.
-func Setup(t *testing.T, ddb, moto *testenv.Lazy, r Resources) aws.Config {
+func Setup(t *testing.T, r Resources) aws.Config {
 	t.Helper()
 	ctx := context.Background()
-	endpoints := map[string]string{"DYNAMODB": ddb.Endpoint(t)}
+	endpoints := map[string]string{"DYNAMODB": DDB.Endpoint(t)}
 	if r.Bucket != "" || r.ScheduleGroup != "" || r.Identity != "" {
 		for _, s := range []string{"S3", "SCHEDULER", "SESV2"} {
-			endpoints[s] = moto.Endpoint(t)
+			endpoints[s] = Moto.Endpoint(t)
 		}
 	}
 	testenv.SetAWSEnv(t, endpoints)
