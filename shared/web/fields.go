@@ -137,7 +137,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		if f, ok := referral.FieldByPath(p.Field); ok && f.Kind == referral.Date {
 			href += "-day"
 		} else if ok && (f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure || f.Kind == referral.Choice || f.Kind == referral.Multi) {
-			href += "-" + optionID(f, 0)
+			href += "-" + optionID(0)
 		} else if _, isTable := tableNamed(p.Field); isTable {
 			href += "-add"
 		}
@@ -192,7 +192,7 @@ func fieldAt(f referral.Field, path string, at func(string) string, r *referral.
 		fv.Inline = (f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure) && !hasReveal
 		fv.Small = len(values) > 6
 		for i, val := range values {
-			o := optionView{ID: fv.ID + "-" + optionID(f, i), Value: val, Label: labels[i], Checked: chosen[val]}
+			o := optionView{ID: fv.ID + "-" + optionID(i), Value: val, Label: labels[i], Checked: chosen[val]}
 			if hasReveal && rv.when == val {
 				for _, p := range rv.fields {
 					o.Reveals = append(o.Reveals, fieldAt(byPath[p], at(p), at, r, errOf, byPath))
@@ -237,7 +237,7 @@ func optionsOf(f referral.Field) (values, labels []string) {
 
 // optionID is the i-th option's id suffix: the first is the field's own
 // id with "-1", as error summary links expect.
-func optionID(f referral.Field, i int) string { return strconv.Itoa(i + 1) }
+func optionID(i int) string { return strconv.Itoa(i + 1) }
 
 func dateParts(v string) (day, month, year string) {
 	if d, err := civil.Parse(v); err == nil {
