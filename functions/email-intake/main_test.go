@@ -10,13 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
-
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"

@@ -10,11 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
-
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
 )
 

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
-
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdaurl"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 )
 
 func TestMain(m *testing.M) { fntest.Main(m) }

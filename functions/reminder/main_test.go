@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
-
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
