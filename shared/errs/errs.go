@@ -14,11 +14,12 @@ import (
 
 // Error codes.
 const (
-	Invalid  = "invalid"  // the input breaks a rule; Message says which
-	NotFound = "notfound" // the thing asked for does not exist
-	Conflict = "conflict" // the write lost a race or repeats a unique write
-	TooLarge = "toolarge" // the input is over a size or count limit
-	Internal = "internal" // anything else; Message is generic
+	Invalid     = "invalid"     // the input breaks a rule; Message says which
+	NotFound    = "notfound"    // the thing asked for does not exist
+	Conflict    = "conflict"    // the write lost a race or repeats a unique write
+	TooLarge    = "toolarge"    // the input is over a size or count limit
+	Unsupported = "unsupported" // the request is not in a form we take (its content type)
+	Internal    = "internal"    // anything else; Message is generic
 )
 
 // Error is an error with a code, a message safe to show a user, and an

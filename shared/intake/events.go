@@ -37,34 +37,56 @@ var once = map[string]bool{
 	deadlines.ReportSent: true, deadlines.Published: true,
 }
 
+// Recorded is what RecordEvent did.
+type Recorded struct {
+	Ref       string           `json:"ref"`
+	Event     string           `json:"event"`     // the event's id
+	Duplicate bool             `json:"duplicate"` // the same event was recorded before: nothing changed
+	Deadlines []store.Deadline `json:"deadlines"` // the case's deadlines as they now stand
+}
+
 // RecordEvent validates and records a lifecycle event on a case, then
-// recomputes its deadlines and reschedules its reminders. errs.NotFound
-// for an unknown case; errs.Invalid for an unknown event, a missing or
-// bad value, or a date before the referral was received or in the
-// future; errs.Conflict for a one-time event recorded twice.
-func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) ([]store.Deadline, error) {
+// recomputes its deadlines and reschedules its reminders. The same request
+// again is the same event (Duplicate). A one-time event is unique in the
+// store's write, not by the read before it, so requests at the same moment
+// record it once. errs.NotFound for an unknown case; errs.Invalid for an
+// unknown event, a missing or bad value, or a date before the referral was
+// received or in the future; errs.Conflict for a one-time event recorded
+// already with other details.
+func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) (Recorded, error) {
 	c, err := s.Store.GetCase(ctx, ref)
 	if err != nil {
-		return nil, err
+		return Recorded{}, err
 	}
 	events, err := s.Store.ListEvents(ctx, ref)
 	if err != nil {
-		return nil, err
+		return Recorded{}, err
 	}
 	e, err := s.event(c, events, in)
 	if err != nil {
-		return nil, err
+		return Recorded{}, err
 	}
-	for _, old := range events {
-		if old.ID == e.ID {
-			return s.SyncDeadlines(ctx, c) // a repeat of the same request
+	recorded, err := s.Store.AppendEvent(ctx, e)
+	if errs.Code(err) == errs.Conflict {
+		// Another request recorded this one-time event first: say which.
+		if events, lerr := s.Store.ListEvents(ctx, ref); lerr == nil {
+			if _, cerr := s.event(c, events, in); cerr != nil {
+				return Recorded{}, cerr
+			}
 		}
+		return Recorded{}, err
 	}
-	if err := s.Store.AppendEvent(ctx, e); err != nil {
-		return nil, fmt.Errorf("intake: record event: %w", err)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("intake: record event: %w", err)
 	}
-	s.logger().Info("event recorded", "ref", ref, "type", e.Type, "outcome", e.Data["outcome"])
-	return s.SyncDeadlines(ctx, c)
+	if recorded {
+		s.logger().Info("event recorded", "ref", ref, "type", e.Type, "outcome", e.Data["outcome"])
+	}
+	ds, err := s.SyncDeadlines(ctx, c)
+	if err != nil {
+		return Recorded{}, err
+	}
+	return Recorded{Ref: ref, Event: e.ID, Duplicate: !recorded, Deadlines: ds}, nil
 }
 
 // event checks an input against the case and its history.
@@ -123,9 +145,9 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
 		return store.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
 	}
-	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data}
+	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data)}
 	if e.ID == "" {
-		e.ID = eventID(e)
+		e.ID = eventID(in.Type, strings.TrimSpace(in.At), data)
 	}
 	for _, old := range history {
 		sameAction := old.Data["action"] == data["action"]
@@ -143,6 +165,18 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	return e, nil
 }
 
+// uniqueKey is the key no two events of a case share: a one-time event's
+// type, an action's type and id; "" for events a case may have many of.
+func uniqueKey(typ string, data map[string]string) string {
+	switch {
+	case once[typ]:
+		return typ
+	case typ == deadlines.ActionSet || typ == deadlines.ActionCompleted:
+		return typ + "#" + data["action"]
+	}
+	return ""
+}
+
 func hasAction(history []store.Event, action string) bool {
 	for _, e := range history {
 		if e.Type == deadlines.ActionSet && e.Data["action"] == action {
@@ -152,20 +186,22 @@ func hasAction(history []store.Event, action string) bool {
 	return false
 }
 
-// eventID derives an id from what the event says, so the same request
-// sent twice is one event.
-func eventID(e store.Event) string {
-	keys := make([]string, 0, len(e.Data))
-	for k := range e.Data {
+// eventID derives an id from what the request says — the type, the date
+// or time as given (not the time it resolves to, which for today's date
+// is the clock) and the event's fields — so the same request sent twice
+// is one event.
+func eventID(typ, at string, data map[string]string) string {
+	keys := make([]string, 0, len(data))
+	for k := range data {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s", e.Type, e.At.UTC().Format(time.RFC3339Nano))
+	fmt.Fprintf(h, "%s|%s", typ, at)
 	for _, k := range keys {
-		fmt.Fprintf(h, "|%s=%s", k, e.Data[k])
+		fmt.Fprintf(h, "|%s=%s", k, data[k])
 	}
-	return e.Type + "-" + hex.EncodeToString(h.Sum(nil))[:12]
+	return typ + "-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // parseAt reads a time or a date; a date is the end of that day in

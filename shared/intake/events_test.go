@@ -2,6 +2,9 @@ package intake
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,5 +61,86 @@ func TestRecordEvent(t *testing.T) {
 	}
 	if status["action-escalation-hos:A1"] != "met" || status["ssp-meeting"] != "met" || status["referrer-feedback"] != "missed" {
 		t.Errorf("deadlines after the events: %v", status)
+	}
+}
+
+// TestRecordEventOnce: 16 identical and 16 conflicting SSP decisions at
+// once record one decision; the identical ones are duplicates, the others
+// conflicts (the store holds the rule, not a read before the write).
+func TestRecordEventOnce(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	now := received.Add(30 * 24 * time.Hour)
+	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
+	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	count := map[string]int{}
+	for i := range 32 {
+		in := EventInput{Type: deadlines.SSPDecision, At: "2026-03-18", Outcome: deadlines.CriteriaMet}
+		if i%2 == 1 {
+			in.Outcome = deadlines.CriteriaNotMet
+			in.At = fmt.Sprintf("2026-03-%d", 18+i%8)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec, err := e.svc.RecordEvent(ctx, res.Ref, in)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil && rec.Duplicate:
+				count["duplicate"]++
+			case err == nil:
+				count["recorded"]++
+			case errs.Code(err) == errs.Conflict:
+				count["conflict"]++
+				if !strings.Contains(errs.Message(err), "already recorded") {
+					t.Errorf("conflict message %q does not say what was recorded", errs.Message(err))
+				}
+			default:
+				t.Errorf("RecordEvent: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	events, err := e.store.ListEvents(ctx, res.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions := 0
+	for _, ev := range events {
+		if ev.Type == deadlines.SSPDecision {
+			decisions++
+		}
+	}
+	if count["recorded"] != 1 || decisions != 1 || count["recorded"]+count["duplicate"]+count["conflict"] != 32 {
+		t.Errorf("32 decisions at once: %v, %d stored; want exactly one recorded", count, decisions)
+	}
+}
+
+// TestRecordEventSameRequest: a request whose date is today is the same
+// event when sent again later the same day (it used to take the clock).
+func TestRecordEventSameRequest(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	now := time.Date(2026, time.March, 18, 10, 0, 0, 0, time.UTC)
+	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
+	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := EventInput{Type: deadlines.PanelNotified, At: "2026-03-18"}
+	first, err := e.svc.RecordEvent(ctx, res.Ref, in)
+	if err != nil || first.Duplicate {
+		t.Fatalf("first: %+v, %v", first, err)
+	}
+	now = now.Add(3 * time.Hour)
+	second, err := e.svc.RecordEvent(ctx, res.Ref, in)
+	if err != nil || !second.Duplicate || second.Event != first.Event {
+		t.Errorf("the same request three hours later: %+v, %v; want a duplicate of %s", second, err, first.Event)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
@@ -47,8 +48,8 @@ type Store interface {
 	CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error)
 	FindByRawKey(ctx context.Context, rawKey string) (store.Case, error)
 	GetCase(ctx context.Context, ref string) (store.Case, error)
-	UpdateCase(ctx context.Context, c store.Case) error
-	AppendEvent(ctx context.Context, e store.Event) error
+	UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error)
+	AppendEvent(ctx context.Context, e store.Event) (bool, error)
 	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
 	PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error
 	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
@@ -98,7 +99,8 @@ type Result struct {
 	Status    store.Status       `json:"status"`
 	Route     referral.Route     `json:"route"`
 	Problems  []referral.Problem `json:"problems"`
-	Duplicate bool               `json:"duplicate"` // this input was received before
+	Duplicate bool               `json:"duplicate"`         // this input was received before
+	Changed   []string           `json:"changed,omitempty"` // a correction: the answers it changed (JSON paths)
 }
 
 // RawKey is the key of a raw input: its SHA-256, hex.
@@ -163,10 +165,13 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 const EventCorrected = "corrected"
 
 // Correct keeps, reads and checks a corrected form for case ref, and stores
-// it as the case's next version: its answers and problems replace the
-// case's, the history records the correction (with the raw input's key),
-// and the deadlines follow the route now understood. The same raw input
-// sent again is the same correction: the case is left as it is.
+// it as the case's next version. A correction merges, it never blanks: the
+// answers it gives replace the case's, the answers it leaves out are kept
+// (referral.Merge), and the whole is checked again. The new version and
+// its "corrected" event (with the raw input's key and the answers
+// changed) are one write, so the same raw input sent again, even at the
+// same time, is one correction. Who may correct a case is the caller's
+// decision (the mailbox checks the sender).
 func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, error) {
 	key := RawKey(raw.Data)
 	location := "raw/" + key
@@ -175,56 +180,85 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 	}
 	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data), "ref", ref)
 	eventID := EventCorrected + "-" + key[:16]
+	format, read, readProbs := s.read(raw)
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.GetCase(ctx, ref)
 		if err != nil {
 			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
 		}
-		history, err := s.Store.ListEvents(ctx, ref)
-		if err != nil {
-			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
-		}
-		for _, e := range history {
-			if e.ID == eventID {
-				log.Info("duplicate correction", "version", c.Version)
-				return result(c, true), nil
-			}
-		}
-		p := s.Parse(raw)
 		next := c
 		next.Version = c.Version + 1
 		next.RawKey, next.RawLocation = c.RawKey, location // the first input keeps the case's raw-key guard
 		next.Filename, next.MessageKey = raw.Filename, raw.MessageKey
-		next.Route, next.Referral, next.Problems = p.Route, p.Referral, p.Problems
+		var changed []string
+		if unreadable(readProbs) {
+			// A correction that cannot be read changes no answer; its
+			// problem is added so the referrer hears of it.
+			next.Problems = append(append([]referral.Problem(nil), readProbs...), withoutUnreadable(c.Problems)...)
+		} else {
+			next.Referral, changed = referral.Merge(c.Referral, read)
+			route, checked := referral.Check(&next.Referral, civil.In(raw.ReceivedAt, s.location()))
+			next.Route, next.Problems = route, append(append([]referral.Problem(nil), readProbs...), checked...)
+		}
 		next.Status = store.Complete
-		if len(p.Problems) > 0 {
+		if len(next.Problems) > 0 {
 			next.Status = store.Incomplete
 		}
-		if !p.Readable {
-			// A correction that cannot be read does not wipe what was read
-			// before; its problem is added so the referrer hears of it.
-			next.Route, next.Referral = c.Route, c.Referral
-			next.Problems = append(append([]referral.Problem(nil), p.Problems...), c.Problems...)
-			next.Status = store.Incomplete
-		}
-		err = s.Store.UpdateCase(ctx, next)
+		e := store.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
+			Data: map[string]string{"rawKey": key, "version": strconv.Itoa(next.Version), "problems": strconv.Itoa(len(next.Problems)),
+				"changed": strings.Join(changed, ","), "format": format}}
+		applied, err := s.Store.UpdateCase(ctx, next, e)
 		if errs.Code(err) == errs.Conflict && attempt < 5 {
 			continue // another correction landed first: apply this one on top
 		}
 		if err != nil {
 			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
 		}
-		err = s.Store.AppendEvent(ctx, store.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
-			Data: map[string]string{"rawKey": key, "version": strconv.Itoa(next.Version), "problems": strconv.Itoa(len(next.Problems))}})
-		if err != nil {
-			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)
+		if !applied {
+			log.Info("duplicate correction", "version", c.Version)
+			res := result(c, true)
+			res.Changed = changedOf(ctx, s.Store, ref, eventID)
+			return res, nil
 		}
-		log.Info("referral corrected", "version", next.Version, "status", next.Status, "route", next.Route, "problems", len(next.Problems))
+		log.Info("referral corrected", "version", next.Version, "status", next.Status, "route", next.Route,
+			"problems", len(next.Problems), "changed", len(changed))
 		if _, err := s.SyncDeadlines(ctx, next); err != nil {
 			return Result{}, err
 		}
-		return result(next, false), nil
+		res := result(next, false)
+		res.Changed = changed
+		return res, nil
 	}
+}
+
+// changedOf reads the answers a recorded correction changed.
+func changedOf(ctx context.Context, st Store, ref, eventID string) []string {
+	events, err := st.ListEvents(ctx, ref)
+	if err != nil {
+		return nil
+	}
+	for _, e := range events {
+		if e.ID == eventID && e.Data["changed"] != "" {
+			return strings.Split(e.Data["changed"], ",")
+		}
+	}
+	return nil
+}
+
+func unreadable(probs []referral.Problem) bool {
+	return len(probs) > 0 && probs[0].Code == codeUnreadable && probs[0].Field == ""
+}
+
+// withoutUnreadable drops the whole-input "unreadable" problems of an
+// earlier input, so they do not pile up.
+func withoutUnreadable(probs []referral.Problem) []referral.Problem {
+	var out []referral.Problem
+	for _, p := range probs {
+		if !(p.Code == codeUnreadable && p.Field == "") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func result(c store.Case, duplicate bool) Result {
@@ -246,7 +280,7 @@ type Parsed struct {
 func (s *Service) Parse(raw Raw) Parsed {
 	format, r, probs := s.read(raw)
 	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs}
-	if len(probs) > 0 && probs[0].Code == codeUnreadable {
+	if unreadable(probs) {
 		return p
 	}
 	p.Readable = true

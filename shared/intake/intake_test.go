@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -239,5 +240,35 @@ func TestCorrect(t *testing.T) {
 	}
 	if _, err := e.svc.Correct(ctx, "DSP-2026-9999", fixed); err == nil {
 		t.Error("correction of no case: no error")
+	}
+}
+
+// TestCorrectMerges: a correction that gives one answer changes that
+// answer and keeps every other; the history says which answer changed.
+func TestCorrectMerges(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "email", ReceivedAt: received})
+	if err != nil || first.Status != store.Complete {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	before, _ := e.store.GetCase(ctx, first.Ref)
+	res, err := e.svc.Correct(ctx, first.Ref, Raw{Data: []byte(`{"referrer": {"email": "sam.new@darlington.gov.uk"}}`), Channel: "email",
+		ReceivedAt: received.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != store.Complete || len(res.Problems) != 0 || len(res.Changed) != 1 || res.Changed[0] != "referrer.email" {
+		t.Errorf("partial correction: %+v", res)
+	}
+	after, _ := e.store.GetCase(ctx, first.Ref)
+	want := before.Referral
+	want.Referrer.Email = "sam.new@darlington.gov.uk"
+	if !reflect.DeepEqual(after.Referral, want) || after.Version != 1 || after.Route != before.Route {
+		t.Errorf("after a one-answer correction the case is\n%+v\nwant\n%+v", after.Referral, want)
+	}
+	history, _ := e.store.ListEvents(ctx, first.Ref)
+	if last := history[len(history)-1]; last.Type != EventCorrected || last.Data["changed"] != "referrer.email" {
+		t.Errorf("correction event: %+v", last)
 	}
 }

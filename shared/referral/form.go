@@ -258,3 +258,28 @@ func genericPath(path string) string {
 	}
 	return b.String()
 }
+
+// FollowUp is a question asked only under another answer: when the answer
+// at Parent is When, the Fields are asked. The web form shows those marked
+// Reveal under the answer (GOV.UK's conditional reveal; one level deep);
+// a correction that changes the answer at Parent takes its Fields from the
+// correction too, so what no longer applies does not linger.
+type FollowUp struct {
+	Parent string   // JSON path with rows unindexed: "children.relatesToDeath"
+	When   string   // the answer that asks them: "yes", or an option as printed
+	Fields []string // JSON paths with rows unindexed, in the same row as Parent
+	Reveal bool     // shown under the answer on the web form
+}
+
+// FollowUps are the form's follow-up questions.
+var FollowUps = []FollowUp{
+	{Parent: "children.relatesToDeath", When: "yes", Fields: []string{"children.dateOfDeath", "children.causeOfDeath"}, Reveal: true},
+	{Parent: "children.relatesToDeath", When: "yes", Fields: []string{"children.coronerInvolved", "children.coronerDetails"}},
+	{Parent: "children.coronerInvolved", When: "yes", Fields: []string{"children.coronerDetails"}, Reveal: true},
+	{Parent: "caseDetails.mainCause", When: "Other", Fields: []string{"caseDetails.mainCauseOther"}, Reveal: true},
+	{Parent: "caseDetails.characteristics", When: "Other", Fields: []string{"caseDetails.characteristicsOther"}, Reveal: true},
+	{Parent: "childProtection.onChildProtectionPlan", When: "yes", Fields: []string{"childProtection.cppStart", "childProtection.cppEnd"}, Reveal: true},
+	{Parent: "childProtection.onChildInNeedPlan", When: "yes", Fields: []string{"childProtection.cinStart", "childProtection.cinEnd"}, Reveal: true},
+	{Parent: "childProtection.siblingsOnChildProtectionPlan", When: "yes", Fields: []string{"childProtection.siblingPlans"}},
+	{Parent: "childProtection.siblingsOnChildInNeedPlan", When: "yes", Fields: []string{"childProtection.siblingChildInNeedPlans"}},
+}

@@ -31,7 +31,7 @@ import (
 type Store interface {
 	GetCase(ctx context.Context, ref string) (store.Case, error)
 	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
-	AppendEvent(ctx context.Context, e store.Event) error
+	AppendEvent(ctx context.Context, e store.Event) (bool, error)
 }
 
 // Service sends reminders.
@@ -110,7 +110,7 @@ func (s *Service) Handle(ctx context.Context, p schedule.Payload) error {
 		}
 		return fmt.Errorf("reminder: send: %w", err)
 	}
-	err = s.Store.AppendEvent(ctx, store.Event{Ref: p.Ref, ID: id, Type: EventSent, At: now, Actor: "reminder",
+	_, err = s.Store.AppendEvent(ctx, store.Event{Ref: p.Ref, ID: id, Type: EventSent, At: now, Actor: "reminder",
 		Data: map[string]string{"rule": p.Rule, "kind": p.Kind, "due": civil.In(p.Due, workdays.London).String(), "to": strings.Join(roles, ",")}})
 	if err != nil {
 		return fmt.Errorf("reminder: record: %w", err)

@@ -54,6 +54,10 @@ type Event struct {
 	RecordedAt time.Time         `json:"recordedAt"`
 	Actor      string            `json:"actor,omitempty"` // who recorded it: a channel or an officer's id
 	Data       map[string]string `json:"data,omitempty"`  // references and codes, never child details
+	// Unique, when set, is a key no other event of the case may hold: the
+	// type of a one-time event ("ssp-decision"), or type and action id
+	// ("action-set#A1"). The store enforces it in the write.
+	Unique string `json:"unique,omitempty"`
 }
 
 // EventReceived is the type of the first event of every case.
@@ -89,19 +93,25 @@ type Store interface {
 	// there is none.
 	FindByRawKey(ctx context.Context, rawKey string) (Case, error)
 
-	// UpdateCase replaces a case with a new version of it (a correction):
+	// UpdateCase replaces a case with a new version of it (a correction)
+	// and appends e, the event that records why, in one atomic write.
 	// c.Version must be one more than the stored case's, or the update
 	// fails with errs.Conflict, so two corrections at once cannot undo
-	// each other. errs.NotFound if there is no case c.Ref.
-	UpdateCase(ctx context.Context, c Case) error
+	// each other. If e.ID is recorded already (the same correction
+	// delivered again) nothing is written and applied is false.
+	// errs.NotFound if there is no case c.Ref; errs.Invalid if e has no
+	// ID or type or is not for c.Ref.
+	UpdateCase(ctx context.Context, c Case, e Event) (applied bool, err error)
 
 	// ListCases returns the cases with a status, oldest first.
 	ListCases(ctx context.Context, status Status) ([]Case, error)
 
-	// AppendEvent adds e to its case's history. Appending an event whose ID
-	// the case has already is a no-op. errs.NotFound if the case does not
-	// exist; errs.Invalid if e has no ID or type.
-	AppendEvent(ctx context.Context, e Event) error
+	// AppendEvent adds e to its case's history and reports whether it was
+	// added: appending an event whose ID the case has already is a no-op
+	// (false). errs.Conflict if another event of the case holds e.Unique,
+	// even when both are appended at once; errs.NotFound if the case does
+	// not exist; errs.Invalid if e has no ID or type.
+	AppendEvent(ctx context.Context, e Event) (recorded bool, err error)
 
 	// ListEvents returns a case's history, oldest first. errs.NotFound if
 	// the case does not exist.
@@ -253,6 +263,17 @@ func CheckNewCase(c Case, scope string) error {
 func (e Event) Check() error {
 	if e.ID == "" || e.Type == "" {
 		return errs.E(errs.Invalid, "an event needs an id and a type")
+	}
+	return nil
+}
+
+// CheckUpdate is the check every adapter makes before UpdateCase.
+func CheckUpdate(c Case, e Event) error {
+	if err := e.Check(); err != nil {
+		return err
+	}
+	if e.Ref != c.Ref {
+		return errs.E(errs.Invalid, "the event of an update must be for case %s", c.Ref)
 	}
 	return nil
 }

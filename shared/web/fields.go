@@ -24,18 +24,26 @@ var london = func() *time.Location {
 }()
 
 // reveals are the answers that open follow-up questions (GOV.UK's
-// conditional reveal): when the answer is given, the fields show.
-var reveals = map[string]struct {
+// conditional reveal): when the answer is given, the fields show. They
+// come from the form's definition (referral.FollowUps).
+var reveals = func() map[string]struct {
 	when   string
 	fields []string
-}{
-	"children.relatesToDeath":               {"yes", []string{"children.dateOfDeath", "children.causeOfDeath"}},
-	"children.coronerInvolved":              {"yes", []string{"children.coronerDetails"}},
-	"caseDetails.mainCause":                 {"Other", []string{"caseDetails.mainCauseOther"}},
-	"caseDetails.characteristics":           {"Other", []string{"caseDetails.characteristicsOther"}},
-	"childProtection.onChildProtectionPlan": {"yes", []string{"childProtection.cppStart", "childProtection.cppEnd"}},
-	"childProtection.onChildInNeedPlan":     {"yes", []string{"childProtection.cinStart", "childProtection.cinEnd"}},
-}
+} {
+	out := map[string]struct {
+		when   string
+		fields []string
+	}{}
+	for _, f := range referral.FollowUps {
+		if f.Reveal {
+			out[f.Parent] = struct {
+				when   string
+				fields []string
+			}{f.When, f.Fields}
+		}
+	}
+	return out
+}()
 
 // revealed are the fields shown only under another answer.
 var revealed = func() map[string]string {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"time"
 
@@ -27,7 +28,7 @@ import (
 // *intake.Service is one.
 type Cases interface {
 	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
-	RecordEvent(ctx context.Context, ref string, in intake.EventInput) ([]store.Deadline, error)
+	RecordEvent(ctx context.Context, ref string, in intake.EventInput) (intake.Recorded, error)
 	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
 }
 
@@ -137,6 +138,10 @@ func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) {
 // submit takes one referral as the request body: the form as JSON, or a
 // file such as text (its name in the X-Filename header, optional).
 func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
+	if simpleRequest(r) && r.Header.Get("X-Filename") == "" {
+		h.error(w, r, errUnsupportedType)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -168,8 +173,13 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 
 // recordEvent records a lifecycle event on a case:
 // {"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}.
-// It answers with the case's deadlines as they now stand.
+// It answers 201 with the case's deadlines as they now stand, or 200 with
+// "duplicate": true when the same event was recorded before.
 func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request) {
+	if !isJSON(r) {
+		h.error(w, r, errUnsupportedType)
+		return
+	}
 	var in intake.EventInput
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
@@ -178,12 +188,16 @@ func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Actor = "api"
-	ds, err := h.Intake.RecordEvent(r.Context(), r.PathValue("ref"), in)
+	rec, err := h.Intake.RecordEvent(r.Context(), r.PathValue("ref"), in)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
+	status := http.StatusCreated
+	if rec.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, rec)
 }
 
 func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
@@ -229,16 +243,42 @@ func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
+// errUnsupportedType refuses a request any web page could have sent
+// without the browser asking first (CORS): a "simple" content type and no
+// header of ours.
+var errUnsupportedType = errs.E(errs.Unsupported, "Send the request as JSON (Content-Type: application/json), or a file with its name in X-Filename")
+
+// simpleRequest reports whether a POST is one a browser sends cross-site
+// without a preflight: no content type, or one a plain HTML form uses.
+func simpleRequest(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return true
+	}
+	switch mt {
+	case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
+		return true
+	}
+	return false
+}
+
+// isJSON reports whether a request says its body is JSON.
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
 // error is the one place that turns an error into a response: the code
 // picks the status, the message is safe to show, and only internal errors
 // are logged (without request bodies).
 func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := errs.Code(err)
 	status := map[string]int{
-		errs.Invalid:  http.StatusBadRequest,
-		errs.NotFound: http.StatusNotFound,
-		errs.Conflict: http.StatusConflict,
-		errs.TooLarge: http.StatusRequestEntityTooLarge,
+		errs.Invalid:     http.StatusBadRequest,
+		errs.NotFound:    http.StatusNotFound,
+		errs.Conflict:    http.StatusConflict,
+		errs.TooLarge:    http.StatusRequestEntityTooLarge,
+		errs.Unsupported: http.StatusUnsupportedMediaType,
 	}[code]
 	if status == 0 {
 		status = http.StatusInternalServerError

@@ -18,11 +18,11 @@ import (
 // fakeIntake records the raw input and answers with its functions.
 type fakeIntake struct {
 	SubmitFn      func(intake.Raw) (intake.Result, error)
-	RecordEventFn func(ref string, in intake.EventInput) ([]store.Deadline, error)
+	RecordEventFn func(ref string, in intake.EventInput) (intake.Recorded, error)
 	got           []intake.Raw
 }
 
-func (f *fakeIntake) RecordEvent(_ context.Context, ref string, in intake.EventInput) ([]store.Deadline, error) {
+func (f *fakeIntake) RecordEvent(_ context.Context, ref string, in intake.EventInput) (intake.Recorded, error) {
 	if f.RecordEventFn == nil {
 		panic("fakeIntake.RecordEventFn not set")
 	}
@@ -106,27 +106,44 @@ func TestPages(t *testing.T) {
 }
 
 func TestRecordEvent(t *testing.T) {
-	f := &fakeIntake{RecordEventFn: func(ref string, in intake.EventInput) ([]store.Deadline, error) {
+	f := &fakeIntake{RecordEventFn: func(ref string, in intake.EventInput) (intake.Recorded, error) {
 		if in.Type == "ssp-decision" && in.Outcome == "" {
-			return nil, errs.E(errs.Invalid, "an SSP decision needs an outcome")
+			return intake.Recorded{}, errs.E(errs.Invalid, "an SSP decision needs an outcome")
 		}
 		if in.Type == "panel-acknowledged" {
-			return nil, errs.E(errs.Conflict, "panel-acknowledged was already recorded on 2027-01-05")
+			return intake.Recorded{}, errs.E(errs.Conflict, "panel-acknowledged was already recorded on 2027-01-05")
 		}
-		return []store.Deadline{{Ref: ref, Rule: "referrer-feedback", Status: "open"}}, nil
+		return intake.Recorded{Ref: ref, Duplicate: in.Type == "ssp-informed",
+			Deadlines: []store.Deadline{{Ref: ref, Rule: "referrer-feedback", Status: "open"}}}, nil
 	}}
 	h := New(Handler{Intake: f})
 	for body, want := range map[string]int{
 		`{"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}`: http.StatusCreated,
+		`{"type": "ssp-informed", "at": "2027-01-04"}`:                            http.StatusOK, // recorded before
 		`{"type": "ssp-decision", "at": "2027-01-04"}`:                            http.StatusBadRequest,
 		`{"type": "panel-acknowledged", "at": "2027-01-05"}`:                      http.StatusConflict,
 		`{"type": "x", "colour": "red"}`:                                          http.StatusBadRequest,
 		`not json`:                                                                http.StatusBadRequest,
 	} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/cases/DSP-2026-0001/events", strings.NewReader(body)))
+		req := httptest.NewRequest(http.MethodPost, "/api/cases/DSP-2026-0001/events", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
 		if rec.Code != want {
 			t.Errorf("%s: %d %s, want %d", body, rec.Code, rec.Body, want)
+		}
+	}
+	// Any web page can POST text/plain without asking first: the events
+	// endpoint takes JSON only.
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/api/cases/DSP-2026-0001/events", strings.NewReader(`{"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}`))
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnsupportedMediaType {
+			t.Errorf("events as %q: %d, want 415", ct, rec.Code)
 		}
 	}
 	rec := httptest.NewRecorder()

@@ -24,6 +24,7 @@ var (
 	bucketCounters  = []byte("counters")  // scope → uint64
 	bucketEvents    = []byte("events")    // ref \x00 time \x00 id → Event JSON
 	bucketEventIDs  = []byte("eventids")  // ref \x00 id → nothing
+	bucketUnique    = []byte("unique")    // ref \x00 unique key → event id
 	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
 	bucketMessages  = []byte("messages")  // message key → Message JSON
 	bucketDrafts    = []byte("drafts")    // draft key → Draft JSON
@@ -48,7 +49,7 @@ func Open(path string, now func() time.Time) (*Store, error) {
 		return nil, fmt.Errorf("bolt: open %s: %w (is another cspr-intake using this data folder?)", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketDeadlines, bucketMessages, bucketDrafts} {
+		for _, b := range [][]byte{bucketCases, bucketRaw, bucketCounters, bucketEvents, bucketEventIDs, bucketUnique, bucketDeadlines, bucketMessages, bucketDrafts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -111,8 +112,9 @@ func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (sto
 			return err
 		}
 		created = true
-		return appendEvent(tx, store.Event{Ref: out.Ref, ID: store.EventReceived, Type: store.EventReceived,
+		_, err := appendEvent(tx, store.Event{Ref: out.Ref, ID: store.EventReceived, Type: store.EventReceived,
 			At: c.ReceivedAt, RecordedAt: out.CreatedAt, Actor: c.Channel})
+		return err
 	})
 	if err != nil {
 		return store.Case{}, false, fmt.Errorf("bolt: create case: %w", err)
@@ -175,31 +177,46 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 }
 
 // AppendEvent implements store.Store.
-func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
+func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 	if err := e.Check(); err != nil {
-		return err
+		return false, err
 	}
 	if e.RecordedAt.IsZero() {
 		e.RecordedAt = s.now().UTC()
 	}
-	return s.write(func(tx *bbolt.Tx) error {
+	var recorded bool
+	err := s.write(func(tx *bbolt.Tx) (err error) {
+		recorded = false // write may run this function twice
 		if tx.Bucket(bucketCases).Get([]byte(e.Ref)) == nil {
 			return errs.E(errs.NotFound, "no case %s", e.Ref)
 		}
-		return appendEvent(tx, e)
+		recorded, err = appendEvent(tx, e)
+		return err
 	})
+	return recorded, err
 }
 
-func appendEvent(tx *bbolt.Tx, e store.Event) error {
+// appendEvent adds e unless its id is recorded (false); errs.Conflict if
+// another event holds its unique key.
+func appendEvent(tx *bbolt.Tx, e store.Event) (bool, error) {
 	idKey := key(e.Ref, e.ID)
 	ids := tx.Bucket(bucketEventIDs)
 	if ids.Get(idKey) != nil {
-		return nil
+		return false, nil
+	}
+	if e.Unique != "" {
+		uk := key(e.Ref, e.Unique)
+		if holder := tx.Bucket(bucketUnique).Get(uk); holder != nil {
+			return false, errs.E(errs.Conflict, "case %s has a %s event already", e.Ref, e.Unique)
+		}
+		if err := tx.Bucket(bucketUnique).Put(uk, []byte(e.ID)); err != nil {
+			return false, err
+		}
 	}
 	if err := ids.Put(idKey, []byte{}); err != nil {
-		return err
+		return false, err
 	}
-	return putJSON(tx.Bucket(bucketEvents), key(e.Ref, store.TimeKey(e.At), e.ID), e)
+	return true, putJSON(tx.Bucket(bucketEvents), key(e.Ref, store.TimeKey(e.At), e.ID), e)
 }
 
 // ListEvents implements store.Store.
@@ -323,17 +340,34 @@ func getJSON(b *bbolt.Bucket, k []byte, v any) error {
 }
 
 // UpdateCase implements store.Store.
-func (s *Store) UpdateCase(ctx context.Context, c store.Case) error {
-	return s.write(func(tx *bbolt.Tx) error {
+func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error) {
+	if err := store.CheckUpdate(c, e); err != nil {
+		return false, err
+	}
+	if e.RecordedAt.IsZero() {
+		e.RecordedAt = s.now().UTC()
+	}
+	var applied bool
+	err := s.write(func(tx *bbolt.Tx) error {
+		applied = false // write may run this function twice
 		var old store.Case
 		if err := getJSON(tx.Bucket(bucketCases), []byte(c.Ref), &old); err != nil {
 			return errs.E(errs.NotFound, "no case %s", c.Ref)
 		}
+		if tx.Bucket(bucketEventIDs).Get(key(e.Ref, e.ID)) != nil {
+			return nil // this correction is in already
+		}
 		if c.Version != old.Version+1 {
 			return errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
 		}
-		return putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c)
+		if err := putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c); err != nil {
+			return err
+		}
+		var err error
+		applied, err = appendEvent(tx, e)
+		return err
 	})
+	return applied, err
 }
 
 // BeginMessage implements store.Store.

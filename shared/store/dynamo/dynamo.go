@@ -4,6 +4,7 @@
 //	CASE#<ref>       META                    the case (gsi1: STATUS#<status>, <receivedAt>#<ref>)
 //	CASE#<ref>       EVENT#<time>#<id>       one history event, append-only
 //	CASE#<ref>       EVENTID#<id>            guard: each event id once
+//	CASE#<ref>       UNIQUE#<key>            guard: one event per unique key (a one-time event's type)
 //	CASE#<ref>       DEADLINE#<rule>         one deadline (gsi1 while open: DEADLINE#open, <due>#<ref>#<rule>)
 //	RAW#<sha256>     RAW                     guard: one case per raw input
 //	COUNTER#<scope>  COUNTER                 the last reference number given in a scope
@@ -181,6 +182,47 @@ func retryable(err error) bool {
 	return true
 }
 
+// transact writes items in one transaction, again (a few times, after a
+// short wait) while it is cancelled only by other transactions on the
+// same items: the conditions decide, never the timing.
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	for attempt := 0; ; attempt++ {
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil || !raced(err) || attempt == maxAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(1+rand.IntN(5*(attempt+1))) * time.Millisecond):
+		}
+	}
+}
+
+// raced reports whether a transaction failed only because another was
+// writing the same items, not on a condition.
+func raced(err error) bool {
+	var conflict *types.TransactionConflictException
+	if errors.As(err, &conflict) {
+		return true
+	}
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return false
+	}
+	seen := false
+	for _, r := range tce.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "TransactionConflict":
+			seen = true
+		case "", "None":
+		default:
+			return false
+		}
+	}
+	return seen
+}
+
 // cancelled reports whether the i-th item of a cancelled transaction
 // failed its condition.
 func cancelled(err error, i int) bool {
@@ -268,31 +310,34 @@ func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]
 }
 
 // AppendEvent implements store.Store.
-func (s *Store) AppendEvent(ctx context.Context, e store.Event) error {
+func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 	if err := e.Check(); err != nil {
-		return err
+		return false, err
 	}
 	if e.RecordedAt.IsZero() {
 		e.RecordedAt = s.now().UTC()
 	}
 	items, err := s.eventItems(e)
 	if err != nil {
-		return err
+		return false, err
 	}
 	items = append([]types.TransactWriteItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	switch {
+	err = s.transact(ctx, items)
+	switch { // items: the case's check, the id's guard, the unique key's guard
 	case err == nil:
-		return nil
-	case cancelled(err, 0):
-		return errs.E(errs.NotFound, "no case %s", e.Ref)
+		return true, nil
 	case cancelled(err, 1):
-		return nil // this event is recorded already
+		return false, nil // this event is recorded already
+	case e.Unique != "" && cancelled(err, 2):
+		return false, errs.E(errs.Conflict, "case %s has a %s event already", e.Ref, e.Unique)
+	case cancelled(err, 0):
+		return false, errs.E(errs.NotFound, "no case %s", e.Ref)
 	}
-	return fmt.Errorf("dynamo: append event: %w", err)
+	return false, fmt.Errorf("dynamo: append event: %w", err)
 }
 
-// eventItems are the guard and the event; the guard comes first.
+// eventItems are the guards and the event: the id's guard first, then
+// the unique key's if the event has one, then the event.
 func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
 	body, err := encode(e)
 	if err != nil {
@@ -300,10 +345,13 @@ func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
 	}
 	event := keyOf(casePK(e.Ref), "EVENT#"+store.TimeKey(e.At)+"#"+e.ID)
 	event["body"] = &types.AttributeValueMemberB{Value: body}
-	return []types.TransactWriteItem{
-		{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: event}},
-	}, nil
+	items := []types.TransactWriteItem{{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))}}
+	if e.Unique != "" {
+		guard := keyOf(casePK(e.Ref), "UNIQUE#"+e.Unique)
+		guard["id"] = str(e.ID)
+		items = append(items, types.TransactWriteItem{Put: s.putNew(guard)})
+	}
+	return append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: event}}), nil
 }
 
 func (s *Store) caseExists(ref string) *types.ConditionCheck {
@@ -416,11 +464,18 @@ func decode(item map[string]types.AttributeValue, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-// UpdateCase implements store.Store.
-func (s *Store) UpdateCase(ctx context.Context, c store.Case) error {
+// UpdateCase implements store.Store: the case's new version and its
+// event in one transaction, so a retried correction cannot apply twice.
+func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error) {
+	if err := store.CheckUpdate(c, e); err != nil {
+		return false, err
+	}
+	if e.RecordedAt.IsZero() {
+		e.RecordedAt = s.now().UTC()
+	}
 	body, err := encode(c)
 	if err != nil {
-		return err
+		return false, err
 	}
 	meta := keyOf(casePK(c.Ref), metaSK)
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
@@ -433,18 +488,23 @@ func (s *Store) UpdateCase(ctx context.Context, c store.Case) error {
 	}
 	put := &types.Put{TableName: aws.String(s.table), Item: meta, ConditionExpression: aws.String(cond),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(c.Version - 1))}}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}})
+	event, err := s.eventItems(e)
+	if err != nil {
+		return false, err
+	}
+	items := append([]types.TransactWriteItem{{Put: put}}, event...)
+	err = s.transact(ctx, items)
+	if err == nil || cancelled(err, 1) {
+		return err == nil, nil // cancelled at 1: this correction is in already
+	}
 	if cancelled(err, 0) {
 		old, gerr := s.GetCase(ctx, c.Ref)
 		if gerr != nil {
-			return gerr
+			return false, gerr
 		}
-		return errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
+		return false, errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
 	}
-	if err != nil {
-		return fmt.Errorf("dynamo: update case: %w", err)
-	}
-	return nil
+	return false, fmt.Errorf("dynamo: update case: %w", err)
 }
 
 func messagePK(key string) string { return "MSG#" + key }

@@ -37,6 +37,9 @@ func Run(t *testing.T, newStore Factory) {
 		{"Events", testEvents},
 		{"Deadlines", testDeadlines},
 		{"UpdateCase", testUpdateCase},
+		{"UpdateCaseConcurrently", testUpdateConcurrent},
+		{"UniqueEvents", testUniqueEvents},
+		{"UniqueEventsConcurrently", testUniqueConcurrent},
 		{"Messages", testMessages},
 		{"BeginMessageConcurrently", testBeginConcurrent},
 		{"Drafts", testDrafts},
@@ -209,7 +212,7 @@ func testNotFound(t *testing.T, s store.Store) {
 	if _, err := s.GetCase(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
 		t.Errorf("GetCase error = %v, want not found", err)
 	}
-	if err := s.AppendEvent(ctx, store.Event{Ref: "DSP-2026-9999", ID: "x", Type: "note", At: t0}); errs.Code(err) != errs.NotFound {
+	if _, err := s.AppendEvent(ctx, store.Event{Ref: "DSP-2026-9999", ID: "x", Type: "note", At: t0}); errs.Code(err) != errs.NotFound {
 		t.Errorf("AppendEvent error = %v, want not found", err)
 	}
 	if _, err := s.ListEvents(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
@@ -261,12 +264,16 @@ func testEvents(t *testing.T, s store.Store) {
 	}
 	decision := store.Event{Ref: c.Ref, ID: "ssp-decision-1", Type: "ssp-decision", At: t0.Add(48 * time.Hour), RecordedAt: t0.Add(49 * time.Hour), Actor: "officer-1", Data: map[string]string{"outcome": "criteria-met"}}
 	note := store.Event{Ref: c.Ref, ID: "note-1", Type: "note", At: t0.Add(24 * time.Hour), RecordedAt: t0.Add(50 * time.Hour)}
-	for _, e := range []store.Event{decision, note, decision} { // the repeat is a no-op
-		if err := s.AppendEvent(ctx, e); err != nil {
+	for i, e := range []store.Event{decision, note, decision} { // the repeat is a no-op
+		recorded, err := s.AppendEvent(ctx, e)
+		if err != nil {
 			t.Fatalf("AppendEvent(%s): %v", e.ID, err)
 		}
+		if recorded != (i < 2) {
+			t.Errorf("AppendEvent #%d (%s) recorded = %v, want %v", i, e.ID, recorded, i < 2)
+		}
 	}
-	if err := s.AppendEvent(ctx, store.Event{Ref: c.Ref, Type: "note", At: t0}); errs.Code(err) != errs.Invalid {
+	if _, err := s.AppendEvent(ctx, store.Event{Ref: c.Ref, Type: "note", At: t0}); errs.Code(err) != errs.Invalid {
 		t.Errorf("event without ID: error %v, want invalid", err)
 	}
 	events, err = s.ListEvents(ctx, c.Ref)
@@ -350,6 +357,10 @@ func rules(ds []store.Deadline) []string {
 	return out
 }
 
+func corrected(ref, id string) store.Event {
+	return store.Event{Ref: ref, ID: id, Type: "corrected", At: t0.Add(time.Hour), Actor: "email"}
+}
+
 func testUpdateCase(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	c, _, err := s.CreateCase(ctx, NewCase("upd", t0), "DSP-2026")
@@ -361,8 +372,8 @@ func testUpdateCase(t *testing.T, s store.Store) {
 	next.Status = store.Complete
 	next.RawLocation = "raw/upd-2"
 	next.Referral.Referrer.FullName = "Sam Corrected"
-	if err := s.UpdateCase(ctx, next); err != nil {
-		t.Fatal(err)
+	if applied, err := s.UpdateCase(ctx, next, corrected(c.Ref, "corrected-1")); err != nil || !applied {
+		t.Fatalf("UpdateCase = %v, %v; want applied", applied, err)
 	}
 	got, err := s.GetCase(ctx, c.Ref)
 	if err != nil {
@@ -371,22 +382,157 @@ func testUpdateCase(t *testing.T, s store.Store) {
 	if !reflect.DeepEqual(got, next) {
 		t.Errorf("after update got\n%+v\nwant\n%+v", got, next)
 	}
-	if err := s.UpdateCase(ctx, next); errs.Code(err) != errs.Conflict {
+	events, err := s.ListEvents(ctx, c.Ref)
+	if err != nil || len(events) != 2 || events[1].ID != "corrected-1" {
+		t.Errorf("history after update: %+v, %v; want received then corrected-1", events, err)
+	}
+	// The same correction again (a retry) changes nothing and is no error.
+	again := next
+	again.Version = 2
+	again.Referral.Referrer.FullName = "Sam Twice"
+	if applied, err := s.UpdateCase(ctx, again, corrected(c.Ref, "corrected-1")); err != nil || applied {
+		t.Errorf("the same correction again = %v, %v; want not applied, no error", applied, err)
+	}
+	if got, _ := s.GetCase(ctx, c.Ref); got.Version != 1 || got.Referral.Referrer.FullName != "Sam Corrected" {
+		t.Errorf("a repeated correction changed the case: version %d, %q", got.Version, got.Referral.Referrer.FullName)
+	}
+	if _, err := s.UpdateCase(ctx, next, corrected(c.Ref, "corrected-2")); errs.Code(err) != errs.Conflict {
 		t.Errorf("same version again: %v, want conflict", err)
 	}
 	stale := c
 	stale.Version = 1
-	if err := s.UpdateCase(ctx, stale); errs.Code(err) != errs.Conflict {
+	if _, err := s.UpdateCase(ctx, stale, corrected(c.Ref, "corrected-3")); errs.Code(err) != errs.Conflict {
 		t.Errorf("stale update: %v, want conflict", err)
+	}
+	if events, _ := s.ListEvents(ctx, c.Ref); len(events) != 2 {
+		t.Errorf("refused updates left events: %+v", events)
 	}
 	missing := next
 	missing.Ref, missing.Version = "DSP-2026-9999", 1
-	if err := s.UpdateCase(ctx, missing); errs.Code(err) != errs.NotFound {
+	if _, err := s.UpdateCase(ctx, missing, corrected(missing.Ref, "corrected-4")); errs.Code(err) != errs.NotFound {
 		t.Errorf("update of no case: %v, want not found", err)
+	}
+	if _, err := s.UpdateCase(ctx, next, corrected("DSP-2026-0042", "corrected-5")); errs.Code(err) != errs.Invalid {
+		t.Errorf("update with another case's event: %v, want invalid", err)
 	}
 	done, err := s.ListCases(ctx, store.Complete)
 	if err != nil || len(done) != 1 || done[0].Ref != c.Ref {
 		t.Errorf("complete cases after update: %v %v", done, err)
+	}
+}
+
+// testUpdateConcurrent: the same correction delivered eight times at once
+// is applied once: one version, one event.
+func testUpdateConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := create(t, s, NewCase("upd-race", t0), "DSP-2026")
+	next := c
+	next.Version = 1
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	applied := 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.UpdateCase(ctx, next, corrected(c.Ref, "corrected-same"))
+			if err != nil && errs.Code(err) != errs.Conflict {
+				t.Errorf("UpdateCase: %v", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				applied++
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := s.GetCase(ctx, c.Ref)
+	events, _ := s.ListEvents(ctx, c.Ref)
+	if err != nil || got.Version != 1 || applied != 1 || len(events) != 2 {
+		t.Errorf("after 8 identical corrections at once: version %d, applied %d, %d events (%v); want 1, 1, 2", got.Version, applied, len(events), err)
+	}
+}
+
+// testUniqueEvents: an event's unique key is held by one event only.
+func testUniqueEvents(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := create(t, s, NewCase("unique", t0), "DSP-2026")
+	first := store.Event{Ref: c.Ref, ID: "ssp-decision-a", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour), Data: map[string]string{"outcome": "criteria-met"}}
+	if ok, err := s.AppendEvent(ctx, first); err != nil || !ok {
+		t.Fatalf("first decision: %v, %v", ok, err)
+	}
+	if ok, err := s.AppendEvent(ctx, first); err != nil || ok {
+		t.Errorf("the same decision again: %v, %v; want not recorded, no error", ok, err)
+	}
+	other := first
+	other.ID, other.Data = "ssp-decision-b", map[string]string{"outcome": "criteria-not-met"}
+	if _, err := s.AppendEvent(ctx, other); errs.Code(err) != errs.Conflict {
+		t.Errorf("a second decision: %v, want conflict", err)
+	}
+	action := store.Event{Ref: c.Ref, ID: "action-a1", Type: "action-set", Unique: "action-set#A1", At: t0.Add(time.Hour)}
+	action2 := store.Event{Ref: c.Ref, ID: "action-a2", Type: "action-set", Unique: "action-set#A2", At: t0.Add(time.Hour)}
+	for _, e := range []store.Event{action, action2} {
+		if ok, err := s.AppendEvent(ctx, e); err != nil || !ok {
+			t.Errorf("AppendEvent(%s) = %v, %v; want recorded", e.ID, ok, err)
+		}
+	}
+	events, err := s.ListEvents(ctx, c.Ref)
+	if err != nil || len(events) != 4 {
+		t.Errorf("history: %d events, %v; want received, a decision and two actions", len(events), err)
+	}
+	// Unique keys are per case.
+	d := create(t, s, NewCase("unique-2", t0), "DSP-2026")
+	first.Ref = d.Ref
+	if ok, err := s.AppendEvent(ctx, first); err != nil || !ok {
+		t.Errorf("a decision on another case: %v, %v", ok, err)
+	}
+}
+
+// testUniqueConcurrent: 16 identical and 16 conflicting one-time events at
+// once record exactly one; the rest are repeats or conflicts.
+func testUniqueConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c := create(t, s, NewCase("unique-race", t0), "DSP-2026")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var recorded, repeats, conflicts int
+	for i := range 32 {
+		e := store.Event{Ref: c.Ref, ID: "ssp-decision-same", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour)}
+		if i%2 == 1 {
+			e.ID = fmt.Sprintf("ssp-decision-%d", i)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.AppendEvent(ctx, e)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil && ok:
+				recorded++
+			case err == nil:
+				repeats++
+			case errs.Code(err) == errs.Conflict:
+				conflicts++
+			default:
+				t.Errorf("AppendEvent(%s): %v", e.ID, err)
+			}
+		}()
+	}
+	wg.Wait()
+	events, err := s.ListEvents(ctx, c.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions := 0
+	for _, e := range events {
+		if e.Type == "ssp-decision" {
+			decisions++
+		}
+	}
+	if recorded != 1 || decisions != 1 || recorded+repeats+conflicts != 32 {
+		t.Errorf("32 decisions at once: %d recorded, %d repeats, %d conflicts, %d stored; want exactly one recorded and stored", recorded, repeats, conflicts, decisions)
 	}
 }
 
