@@ -134,7 +134,7 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	}
 	clk.t = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusCreated)
-	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusCreated) // a retry of the same request
+	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusOK) // a retry of the same request: recorded once
 	record(`{"type": "ssp-informed", "at": "2026-11-23T09:30:00Z"}`, http.StatusConflict)
 	record(`{"type": "ssp-decision", "at": "2026-11-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // before received
 	record(`{"type": "ssp-decision", "at": "2026-12-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // future

@@ -24,12 +24,13 @@ var routeText = map[referral.Route]string{
 }
 
 type ackView struct {
-	Partnership, Ref, Received, Route, Filename string
-	Correction, Duplicate                       bool
-	Version                                     int
-	Deadlines                                   []ackDeadline
-	Problems                                    []referral.Problem
-	Others                                      int
+	Partnership, Ref, Received, Route, Source string
+	Correction, Duplicate                     bool
+	Version                                   int
+	Deadlines                                 []ackDeadline
+	Problems                                  []string // one line each, the section said once
+	Changed                                   []string // a correction: the answers it changed, by label
+	Others                                    string   // "1 other attachment was" …
 }
 
 type ackDeadline struct{ Title, Due string }
@@ -39,14 +40,19 @@ var ackTmpl = template.Must(template.New("ack").Parse(`{{.Partnership}} has rece
 We had already received this {{if .Correction}}correction{{else}}form{{end}}: nothing has changed.
 {{end}}
 Reference: {{.Ref}}{{if .Correction}} (version {{.Version}}){{end}}
-Read from: {{.Filename}}
+Read from: {{.Source}}
 Understood as: {{.Route}}
-{{if .Deadlines}}
+{{if .Correction}}{{if .Changed}}
+Answers this correction changed ({{len .Changed}}):
+{{range .Changed}}  - {{.}}
+{{end}}{{else}}
+This correction changed no answer: every answer it gave was the same as before.
+{{end}}{{end}}{{if .Deadlines}}
 Statutory deadlines now running:
 {{range .Deadlines}}  - {{.Title}}: by the end of {{.Due}}
 {{end}}{{end}}{{if .Problems}}
 What is missing or needs checking ({{len .Problems}}):
-{{range .Problems}}  - {{if .Section}}Section {{.Section}}: {{end}}{{.Message}}
+{{range .Problems}}  - {{.}}
 {{end}}
 To put this right, reply to this e-mail with the corrected form attached
 (or the corrected answers in the reply). Keep {{.Ref}} in the subject so the
@@ -54,7 +60,7 @@ correction joins this referral.
 {{else}}
 Every section of the form has been answered. The Business Unit will be in touch.
 {{end}}{{if .Others}}
-{{.Others}} other attachment(s) were kept with the referral and not read.
+{{.Others}} kept with the referral and not read.
 {{end}}
 {{.Partnership}} Business Unit
 `))
@@ -63,11 +69,8 @@ Every section of the form has been answered. The Business Unit will be in touch.
 // per case, threaded to theirs, with a Message-ID that is the same on
 // every delivery.
 func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailparse.Message, res intake.Result, received time.Time,
-	correction bool, others []mailparse.Attachment) error {
-	to := msg.ReplyTo
-	if to == "" {
-		to = msg.From
-	}
+	correction bool, source string, others []mailparse.Attachment) error {
+	to := msg.From // never a Reply-To: it may be anywhere
 	if to == "" || msg.AutoSubmitted {
 		return nil
 	}
@@ -80,12 +83,17 @@ func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailp
 		return fmt.Errorf("inbox: case %s: %w", res.Ref, err)
 	}
 	v := ackView{
-		Partnership: s.Partnership, Ref: res.Ref, Route: routeText[res.Route], Filename: c.Filename,
+		Partnership: s.Partnership, Ref: res.Ref, Route: routeText[res.Route], Source: source,
 		Received:   received.In(s.location()).Format("Monday 2 January 2006 at 15:04"),
-		Correction: correction, Duplicate: res.Duplicate, Version: c.Version, Problems: res.Problems, Others: len(others),
+		Correction: correction, Duplicate: res.Duplicate, Version: c.Version,
+		Problems: problemLines(res.Problems), Changed: changedLines(res.Changed),
 	}
-	if v.Filename == "" || v.Filename == "message.eml" {
-		v.Filename = "the text of your e-mail"
+	switch len(others) {
+	case 0:
+	case 1:
+		v.Others = "1 other attachment was"
+	default:
+		v.Others = fmt.Sprintf("%d other attachments were", len(others))
 	}
 	for _, d := range ds {
 		rule, ok := s.Rules.Rule(d.Rule)
@@ -102,8 +110,12 @@ func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailp
 	if correction {
 		subject = fmt.Sprintf("[%s] Correction received", res.Ref)
 	}
-	if len(res.Problems) > 0 {
-		subject += fmt.Sprintf(": %d thing(s) to put right", len(res.Problems))
+	switch n := len(res.Problems); n {
+	case 0:
+	case 1:
+		subject += ": 1 thing to put right"
+	default:
+		subject += fmt.Sprintf(": %d things to put right", n)
 	}
 	refs := append([]string(nil), msg.References...)
 	if msg.MessageID != "" {
@@ -123,6 +135,74 @@ func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailp
 	return nil
 }
 
+// problemLines are the problems as the referrer reads them, each naming
+// its section once ("Section 5: choose the main cause").
+func problemLines(probs []referral.Problem) []string {
+	out := make([]string, 0, len(probs))
+	for _, p := range probs {
+		line := p.Message
+		if p.Section > 0 && !strings.HasPrefix(line, "Section ") {
+			line = fmt.Sprintf("Section %d: %s", p.Section, line)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// changedLines names the answers a correction changed by their sections
+// and printed labels (never their values: they may be a child's details).
+func changedLines(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if p == "criteria" {
+			out = append(out, "the criteria boxes at the top of the form")
+			continue
+		}
+		if f, ok := referral.FieldByPath(p); ok {
+			line := fmt.Sprintf("Section %d: %s", f.Section, f.Noun)
+			if n := rowNumber(p); n > 0 {
+				line += fmt.Sprintf(" (row %d)", n)
+			}
+			out = append(out, line)
+			continue
+		}
+		table, _, _ := strings.Cut(p, "[")
+		for _, t := range referral.Tables {
+			if t.Path == table {
+				sec, _ := referral.SectionOf(tableField(table))
+				out = append(out, fmt.Sprintf("Section %d: %s %d added", sec.Number, t.One, rowNumber(p)))
+			}
+		}
+	}
+	return out
+}
+
+// tableField is the path of a table's first field.
+func tableField(table string) string {
+	for _, sec := range referral.Form {
+		for _, f := range sec.Fields {
+			if strings.HasPrefix(f.Path, table+".") {
+				return f.Path
+			}
+		}
+	}
+	return ""
+}
+
+// rowNumber is the 1-based row of a path in a table, 0 outside one.
+func rowNumber(path string) int {
+	i := strings.IndexByte(path, '[')
+	j := strings.IndexByte(path, ']')
+	if i < 0 || j < i {
+		return 0
+	}
+	n := 0
+	for _, c := range path[i+1 : j] {
+		n = n*10 + int(c-'0')
+	}
+	return n + 1
+}
+
 // heldNotice tells the Business Unit of a held message, by its key and
 // reasons only: the subject and body may hold a child's details.
 func (s *Service) heldNotice(rec store.Message) mail.Message {
@@ -136,8 +216,14 @@ func (s *Service) heldNotice(rec store.Message) mail.Message {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "A message to %s %s.\n\n", s.Mailbox, verb)
-	fmt.Fprintf(&b, "Message: %s\nReceived: %s\nFrom: %s\nReasons: %s\nAttachments: %d\n\n", rec.Key,
+	fmt.Fprintf(&b, "Message: %s\nReceived: %s\nFrom: %s\nReasons: %s\nAttachments: %d\n", rec.Key,
 		rec.ReceivedAt.In(s.location()).Format("Monday 2 January 2006 at 15:04"), orNone(rec.From), strings.Join(rec.Reasons, ", "), len(rec.Attachments))
+	for _, r := range rec.Reasons {
+		if r == ReasonMayCorrect && len(rec.Refs) > 0 {
+			fmt.Fprintf(&b, "Possible correction of %s: it names that case but does not come from the address the case came from, or failed the sender checks. Nothing in the case was changed.\n", rec.Refs[0])
+		}
+	}
+	b.WriteString("\n")
 	b.WriteString("The sender has not been answered. The message is kept as it was received.\n")
 	if rec.Outcome == store.OutcomeQuarantined {
 		fmt.Fprintf(&b, "If it is a genuine referral, release it so it is read and acknowledged:\n  POST /api/messages/%s/release on the intake API (or: go run ./infra/local release %s)\n", rec.Key, rec.Key)
@@ -159,10 +245,7 @@ func orNone(s string) string {
 
 // refuse tells a trusted sender their message could not be read at all.
 func (s *Service) refuse(ctx context.Context, rec store.Message, msg *mailparse.Message, why string) error {
-	to := msg.ReplyTo
-	if to == "" {
-		to = msg.From
-	}
+	to := msg.From // never a Reply-To
 	if to == "" || msg.AutoSubmitted {
 		return nil
 	}

@@ -20,12 +20,18 @@
 //   - Each Word form attached (or PDF of it) becomes a case; with none, the
 //     message itself is read (the form typed or pasted in the body). Other
 //     attachments are kept with the message and not read.
-//   - A reply that carries a case's reference (in the subject, or in its
-//     threading headers) from the same sender or organisation corrects
-//     that case instead of opening another.
-//   - Acknowledgements are threaded to the sender's message, say the
-//     reference, the route, the deadlines now running and what is missing,
-//     and never carry the child's details.
+//   - A message that names a case (its reference in the subject, or a
+//     reply to our acknowledgement) corrects that case only when it comes
+//     from the address the case came from (or the referrer's address on
+//     the form) and passed the sender checks (DMARC, or SPF or DKIM where
+//     the domain publishes no DMARC policy). References are guessable and
+//     domains are shared by thousands, so anything else naming a case is
+//     held for the Business Unit as a possible correction and changes
+//     nothing. A correction merges: it never blanks an answer.
+//   - Acknowledgements go to the address the message came from (never a
+//     Reply-To), are threaded to it, say the reference, the route, the
+//     deadlines now running and what is missing, and never carry the
+//     child's details, the subject or a file's name.
 package inbox
 
 import (
@@ -104,6 +110,12 @@ type Service struct {
 	Lock          time.Duration    // how long a delivery may hold a message: the function's timeout
 	Now           func() time.Time // the clock; time.Now if nil
 	Log           *slog.Logger
+
+	// TrustWithoutVerdicts takes a delivery with no verdicts at all as
+	// authenticated, for corrections: only the local runner sets it (its
+	// SMTP inbox listens on loopback and has no checks to read). In AWS
+	// every delivery carries SES's verdicts.
+	TrustWithoutVerdicts bool
 }
 
 // Report is what became of a message.
@@ -117,16 +129,17 @@ type Report struct {
 
 // Reasons a message is held or refused: codes, shown to officers.
 const (
-	ReasonVirus         = "virus"            // virus found, or the scan failed
-	ReasonSpam          = "spam"             // judged spam
-	ReasonDMARC         = "dmarc"            // the sender's domain says it did not send it
-	ReasonUnauthed      = "unauthenticated"  // neither SPF nor DKIM passed
-	ReasonUntrusted     = "untrusted-sender" // from outside the secure domains
-	ReasonAutomatic     = "auto-submitted"   // sent by a machine (RFC 3834): never answered
-	ReasonUnreadable    = "unreadable"       // not an e-mail that could be read
-	ReasonOwnMessage    = "own-message"      // sent by this system: a loop, dropped from processing
-	ReasonNoSender      = "no-sender"        // no address to answer
-	ReasonTooManyForms  = "too-many-forms"   // more forms than one message may open cases for
+	ReasonVirus         = "virus"               // virus found, or the scan failed
+	ReasonSpam          = "spam"                // judged spam
+	ReasonDMARC         = "dmarc"               // the sender's domain says it did not send it
+	ReasonUnauthed      = "unauthenticated"     // neither SPF nor DKIM passed
+	ReasonUntrusted     = "untrusted-sender"    // from outside the secure domains
+	ReasonAutomatic     = "auto-submitted"      // sent by a machine (RFC 3834): never answered
+	ReasonUnreadable    = "unreadable"          // not an e-mail that could be read
+	ReasonOwnMessage    = "own-message"         // sent by this system: a loop, dropped from processing
+	ReasonNoSender      = "no-sender"           // no address to answer
+	ReasonTooManyForms  = "too-many-forms"      // more forms than one message may open cases for
+	ReasonMayCorrect    = "possible-correction" // names a case but may not change it: another sender, or checks not passed
 	maxFormsPerMessage  = 10
 	defaultLock         = 2 * time.Minute
 	attachmentKeyLength = 16
@@ -183,7 +196,7 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 		}
 		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
 	}
-	return s.process(ctx, rec, msg, d.Data, log)
+	return s.process(ctx, rec, msg, d.Data, false, log)
 }
 
 // Release processes a quarantined message as if it had passed the checks,
@@ -207,7 +220,7 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	rec.ReleasedBy = officer
 	log := s.logger().With("message", rec.Key, "releasedBy", officer)
 	log.Info("message released")
-	return s.process(ctx, rec, msg, data, log)
+	return s.process(ctx, rec, msg, data, true, log)
 }
 
 // begin claims the message, keyed by its Message-ID; a message reusing
@@ -262,10 +275,11 @@ func (s *Service) screen(msg *mailparse.Message, v Verdicts) []string {
 }
 
 // Trusted reports whether an address is in one of the domains or their
-// subdomains.
+// subdomains. The domain is what follows the last "@": a quoted local
+// part may hold another.
 func Trusted(addr string, domains []string) bool {
-	_, domain, ok := strings.Cut(strings.ToLower(strings.TrimSpace(addr)), "@")
-	if !ok || domain == "" {
+	domain := domainOf(addr)
+	if domain == "" {
 		return false
 	}
 	for _, d := range domains {
@@ -301,25 +315,31 @@ func report(rec store.Message, duplicate bool) Report {
 }
 
 // process turns a trusted message into a correction or new cases, and
-// answers the sender.
-func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, log *slog.Logger) (Report, error) {
+// answers the sender. released: an officer vouched for the message.
+func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, released bool, log *slog.Logger) (Report, error) {
 	forms, others := s.split(msg)
-	if ref := s.correctionOf(ctx, msg); ref != "" {
+	if ref, may := s.correctionOf(ctx, msg, rec.Verdicts); ref != "" {
+		if !may && !released {
+			rec.Refs = []string{ref}
+			log.Warn("message names a case but may not correct it: held", "ref", ref)
+			return s.hold(ctx, rec, store.OutcomeQuarantined, []string{ReasonMayCorrect}, log)
+		}
 		raw := raw(rec, msg, data, forms)
 		res, err := s.Intake.Correct(ctx, ref, raw)
 		if err != nil {
 			return report(rec, false), err
 		}
-		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, true, others); err != nil {
+		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, true, source(forms, 0), others); err != nil {
 			return report(rec, false), err
 		}
 		rec.State, rec.Outcome, rec.Refs = store.Done, store.OutcomeCorrection, []string{ref}
-		log.Info("message corrected a case", "ref", ref)
+		log.Info("message corrected a case", "ref", ref, "changed", len(res.Changed))
 		return s.finish(ctx, rec)
 	}
 	var raws []intake.Raw
+	var sources []string
 	if len(forms) == 0 {
-		raws = []intake.Raw{raw(rec, msg, data, nil)}
+		raws, sources = []intake.Raw{raw(rec, msg, data, nil)}, []string{source(nil, 0)}
 	}
 	for i, f := range forms {
 		if i == maxFormsPerMessage {
@@ -328,14 +348,15 @@ func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse
 			break
 		}
 		raws = append(raws, raw(rec, msg, data, []mailparse.Attachment{f}))
+		sources = append(sources, source(forms, i))
 	}
 	rec.Refs = nil
-	for _, raw := range raws {
+	for i, raw := range raws {
 		res, err := s.Intake.Submit(ctx, raw)
 		if err != nil {
 			return report(rec, false), err
 		}
-		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, false, others); err != nil {
+		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, false, sources[i], others); err != nil {
 			return report(rec, false), err
 		}
 		rec.Refs = append(rec.Refs, res.Ref)
@@ -343,6 +364,22 @@ func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse
 	rec.State, rec.Outcome = store.Done, store.OutcomeCase
 	log.Info("message made cases", "refs", strings.Join(rec.Refs, ","), "forms", len(forms), "otherAttachments", len(others))
 	return s.finish(ctx, rec)
+}
+
+// source says what a case was read from without echoing a file's name
+// (names often hold a child's): "your Word form (1 of 2)".
+func source(forms []mailparse.Attachment, i int) string {
+	if len(forms) == 0 {
+		return "the text of your e-mail"
+	}
+	what := "your Word form"
+	if formdoc.Detect(forms[i].Filename, forms[i].ContentType, forms[i].Data) == formdoc.PDF {
+		what = "your PDF form"
+	}
+	if len(forms) > 1 {
+		what += fmt.Sprintf(" (%d of %d)", i+1, len(forms))
+	}
+	return what
 }
 
 // split sorts the attachments into referral forms (Word documents and
@@ -389,10 +426,12 @@ func raw(rec store.Message, msg *mailparse.Message, data []byte, forms []mailpar
 		ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
 }
 
-// correctionOf finds the case a message corrects: a reference in its
-// subject or in the acknowledgement it answers, of a case sent by the same
-// address or organisation.
-func (s *Service) correctionOf(ctx context.Context, msg *mailparse.Message) string {
+// correctionOf finds the case a message names — a reference in the
+// acknowledgement it answers, or in its subject — and whether its sender
+// may correct that case: the same address the case came from (or the
+// referrer's own address on the form), with the sender checks passed.
+// A reference to no case names nothing.
+func (s *Service) correctionOf(ctx context.Context, msg *mailparse.Message, v Verdicts) (ref string, may bool) {
 	var refs []string
 	for _, id := range append([]string{msg.InReplyTo}, msg.References...) {
 		if ref, ok := refOfAck(id); ok {
@@ -403,23 +442,59 @@ func (s *Service) correctionOf(ctx context.Context, msg *mailparse.Message) stri
 	for _, m := range re.FindAllStringSubmatch(msg.Subject, -1) {
 		refs = append(refs, strings.ToUpper(m[1]))
 	}
-	for _, ref := range refs {
-		c, err := s.Store.GetCase(ctx, ref)
+	for _, r := range refs {
+		c, err := s.Store.GetCase(ctx, r)
 		if err != nil {
 			continue
 		}
-		if sameOrganisation(c.Sender, msg.From) {
-			return ref
+		if ref == "" {
+			ref = r
 		}
-		s.logger().Warn("reply names a case sent by another organisation: read as a new referral", "ref", ref)
+		if s.authenticated(v) && sameAddress(msg.From, c.Sender, c.Referral.Referrer.Email) {
+			return r, true
+		}
 	}
-	return ""
+	return ref, false
 }
 
-func sameOrganisation(a, b string) bool {
-	_, da, _ := strings.Cut(strings.ToLower(a), "@")
-	_, db, _ := strings.Cut(strings.ToLower(b), "@")
-	return da != "" && da == db
+// authenticated reports whether the receiving mail system vouches for the
+// sender's domain: DMARC passed, or where the domain publishes no DMARC
+// policy (GRAY), SPF or DKIM passed.
+func (s *Service) authenticated(v Verdicts) bool {
+	if v == nil {
+		return s.TrustWithoutVerdicts
+	}
+	switch v["dmarc"] {
+	case "PASS":
+		return true
+	case "GRAY", "":
+		return v["spf"] == "PASS" || v["dkim"] == "PASS"
+	}
+	return false
+}
+
+// sameAddress reports whether from is one of the addresses, ignoring case.
+func sameAddress(from string, addrs ...string) bool {
+	from = strings.ToLower(strings.TrimSpace(from))
+	if domainOf(from) == "" {
+		return false
+	}
+	for _, a := range addrs {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" && a == from {
+			return true
+		}
+	}
+	return false
+}
+
+// domainOf is the domain of an address, after its last "@".
+func domainOf(addr string) string {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	i := strings.LastIndexByte(addr, '@')
+	if i <= 0 || i == len(addr)-1 {
+		return ""
+	}
+	return addr[i+1:]
 }
 
 // AckID is the Message-ID of the acknowledgement of case ref for message

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
@@ -169,7 +172,7 @@ func TestWordFormMakesCaseAndAcknowledgement(t *testing.T) {
 		t.Errorf("acknowledgement headers: subject %q to %v in-reply-to %v references %v", subject, to, irt, refs)
 	}
 	body := e.body(t, 0)
-	for _, want := range []string{"Reference: DSP-2026-0001", "Statutory deadlines now running", "Inform the Statutory Safeguarding Partners: by the end of Tuesday 17 March 2026", "Read from: Referral form.docx"} {
+	for _, want := range []string{"Reference: DSP-2026-0001", "Statutory deadlines now running", "Inform the Statutory Safeguarding Partners: by the end of Tuesday 17 March 2026", "Read from: your Word form"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("acknowledgement lacks %q:\n%s", want, body)
 		}
@@ -343,7 +346,7 @@ func TestCorrectionReplyUpdatesTheCase(t *testing.T) {
 		t.Errorf("second acknowledgement %q", subject)
 	}
 	// The subject alone names the case too; another organisation's reply
-	// naming it opens a new case instead.
+	// naming it is held, and changes nothing.
 	bySubject := bytes.Replace(correction(t, "unrelated@example"), []byte("correction-1@"), []byte("correction-2@"), 1)
 	bySubject = bytes.Replace(bySubject, []byte("Referral form v2.docx"), []byte("Referral form v3.docx"), 2)
 	if rep := e.receive(t, bySubject, pass); rep.Outcome != store.OutcomeCorrection {
@@ -351,8 +354,136 @@ func TestCorrectionReplyUpdatesTheCase(t *testing.T) {
 	}
 	stranger := bytes.Replace(correction(t, ackID), []byte("sam.referrer@darlington.gov.uk"), []byte("someone@durham.gov.uk"), 1)
 	stranger = bytes.Replace(stranger, []byte("correction-1@"), []byte("correction-3@"), 1)
-	if rep := e.receive(t, stranger, pass); rep.Outcome != store.OutcomeCase || rep.Refs[0] == first.Refs[0] {
+	if rep := e.receive(t, stranger, pass); rep.Outcome != store.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect {
 		t.Errorf("another organisation's reply: %+v", rep)
+	}
+}
+
+// reply is a reply to the acknowledgement of DSP-2026-0001 from an
+// address, with a Reply-To, carrying one answer in its body.
+func reply(from, replyTo, id, body string) []byte {
+	return crlf(`From: <` + from + `>
+Reply-To: <` + replyTo + `>
+To: DSP@darlington.gov.uk
+Subject: Re: [DSP-2026-0001] Referral received
+Date: Tue, 17 Mar 2026 10:30:00 +0000
+Message-ID: <` + id + `>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+` + body + `
+`)
+}
+
+// TestCorrectionNeedsTheSameSenderAndChecks: references are guessable and
+// domains shared, so only the address the case came from, with the sender
+// checks passed, may change a case; anything else naming it is held.
+func TestCorrectionNeedsTheSameSenderAndChecks(t *testing.T) {
+	ctx := context.Background()
+	one := "SECTION 1\nEMAIL: sam.new@darlington.gov.uk\n"
+	noDMARC := Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "GRAY", "dmarc": "GRAY"}
+	tests := []struct {
+		name     string
+		msg      []byte
+		verdicts Verdicts
+		corrects bool
+	}{
+		{"another person at the same domain", reply("someone.else@darlington.gov.uk", "x@elsewhere.example", "r1@darlington.gov.uk", one), pass, false},
+		{"the same address, DMARC failed", reply("sam.referrer@darlington.gov.uk", "sam.referrer@darlington.gov.uk", "r2@darlington.gov.uk", one),
+			Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "FAIL"}, false},
+		{"the same address, nothing authenticated", reply("sam.referrer@darlington.gov.uk", "sam.referrer@darlington.gov.uk", "r3@darlington.gov.uk", one),
+			Verdicts{"spam": "PASS", "virus": "PASS", "spf": "GRAY", "dkim": "GRAY", "dmarc": "GRAY"}, false},
+		{"a quoted local part that holds the address", reply(`"sam.referrer@darlington.gov.uk"@evil.example`, "a@evil.example", "r4@evil.example", one), pass, false},
+		{"the same address, no DMARC policy but SPF passed", reply("SAM.Referrer@darlington.gov.uk", "elsewhere@gmail.com", "r5@darlington.gov.uk", one), noDMARC, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+			before, _ := e.store.GetCase(ctx, first.Refs[0])
+			e.advance(time.Hour)
+			rep := e.receive(t, tt.msg, tt.verdicts)
+			after, _ := e.store.GetCase(ctx, first.Refs[0])
+			sent := e.sent(t)
+			if !tt.corrects {
+				if rep.Outcome != store.OutcomeQuarantined || after.Version != 0 || !reflect.DeepEqual(after.Referral, before.Referral) {
+					t.Errorf("report %+v; case version %d: want held and the case unchanged", rep, after.Version)
+				}
+				if len(sent) != 2 { // the acknowledgement, then the Business Unit's notice
+					t.Fatalf("%d e-mails; want the first acknowledgement and the Business Unit's notice", len(sent))
+				}
+				to, _ := sent[1].AddressList("To")
+				body := e.body(t, 1)
+				if len(to) != 1 || to[0].Address != "business.unit@darlington.gov.uk" || !strings.Contains(body, "held for review") {
+					t.Errorf("notice to %v:\n%s", to, body)
+				}
+				if slices.Contains(rep.Reasons, ReasonMayCorrect) && !strings.Contains(body, "Possible correction of DSP-2026-0001") {
+					t.Errorf("notice to %v:\n%s", to, body)
+				}
+				return
+			}
+			if rep.Outcome != store.OutcomeCorrection || after.Version != 1 {
+				t.Fatalf("report %+v, version %d: want a correction", rep, after.Version)
+			}
+			// It merged: one answer changed, every other kept.
+			want := before.Referral
+			want.Referrer.Email = "sam.new@darlington.gov.uk"
+			if !reflect.DeepEqual(after.Referral, want) {
+				t.Errorf("after the correction:\n%+v\nwant\n%+v", after.Referral, want)
+			}
+			// Answered at the address it came from, never the Reply-To,
+			// saying what changed.
+			to, _ := sent[1].AddressList("To")
+			body := e.body(t, 1)
+			if len(to) != 1 || to[0].Address != "sam.referrer@darlington.gov.uk" || !strings.Contains(body, "Section 1: your email address") {
+				t.Errorf("correction acknowledged to %v:\n%s", to, body)
+			}
+		})
+	}
+}
+
+// TestReleasedPossibleCorrectionApplies: an officer's release of a held
+// possible correction applies it.
+func TestReleasedPossibleCorrectionApplies(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	held := e.receive(t, reply("jo.manager@darlington.gov.uk", "jo.manager@darlington.gov.uk", "r6@darlington.gov.uk", "SECTION 1\nEMAIL: sam.new@darlington.gov.uk\n"), pass)
+	if held.Outcome != store.OutcomeQuarantined {
+		t.Fatalf("held: %+v", held)
+	}
+	rep, err := e.svc.Release(ctx, held.Key, "officer-1")
+	if err != nil || rep.Outcome != store.OutcomeCorrection || rep.Refs[0] != first.Refs[0] {
+		t.Fatalf("release: %+v %v", rep, err)
+	}
+	if c, _ := e.store.GetCase(ctx, first.Refs[0]); c.Version != 1 || c.Referral.Referrer.Email != "sam.new@darlington.gov.uk" {
+		t.Errorf("after release: version %d email %q", c.Version, c.Referral.Referrer.Email)
+	}
+}
+
+// TestNoNamesEchoed: a file name or subject that holds a child's name is
+// never repeated in our mail; a quoted local part is answered.
+func TestNoNamesEchoed(t *testing.T) {
+	e := newEnv(t)
+	msg := outlook(t, "sam.referrer@darlington.gov.uk", "name-1@darlington.gov.uk", "Referral - Jane Doe DOB 01.02.2020")
+	msg = bytes.ReplaceAll(msg, []byte("Referral form.docx"), []byte("Referral - Jane Doe DOB 01.02.2020.docx"))
+	msg = bytes.Replace(msg, []byte("<sam.referrer@darlington.gov.uk>"), []byte(`<"sam referrer"@darlington.gov.uk>`), 1)
+	rep := e.receive(t, msg, pass)
+	if rep.Outcome != store.OutcomeCase {
+		t.Fatalf("report %+v", rep)
+	}
+	sent := e.sent(t)
+	if len(sent) != 1 {
+		t.Fatalf("%d e-mails, want the acknowledgement", len(sent))
+	}
+	subject, _ := sent[0].Subject()
+	to, _ := sent[0].AddressList("To")
+	body := e.body(t, 0)
+	if strings.Contains(subject+body, "Jane") || strings.Contains(subject+body, "01.02.2020") {
+		t.Errorf("a name was echoed: %q\n%s", subject, body)
+	}
+	if len(to) != 1 || to[0].Address != "sam referrer@darlington.gov.uk" || !strings.Contains(body, "Read from: your Word form") {
+		t.Errorf("acknowledgement to %v:\n%s", to, body)
 	}
 }
 
@@ -364,7 +495,7 @@ func TestWhichPartIsTheReferral(t *testing.T) {
 		problem string // a problem code the first case has
 		others  string // in the acknowledgement
 	}{
-		{"form-and-chronology.eml", 1, "Referral form.docx", "", "2 other attachment(s)"}, // the chronology and Outlook's inline logo
+		{"form-and-chronology.eml", 1, "Referral form.docx", "", "2 other attachments were kept"}, // the chronology and Outlook's inline logo
 		{"two-forms.eml", 2, "Referral form.docx", "", ""},
 		{"text-body-latin1.eml", 1, "message.eml", "", ""},
 		{"forwarded.eml", 1, "Referral form.docx", "", ""},
@@ -485,4 +616,16 @@ func zipBomb(t testing.TB) []byte {
 	w.Write([]byte{3, 0, 0, 0})
 	zw.Close()
 	return buf.Bytes()
+}
+
+func TestProblemLinesSaySectionOnce(t *testing.T) {
+	got := problemLines([]referral.Problem{
+		{Section: 5, Message: "Section 5: choose the main cause"},
+		{Section: 7, Message: "add at least one agency"},
+		{Message: "We could not read the form"},
+	})
+	want := []string{"Section 5: choose the main cause", "Section 7: add at least one agency", "We could not read the form"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problemLines = %q, want %q", got, want)
+	}
 }

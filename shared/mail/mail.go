@@ -39,14 +39,14 @@ type Sender interface {
 // HTML, quoted-printable UTF-8 text otherwise.
 func Render(m Message) ([]byte, error) {
 	var h gomail.Header
-	from, err := mail.ParseAddress(m.From)
+	from, err := parseAddress(m.From)
 	if err != nil {
 		return nil, fmt.Errorf("mail: from %q: %w", m.From, err)
 	}
 	h.SetAddressList("From", []*gomail.Address{{Name: from.Name, Address: from.Address}})
 	var to []*gomail.Address
 	for _, a := range m.To {
-		p, err := mail.ParseAddress(a)
+		p, err := parseAddress(a)
 		if err != nil {
 			return nil, fmt.Errorf("mail: to %q: %w", a, err)
 		}
@@ -112,6 +112,26 @@ func Render(m Message) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// parseAddress reads "Name <addr>" or a bare address. A bare address may
+// have a local part that needs quoting on the wire ("john doe"@…, which a
+// parsed From header gives back unquoted as john doe@…): it is quoted and
+// read again, so it is checked like any other.
+func parseAddress(s string) (*mail.Address, error) {
+	a, err := mail.ParseAddress(s)
+	if err == nil {
+		return a, nil
+	}
+	i := strings.LastIndexByte(s, '@')
+	if i <= 0 || strings.ContainsAny(s, "<>\"\r\n") {
+		return nil, err
+	}
+	q, qerr := mail.ParseAddress(`"` + s[:i] + `"` + s[i:])
+	if qerr != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // SafeID makes s usable in a Message-ID's left part.

@@ -89,7 +89,9 @@ func rules(r *Referral, asOf civil.Date, counts map[string]int) []Problem {
 			if years >= 18 {
 				add(2, path+".dateOfBirth", "not_a_child", "%s: the dates of birth and incident make the child %d at the time of the incident; these reviews are for children under 18, so check both dates", at, years)
 			} else if ch.AgeAtIncident != "" && !ageAgrees(ch.AgeAtIncident, dob, inc) {
-				add(2, path+".ageAtIncident", "age_mismatch", "%s: the age at the time of the incident does not match the dates of birth and incident (they give %s); check all three", at, ageText(dob, inc))
+				// The age the dates give is not said: a problem is echoed
+				// back in e-mail, and a worked-out age is a child's detail.
+				add(2, path+".ageAtIncident", "age_mismatch", "%s: the age at the time of the incident does not match the dates of birth and incident; check all three", at)
 			}
 		}
 		if ch.AgeAtIncident != "" && !okDOB && parseAge(ch.AgeAtIncident) < 0 {
@@ -214,13 +216,6 @@ func parseAge(s string) int {
 
 func ageAgrees(age string, dob, inc civil.Date) bool {
 	return parseAge(age) == dob.YearsUntil(inc)
-}
-
-func ageText(dob, inc civil.Date) string {
-	if y := dob.YearsUntil(inc); y > 0 {
-		return strconv.Itoa(y) + " years"
-	}
-	return strconv.Itoa(monthsBetween(dob, inc)) + " months"
 }
 
 // monthsBetween counts whole months from a to b.
