@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,10 +89,47 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
 		MaxBody: cfg.MaxInputBytes, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
-	mux.HandleFunc("GET /outbox", sys.outboxPage)
-	mux.HandleFunc("GET /outbox/{name}", sys.outboxMessage)
-	sys.handler = mux
+	mux.HandleFunc("GET /outbox", pageHeaders(sys.outboxPage))
+	mux.HandleFunc("GET /outbox/{name}", pageHeaders(sys.outboxMessage))
+	sys.handler = loopbackOnly(mux, cfg.BaseURL)
 	return sys, nil
+}
+
+// loopbackOnly refuses a request whose Host is neither a loopback name nor
+// the configured address: a web page the officer opens could otherwise
+// point its own name at 127.0.0.1 (DNS rebinding) and read the local API,
+// the outbox and held mail.
+func loopbackOnly(next http.Handler, baseURL string) http.Handler {
+	configured := ""
+	if u, err := url.Parse(baseURL); err == nil {
+		configured = strings.ToLower(u.Hostname())
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.ToLower(r.Host)
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.Trim(host, "[]")
+		ip := net.ParseIP(host)
+		if host != "localhost" && host != configured && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "This address serves only http://127.0.0.1 and http://localhost.", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// pageHeaders gives the outbox the headers of every other page: a strict
+// CSP, and no copy kept by the browser.
+func pageHeaders(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next(w, r)
+	}
 }
 
 // heldMail is the mailbox as the Business Unit's API sees it: the store

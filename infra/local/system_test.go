@@ -173,3 +173,44 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// TestLocalRunnerRefusesOtherSites: a web page in the officer's browser
+// cannot use the local API or read the outbox: a Host that is not
+// loopback (DNS rebinding) is refused, and so are POSTs any page can send
+// without asking (text/plain, forms).
+func TestLocalRunnerRefusesOtherSites(t *testing.T) {
+	sys, err := assemble(config.Default(), t.TempDir(), slog.New(slog.DiscardHandler), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.close()
+	for _, tt := range []struct {
+		method, path, host, ctype string
+		want                      int
+	}{
+		{"GET", "/outbox", "evil.example", "", http.StatusMisdirectedRequest},
+		{"GET", "/api/messages", "evil.example:8080", "", http.StatusMisdirectedRequest},
+		{"GET", "/outbox", "127.0.0.1:8080", "", http.StatusOK},
+		{"GET", "/outbox", "localhost:8080", "", http.StatusOK},
+		{"GET", "/outbox", "[::1]:8080", "", http.StatusOK},
+		{"POST", "/api/referrals", "127.0.0.1:8080", "text/plain", http.StatusUnsupportedMediaType},
+		{"POST", "/api/referrals", "127.0.0.1:8080", "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
+		{"POST", "/api/cases/DSP-2026-0001/events", "127.0.0.1:8080", "text/plain", http.StatusUnsupportedMediaType},
+	} {
+		req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(`{"type": "ssp-informed", "at": "2026-11-23"}`))
+		req.Host = tt.host
+		if tt.ctype != "" {
+			req.Header.Set("Content-Type", tt.ctype)
+		}
+		rec := httptest.NewRecorder()
+		sys.handler.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s %s (Host %s, %s): %d, want %d", tt.method, tt.path, tt.host, tt.ctype, rec.Code, tt.want)
+		}
+		if tt.path == "/outbox" && rec.Code == http.StatusOK {
+			if rec.Header().Get("Cache-Control") != "no-store" || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "default-src 'none'") {
+				t.Errorf("/outbox headers: %v", rec.Header())
+			}
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 func DecodeJSON(data []byte) (Referral, []Problem, error) {
 	var r Referral
 	var probs []Problem
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte-order mark, as Windows tools write
 	if !utf8.Valid(data) {
 		probs = append(probs, Problem{Code: "encoding", Message: "The file is not valid UTF-8 text: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
 	}

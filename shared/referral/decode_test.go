@@ -159,3 +159,10 @@ func withoutClipped(probs []Problem) []Problem {
 	}
 	return out
 }
+
+func TestDecodeJSONWithByteOrderMark(t *testing.T) {
+	r, probs, err := DecodeJSON([]byte("\xef\xbb\xbf{\"referrer\": {\"fullName\": \"Sam Referrer\"}}"))
+	if err != nil || len(probs) != 0 || r.Referrer.FullName != "Sam Referrer" {
+		t.Errorf("JSON with a byte-order mark: %+v %v %v", r.Referrer, probs, err)
+	}
+}
