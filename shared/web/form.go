@@ -287,7 +287,15 @@ func (h *Handler) startPage(w http.ResponseWriter, r *http.Request) {
 
 // newReferral forgets the current draft and starts again.
 func (h *Handler) newReferral(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/referral", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+	if c, err := r.Cookie(draftCookie); err == nil && len(c.Value) >= 20 && len(c.Value) <= 100 {
+		if err := h.Drafts.DeleteDraft(r.Context(), draftKey(c.Value)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	// The cookie is cleared on the path it was set on (behind a base path
+	// such as /live too), or the browser keeps it.
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: h.at("/referral"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, h.at("/referral/criteria"), http.StatusSeeOther)
 }
 

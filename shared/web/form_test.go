@@ -414,3 +414,35 @@ func TestWebFormErrorPaths(t *testing.T) {
 		})
 	}
 }
+
+type deletedDrafts struct {
+	nopDrafts
+	deleted []string
+}
+
+func (d *deletedDrafts) DeleteDraft(_ context.Context, key string) error {
+	d.deleted = append(d.deleted, key)
+	return nil
+}
+
+// TestNewReferralBehindBasePath: "Make another referral" deletes the draft
+// on the server and clears the cookie on the path it was set on.
+func TestNewReferralBehindBasePath(t *testing.T) {
+	drafts := &deletedDrafts{}
+	h := New(Handler{Intake: &fakeIntake{}, Drafts: drafts, BasePath: "/live"})
+	token := "a-draft-token-0123456789abcdef"
+	req := httptest.NewRequest("GET", "https://refer.example.gov.uk/referral/new", nil)
+	req.AddCookie(&http.Cookie{Name: draftCookie, Value: token})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/live/referral/criteria" {
+		t.Errorf("GET /referral/new: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	cookies := rec.Result().Cookies()
+	if len(cookies) != 1 || cookies[0].Path != "/live/referral" || cookies[0].MaxAge >= 0 {
+		t.Errorf("cookie cleared as %+v, want path /live/referral and expired", cookies)
+	}
+	if len(drafts.deleted) != 1 || drafts.deleted[0] != draftKey(token) {
+		t.Errorf("drafts deleted: %v, want the cookie's", drafts.deleted)
+	}
+}
