@@ -61,6 +61,31 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 		sys.scheduler.Run(schedCtx, 15*time.Second, time.Now, sys.reminders.Handle, log)
 	}()
 	defer func() { stopSched(); <-schedDone }()
+	// Mail whose processing was cut off (a crash, kill -9) is picked up at
+	// start-up and then every minute, once its lock has expired.
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		sweep := func() {
+			if n, err := sys.inbox.Sweep(schedCtx); err != nil {
+				log.Error("mail sweep failed", "err", err)
+			} else if n > 0 {
+				log.Warn("mail sweep picked up messages cut off", "messages", n)
+			}
+		}
+		sweep()
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
+		for {
+			select {
+			case <-schedCtx.Done():
+				return
+			case <-tick.C:
+				sweep()
+			}
+		}
+	}()
+	defer func() { stopSched(); <-sweepDone }()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

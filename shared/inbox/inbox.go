@@ -64,6 +64,7 @@ type Delivery struct {
 	Location   string
 	Verdicts   Verdicts // nil when the mail system gave none (the local SMTP inbox)
 	ReceivedAt time.Time
+	Attempt    int // 0 for the mail system's deliveries; the sweep counts its own
 }
 
 // Verdicts are the receiving mail system's checks: spam, virus, spf, dkim
@@ -74,6 +75,7 @@ type Verdicts map[string]string
 // Store is the part of store.Store the inbox uses.
 type Store interface {
 	BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error)
+	ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error)
 	PutMessage(ctx context.Context, m store.Message) error
 	GetMessage(ctx context.Context, key string) (store.Message, error)
 	GetCase(ctx context.Context, ref string) (store.Case, error)
@@ -140,6 +142,8 @@ const (
 	ReasonNoSender      = "no-sender"           // no address to answer
 	ReasonTooManyForms  = "too-many-forms"      // more forms than one message may open cases for
 	ReasonMayCorrect    = "possible-correction" // names a case but may not change it: another sender, or checks not passed
+	ReasonFailed        = "processing-failed"   // processing was cut off again and again: for a person to look at
+	maxAttempts         = 3
 	maxFormsPerMessage  = 10
 	defaultLock         = 2 * time.Minute
 	attachmentKeyLength = 16
@@ -163,7 +167,7 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 	}
 	msg, perr := mailparse.Parse(bytes.NewReader(d.Data), s.limits())
 	rec := store.Message{Key: "raw-" + rawKey[:32], RawKey: rawKey, RawLocation: location, ReceivedAt: d.ReceivedAt.UTC(),
-		Verdicts: d.Verdicts}
+		Verdicts: d.Verdicts, Attempts: d.Attempt}
 	if msg != nil {
 		rec.MessageID, rec.From = msg.MessageID, msg.From
 		if msg.MessageID != "" {
@@ -197,6 +201,46 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
 	}
 	return s.process(ctx, rec, msg, d.Data, false, log)
+}
+
+// Sweep picks up the messages whose processing was cut off (a crash, a
+// timeout): each in progress past its lock is processed again from its
+// raw copy, as its mail system would have delivered it. One cut off
+// maxAttempts times is not tried again but held for the Business Unit
+// with reason processing-failed, so nothing stays invisible. It returns
+// how many it picked up; an error only when the store cannot be read.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	stuck, err := s.Store.ListStuckMessages(ctx, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("inbox: list stuck messages: %w", err)
+	}
+	for _, m := range stuck {
+		log := s.logger().With("message", m.Key, "attempts", m.Attempts)
+		if m.Attempts+1 >= maxAttempts {
+			// Claimed first, so two sweeps never both hold and notify.
+			m.Attempts++
+			m.UpdatedAt, m.LockedUntil = s.now(), s.now().Add(s.lock())
+			claimed, began, err := s.Store.BeginMessage(ctx, m)
+			if err != nil || !began {
+				continue
+			}
+			if _, err := s.hold(ctx, claimed, store.OutcomeQuarantined, []string{ReasonFailed}, log); err != nil {
+				log.Error("stuck message not held", "err", err)
+			}
+			continue
+		}
+		data, err := s.Blobs.Get(ctx, m.RawLocation)
+		if err != nil {
+			log.Error("stuck message's raw copy cannot be read", "err", err)
+			continue
+		}
+		log.Warn("processing was cut off: picked up again")
+		if _, err := s.Receive(ctx, Delivery{Data: data, Location: m.RawLocation, Verdicts: m.Verdicts, ReceivedAt: m.ReceivedAt,
+			Attempt: m.Attempts + 1}); err != nil {
+			log.Error("stuck message failed again", "err", err)
+		}
+	}
+	return len(stuck), nil
 }
 
 // Release processes a quarantined message as if it had passed the checks,

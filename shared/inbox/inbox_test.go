@@ -629,3 +629,53 @@ func TestProblemLinesSaySectionOnce(t *testing.T) {
 		t.Errorf("problemLines = %q, want %q", got, want)
 	}
 }
+
+// TestSweepPicksUpCutOffMessages: a message whose processing was cut off
+// after it was claimed is processed by the sweep once its lock expires;
+// one cut off again and again is held as processing-failed, not lost.
+func TestSweepPicksUpCutOffMessages(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	data := sampleEmail(t, "outlook-word-form.eml")
+	// A delivery that claimed the message, kept it, and died.
+	loc := "mail/" + intake.RawKey(data)
+	if err := e.blobs.Put(ctx, loc, data); err != nil {
+		t.Fatal(err)
+	}
+	cut := store.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), RawLocation: loc,
+		ReceivedAt: received, State: store.InProgress, UpdatedAt: received, LockedUntil: received.Add(defaultLock), Verdicts: pass}
+	if _, began, err := e.store.BeginMessage(ctx, cut); err != nil || !began {
+		t.Fatal(began, err)
+	}
+	if n, err := e.svc.Sweep(ctx); err != nil || n != 0 {
+		t.Errorf("sweep while the lock holds: %d, %v", n, err)
+	}
+	e.advance(defaultLock + time.Second)
+	if n, err := e.svc.Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep after the lock: %d, %v", n, err)
+	}
+	m, _ := e.store.GetMessage(ctx, cut.Key)
+	if m.State != store.Done || m.Outcome != store.OutcomeCase || len(m.Refs) != 1 || len(e.sent(t)) != 1 {
+		t.Errorf("after the sweep: %+v, %d sent", m, len(e.sent(t)))
+	}
+
+	// Cut off for the last time: held for the Business Unit.
+	other := cut
+	other.Key, other.Attempts = "raw-stuck", maxAttempts-1
+	other.UpdatedAt, other.LockedUntil = e.clock(), e.clock().Add(defaultLock)
+	if _, began, err := e.store.BeginMessage(ctx, other); err != nil || !began {
+		t.Fatal(began, err)
+	}
+	e.advance(defaultLock + time.Second)
+	if _, err := e.svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = e.store.GetMessage(ctx, "raw-stuck")
+	held, _ := e.store.ListMessages(ctx, store.OutcomeQuarantined)
+	if m.State != store.Done || m.Outcome != store.OutcomeQuarantined || len(m.Reasons) != 1 || m.Reasons[0] != ReasonFailed || len(held) != 1 {
+		t.Errorf("after the last attempt: %+v (%d held)", m, len(held))
+	}
+	if stuck, _ := e.store.ListStuckMessages(ctx, e.clock().Add(time.Hour)); len(stuck) != 0 {
+		t.Errorf("still stuck: %+v", stuck)
+	}
+}

@@ -36,6 +36,7 @@ type Blobs interface {
 // Receiver is the inbox.
 type Receiver interface {
 	Receive(ctx context.Context, d inbox.Delivery) (inbox.Report, error)
+	Sweep(ctx context.Context) (int, error)
 }
 
 // Handler handles the function's events.
@@ -50,6 +51,13 @@ type Handler struct {
 // error makes Lambda retry the event (each message is processed once
 // whatever the number of deliveries).
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) ([]inbox.Report, error) {
+	var sweep struct{ Sweep bool }
+	if json.Unmarshal(payload, &sweep) == nil && sweep.Sweep {
+		// The scheduled sweep ({"sweep": true}, template.yaml): messages
+		// whose processing was cut off are picked up again.
+		_, err := h.Inbox.Sweep(ctx)
+		return nil, err
+	}
 	ds, err := h.deliveries(payload)
 	if err != nil {
 		return nil, err

@@ -147,6 +147,11 @@ type Store interface {
 	// ListMessages returns the messages with an outcome, oldest first.
 	ListMessages(ctx context.Context, outcome Outcome) ([]Message, error)
 
+	// ListStuckMessages returns the messages still in progress whose lock
+	// expired at or before t — their processing was cut off (a crash, a
+	// timeout) — earliest lock first.
+	ListStuckMessages(ctx context.Context, t time.Time) ([]Message, error)
+
 	// PutDraft stores a web form in progress, replacing the draft d.Key.
 	// errs.Invalid without a key or expiry; errs.TooLarge over
 	// MaxDraftBytes.
@@ -203,6 +208,9 @@ type Message struct {
 	Attachments []Attachment      `json:"attachments,omitempty"`
 	Verdicts    map[string]string `json:"verdicts,omitempty"` // spam, virus, spf, dkim, dmarc: PASS, FAIL, GRAY, …
 	ReleasedBy  string            `json:"releasedBy,omitempty"`
+	// Attempts counts the deliveries that took the message over after
+	// another was cut off; past a few it is held as processing-failed.
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // Attachment is a file that came with a message, kept as a blob.

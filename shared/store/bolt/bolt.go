@@ -431,6 +431,23 @@ func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]stor
 	return out, err
 }
 
+// ListStuckMessages implements store.Store by scanning: local stores
+// hold thousands of messages, not millions.
+func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error) {
+	var out []store.Message
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		all, err := scanPrefix[store.Message](tx.Bucket(bucketMessages), nil)
+		for _, m := range all {
+			if m.State == store.InProgress && !m.LockedUntil.After(t) {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LockedUntil.Before(out[j].LockedUntil) })
+	return out, err
+}
+
 // PutDraft implements store.Store. Expired drafts are swept as others are
 // written: 32 from a random place in the (hashed, so evenly spread) keys.
 func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {

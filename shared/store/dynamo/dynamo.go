@@ -8,7 +8,8 @@
 //	CASE#<ref>       DEADLINE#<rule>         one deadline (gsi1 while open: DEADLINE#open, <due>#<ref>#<rule>)
 //	RAW#<sha256>     RAW                     guard: one case per raw input
 //	COUNTER#<scope>  COUNTER                 the last reference number given in a scope
-//	MSG#<key>        MSG                     one e-mail received (gsi1: MESSAGES#<outcome>, <receivedAt>#<key>)
+//	MSG#<key>        MSG                     one e-mail received (gsi1: MESSAGES#<outcome>, <receivedAt>#<key>;
+//	                                         while in progress MESSAGES#in-progress, <lockedUntil>#<key>)
 //	DRAFT#<key>      DRAFT                   a web form in progress (expiresAt: the table's TTL removes it)
 //
 // Writes that must agree go in one TransactWriteItems. References are
@@ -520,7 +521,11 @@ func (s *Store) messageItem(m store.Message) (map[string]types.AttributeValue, e
 	item["body"] = &types.AttributeValueMemberB{Value: body}
 	item["state"] = str(string(m.State))
 	item["lockedUntil"] = num(m.LockedUntil.UnixNano())
-	if m.Outcome != "" {
+	switch {
+	case m.State == store.InProgress:
+		item[AttrGSI1PK] = str(inProgress)
+		item[AttrGSI1SK] = str(store.TimeKey(m.LockedUntil) + "#" + m.Key)
+	case m.Outcome != "":
 		item[AttrGSI1PK] = str("MESSAGES#" + string(m.Outcome))
 		item[AttrGSI1SK] = str(store.TimeKey(m.ReceivedAt) + "#" + m.Key)
 	}
@@ -589,6 +594,21 @@ func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]stor
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("MESSAGES#" + string(outcome))},
+	})
+}
+
+const inProgress = "MESSAGES#in-progress"
+
+// ListStuckMessages implements store.Store: a query of the index by lock
+// expiry, never a scan.
+func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error) {
+	return queryAll[store.Message](ctx, s, &dynamodb.QueryInput{
+		IndexName:              aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":    str(inProgress),
+			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
+		},
 	})
 }
 

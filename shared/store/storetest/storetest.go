@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"UniqueEventsConcurrently", testUniqueConcurrent},
 		{"Messages", testMessages},
 		{"BeginMessageConcurrently", testBeginConcurrent},
+		{"StuckMessages", testStuckMessages},
 		{"Drafts", testDrafts},
 	}
 	for _, tt := range tests {
@@ -655,5 +656,40 @@ func testDrafts(t *testing.T, s store.Store) {
 	}
 	if err := s.DeleteDraft(ctx, "none"); err != nil {
 		t.Errorf("delete of no draft: %v", err)
+	}
+}
+
+// testStuckMessages: messages in progress past their lock are listed,
+// earliest lock first; finished ones and live locks are not.
+func testStuckMessages(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	late := NewMessage("late", t0) // locked until t0+1m
+	early := NewMessage("early", t0.Add(-time.Hour))
+	live := NewMessage("live", t0.Add(time.Hour))
+	done := NewMessage("done", t0.Add(-2*time.Hour))
+	done.State, done.Outcome, done.LockedUntil = store.Done, store.OutcomeCase, time.Time{}
+	for _, m := range []store.Message{late, early, live, done} {
+		if err := s.PutMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ListStuckMessages(ctx, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, m := range got {
+		keys = append(keys, m.Key)
+	}
+	if want := []string{"early", "late"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("stuck messages %v, want %v", keys, want)
+	}
+	// Finished, it is no longer stuck.
+	early.State, early.Outcome, early.LockedUntil = store.Done, store.OutcomeCase, time.Time{}
+	if err := s.PutMessage(ctx, early); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ListStuckMessages(ctx, t0.Add(time.Minute)); len(got) != 1 || got[0].Key != "late" {
+		t.Errorf("after one finished: %+v", got)
 	}
 }
