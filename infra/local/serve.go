@@ -104,7 +104,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 		ln.Close()
 		return fmt.Errorf("listen for mail: %w", err)
 	}
-	mailSrv := &smtpd.Server{Mailbox: cfg.Mailbox, Inbox: sys.inbox, MaxBytes: cfg.MaxInputBytes, Log: log}
+	mailSrv := &smtpd.Server{Mailbox: cfg.Mailbox, Inbox: sys.inbox, MaxBytes: cfg.MaxInputBytes, Inputs: sys.inputs, Log: log}
 	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
 	go func() { served <- mailSrv.Serve(mailLn) }()

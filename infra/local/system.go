@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
@@ -33,6 +34,7 @@ type system struct {
 	scheduler *local.Scheduler
 	reminders *reminder.Service
 	outbox    *outbox.Outbox
+	inputs    *admit.Budget // bytes of large inputs read at once
 	handler   http.Handler
 	log       *slog.Logger
 	now       func() time.Time
@@ -84,10 +86,13 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		// DKIM or DMARC verdicts to read: corrections go by address alone.
 		TrustWithoutVerdicts: true,
 	}
-	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now}
+	// Large inputs read at once (web, API and SMTP together) hold at most
+	// four of the largest: a fifth waits (503 with Retry-After; SMTP 451).
+	inputs := admit.New(4 * cfg.MaxInputBytes)
+	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
-		MaxBody: cfg.MaxInputBytes, Now: now, Log: log,
+		MaxBody: cfg.MaxInputBytes, Inputs: inputs, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
 	mux.HandleFunc("GET /outbox", pageHeaders(sys.outboxPage))
 	mux.HandleFunc("GET /outbox/{name}", pageHeaders(sys.outboxMessage))

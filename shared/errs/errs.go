@@ -19,6 +19,7 @@ const (
 	Conflict    = "conflict"    // the write lost a race or repeats a unique write
 	TooLarge    = "toolarge"    // the input is over a size or count limit
 	Unsupported = "unsupported" // the request is not in a form we take (its content type)
+	Busy        = "busy"        // too much is being read at once: try again shortly
 	Internal    = "internal"    // anything else; Message is generic
 )
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 )
 
@@ -31,7 +32,8 @@ type Receiver interface {
 type Server struct {
 	Mailbox  string // the only recipient accepted
 	Inbox    Receiver
-	MaxBytes int64 // the largest message accepted
+	MaxBytes int64         // the largest message accepted
+	Inputs   *admit.Budget // bytes of messages read at once, shared with the web; nil for no bound
 	Log      *slog.Logger
 	Now      func() time.Time
 
@@ -70,14 +72,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 type session struct {
 	s    *Server
 	from string
-	to   bool // the mailbox is a recipient
+	size int64 // as the client declared it (SIZE), 0 if not
+	to   bool  // the mailbox is a recipient
 }
 
-func (ss *session) Reset()        { ss.from, ss.to = "", false }
+func (ss *session) Reset()        { ss.from, ss.to, ss.size = "", false, 0 }
 func (ss *session) Logout() error { return nil }
 
-func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 	ss.from = from
+	if opts != nil {
+		ss.size = opts.Size
+	}
 	return nil
 }
 
@@ -90,6 +96,15 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	reserve := ss.size
+	if reserve <= 0 || reserve > ss.s.MaxBytes {
+		reserve = ss.s.MaxBytes
+	}
+	if !ss.s.Inputs.Take(reserve) {
+		ss.s.Log.Warn("too much mail being read at once: the sender will retry", "bytes", reserve)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Too much mail at once; try again later"}
+	}
+	defer ss.s.Inputs.Release(reserve)
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r); err != nil {
 		return err // too large, or the connection broke: go-smtp answers

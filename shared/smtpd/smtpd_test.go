@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 )
 
@@ -38,7 +39,8 @@ func TestServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Mailbox: "DSP@darlington.gov.uk", Inbox: in, MaxBytes: 1 << 20, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	inputs := admit.New(1 << 20)
+	s := &Server{Mailbox: "DSP@darlington.gov.uk", Inbox: in, MaxBytes: 1 << 20, Inputs: inputs, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 	addr := ln.Addr().String()
@@ -58,6 +60,16 @@ func TestServer(t *testing.T) {
 	big := append([]byte("Subject: big\r\n\r\n"), make([]byte, 2<<20)...)
 	if err := smtp.SendMail(addr, nil, "sam@darlington.gov.uk", []string{"DSP@darlington.gov.uk"}, big); err == nil {
 		t.Error("a message over the limit was taken")
+	}
+	// Too much being read at once (the web's share of the budget taken):
+	// 451, and the sender retries.
+	inputs.Take(1 << 20)
+	if err := smtp.SendMail(addr, nil, "sam@darlington.gov.uk", []string{"DSP@darlington.gov.uk"}, msg); err == nil || !strings.Contains(err.Error(), "451") {
+		t.Errorf("while busy: %v, want 451", err)
+	}
+	inputs.Release(1 << 20)
+	if err := smtp.SendMail(addr, nil, "sam@darlington.gov.uk", []string{"DSP@darlington.gov.uk"}, msg); err != nil {
+		t.Errorf("once the budget is free: %v", err)
 	}
 	in.mu.Lock()
 	in.fail = true

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
@@ -46,7 +47,8 @@ type Handler struct {
 	Messages    Messages // optional: GET /api/messages, POST /api/messages/{key}/release
 	Partnership string
 	Mailbox     string
-	MaxBody     int64 // largest request body read
+	MaxBody     int64         // largest request body read
+	Inputs      *admit.Budget // bytes of request bodies read at once; nil for no bound
 	Now         func() time.Time
 	Log         *slog.Logger
 
@@ -142,6 +144,16 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, errUnsupportedType)
 		return
 	}
+	reserve := r.ContentLength
+	if reserve < 0 || reserve > h.MaxBody {
+		reserve = h.MaxBody
+	}
+	if !h.Inputs.Take(reserve) {
+		w.Header().Set("Retry-After", "30")
+		h.error(w, r, errs.E(errs.Busy, "Many large referrals are being read at this moment; nothing was received. Please send it again in a minute"))
+		return
+	}
+	defer h.Inputs.Release(reserve)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -279,6 +291,7 @@ func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
 		errs.Conflict:    http.StatusConflict,
 		errs.TooLarge:    http.StatusRequestEntityTooLarge,
 		errs.Unsupported: http.StatusUnsupportedMediaType,
+		errs.Busy:        http.StatusServiceUnavailable,
 	}[code]
 	if status == 0 {
 		status = http.StatusInternalServerError

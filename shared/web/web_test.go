@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -150,5 +151,28 @@ func TestRecordEvent(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/cases/DSP-2026-9999/deadlines", nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("deadlines of an unknown case: %d", rec.Code)
+	}
+}
+
+// TestSubmitWhenBusy: with the input budget taken, a large submission is
+// told to come back (503, Retry-After) before its body is read.
+func TestSubmitWhenBusy(t *testing.T) {
+	inputs := admit.New(1 << 20)
+	f := &fakeIntake{SubmitFn: func(intake.Raw) (intake.Result, error) { return intake.Result{Ref: "DSP-2026-0001"}, nil }}
+	h := New(Handler{Intake: f, MaxBody: 1 << 20, Inputs: inputs})
+	send := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/api/referrals", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	inputs.Take(1 << 20) // a large input being read
+	if rec := send(); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || len(f.got) != 0 {
+		t.Errorf("while busy: %d %v, %d read", rec.Code, rec.Header(), len(f.got))
+	}
+	inputs.Release(1 << 20)
+	if rec := send(); rec.Code != http.StatusCreated {
+		t.Errorf("after: %d", rec.Code)
 	}
 }
