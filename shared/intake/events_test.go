@@ -13,15 +13,22 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
-func TestRecordEvent(t *testing.T) {
-	ctx := context.Background()
+// withCase is an intake with deadlines whose clock reads now, and one
+// complete case received at received.
+func withCase(t *testing.T, now time.Time) (*env, Result) {
+	t.Helper()
 	e := newEnv(t)
-	now := received.Add(30 * 24 * time.Hour)
 	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
-	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
+	res, err := e.svc.Submit(context.Background(), Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e, res
+}
+
+func TestRecordEvent(t *testing.T) {
+	ctx := context.Background()
+	e, res := withCase(t, received.Add(30*24*time.Hour))
 	tests := []struct {
 		in   EventInput
 		code string
@@ -69,13 +76,7 @@ func TestRecordEvent(t *testing.T) {
 // conflicts (the store holds the rule, not a read before the write).
 func TestRecordEventOnce(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t)
-	now := received.Add(30 * 24 * time.Hour)
-	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
-	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, res := withCase(t, received.Add(30*24*time.Hour))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	count := map[string]int{}

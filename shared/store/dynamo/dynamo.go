@@ -424,14 +424,7 @@ func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline
 
 // ListDueDeadlines implements store.Store.
 func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
-	return queryAll[store.Deadline](ctx, s, &dynamodb.QueryInput{
-		IndexName:              aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":    str(openDue),
-			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
-		},
-	})
+	return queryAll[store.Deadline](ctx, s, upTo(openDue, t))
 }
 
 func encode(v any) ([]byte, error) {
@@ -602,14 +595,20 @@ const inProgress = "MESSAGES#in-progress"
 // ListStuckMessages implements store.Store: a query of the index by lock
 // expiry, never a scan.
 func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error) {
-	return queryAll[store.Message](ctx, s, &dynamodb.QueryInput{
+	return queryAll[store.Message](ctx, s, upTo(inProgress, t))
+}
+
+// upTo queries the index partition pk for the items whose sort key starts
+// with a time at or before t.
+func upTo(pk string, t time.Time) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
 		IndexName:              aws.String(IndexGSI1),
 		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":    str(inProgress),
+			":pk":    str(pk),
 			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
 		},
-	})
+	}
 }
 
 func draftKey(key string) map[string]types.AttributeValue { return keyOf("DRAFT#"+key, "DRAFT") }
