@@ -7,7 +7,6 @@
 package smtpd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -96,17 +95,14 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
-	reserve := ss.size
-	if reserve <= 0 || reserve > ss.s.MaxBytes {
-		reserve = ss.s.MaxBytes
-	}
-	if !ss.s.Inputs.Take(reserve) {
-		ss.s.Log.Warn("too much mail being read at once: the sender will retry", "bytes", reserve)
+	data, held, err := ss.s.Inputs.Read(r, ss.size)
+	defer ss.s.Inputs.Release(held)
+	if errors.Is(err, admit.ErrBusy) {
+		_, _ = io.Copy(io.Discard, r) // the rest of the message, so the session goes on
+		ss.s.Log.Warn("too much mail being read at once: the sender will retry")
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Too much mail at once; try again later"}
 	}
-	defer ss.s.Inputs.Release(reserve)
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r); err != nil {
+	if err != nil {
 		return err // too large, or the connection broke: go-smtp answers
 	}
 	if !ss.to {
@@ -118,7 +114,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rep, err := ss.s.Inbox.Receive(ctx, inbox.Delivery{Data: buf.Bytes(), ReceivedAt: now()})
+	rep, err := ss.s.Inbox.Receive(ctx, inbox.Delivery{Data: data, ReceivedAt: now()})
 	if err != nil {
 		ss.s.Log.Warn("message not taken; the sender will retry", "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -144,23 +143,18 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, errUnsupportedType)
 		return
 	}
-	reserve := r.ContentLength
-	if reserve < 0 || reserve > h.MaxBody {
-		reserve = h.MaxBody
-	}
-	if !h.Inputs.Take(reserve) {
+	body, held, err := h.Inputs.Read(http.MaxBytesReader(w, r.Body, h.MaxBody), r.ContentLength)
+	defer h.Inputs.Release(held)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, admit.ErrBusy):
 		w.Header().Set("Retry-After", "30")
 		h.error(w, r, errs.E(errs.Busy, "Many large referrals are being read at this moment; nothing was received. Please send it again in a minute"))
 		return
-	}
-	defer h.Inputs.Release(reserve)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	case errors.As(err, &tooBig):
 		h.error(w, r, errs.E(errs.TooLarge, "The request is larger than %d MB; send the referral form on its own", h.MaxBody>>20))
 		return
-	}
-	if err != nil {
+	case err != nil:
 		h.error(w, r, errs.Wrap(errs.Invalid, err, "The request could not be read; send it again"))
 		return
 	}
