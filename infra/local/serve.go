@@ -9,15 +9,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/smtpd"
 )
 
-// Addrs are where a running system listens.
-type Addrs struct{ Web, SMTP string }
+// Addrs are where a running system listens, and its one-time sign-in link.
+type Addrs struct{ Web, SMTP, SignIn string }
 
 // serve runs the system until ctx ends. ready, if not nil, is told the
 // addresses it listens on once it accepts requests and mail.
@@ -111,8 +113,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	abs, _ := filepath.Abs(*dataDir)
 	log.Info("ready", "web", "http://"+ln.Addr().String(), "smtp", mailLn.Addr().String(), "mailbox", cfg.Mailbox,
 		"data", abs, "partnership", cfg.Partnership, "startupMs", time.Since(started).Milliseconds())
+	signIn := ""
+	if cfg.SignIn.Issuer == "" {
+		// No identity provider here: one link, one use, 15 minutes.
+		path, err := sys.workspace.IssueLink(ctx, cfg.SignIn.LocalRole, "Local officer")
+		if err != nil {
+			return fmt.Errorf("sign-in link: %w", err)
+		}
+		base := "http://" + ln.Addr().String()
+		if u, err := url.Parse(cfg.BaseURL); err == nil && !loopbackHost(u.Hostname()) {
+			base = strings.TrimRight(cfg.BaseURL, "/")
+		}
+		signIn = base + path
+		log.Info("sign in to the case workspace with this link (one use, 15 minutes)", "signinURL", signIn, "role", cfg.SignIn.LocalRole)
+	}
 	if ready != nil {
-		ready(Addrs{Web: ln.Addr().String(), SMTP: mailLn.Addr().String()})
+		ready(Addrs{Web: ln.Addr().String(), SMTP: mailLn.Addr().String(), SignIn: signIn})
 	}
 
 	select {

@@ -35,6 +35,7 @@ type system struct {
 	reminders *reminder.Service
 	outbox    *outbox.Outbox
 	inputs    *admit.Budget // bytes of large inputs read at once
+	workspace *web.Workspace
 	handler   http.Handler
 	log       *slog.Logger
 	now       func() time.Time
@@ -94,8 +95,23 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
 		MaxBody: cfg.MaxInputBytes, Inputs: inputs, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
-	mux.HandleFunc("GET /outbox", pageHeaders(sys.outboxPage))
-	mux.HandleFunc("GET /outbox/{name}", pageHeaders(sys.outboxMessage))
+	var provider *web.OIDC
+	if si := cfg.SignIn; si.Issuer != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if provider, err = web.NewOIDC(ctx, si.Issuer, si.ClientID, si.ClientSecret, strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	sys.workspace = web.NewWorkspace(web.Workspace{Cases: st, Raw: blobs, Events: svc, Held: heldMail{st, box}, Sessions: st, OIDC: provider,
+		Partnership: cfg.Partnership, Rules: cfg.Rules(), Now: now, Log: log})
+	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
+		mux.Handle(p, sys.workspace)
+	}
+	// The outbox holds every e-mail sent: the Business Unit's, behind sign-in.
+	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), web.RoleBusinessUnit))
+	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), web.RoleBusinessUnit))
 	sys.handler = loopbackOnly(mux, cfg.BaseURL)
 	return sys, nil
 }
@@ -114,14 +130,18 @@ func loopbackOnly(next http.Handler, baseURL string) http.Handler {
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h
 		}
-		host = strings.Trim(host, "[]")
-		ip := net.ParseIP(host)
-		if host != "localhost" && host != configured && (ip == nil || !ip.IsLoopback()) {
+		if host = strings.Trim(host, "[]"); host != configured && !loopbackHost(host) {
 			http.Error(w, "This address serves only http://127.0.0.1 and http://localhost.", http.StatusMisdirectedRequest)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackHost reports whether a host name is this machine's.
+func loopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // pageHeaders gives the outbox the headers of every other page: a strict

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -167,11 +168,37 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 		t.Errorf("the day before referrer feedback is due sent %v", sent)
 	}
 
+	// The outbox is the Business Unit's: signed out it asks for sign-in.
 	resp, err = http.Get(srv.URL + "/outbox")
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !strings.Contains(resp.Request.URL.Path, "/signin") {
+		t.Fatalf("GET /outbox signed out: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = signedIn(t, sys, srv.URL).Get(srv.URL + "/outbox")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /outbox: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// signedIn is a browser signed in to the workspace with a one-time link.
+func signedIn(t *testing.T, sys *system, base string) *http.Client {
+	t.Helper()
+	path, err := sys.workspace.IssueLink(context.Background(), "business-unit", "Test officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/cases" {
+		t.Fatalf("sign-in link: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	return c
 }
 
 // TestLocalRunnerRefusesOtherSites: a web page in the officer's browser
@@ -184,6 +211,19 @@ func TestLocalRunnerRefusesOtherSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.close()
+	// A session cookie, as a signed-in officer's browser has.
+	path, err := sys.workspace.IssueLink(context.Background(), "business-unit", "Test officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signin := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "127.0.0.1:8080"
+	sys.handler.ServeHTTP(signin, req)
+	cookies := signin.Result().Cookies()
+	if signin.Code != http.StatusSeeOther || len(cookies) != 1 {
+		t.Fatalf("sign-in: %d %v", signin.Code, cookies)
+	}
 	for _, tt := range []struct {
 		method, path, host, ctype string
 		want                      int
@@ -199,6 +239,7 @@ func TestLocalRunnerRefusesOtherSites(t *testing.T) {
 	} {
 		req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(`{"type": "ssp-informed", "at": "2026-11-23"}`))
 		req.Host = tt.host
+		req.AddCookie(cookies[0])
 		if tt.ctype != "" {
 			req.Header.Set("Content-Type", tt.ctype)
 		}

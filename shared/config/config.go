@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/London must not depend on the host's zoneinfo
@@ -59,9 +60,26 @@ type Config struct {
 	// its subdomains ("gov.uk" takes darlington.gov.uk). Mail from any other
 	// domain is held for the Business Unit.
 	SecureDomains []string `json:"secureDomains"`
+	// SignIn says how the partnership's workspace signs people in: with
+	// an OpenID Connect provider (Cognito in AWS, or the council's Entra
+	// ID) when Issuer is set, else (locally) a one-time link logged at
+	// start-up for LocalRole.
+	SignIn SignIn `json:"signIn"`
 
 	dir string // folder of the settings file, for relative paths
 }
+
+// SignIn is the workspace's sign-in settings.
+type SignIn struct {
+	Issuer       string `json:"issuer"`       // the OIDC issuer URL; "" for local links
+	ClientID     string `json:"clientId"`     // the workspace's client at the issuer
+	ClientSecret string `json:"clientSecret"` // its secret (in AWS from the environment, not a file)
+	GroupsClaim  string `json:"groupsClaim"`  // the ID token claim listing the user's groups = roles
+	LocalRole    string `json:"localRole"`    // the role of the local sign-in link
+}
+
+// WorkspaceRoles are the roles that may sign in to the workspace.
+var WorkspaceRoles = []string{deadlines.BusinessUnit, deadlines.SSP, deadlines.Chair, deadlines.LDChair}
 
 // Settings documents each setting for -help and the README.
 var Settings = []struct{ Name, Default, Description string }{
@@ -75,6 +93,7 @@ var Settings = []struct{ Name, Default, Description string }{
 	{"closureDays", "none", "extra non-working days, as ISO dates (2026-12-29)"},
 	{"bankHolidaysFile", "the embedded gov.uk table", "a newer gov.uk bank-holidays.json, relative to the settings file"},
 	{"secureDomains", "gov.uk, nhs.net, nhs.uk, police.uk, cjsm.net, sch.uk", "sender domains (with their subdomains) whose mail is read; other mail is held for the Business Unit"},
+	{"signIn", "local one-time links, role business-unit", "workspace sign-in: issuer, clientId, clientSecret of an OpenID Connect provider (Cognito, Entra ID); groupsClaim, the ID token claim of the user's groups = roles (cognito:groups); localRole, the role of the local link"},
 }
 
 // London is the partnership's time zone: working days and deadlines are
@@ -238,6 +257,20 @@ func (c Config) Validate() error {
 	for _, d := range c.ClosureDays {
 		if _, err := civil.Parse(d); err != nil {
 			bad("closureDays: %q is not a date like 2026-12-29", d)
+		}
+	}
+	if !slices.Contains(WorkspaceRoles, c.SignIn.LocalRole) {
+		bad("signIn.localRole: %q is not a workspace role (business-unit, ssp, chair, ld-chair)", c.SignIn.LocalRole)
+	}
+	if c.SignIn.Issuer != "" {
+		if u, err := url.Parse(c.SignIn.Issuer); err != nil || (u.Scheme != "https" && u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
+			bad("signIn.issuer: %q must be an https address", c.SignIn.Issuer)
+		}
+		if c.SignIn.ClientID == "" {
+			bad("signIn.clientId: give the workspace's client id at %s", c.SignIn.Issuer)
+		}
+		if c.SignIn.GroupsClaim == "" {
+			bad("signIn.groupsClaim: name the ID token claim with the user's groups")
 		}
 	}
 	return errors.Join(problems...)

@@ -25,15 +25,18 @@ func TestParse(t *testing.T) {
 		t.Errorf("overlay = %+v", c)
 	}
 	for in, want := range map[string]string{
-		`{"referencePrefix": "dsp"}`:    "referencePrefix",
-		`{"mailbox": "not an address"}`: "mailbox",
-		`{"baseURL": "ftp://x"}`:        "baseURL",
-		`{"secureDomains": ["gov uk"]}`: "secureDomains",
-		`{"secureDomains": []}`:         "secureDomains",
-		`{"maxInputBytes": 1}`:          "maxInputBytes",
-		`{"refrencePrefix": "DSP"}`:     "unknown field",
-		`{"partnership": " "}`:          "partnership",
-		`{"partnership": 3}`:            "cannot unmarshal",
+		`{"referencePrefix": "dsp"}`:                                    "referencePrefix",
+		`{"mailbox": "not an address"}`:                                 "mailbox",
+		`{"baseURL": "ftp://x"}`:                                        "baseURL",
+		`{"secureDomains": ["gov uk"]}`:                                 "secureDomains",
+		`{"secureDomains": []}`:                                         "secureDomains",
+		`{"maxInputBytes": 1}`:                                          "maxInputBytes",
+		`{"refrencePrefix": "DSP"}`:                                     "unknown field",
+		`{"partnership": " "}`:                                          "partnership",
+		`{"partnership": 3}`:                                            "cannot unmarshal",
+		`{"signIn": {"localRole": "mayor"}}`:                            "signIn.localRole",
+		`{"signIn": {"issuer": "http://idp.example", "clientId": "x"}}`: "signIn.issuer",
+		`{"signIn": {"issuer": "https://idp.example"}}`:                 "signIn.clientId",
 	} {
 		if _, err := Parse([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%s) = %v, want an error naming %s", in, err, want)

@@ -1,0 +1,812 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
+)
+
+// CaseFiles is what the workspace reads of cases, and where it records
+// who looked; store.Store is one.
+type CaseFiles interface {
+	GetCase(ctx context.Context, ref string) (store.Case, error)
+	ListCases(ctx context.Context, status store.Status) ([]store.Case, error)
+	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
+	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+	AppendEvent(ctx context.Context, e store.Event) (bool, error)
+}
+
+// RawFiles reads the raw inputs cases were read from.
+type RawFiles interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// EventRecorder records what happened to a case; *intake.Service is one.
+type EventRecorder interface {
+	RecordEvent(ctx context.Context, ref string, in intake.EventInput) (intake.Recorded, error)
+}
+
+// Workspace serves the partnership's signed-in pages: the case list, each
+// case with its answers, raw input, deadlines and timeline, the forms that
+// record what happened, and held mail. Every page needs a session; every
+// view of a case and download of its raw input is recorded on the case.
+type Workspace struct {
+	Cases    CaseFiles
+	Raw      RawFiles
+	Events   EventRecorder
+	Held     Messages // optional: held mail (GET /cases/held, release)
+	Sessions Drafts   // server-side sessions, in the drafts' short-lived records
+	OIDC     *OIDC    // the identity provider; nil: local one-time links only
+
+	Partnership string
+	BasePath    string // before every path the browser sees
+	Rules       deadlines.RuleSet
+	Now         func() time.Time
+	Log         *slog.Logger
+
+	mux *http.ServeMux
+}
+
+// Audit event types: who looked at a case, and who took its raw input.
+const (
+	EventViewed        = "viewed"
+	EventRawDownloaded = "raw-downloaded"
+)
+
+// NewWorkspace returns the workspace ready to serve.
+func NewWorkspace(w Workspace) *Workspace {
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	if w.Log == nil {
+		w.Log = slog.Default()
+	}
+	w.mux = http.NewServeMux()
+	w.mux.HandleFunc("GET /signin", w.signIn)
+	w.mux.HandleFunc("GET /signin/callback", w.callback)
+	w.mux.HandleFunc("POST /signout", w.signOut)
+	w.mux.Handle("GET /cases", w.Require(http.HandlerFunc(w.list)))
+	w.mux.Handle("GET /cases/{ref}", w.Require(http.HandlerFunc(w.casePage)))
+	w.mux.Handle("POST /cases/{ref}/events", w.Require(http.HandlerFunc(w.recordEvent)))
+	w.mux.Handle("GET /cases/{ref}/raw", w.Require(http.HandlerFunc(w.raw)))
+	if w.Held != nil {
+		w.mux.Handle("GET /cases/held", w.Require(http.HandlerFunc(w.held), RoleBusinessUnit))
+		w.mux.Handle("POST /cases/held/{key}/release", w.Require(http.HandlerFunc(w.release), RoleBusinessUnit))
+	}
+	return &w
+}
+
+// ServeHTTP sets the pages' security headers and routes.
+func (w *Workspace) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	securityHeaders(rw)
+	w.mux.ServeHTTP(rw, r)
+}
+
+type identityKey struct{}
+
+// who is the person signed in for a request that passed Require.
+func who(r *http.Request) (Identity, string) {
+	s, _ := r.Context().Value(identityKey{}).(wsSession)
+	return s.Identity, s.token
+}
+
+// Require passes only requests of a signed-in person with one of roles
+// (any workspace role if none are given). Signed out, a GET goes to sign
+// in and comes back; a person without the role gets the 403 page.
+func (w *Workspace) Require(next http.Handler, roles ...string) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		s, ok, err := w.session(r)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		if !ok {
+			if r.Method != http.MethodGet {
+				w.message(rw, http.StatusUnauthorized, "You are signed out", "Your session ended, so nothing was changed. Sign in and try again.")
+				return
+			}
+			http.Redirect(rw, r, w.at("/signin?next="+url.QueryEscape(r.URL.RequestURI())), http.StatusSeeOther)
+			return
+		}
+		if len(roles) > 0 && !slices.Contains(roles, s.Identity.Role) || s.Identity.Role == "" {
+			w.message(rw, http.StatusForbidden, "You cannot see this page", "Your account does not give you access to it. Ask the Business Unit if you need it.")
+			return
+		}
+		// Each request keeps the session for another idle period.
+		if err := w.keepSession(r.Context(), s); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), identityKey{}, s)))
+	})
+}
+
+func (w *Workspace) session(r *http.Request) (wsSession, bool, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) < 20 || len(c.Value) > 100 {
+		return wsSession{}, false, nil
+	}
+	var s wsSession
+	ok, err := getJSON(r.Context(), w.Sessions, keep("session", c.Value), w.Now(), &s)
+	if !ok || err != nil || w.Now().After(s.Started.Add(sessionMax)) {
+		return wsSession{}, false, err
+	}
+	s.token = c.Value
+	return s, true, nil
+}
+
+func (w *Workspace) keepSession(ctx context.Context, s wsSession) error {
+	until := w.Now().Add(sessionIdle)
+	if end := s.Started.Add(sessionMax); end.Before(until) {
+		until = end
+	}
+	return putJSON(ctx, w.Sessions, keep("session", s.token), s, until)
+}
+
+// startSession signs a person in: a new token, its record, the cookie.
+func (w *Workspace) startSession(rw http.ResponseWriter, r *http.Request, id Identity, next string) {
+	token, err := randomToken()
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	s := wsSession{Identity: id, Started: w.Now(), token: token}
+	if err := w.keepSession(r.Context(), s); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: w.at("/"), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	w.Log.Info("signed in", "subject", id.Subject, "role", id.Role)
+	http.Redirect(rw, r, w.at(safeNext(next)), http.StatusSeeOther)
+}
+
+// safeNext keeps a return address on this site: a path, never another
+// host ("//evil.example", "https://…", "/\evil.example").
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/cases"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return "/cases"
+	}
+	return next
+}
+
+// signIn takes a one-time link's token, or sends the browser to the
+// identity provider.
+func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if token := r.URL.Query().Get("token"); token != "" {
+		var id Identity
+		ok, err := getJSON(r.Context(), w.Sessions, keep("link", token), w.Now(), &id)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		if !ok {
+			w.message(rw, http.StatusUnauthorized, "This sign-in link cannot be used", "Sign-in links work once, for 15 minutes. Restart the local runner for a new one.")
+			return
+		}
+		if err := w.Sessions.DeleteDraft(r.Context(), keep("link", token)); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		w.startSession(rw, r, id, next)
+		return
+	}
+	if w.OIDC == nil {
+		w.message(rw, http.StatusUnauthorized, "Sign in", "Use the sign-in link the local runner wrote to its log when it started (the signinURL of its first lines).")
+		return
+	}
+	state, err1 := randomToken()
+	nonce, err2 := randomToken()
+	if err1 != nil || err2 != nil {
+		w.fail(rw, r, fmt.Errorf("web: random: %v %v", err1, err2))
+		return
+	}
+	rt := roundTrip{Verifier: oauth2.GenerateVerifier(), Nonce: nonce, Next: safeNext(next)}
+	if err := putJSON(r.Context(), w.Sessions, keep("oidc", state), rt, w.Now().Add(roundTripLife)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	// The state is tied to this browser too: a callback carrying someone
+	// else's state finds no cookie to match.
+	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: state, Path: w.at("/signin"), MaxAge: int(roundTripLife / time.Second),
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(rw, r, w.OIDC.config.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
+}
+
+// callback finishes a provider sign-in: state, code exchange with the
+// PKCE verifier, ID token verified, a role required.
+func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, err := r.Cookie(stateCookie)
+	if w.OIDC == nil || err != nil || q.Get("state") == "" || !hmac.Equal([]byte(c.Value), []byte(q.Get("state"))) {
+		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
+		return
+	}
+	var rt roundTrip
+	ok, err := getJSON(r.Context(), w.Sessions, keep("oidc", c.Value), w.Now(), &rt)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	_ = w.Sessions.DeleteDraft(r.Context(), keep("oidc", c.Value)) // one use
+	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: "", Path: w.at("/signin"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	if !ok || q.Get("code") == "" {
+		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
+		return
+	}
+	tok, err := w.OIDC.config.Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
+	if err != nil {
+		w.Log.Warn("sign-in code exchange failed", "err", err)
+		w.message(rw, http.StatusBadGateway, "The sign-in did not work", "The sign-in service did not confirm who you are. Try again.")
+		return
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	id, err := w.OIDC.Verify(r.Context(), raw, rt.Nonce)
+	if err != nil {
+		w.Log.Warn("ID token refused", "err", err)
+		w.message(rw, http.StatusUnauthorized, "The sign-in did not work", errs.Message(err)+". Try again.")
+		return
+	}
+	if id.Role == "" {
+		w.Log.Warn("signed in without a workspace role", "subject", id.Subject)
+		w.message(rw, http.StatusForbidden, "You cannot use the workspace", "Your account is not in a workspace group (business-unit, ssp, chair, ld-chair). Ask the Business Unit.")
+		return
+	}
+	w.startSession(rw, r, id, rt.Next)
+}
+
+func (w *Workspace) signOut(rw http.ResponseWriter, r *http.Request) {
+	s, ok, _ := w.session(r)
+	if ok && (r.ParseForm() != nil || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(wsCSRF(s.token)))) {
+		w.message(rw, http.StatusForbidden, "You are still signed in", "The sign-out form was out of date. Go back and try again.")
+		return
+	}
+	if ok {
+		_ = w.Sessions.DeleteDraft(r.Context(), keep("session", s.token))
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: w.at("/"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	w.message(rw, http.StatusOK, "You are signed out", "Close the browser if others use this computer.")
+}
+
+// wsCSRF is the token every workspace form carries: an HMAC of the
+// session's token.
+func wsCSRF(token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("workspace-csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (w *Workspace) checkCSRF(r *http.Request) bool {
+	_, token := who(r)
+	return r.ParseForm() == nil && hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(wsCSRF(token)))
+}
+
+func (w *Workspace) at(p string) string { return w.BasePath + p }
+
+// canSee says whether a role may open a case: the L&D chair sees the
+// learning route only.
+func canSee(role string, c store.Case) bool {
+	return role != RoleLDChair || c.Route == referral.RouteLearning
+}
+
+// recordable are the events a role may record: the Business Unit any,
+// the partners and the chair their decisions.
+func recordable(role string) []string {
+	switch role {
+	case RoleBusinessUnit:
+		var all []string
+		for t := range deadlines.EventTypes {
+			if t != deadlines.Received {
+				all = append(all, t)
+			}
+		}
+		sort.Strings(all)
+		return all
+	case RoleSSP, RoleChair:
+		return []string{deadlines.SSPDecision, deadlines.RapidReviewHeld, deadlines.DecisionToPanel, deadlines.LCSPRDecided}
+	}
+	return nil
+}
+
+// ---- pages ----
+
+type wsView struct {
+	Title, Partnership, Base, CSRF, Nav string
+	Who                                Identity
+	Errors                             []errorView
+	Notice                             string
+
+	Heading string
+	Body    []string
+
+	Rows                   []caseRow
+	Filter                 caseFilter
+	Total, Page, Pages     int
+	PrevURL, NextURL       string
+	Case                   *caseView
+	Held                   []heldRow
+	RouteOptions, Statuses []string
+}
+
+type caseFilter struct{ Status, Route, Due string }
+
+type caseRow struct {
+	Ref, Received, Channel, Route, Status, Next, Due, Badge string
+}
+
+type caseView struct {
+	Ref, Received, Channel, Sender, Status, Route, RawURL, RawName string
+	Version, Problems                                              int
+	Deadlines                                                      []deadlineRow
+	Timeline                                                       []timelineRow
+	Sections                                                       []answerSection
+	GeneralProblems                                                []string
+	Events                                                         []eventOption
+	Form                                                           eventForm
+}
+
+type deadlineRow struct{ Title, Source, Due, Status string }
+type timelineRow struct{ When, What, Who, Detail string }
+type answerSection struct {
+	Number int
+	Title  string
+	Rows   []answerRow
+}
+type answerRow struct{ Label, Value, Problem, ID string }
+type eventOption struct{ Value, Text string }
+type eventForm struct{ Type, At, Outcome, Date, Action, Due, Error string }
+
+type heldRow struct {
+	Key, Received, From, Reasons, Refs string
+	Attachments                        int
+}
+
+var wsPages = func() map[string]*template.Template {
+	base := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+	out := map[string]*template.Template{}
+	for _, name := range []string{"casesContent", "caseContent", "heldContent", "wsMessageContent"} {
+		t := template.Must(base.Clone())
+		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
+		out[name] = t
+	}
+	return out
+}()
+
+func (w *Workspace) view(r *http.Request, title, nav string) wsView {
+	id, token := who(r)
+	v := wsView{Title: title, Partnership: w.Partnership, Base: w.BasePath, Who: id, Nav: nav}
+	if token != "" {
+		v.CSRF = wsCSRF(token)
+	}
+	return v
+}
+
+func (w *Workspace) render(rw http.ResponseWriter, status int, page string, v wsView) {
+	var buf bytes.Buffer
+	if err := wsPages[page].ExecuteTemplate(&buf, "wsLayout", v); err != nil {
+		w.Log.Error("render page", "page", page, "err", err)
+		http.Error(rw, "The page could not be shown. Please try again.", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(status)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body string) {
+	v := wsView{Title: heading, Partnership: w.Partnership, Base: w.BasePath, Heading: heading, Body: []string{body}}
+	w.render(rw, status, "wsMessageContent", v)
+}
+
+// fail is the one place a workspace error becomes a page.
+func (w *Workspace) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	switch errs.Code(err) {
+	case errs.NotFound:
+		w.message(rw, http.StatusNotFound, "Page not found", "There is no case or message at this address. Check the reference.")
+	case errs.Invalid, errs.Conflict:
+		w.message(rw, http.StatusBadRequest, "There is a problem", errs.Message(err))
+	default:
+		w.Log.Error("workspace request failed", "path", r.URL.Path, "err", err)
+		w.message(rw, http.StatusInternalServerError, "Sorry, there is a problem", "Something went wrong on our side; nothing was changed. Try again later.")
+	}
+}
+
+func londonDate(t time.Time) string { return t.In(workdays.London).Format("2 Jan 2006") }
+func londonTime(t time.Time) string { return t.In(workdays.London).Format("2 Jan 2006 15:04") }
+
+const pageSize = 50
+
+// list is every case the person may see, with its next deadline.
+func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
+	id, _ := who(r)
+	q := r.URL.Query()
+	f := caseFilter{Status: q.Get("status"), Route: q.Get("route"), Due: q.Get("due")}
+	statuses := []store.Status{store.Incomplete, store.Complete}
+	if f.Status == string(store.Incomplete) || f.Status == string(store.Complete) {
+		statuses = []store.Status{store.Status(f.Status)}
+	}
+	var cases []store.Case
+	for _, st := range statuses {
+		cs, err := w.Cases.ListCases(r.Context(), st)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		cases = append(cases, cs...)
+	}
+	today := civil.In(w.Now(), workdays.London)
+	type entry struct {
+		row caseRow
+		due time.Time
+		rec time.Time
+	}
+	var entries []entry
+	for _, c := range cases {
+		if !canSee(id.Role, c) || (f.Route != "" && string(c.Route) != f.Route) {
+			continue
+		}
+		ds, err := w.Cases.ListDeadlines(r.Context(), c.Ref)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status)}
+		var next *store.Deadline
+		for i, d := range ds {
+			if d.Status == deadlines.Open && w.Rules.TaskTitle(d.Rule) != "" && (next == nil || d.Due.Before(next.Due)) {
+				next = &ds[i]
+			}
+		}
+		e := entry{rec: c.ReceivedAt}
+		if next != nil {
+			row.Next, row.Due, e.due = w.Rules.TaskTitle(next.Rule), londonDate(next.Due), next.Due
+			switch due := civil.In(next.Due, workdays.London); {
+			case due.Before(today):
+				row.Badge = "overdue"
+			case due == today:
+				row.Badge = "due today"
+			}
+		}
+		switch f.Due {
+		case "overdue":
+			if row.Badge != "overdue" {
+				continue
+			}
+		case "today":
+			if row.Badge == "" {
+				continue
+			}
+		}
+		e.row = row
+		entries = append(entries, e)
+	}
+	// Soonest deadline first; cases with none after, newest first.
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if a.due.IsZero() != b.due.IsZero() {
+			return !a.due.IsZero()
+		}
+		if !a.due.Equal(b.due) {
+			return a.due.Before(b.due)
+		}
+		return a.rec.After(b.rec)
+	})
+	v := w.view(r, "Cases", "cases")
+	v.Filter, v.Total = f, len(entries)
+	v.RouteOptions = []string{string(referral.RouteNotification), string(referral.RouteLearning), string(referral.RouteUnknown)}
+	v.Statuses = []string{string(store.Incomplete), string(store.Complete)}
+	v.Pages = max(1, (len(entries)+pageSize-1)/pageSize)
+	v.Page, _ = strconv.Atoi(q.Get("page"))
+	v.Page = min(max(v.Page, 1), v.Pages)
+	for _, e := range entries[(v.Page-1)*pageSize : min(v.Page*pageSize, len(entries))] {
+		v.Rows = append(v.Rows, e.row)
+	}
+	pageURL := func(n int) string {
+		q := url.Values{}
+		for k, val := range map[string]string{"status": f.Status, "route": f.Route, "due": f.Due} {
+			if val != "" {
+				q.Set(k, val)
+			}
+		}
+		q.Set("page", strconv.Itoa(n))
+		return w.at("/cases?" + q.Encode())
+	}
+	if v.Page > 1 {
+		v.PrevURL = pageURL(v.Page - 1)
+	}
+	if v.Page < v.Pages {
+		v.NextURL = pageURL(v.Page + 1)
+	}
+	w.render(rw, http.StatusOK, "casesContent", v)
+}
+
+// openCase reads a case the person may see; the 404 page for one they
+// may not (its existence is not confirmed).
+func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (store.Case, bool) {
+	id, _ := who(r)
+	c, err := w.Cases.GetCase(r.Context(), r.PathValue("ref"))
+	if err == nil && !canSee(id.Role, c) {
+		err = errs.E(errs.NotFound, "no case")
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return store.Case{}, false
+	}
+	return c, true
+}
+
+// audit records on the case that someone looked: every view and every
+// raw download, who and when.
+func (w *Workspace) audit(r *http.Request, c store.Case, typ string) error {
+	id, _ := who(r)
+	token, err := randomToken()
+	if err != nil {
+		return err
+	}
+	now := w.Now()
+	_, err = w.Cases.AppendEvent(r.Context(), store.Event{Ref: c.Ref, ID: typ + "-" + token[:16], Type: typ, At: now, RecordedAt: now,
+		Actor: actor(id), Data: map[string]string{"role": id.Role, "version": strconv.Itoa(c.Version)}})
+	if err != nil {
+		return fmt.Errorf("web: record %s of %s: %w", typ, c.Ref, err)
+	}
+	return nil
+}
+
+// actor names a person on the timeline: their e-mail, else their name.
+func actor(id Identity) string {
+	if id.Email != "" {
+		return id.Email
+	}
+	if id.Name != "" {
+		return id.Name
+	}
+	return id.Subject
+}
+
+func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.openCase(rw, r)
+	if !ok {
+		return
+	}
+	if err := w.audit(r, c, EventViewed); err != nil {
+		w.fail(rw, r, err) // a view that cannot be recorded is not shown
+		return
+	}
+	notice := ""
+	if r.URL.Query().Get("recorded") != "" {
+		notice = "The event was recorded and the deadlines updated."
+	}
+	w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String()}, http.StatusOK, notice)
+}
+
+func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Case, form eventForm, status int, notice string) {
+	id, _ := who(r)
+	events, err := w.Cases.ListEvents(r.Context(), c.Ref)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	ds, err := w.Cases.ListDeadlines(r.Context(), c.Ref)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.view(r, c.Ref, "cases")
+	v.Notice = notice
+	cv := &caseView{Ref: c.Ref, Received: londonTime(c.ReceivedAt), Channel: c.Channel, Sender: c.Sender, Status: string(c.Status),
+		Route: string(c.Route), Version: c.Version, Problems: len(c.Problems), RawURL: w.at("/cases/" + c.Ref + "/raw"), Form: form}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
+	for _, d := range ds {
+		rule, _ := w.Rules.Rule(d.Rule)
+		title := rule.Title
+		if title == "" {
+			title = d.Rule
+		}
+		cv.Deadlines = append(cv.Deadlines, deadlineRow{Title: title, Source: rule.Source, Due: londonDate(d.Due), Status: d.Status})
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		what := deadlines.EventTypes[e.Type]
+		switch e.Type {
+		case EventViewed:
+			what = "the case was viewed"
+		case EventRawDownloaded:
+			what = "the raw input was downloaded"
+		case intake.EventCorrected:
+			what = "a correction was received (version " + e.Data["version"] + ")"
+		case "reminder-sent":
+			what = "a reminder was sent (" + e.Data["rule"] + ", " + e.Data["kind"] + ")"
+		}
+		if what == "" {
+			what = e.Type
+		}
+		var detail []string
+		for _, k := range []string{"outcome", "date", "action", "due"} {
+			if e.Data[k] != "" {
+				detail = append(detail, k+": "+e.Data[k])
+			}
+		}
+		if e.Type == intake.EventCorrected && e.Data["changed"] != "" {
+			detail = append(detail, "answers changed: "+strings.ReplaceAll(e.Data["changed"], ",", ", "))
+		}
+		cv.Timeline = append(cv.Timeline, timelineRow{When: londonTime(e.At), What: what, Who: e.Actor, Detail: strings.Join(detail, "; ")})
+	}
+	cv.Sections, cv.GeneralProblems = answers(c)
+	for _, t := range recordable(id.Role) {
+		cv.Events = append(cv.Events, eventOption{Value: t, Text: t + ": " + deadlines.EventTypes[t]})
+	}
+	v.Case = cv
+	if form.Error != "" {
+		v.Errors = []errorView{{Href: "#event-type", Message: form.Error}}
+	}
+	w.render(rw, status, "caseContent", v)
+}
+
+// answers lays a case's answers out by section, each problem at its
+// answer; problems of no answer are general.
+func answers(c store.Case) ([]answerSection, []string) {
+	byField := map[string][]string{}
+	var general []string
+	for _, p := range c.Problems {
+		if p.Field == "" {
+			general = append(general, p.Message)
+			continue
+		}
+		byField[p.Field] = append(byField[p.Field], p.Message)
+	}
+	r := c.Referral
+	var out []answerSection
+	for _, sec := range referral.Form {
+		as := answerSection{Number: sec.Number, Title: sec.Title}
+		seenTable := map[string]bool{}
+		for _, f := range sec.Fields {
+			table := ""
+			for _, t := range referral.Tables {
+				if strings.HasPrefix(f.Path, t.Path+".") {
+					table = t.Path
+				}
+			}
+			if table == "" {
+				as.Rows = append(as.Rows, answerRow{Label: f.Label, Value: referral.Get(&r, f.Path), Problem: strings.Join(byField[f.Path], " "), ID: f.Path})
+				continue
+			}
+			if seenTable[table] {
+				continue
+			}
+			seenTable[table] = true
+			n := referral.Count(&r, table)
+			for i := 0; i < max(n, 1); i++ {
+				for _, g := range sec.Fields {
+					if !strings.HasPrefix(g.Path, table+".") {
+						continue
+					}
+					p := table + "[" + strconv.Itoa(i) + "]" + strings.TrimPrefix(g.Path, table)
+					label := g.Label
+					if n > 1 {
+						label = fmt.Sprintf("%s (%d)", g.Label, i+1)
+					}
+					as.Rows = append(as.Rows, answerRow{Label: label, Value: referral.Get(&r, p), Problem: strings.Join(byField[p], " "), ID: p})
+				}
+			}
+		}
+		out = append(out, as)
+	}
+	return out, general
+}
+
+// recordEvent records what happened from the case page's form.
+func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.openCase(rw, r)
+	if !ok {
+		return
+	}
+	if !w.checkCSRF(r) {
+		w.message(rw, http.StatusForbidden, "Nothing was recorded", "The form was out of date. Go back, reload the case and try again.")
+		return
+	}
+	id, _ := who(r)
+	f := r.PostForm
+	form := eventForm{Type: f.Get("type"), At: strings.TrimSpace(f.Get("at")), Outcome: f.Get("outcome"),
+		Date: strings.TrimSpace(f.Get("date")), Action: strings.TrimSpace(f.Get("action")), Due: strings.TrimSpace(f.Get("due"))}
+	if !slices.Contains(recordable(id.Role), form.Type) {
+		form.Error = "Choose what happened"
+		w.showCase(rw, r, c, form, http.StatusBadRequest, "")
+		return
+	}
+	_, err := w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: form.Type, At: form.At, Outcome: form.Outcome,
+		Date: form.Date, Action: form.Action, Due: form.Due, Actor: actor(id)})
+	switch code := errs.Code(err); {
+	case err == nil:
+		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)
+	case code == errs.Invalid || code == errs.Conflict:
+		form.Error = errs.Message(err)
+		status := http.StatusBadRequest
+		if code == errs.Conflict {
+			status = http.StatusConflict
+		}
+		w.showCase(rw, r, c, form, status, "")
+	default:
+		w.fail(rw, r, err)
+	}
+}
+
+// raw serves the input a case was read from, byte for byte.
+func (w *Workspace) raw(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.openCase(rw, r)
+	if !ok {
+		return
+	}
+	data, err := w.Raw.Get(r.Context(), c.RawLocation)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if err := w.audit(r, c, EventRawDownloaded); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	// Named by the reference, never the sender's file name (it may hold a
+	// child's name); served as bytes, never rendered.
+	rw.Header().Set("Content-Type", "application/octet-stream")
+	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d.raw"`, c.Ref, c.Version))
+	rw.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = rw.Write(data)
+}
+
+// held lists the mail held for the Business Unit.
+func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
+	list, err := w.Held.ListMessages(r.Context(), store.OutcomeQuarantined)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.view(r, "Held mail", "held")
+	if r.URL.Query().Get("released") != "" {
+		v.Notice = "The message was released: it was read and its sender answered."
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		m := list[i]
+		v.Held = append(v.Held, heldRow{Key: m.Key, Received: londonTime(m.ReceivedAt), From: m.From, Reasons: strings.Join(m.Reasons, ", "),
+			Refs: strings.Join(m.Refs, ", "), Attachments: len(m.Attachments)})
+	}
+	w.render(rw, http.StatusOK, "heldContent", v)
+}
+
+func (w *Workspace) release(rw http.ResponseWriter, r *http.Request) {
+	if !w.checkCSRF(r) {
+		w.message(rw, http.StatusForbidden, "Nothing was released", "The form was out of date. Go back, reload the page and try again.")
+		return
+	}
+	id, _ := who(r)
+	if _, err := w.Held.Release(r.Context(), r.PathValue("key"), actor(id)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, w.at("/cases/held?released=1"), http.StatusSeeOther)
+}

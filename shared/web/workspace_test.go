@@ -1,0 +1,381 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/oauth2-proxy/mockoidc"
+
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+)
+
+type wsEnv struct {
+	srv   *httptest.Server
+	ws    *Workspace
+	store *bolt.Store
+	in    *intake.Service
+	now   time.Time
+}
+
+// fakeHeld is held mail with one message.
+type fakeHeld struct{ released []string }
+
+func (f *fakeHeld) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
+	return []store.Message{{Key: "raw-held-1", From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, ReceivedAt: time.Now()}}, nil
+}
+
+func (f *fakeHeld) Release(_ context.Context, key, officer string) (inbox.Report, error) {
+	f.released = append(f.released, key+" by "+officer)
+	return inbox.Report{Key: key}, nil
+}
+
+func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
+	t.Helper()
+	data := t.TempDir()
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, _ := dir.New(data)
+	cfg := config.Default()
+	cal, _ := cfg.Calendar(nil)
+	e := &wsEnv{store: st, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return e.now }
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	e.in = &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: log, Calendar: cal, Rules: cfg.Rules(), Now: clock}
+	mux := http.NewServeMux()
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	var o *OIDC
+	if provider != nil {
+		o = provider(e.srv.URL + "/signin/callback")
+	}
+	e.ws = NewWorkspace(Workspace{Cases: st, Raw: blobs, Events: e.in, Held: &fakeHeld{}, Sessions: st, OIDC: o,
+		Partnership: cfg.Partnership, Rules: cfg.Rules(), Now: clock, Log: log})
+	mux.Handle("/", e.ws)
+	return e
+}
+
+func (e *wsEnv) submit(t *testing.T, name string) (intake.Result, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "events", "referrals", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, data
+}
+
+func browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar}
+}
+
+func (e *wsEnv) signIn(t *testing.T, role string) *http.Client {
+	t.Helper()
+	path, err := e.ws.IssueLink(context.Background(), role, "Officer "+role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := browser()
+	status, _, final := get(t, c, e.srv.URL+path)
+	if status != http.StatusOK || final != "/cases" {
+		t.Fatalf("sign-in link: %d at %s", status, final)
+	}
+	return c
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Request.URL.Path
+}
+
+var wsCSRFRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func post(t *testing.T, c *http.Client, u, page string, form url.Values) (int, string) {
+	t.Helper()
+	if m := wsCSRFRE.FindStringSubmatch(page); m != nil && form.Get("csrf") == "" {
+		form.Set("csrf", m[1])
+	}
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestWorkspaceLocalSignIn(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json")
+	// Signed out, a case page asks for sign-in.
+	resp, err := http.Get(e.srv.URL + "/cases/" + res.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || resp.Request.URL.Path != "/signin" || resp.Request.URL.Query().Get("next") != "/cases/"+res.Ref {
+		t.Errorf("signed out: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	path, _ := e.ws.IssueLink(context.Background(), RoleBusinessUnit, "Jo Officer")
+	c := browser()
+	if status, _, final := get(t, c, e.srv.URL+path+"&next="+url.QueryEscape("/cases/"+res.Ref)); status != 200 || final != "/cases/"+res.Ref {
+		t.Errorf("sign-in with next: %d at %s", status, final)
+	}
+	// One use.
+	if status, _, _ := get(t, browser(), e.srv.URL+path); status != http.StatusUnauthorized {
+		t.Errorf("a sign-in link used twice: %d", status)
+	}
+	// Never to another site.
+	path2, _ := e.ws.IssueLink(context.Background(), RoleBusinessUnit, "Jo Officer")
+	for _, next := range []string{"//evil.example/x", "https://evil.example/", `/\evil.example`} {
+		if got := safeNext(next); got != "/cases" {
+			t.Errorf("safeNext(%q) = %q", next, got)
+		}
+	}
+	if _, _, final := get(t, browser(), e.srv.URL+path2+"&next="+url.QueryEscape("//evil.example/")); final != "/cases" {
+		t.Errorf("open redirect: landed at %s", final)
+	}
+	// Signing out ends the session.
+	_, page, _ := get(t, c, e.srv.URL+"/cases")
+	if status, _ := post(t, c, e.srv.URL+"/signout", page, url.Values{}); status != http.StatusOK {
+		t.Errorf("sign out: %d", status)
+	}
+	if status, _, final := get(t, c, e.srv.URL+"/cases"); status != http.StatusUnauthorized || final != "/signin" {
+		t.Errorf("after sign-out: %d at %s", status, final)
+	}
+	// Sessions end after 30 minutes idle.
+	c = e.signIn(t, RoleBusinessUnit)
+	e.now = e.now.Add(31 * time.Minute)
+	if _, _, final := get(t, c, e.srv.URL+"/cases"); final != "/signin" {
+		t.Errorf("after 31 idle minutes: at %s", final)
+	}
+}
+
+func TestWorkspaceCasePages(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, raw := e.submit(t, "complete.json")
+	incomplete, _ := e.submit(t, "incomplete.json")
+	c := e.signIn(t, RoleBusinessUnit)
+
+	status, page, _ := get(t, c, e.srv.URL+"/cases")
+	if status != 200 || !strings.Contains(page, res.Ref) || !strings.Contains(page, incomplete.Ref) || !strings.Contains(page, "2 cases") {
+		t.Errorf("case list: %d\n%s", status, page)
+	}
+	if _, page, _ := get(t, c, e.srv.URL+"/cases?status=incomplete"); strings.Contains(page, res.Ref+"<") || !strings.Contains(page, incomplete.Ref) {
+		t.Error("the incomplete filter shows a complete case")
+	}
+
+	status, page, _ = get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	for _, want := range []string{"Child A Example", "Inform the Statutory Safeguarding Partners", "Record what happened", "the case was viewed", "Section 2"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("case page lacks %q", want)
+		}
+	}
+	if status != 200 {
+		t.Errorf("case page: %d", status)
+	}
+	// The raw input, byte for byte, recorded.
+	resp, err := c.Get(e.srv.URL + "/cases/" + res.Ref + "/raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(got, raw) || resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(resp.Header.Get("Content-Disposition"), res.Ref) {
+		t.Errorf("raw download: %d bytes (want %d), headers %v", len(got), len(raw), resp.Header)
+	}
+	events, _ := e.store.ListEvents(context.Background(), res.Ref)
+	var audit []string
+	for _, ev := range events {
+		if ev.Type == EventViewed || ev.Type == EventRawDownloaded {
+			audit = append(audit, ev.Type+" by "+ev.Actor)
+		}
+	}
+	sort.Strings(audit) // the test clock stands still: both at one moment
+	if len(audit) != 2 || audit[0] != "raw-downloaded by Officer business-unit" || audit[1] != "viewed by Officer business-unit" {
+		t.Errorf("audit trail: %v", audit)
+	}
+
+	// Record the partners' decision: the deadlines change.
+	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-not-met"}})
+	if status != 200 || !strings.Contains(page, "The event was recorded") || !strings.Contains(page, "Tell the referrer the outcome") {
+		t.Errorf("record decision: %d\n%s", status, page)
+	}
+	ds, _ := e.store.ListDeadlines(context.Background(), res.Ref)
+	for _, d := range ds {
+		if d.Rule == "notify-panel" && d.Status != "cancelled" {
+			t.Errorf("notify-panel after criteria-not-met: %s", d.Status)
+		}
+	}
+	// A second decision is refused with the form and an error summary.
+	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-met"}})
+	if status != http.StatusConflict || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, "already recorded") {
+		t.Errorf("second decision: %d", status)
+	}
+	// Without the form's token, nothing is recorded.
+	if status, _ := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", "", url.Values{"csrf": {"forged"}, "type": {"ssp-informed"}, "at": {"2026-11-23"}}); status != http.StatusForbidden {
+		t.Errorf("forged form: %d", status)
+	}
+	// Unknown reference.
+	if status, _, _ := get(t, c, e.srv.URL+"/cases/DSP-2026-9999"); status != http.StatusNotFound {
+		t.Errorf("unknown case: %d", status)
+	}
+	// Held mail, released by the officer.
+	status, page, _ = get(t, c, e.srv.URL+"/cases/held")
+	if status != 200 || !strings.Contains(page, "someone@gmail.com") {
+		t.Errorf("held mail: %d", status)
+	}
+	if status, page := post(t, c, e.srv.URL+"/cases/held/raw-held-1/release", page, url.Values{}); status != 200 || !strings.Contains(page, "was released") {
+		t.Errorf("release: %d", status)
+	}
+	if got := e.ws.Held.(*fakeHeld).released; len(got) != 1 || got[0] != "raw-held-1 by Officer business-unit" {
+		t.Errorf("released: %v", got)
+	}
+}
+
+func TestWorkspaceRoles(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json") // a notification
+	ld := e.signIn(t, RoleLDChair)
+	if status, page, _ := get(t, ld, e.srv.URL+"/cases"); status != 200 || strings.Contains(page, res.Ref) {
+		t.Errorf("the L&D chair's list shows a notification case: %d", status)
+	}
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+res.Ref); status != http.StatusNotFound {
+		t.Errorf("the L&D chair opens a notification case: %d", status)
+	}
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/held"); status != http.StatusForbidden {
+		t.Errorf("the L&D chair opens held mail: %d", status)
+	}
+	ssp := e.signIn(t, RoleSSP)
+	_, page, _ := get(t, ssp, e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, `value="ssp-decision"`) || strings.Contains(page, `value="panel-notified"`) {
+		t.Error("the partners may record their decisions, not the Business Unit's events")
+	}
+	if status, _ := post(t, ssp, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"panel-notified"}, "at": {"2026-11-23"}}); status != http.StatusBadRequest {
+		t.Errorf("a partner recording panel-notified: %d", status)
+	}
+}
+
+// TestWorkspaceOIDC: the authorization code flow with PKCE end to end
+// against an OpenID Connect provider in this process.
+func TestWorkspaceOIDC(t *testing.T) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Shutdown()
+	cfg := m.Config()
+	e := newWSEnv(t, func(redirect string) *OIDC {
+		o, err := NewOIDC(context.Background(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, redirect, "groups")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	})
+	e.now = time.Now() // the provider's tokens are issued on the real clock
+	res, _ := e.submit(t, "complete.json")
+	m.QueueUser(&mockoidc.MockUser{Subject: "u-1", Email: "jo.officer@darlington.gov.uk", Groups: []string{"staff", "business-unit"}})
+	c := browser()
+	status, page, final := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	if status != 200 || final != "/cases/"+res.Ref || !strings.Contains(page, "jo.officer@darlington.gov.uk") {
+		t.Fatalf("after the provider: %d at %s", status, final)
+	}
+	// Someone in no workspace group gets nothing.
+	m.QueueUser(&mockoidc.MockUser{Subject: "u-2", Email: "visitor@darlington.gov.uk", Groups: []string{"staff"}})
+	if status, _, _ := get(t, browser(), e.srv.URL+"/cases"); status != http.StatusForbidden {
+		t.Errorf("no role: %d", status)
+	}
+	// A callback with a state this browser did not start is refused.
+	if status, _, _ := get(t, browser(), e.srv.URL+"/signin/callback?state=abc&code=x"); status != http.StatusBadRequest {
+		t.Errorf("forged callback: %d", status)
+	}
+}
+
+// TestVerifyIDToken: every token that is not the provider's, for us, now,
+// is refused.
+func TestVerifyIDToken(t *testing.T) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Shutdown()
+	cfg := m.Config()
+	o, err := NewOIDC(context.Background(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, "http://127.0.0.1/signin/callback", "cognito:groups")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	claims := func(change func(jwt.MapClaims)) jwt.MapClaims {
+		c := jwt.MapClaims{"iss": cfg.Issuer, "aud": cfg.ClientID, "sub": "u-1", "email": "jo@darlington.gov.uk", "nonce": "n-1",
+			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "cognito:groups": []string{"ssp"}}
+		if change != nil {
+			change(c)
+		}
+		return c
+	}
+	sign := func(c jwt.MapClaims) string {
+		s, err := m.Keypair.SignJWT(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	good := sign(claims(nil))
+	id, err := o.Verify(context.Background(), good, "n-1")
+	if err != nil || id.Role != RoleSSP || id.Subject != "u-1" {
+		t.Fatalf("a good token: %+v %v", id, err)
+	}
+	parts := strings.Split(good, ".")
+	unsigned, _ := jwt.NewWithClaims(jwt.SigningMethodNone, claims(nil)).SignedString(jwt.UnsafeAllowNoneSignatureType)
+	other, _ := mockoidc.RandomKeypair(2048)
+	otherKey, _ := other.SignJWT(claims(nil))
+	for name, tok := range map[string]string{
+		"wrong issuer":   sign(claims(func(c jwt.MapClaims) { c["iss"] = "https://evil.example" })),
+		"wrong audience": sign(claims(func(c jwt.MapClaims) { c["aud"] = "another-client" })),
+		"expired":        sign(claims(func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Hour).Unix() })),
+		"unsigned":       unsigned,
+		"tampered":       parts[0] + "." + strings.TrimRight(b64(`{"iss":"`+cfg.Issuer+`","aud":"`+cfg.ClientID+`","sub":"admin","nonce":"n-1","exp":9999999999,"cognito:groups":["business-unit"]}`), "=") + "." + parts[2],
+		"another key":    otherKey,
+	} {
+		if _, err := o.Verify(context.Background(), tok, "n-1"); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := o.Verify(context.Background(), good, "another-nonce"); err == nil {
+		t.Error("a replayed token (another nonce): accepted")
+	}
+}
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
