@@ -338,9 +338,9 @@ func recordable(role string) []string {
 
 type wsView struct {
 	Title, Partnership, Base, CSRF, Nav string
-	Who                                Identity
-	Errors                             []errorView
-	Notice                             string
+	Who                                 Identity
+	Errors                              []errorView
+	Notice                              string
 
 	Heading string
 	Body    []string
