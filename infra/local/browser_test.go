@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"net/smtp"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -351,6 +353,63 @@ func TestBrowser(t *testing.T) {
 		// Without JavaScript the follow-up questions show, so they can be answered.
 		if b.count(`#children-0-dateOfDeath-day`, true) != 1 {
 			t.Error("follow-up question hidden without JavaScript")
+		}
+	})
+
+	t.Run("workspace", func(t *testing.T) {
+		status, v := post(t, base, "../../events/referrals/complete.json")
+		ref, _ := v["ref"].(string)
+		if status != 201 || ref == "" {
+			t.Fatalf("referral: %d %v", status, v)
+		}
+		raw, _ := os.ReadFile("../../events/referrals/complete.json")
+		held := "From: someone@gmail.com\r\nTo: DSP@darlington.gov.uk\r\nSubject: Referral\r\nMessage-ID: <held-1@gmail.com>\r\n\r\nPlease see the form.\r\n"
+		if err := smtp.SendMail(a.SMTP, nil, "someone@gmail.com", []string{"DSP@darlington.gov.uk"}, []byte(held)); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, base, true)
+		// Signed out, a reminder's link asks for sign-in.
+		b.open("/cases/"+ref, "ws-signed-out")
+		if !strings.Contains(b.eval(`document.body.textContent`), "sign-in link") {
+			t.Error("a signed-out case link does not say how to sign in")
+		}
+		u, _ := url.Parse(a.SignIn)
+		b.open(u.RequestURI()+"&next="+url.QueryEscape("/cases/"+ref), "ws-case")
+		if path := b.eval(`location.pathname`); path != "/cases/"+ref {
+			t.Fatalf("after sign-in at %s, not the case", path)
+		}
+		b.click(`a.govuk-service-navigation__link[href="/cases"]`, "ws-cases")
+		if !strings.Contains(b.eval(`document.body.textContent`), ref) {
+			t.Error("the case list lacks the case")
+		}
+		b.click(`a[href="/cases/`+ref+`"]`, "ws-case-again")
+		// The raw input, byte for byte.
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/cases/`+ref+`/raw').then(r => r.arrayBuffer()).then(b => Array.from(new Uint8Array(b), c => String.fromCharCode(c)).join(''))`, chromedp.EvalAwaitPromise))
+		if err != nil || got != string(raw) {
+			t.Errorf("raw download: %d bytes, want %d (%v)", len(got), len(raw), err)
+		}
+		// The partners decide: criteria not met. The deadlines change.
+		today := civil.In(time.Now(), time.UTC).String()
+		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-at').value = '` + today + `'; document.getElementById('event-outcome-2').checked = true; ''`)
+		b.click(`form[action$="/events"] button[type="submit"]`, "ws-recorded")
+		body := b.eval(`document.body.textContent`)
+		if !strings.Contains(body, "The event was recorded") || !strings.Contains(body, "Tell the referrer the outcome") {
+			t.Errorf("after the decision:\n%s", body)
+		}
+		// Recording it twice: the form again, with an error summary.
+		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-outcome').checked = true; ''`)
+		b.click(`form[action$="/events"] button[type="submit"]`, "ws-conflict")
+		if b.count(`.govuk-error-summary`, true) != 1 {
+			t.Error("a second decision shows no error summary")
+		}
+		// Held mail, released.
+		b.click(`a.govuk-service-navigation__link[href="/cases/held"]`, "ws-held")
+		if !strings.Contains(b.eval(`document.body.textContent`), "someone@gmail.com") {
+			t.Error("the held message is not listed")
+		}
+		b.click(`form[action*="/release"] button`, "ws-released")
+		if !strings.Contains(b.eval(`document.body.textContent`), "was released") {
+			t.Error("no confirmation of the release")
 		}
 	})
 }
