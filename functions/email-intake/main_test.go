@@ -99,8 +99,8 @@ func TestSESAndS3Events(t *testing.T) {
 	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
 		t.Errorf("stored case %+v %v", c, err)
 	}
-	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 2 {
-		t.Errorf("SES sent %d messages, want 2: one acknowledgement and one notice to the Business Unit", n)
+	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 3 {
+		t.Errorf("SES sent %d messages, want 3: one acknowledgement, the Business Unit's notices of the new case and of the held message", n)
 	}
 	// The scheduled sweep (template.yaml's input) runs on DynamoDB's index:
 	// nothing is stuck, so nothing is sent.

@@ -53,7 +53,12 @@ func TestMailbox(t *testing.T) {
 	if err := sendMail(t, a.SMTP, "sam.referrer@darlington.gov.uk", eml(t, "outlook-word-form.eml")); err != nil {
 		t.Fatal(err)
 	}
-	sent := outboxFiles(t, data)
+	all := outboxFiles(t, data)
+	sent := sentTo(all, "sam.referrer@darlington.gov.uk")
+	if notices := sentTo(all, "DSP@darlington.gov.uk"); len(notices) != 1 || !strings.Contains(notices[0], "Subject: [DSP-2026-0001] New referral: notification, by email") ||
+		strings.Contains(notices[0], "Child A") {
+		t.Errorf("the Business Unit's notice (the roles default to the mailbox): %q", notices)
+	}
 	if len(sent) != 1 || !strings.Contains(sent[0], "Subject: [DSP-2026-0001] Referral received") ||
 		!strings.Contains(sent[0], "In-Reply-To: <outlook-1@darlington.gov.uk>") || !strings.Contains(sent[0], "Statutory deadlines now running") {
 		t.Fatalf("acknowledgement: %q", sent)
@@ -64,7 +69,7 @@ func TestMailbox(t *testing.T) {
 	if err := sendMail(t, a.SMTP, "sam.referrer@darlington.gov.uk", reply); err != nil {
 		t.Fatal(err)
 	}
-	sent = outboxFiles(t, data)
+	sent = sentTo(outboxFiles(t, data), "sam.referrer@darlington.gov.uk")
 	if len(sent) != 2 || !strings.Contains(strings.Join(sent, ""), "Subject: [DSP-2026-0001] Correction received") {
 		t.Errorf("after the correction: %d e-mails", len(sent))
 	}
@@ -101,6 +106,17 @@ func TestMailbox(t *testing.T) {
 		!strings.Contains(err.Error(), "550") {
 		t.Errorf("mail for another address: %v", err)
 	}
+}
+
+// sentTo keeps the e-mails to an address.
+func sentTo(emls []string, addr string) []string {
+	var out []string
+	for _, e := range emls {
+		if strings.Contains(e, "To: <"+addr+">") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func between(s, start, end string) string {

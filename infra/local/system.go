@@ -74,6 +74,8 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	svc := &intake.Service{
 		Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
 		Calendar: cal, Rules: cfg.Rules(), Scheduler: sched, Now: now,
+		Notices: out, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
+		CaseURL: cfg.CaseURL,
 	}
 	rem := &reminder.Service{
 		Store: st, Mail: out, Calendar: cal, Rules: cfg.Rules(), Addresses: cfg.Addresses,

@@ -178,6 +178,12 @@ func (c Config) Addresses(roles []string) []string {
 	return out
 }
 
+// CaseURL is the address of a case's page in the workspace, for links in
+// e-mails.
+func (c Config) CaseURL(ref string) string {
+	return strings.TrimRight(c.BaseURL, "/") + "/cases/" + url.PathEscape(ref)
+}
+
 // Rules returns the chosen rule set.
 func (c Config) Rules() deadlines.RuleSet {
 	rs, _ := deadlines.Lookup(c.RuleSet) // checked by Validate

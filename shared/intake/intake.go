@@ -22,6 +22,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
@@ -79,6 +80,15 @@ type Service struct {
 	Rules     deadlines.RuleSet
 	Scheduler Scheduler
 	Now       func() time.Time // the clock; time.Now if nil
+
+	// Notices, when set, tells the Business Unit at once of every new
+	// case: its reference, route, channel and a link — never a child's
+	// details. Partnership and Mailbox sign it; CaseURL makes the link.
+	Notices      mail.Sender
+	BusinessUnit []string
+	Partnership  string
+	Mailbox      string
+	CaseURL      func(ref string) string
 }
 
 // DefaultReaders are the formats read without further set-up.
@@ -122,8 +132,12 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data))
 	if c, err := s.Store.FindByRawKey(ctx, key); err == nil {
 		log.Info("duplicate input", "ref", c.Ref)
-		// The first delivery may have stopped before its deadlines were set.
+		// The first delivery may have stopped before its deadlines were set
+		// or the Business Unit was told.
 		if _, err := s.SyncDeadlines(ctx, c); err != nil {
+			return Result{}, err
+		}
+		if err := s.tellBusinessUnit(ctx, c); err != nil {
 			return Result{}, err
 		}
 		return result(c, true), nil
@@ -158,7 +172,58 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 		// The case is stored; a retry of the same input finishes the job.
 		return Result{}, err
 	}
+	if err := s.tellBusinessUnit(ctx, c); err != nil {
+		return Result{}, err
+	}
 	return result(c, !created), nil
+}
+
+// EventBusinessUnitTold records that the Business Unit was told of a new
+// case, so a retry tells them once.
+const EventBusinessUnitTold = "business-unit-told"
+
+// tellBusinessUnit sends the new-case notice unless the case's history
+// says it went: at least once, and once more only if the first send's
+// record was lost.
+func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case) error {
+	if s.Notices == nil || len(s.BusinessUnit) == 0 {
+		return nil
+	}
+	events, err := s.Store.ListEvents(ctx, c.Ref)
+	if err != nil {
+		return fmt.Errorf("intake: read history: %w", err)
+	}
+	for _, e := range events {
+		if e.Type == EventBusinessUnitTold {
+			return nil
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "A new referral has been received.\n\nReference: %s\nReceived: %s\nChannel: %s\nRoute: %s\nStatus: %s",
+		c.Ref, c.ReceivedAt.In(s.location()).Format("Monday 2 January 2006 at 15:04"), c.Channel, c.Route, c.Status)
+	if n := len(c.Problems); n > 0 {
+		fmt.Fprintf(&b, " (%d %s for the referrer)", n, map[bool]string{true: "problem", false: "problems"}[n == 1])
+	}
+	b.WriteString("\n")
+	if s.CaseURL != nil {
+		fmt.Fprintf(&b, "\nOpen the case: %s\n", s.CaseURL(c.Ref))
+	}
+	b.WriteString("\nThe child's details are on the case page only: they are never sent by e-mail.\n")
+	err = s.Notices.Send(ctx, mail.Message{
+		From: s.Partnership + " <" + s.Mailbox + ">", To: s.BusinessUnit,
+		Subject:   fmt.Sprintf("[%s] New referral: %s, by %s", c.Ref, c.Route, c.Channel),
+		Text:      b.String(),
+		MessageID: "new." + mail.SafeID(c.Ref) + "@cspr-intake", Date: s.now(),
+	})
+	if err != nil && errs.Code(err) != errs.Invalid {
+		return fmt.Errorf("intake: tell the Business Unit of %s: %w", c.Ref, err)
+	}
+	_, err = s.Store.AppendEvent(ctx, store.Event{Ref: c.Ref, ID: EventBusinessUnitTold, Type: EventBusinessUnitTold, At: s.now(), Actor: "intake",
+		Data: map[string]string{"to": "business-unit"}})
+	if err != nil {
+		return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
+	}
+	return nil
 }
 
 // EventCorrected is the history event of a new version of a case.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
@@ -270,5 +271,48 @@ func TestCorrectMerges(t *testing.T) {
 	history, _ := e.store.ListEvents(ctx, first.Ref)
 	if last := history[len(history)-1]; last.Type != EventCorrected || last.Data["changed"] != "referrer.email" {
 		t.Errorf("correction event: %+v", last)
+	}
+}
+
+// notices is a mail.Sender that records, or fails.
+type notices struct {
+	sent []mail.Message
+	fail bool
+}
+
+func (n *notices) Send(_ context.Context, m mail.Message) error {
+	if n.fail {
+		return errors.New("ses: throttled")
+	}
+	n.sent = append(n.sent, m)
+	return nil
+}
+
+// TestBusinessUnitToldOfNewCases: the Business Unit hears of a new case at
+// once, once, with a link and no child's details; a failed send is
+// retried with the input.
+func TestBusinessUnitToldOfNewCases(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	n := &notices{fail: true}
+	e.svc.Notices, e.svc.BusinessUnit, e.svc.Partnership, e.svc.Mailbox = n, []string{"bu@darlington.gov.uk"}, "Darlington Safeguarding Partnership", "DSP@darlington.gov.uk"
+	e.svc.CaseURL = func(ref string) string { return "https://cases.example.gov.uk/cases/" + ref }
+	raw := Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received}
+	if _, err := e.svc.Submit(ctx, raw); err == nil {
+		t.Fatal("a failed notice was not reported for a retry")
+	}
+	n.fail = false
+	for range 2 {
+		if _, err := e.svc.Submit(ctx, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(n.sent) != 1 {
+		t.Fatalf("%d notices, want 1", len(n.sent))
+	}
+	m := n.sent[0]
+	if m.Subject != "[DSP-2026-0001] New referral: notification, by api" || !strings.Contains(m.Text, "https://cases.example.gov.uk/cases/DSP-2026-0001") ||
+		strings.Contains(m.Text, "Child A") || m.To[0] != "bu@darlington.gov.uk" {
+		t.Errorf("notice %q to %v:\n%s", m.Subject, m.To, m.Text)
 	}
 }

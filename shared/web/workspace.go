@@ -638,6 +638,8 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			what = "the case was viewed"
 		case EventRawDownloaded:
 			what = "the raw input was downloaded"
+		case intake.EventBusinessUnitTold:
+			what = "the Business Unit was told of the new case"
 		case intake.EventCorrected:
 			what = "a correction was received (version " + e.Data["version"] + ")"
 		case "reminder-sent":
