@@ -25,5 +25,5 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	svc := e.Intake(blobs, log)
 	held := env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)}
 	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: svc, Messages: held, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+	return web.New(web.Handler{Intake: svc, Messages: held, Files: e.Store, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
 }

@@ -94,7 +94,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	inputs := admit.New(4 * cfg.MaxInputBytes)
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
+	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Files: st, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
 		MaxBody: cfg.MaxInputBytes, Inputs: inputs, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
 	var provider *web.OIDC

@@ -13,6 +13,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
+	"sort"
+	"strconv"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
@@ -43,7 +46,8 @@ type Messages interface {
 // Handler serves the pages and the API.
 type Handler struct {
 	Intake      Cases
-	Messages    Messages // optional: GET /api/messages, POST /api/messages/{key}/release
+	Messages    Messages  // optional: GET /api/messages, POST /api/messages/{key}/release
+	Files       CaseFiles // optional: GET /api/cases, GET /api/cases/{ref}
 	Partnership string
 	Mailbox     string
 	MaxBody     int64         // largest request body read
@@ -106,6 +110,10 @@ func New(h Handler) *Handler {
 		h.mux.HandleFunc("GET /referral/new", h.newReferral)
 		h.mux.HandleFunc("GET /referral/timed-out", h.timedOut)
 		h.mux.HandleFunc("POST /referral/keepalive", h.keepAlive)
+	}
+	if h.Files != nil && !h.Public {
+		h.mux.HandleFunc("GET /api/cases", h.listCases)
+		h.mux.HandleFunc("GET /api/cases/{ref}", h.getCase)
 	}
 	if h.Messages != nil && !h.Public {
 		h.mux.HandleFunc("GET /api/messages", h.listMessages)
@@ -220,6 +228,97 @@ func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
+}
+
+// caseSummary is one case in the API's list.
+type caseSummary struct {
+	Ref        string          `json:"ref"`
+	ReceivedAt time.Time       `json:"receivedAt"`
+	Channel    string          `json:"channel"`
+	Route      string          `json:"route"`
+	Status     string          `json:"status"`
+	Version    int             `json:"version"`
+	Next       *store.Deadline `json:"nextDeadline,omitempty"`
+}
+
+// listCases lists cases, newest first, 50 a page: ?status=, ?route=,
+// ?page= (the next page's number is in "next").
+func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	statuses := []store.Status{store.Incomplete, store.Complete}
+	if st := q.Get("status"); st != "" {
+		statuses = []store.Status{store.Status(st)}
+	}
+	var cases []store.Case
+	for _, st := range statuses {
+		cs, err := h.Files.ListCases(r.Context(), st)
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		cases = append(cases, cs...)
+	}
+	if route := q.Get("route"); route != "" {
+		cases = slices.DeleteFunc(cases, func(c store.Case) bool { return string(c.Route) != route })
+	}
+	sort.SliceStable(cases, func(i, j int) bool { return cases[i].ReceivedAt.After(cases[j].ReceivedAt) })
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	from := min((page-1)*pageSize, len(cases))
+	out := struct {
+		Cases []caseSummary `json:"cases"`
+		Next  int           `json:"next,omitempty"`
+	}{Cases: []caseSummary{}}
+	for _, c := range cases[from:min(from+pageSize, len(cases))] {
+		ds, err := h.Files.ListDeadlines(r.Context(), c.Ref)
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version}
+		for i, d := range ds {
+			if d.Status == store.DeadlineOpen && (cs.Next == nil || d.Due.Before(cs.Next.Due)) {
+				cs.Next = &ds[i]
+			}
+		}
+		out.Cases = append(out.Cases, cs)
+	}
+	if from+pageSize < len(cases) {
+		out.Next = page + 1
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getCase is one case whole — its referral, problems, history and
+// deadlines — and records that it was read.
+func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
+	c, err := h.Files.GetCase(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	now := h.Now()
+	token, err := randomToken()
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if _, err := h.Files.AppendEvent(r.Context(), store.Event{Ref: c.Ref, ID: EventViewed + "-" + token[:16], Type: EventViewed, At: now,
+		RecordedAt: now, Actor: "api", Data: map[string]string{"version": strconv.Itoa(c.Version)}}); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	events, err := h.Files.ListEvents(r.Context(), c.Ref)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	ds, err := h.Files.ListDeadlines(r.Context(), c.Ref)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"case": c, "events": events, "deadlines": ds})
 }
 
 // listMessages lists the mailbox's messages with an outcome (?outcome=,

@@ -379,3 +379,27 @@ func TestVerifyIDToken(t *testing.T) {
 }
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// TestCasesAPI: the JSON twins of the workspace's pages.
+func TestCasesAPI(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json")
+	e.submit(t, "incomplete.json")
+	h := New(Handler{Intake: e.in, Files: e.store, Now: func() time.Time { return e.now }})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=complete", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ref": "`+res.Ref+`"`) || strings.Count(rec.Body.String(), `"channel"`) != 1 ||
+		!strings.Contains(rec.Body.String(), `"nextDeadline"`) {
+		t.Errorf("GET /api/cases?status=complete: %d\n%s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/"+res.Ref, nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"deadlines"`) || !strings.Contains(rec.Body.String(), `"type": "viewed"`) {
+		t.Errorf("GET /api/cases/%s: %d\n%s", res.Ref, rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/DSP-2026-9999", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("unknown case: %d", rec.Code)
+	}
+}
