@@ -3,7 +3,7 @@
 GOFLAGS_LAMBDA = -tags lambda.norpc -trimpath -ldflags='-s -w'
 GOENV_LAMBDA   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 
-.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction test run
+.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction build-WorkspaceFunction test run
 
 build-FormIntakeFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/form-intake
@@ -16,6 +16,9 @@ build-ReminderFunction:
 
 build-EmailIntakeFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/email-intake
+
+build-WorkspaceFunction:
+	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/workspace
 
 test:
 	./scripts/test

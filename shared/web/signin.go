@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -130,7 +131,9 @@ type OIDC struct {
 }
 
 // NewOIDC discovers the issuer's endpoints and keys. redirect is the
-// workspace's /signin/callback address as the provider knows it.
+// workspace's /signin/callback address as the provider knows it; "" takes
+// it from each request's host (https), which the provider checks against
+// the addresses it was given, so a forged Host only fails the sign-in.
 func NewOIDC(ctx context.Context, issuer, clientID, secret, redirect, groupsClaim string) (*OIDC, error) {
 	p, err := oidc.NewProvider(ctx, issuer)
 	if err != nil {
@@ -179,6 +182,15 @@ func (o *OIDC) Verify(ctx context.Context, raw, nonce string) (Identity, error) 
 		name = str("email")
 	}
 	return Identity{Subject: tok.Subject, Name: name, Email: str("email"), Role: roleOf(groups)}, nil
+}
+
+// oauth is the client's configuration for one request.
+func (w *Workspace) oauth(r *http.Request) *oauth2.Config {
+	c := w.OIDC.config
+	if c.RedirectURL == "" {
+		c.RedirectURL = "https://" + r.Host + w.at("/signin/callback")
+	}
+	return &c
 }
 
 // roundTrip is what the workspace keeps while the browser is at the

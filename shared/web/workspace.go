@@ -236,7 +236,7 @@ func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
 	// else's state finds no cookie to match.
 	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: state, Path: w.at("/signin"), MaxAge: int(roundTripLife / time.Second),
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
-	http.Redirect(rw, r, w.OIDC.config.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
+	http.Redirect(rw, r, w.oauth(r).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
 }
 
 // callback finishes a provider sign-in: state, code exchange with the
@@ -260,7 +260,7 @@ func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
 		return
 	}
-	tok, err := w.OIDC.config.Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
+	tok, err := w.oauth(r).Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
 	if err != nil {
 		w.Log.Warn("sign-in code exchange failed", "err", err)
 		w.message(rw, http.StatusBadGateway, "The sign-in did not work", "The sign-in service did not confirm who you are. Try again.")

@@ -5,6 +5,7 @@ package env
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
@@ -116,6 +118,22 @@ func (e Env) Inbox(in *intake.Service, blobs inbox.Blobs, lock time.Duration, lo
 // Mail sends through SES v2 (SES_CONFIGURATION_SET optional).
 func (e Env) Mail() *ses.Sender {
 	return &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: e.Get("SES_CONFIGURATION_SET")}
+}
+
+// Secret reads a JSON object of strings from Secrets Manager: what
+// CloudFormation writes where the functions may not refer to it (the
+// workspace's client secret, named, not referenced, to break the cycle of
+// the API, its functions and the user pool client's callback address).
+func (e Env) Secret(ctx context.Context, name string) (map[string]string, error) {
+	out, err := secretsmanager.NewFromConfig(e.AWS).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	var v map[string]string
+	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil {
+		return nil, fmt.Errorf("secret %s is not a JSON object of strings", name)
+	}
+	return v, nil
 }
 
 // HeldMail is the mailbox as the Business Unit's API sees it: the table

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
@@ -34,6 +35,7 @@ func Main(m *testing.M) { testenv.Main(m, &DDB, &Moto) }
 // always made, on DynamoDB Local; the rest on moto.
 type Resources struct {
 	Table, Bucket, ScheduleGroup, Identity string
+	Secrets                                map[string]string // name → its text, in Secrets Manager
 }
 
 // Setup points the SDK at the emulators for the rest of the test, creates
@@ -42,8 +44,8 @@ func Setup(t *testing.T, r Resources) aws.Config {
 	t.Helper()
 	ctx := context.Background()
 	endpoints := map[string]string{"DYNAMODB": DDB.Endpoint(t)}
-	if r.Bucket != "" || r.ScheduleGroup != "" || r.Identity != "" {
-		for _, s := range []string{"S3", "SCHEDULER", "SESV2"} {
+	if r.Bucket != "" || r.ScheduleGroup != "" || r.Identity != "" || len(r.Secrets) > 0 {
+		for _, s := range []string{"S3", "SCHEDULER", "SESV2", "SECRETS_MANAGER"} {
 			endpoints[s] = Moto.Endpoint(t)
 		}
 	}
@@ -69,6 +71,11 @@ func Setup(t *testing.T, r Resources) aws.Config {
 	}
 	if r.Identity != "" {
 		if _, err := sesv2.NewFromConfig(cfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(r.Identity)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range r.Secrets {
+		if _, err := secretsmanager.NewFromConfig(cfg).CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String(text)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/web"
+)
+
+// newHandler builds the workspace from the environment template.yaml sets:
+// TABLE_NAME, RAW_BUCKET, the reminder schedules' SCHEDULE_GROUP,
+// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN;
+// BASE_PATH; OIDC_ISSUER, the user pool; OIDC_CLIENT_SECRET_NAME, the
+// Secrets Manager secret holding its app client's clientId and
+// clientSecret; PUBLIC_URL (optional: the address officers reach it at,
+// else each request's host); and CSPR_CONFIG. A workspace in AWS always
+// signs in with its provider: it refuses to start without one.
+func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN",
+		"OIDC_ISSUER", "OIDC_CLIENT_SECRET_NAME")
+	if err != nil {
+		return nil, err
+	}
+	cfg := e.Config
+	client, err := e.Secret(ctx, getenv("OIDC_CLIENT_SECRET_NAME"))
+	if err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	if client["clientId"] == "" {
+		return nil, fmt.Errorf("workspace: the secret %s has no clientId", getenv("OIDC_CLIENT_SECRET_NAME"))
+	}
+	blobs := e.Raw()
+	svc := e.Intake(blobs, log)
+	callback := ""
+	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
+		callback = u + "/signin/callback"
+	}
+	provider, err := web.NewOIDC(ctx, getenv("OIDC_ISSUER"), client["clientId"], client["clientSecret"], callback, cfg.SignIn.GroupsClaim)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	return web.NewWorkspace(web.Workspace{
+		Cases: e.Store, Raw: blobs, Events: svc, Held: env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)},
+		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Log: log,
+	}), nil
+}
