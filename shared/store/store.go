@@ -45,6 +45,22 @@ type Case struct {
 	MessageKey string `json:"messageKey,omitempty"`
 }
 
+// CaseSummary is a case as a list shows it: no answers, no child details.
+type CaseSummary struct {
+	Ref        string         `json:"ref"`
+	RawKey     string         `json:"rawKey"`
+	Channel    string         `json:"channel"`
+	ReceivedAt time.Time      `json:"receivedAt"`
+	Status     Status         `json:"status"`
+	Route      referral.Route `json:"route"`
+	Version    int            `json:"version"`
+}
+
+// Summary is the case's summary.
+func (c Case) Summary() CaseSummary {
+	return CaseSummary{Ref: c.Ref, RawKey: c.RawKey, Channel: c.Channel, ReceivedAt: c.ReceivedAt, Status: c.Status, Route: c.Route, Version: c.Version}
+}
+
 // Event is one entry in a case's history. Events are append-only.
 type Event struct {
 	Ref        string            `json:"ref"`
@@ -103,8 +119,10 @@ type Store interface {
 	// ID or type or is not for c.Ref.
 	UpdateCase(ctx context.Context, c Case, e Event) (applied bool, err error)
 
-	// ListCases returns the cases with a status, oldest first.
-	ListCases(ctx context.Context, status Status) ([]Case, error)
+	// ListCases returns the summaries of the cases with a status (every
+	// case for ""), oldest first: what a list of cases shows, without the
+	// referral.
+	ListCases(ctx context.Context, status Status) ([]CaseSummary, error)
 
 	// AppendEvent adds e to its case's history and reports whether it was
 	// added: appending an event whose ID the case has already is a no-op

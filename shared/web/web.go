@@ -245,21 +245,13 @@ type caseSummary struct {
 // ?page= (the next page's number is in "next").
 func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	statuses := []store.Status{store.Incomplete, store.Complete}
-	if st := q.Get("status"); st != "" {
-		statuses = []store.Status{store.Status(st)}
-	}
-	var cases []store.Case
-	for _, st := range statuses {
-		cs, err := h.Files.ListCases(r.Context(), st)
-		if err != nil {
-			h.error(w, r, err)
-			return
-		}
-		cases = append(cases, cs...)
+	cases, err := h.Files.ListCases(r.Context(), store.Status(q.Get("status")))
+	if err != nil {
+		h.error(w, r, err)
+		return
 	}
 	if route := q.Get("route"); route != "" {
-		cases = slices.DeleteFunc(cases, func(c store.Case) bool { return string(c.Route) != route })
+		cases = slices.DeleteFunc(cases, func(c store.CaseSummary) bool { return string(c.Route) != route })
 	}
 	sort.SliceStable(cases, func(i, j int) bool { return cases[i].ReceivedAt.After(cases[j].ReceivedAt) })
 	page, _ := strconv.Atoi(q.Get("page"))

@@ -33,9 +33,10 @@ import (
 // who looked; store.Store is one.
 type CaseFiles interface {
 	GetCase(ctx context.Context, ref string) (store.Case, error)
-	ListCases(ctx context.Context, status store.Status) ([]store.Case, error)
+	ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error)
 	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
 	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+	ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error)
 	AppendEvent(ctx context.Context, e store.Event) (bool, error)
 }
 
@@ -311,8 +312,8 @@ func (w *Workspace) at(p string) string { return w.BasePath + p }
 
 // canSee says whether a role may open a case: the L&D chair sees the
 // learning route only.
-func canSee(role string, c store.Case) bool {
-	return role != RoleLDChair || c.Route == referral.RouteLearning
+func canSee(role string, route referral.Route) bool {
+	return role != RoleLDChair || route == referral.RouteLearning
 }
 
 // recordable are the events a role may record: the Business Unit any,
@@ -447,20 +448,29 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	id, _ := who(r)
 	q := r.URL.Query()
 	f := caseFilter{Status: q.Get("status"), Route: q.Get("route"), Due: q.Get("due")}
-	statuses := []store.Status{store.Incomplete, store.Complete}
+	status := store.Status("")
 	if f.Status == string(store.Incomplete) || f.Status == string(store.Complete) {
-		statuses = []store.Status{store.Status(f.Status)}
+		status = store.Status(f.Status)
 	}
-	var cases []store.Case
-	for _, st := range statuses {
-		cs, err := w.Cases.ListCases(r.Context(), st)
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		cases = append(cases, cs...)
+	cases, err := w.Cases.ListCases(r.Context(), status)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
 	}
 	today := civil.In(w.Now(), workdays.London)
+	// Every open deadline in one read of the index, earliest first: the
+	// first task of each case is its next.
+	open, err := w.Cases.ListDueDeadlines(r.Context(), w.Now().AddDate(100, 0, 0))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	next := map[string]store.Deadline{}
+	for _, d := range open {
+		if _, seen := next[d.Ref]; !seen && w.Rules.TaskTitle(d.Rule) != "" {
+			next[d.Ref] = d
+		}
+	}
 	type entry struct {
 		row caseRow
 		due time.Time
@@ -468,25 +478,14 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	}
 	var entries []entry
 	for _, c := range cases {
-		if !canSee(id.Role, c) || (f.Route != "" && string(c.Route) != f.Route) {
+		if !canSee(id.Role, c.Route) || (f.Route != "" && string(c.Route) != f.Route) {
 			continue
 		}
-		ds, err := w.Cases.ListDeadlines(r.Context(), c.Ref)
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
 		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status)}
-		var next *store.Deadline
-		for i, d := range ds {
-			if d.Status == deadlines.Open && w.Rules.TaskTitle(d.Rule) != "" && (next == nil || d.Due.Before(next.Due)) {
-				next = &ds[i]
-			}
-		}
 		e := entry{rec: c.ReceivedAt}
-		if next != nil {
-			row.Next, row.Due, e.due = w.Rules.TaskTitle(next.Rule), londonDate(next.Due), next.Due
-			switch due := civil.In(next.Due, workdays.London); {
+		if d, ok := next[c.Ref]; ok {
+			row.Next, row.Due, e.due = w.Rules.TaskTitle(d.Rule), londonDate(d.Due), d.Due
+			switch due := civil.In(d.Due, workdays.London); {
 			case due.Before(today):
 				row.Badge = "overdue"
 			case due == today:
@@ -551,7 +550,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (store.Case, bool) {
 	id, _ := who(r)
 	c, err := w.Cases.GetCase(r.Context(), r.PathValue("ref"))
-	if err == nil && !canSee(id.Role, c) {
+	if err == nil && !canSee(id.Role, c.Route) {
 		err = errs.E(errs.NotFound, "no case")
 	}
 	if err != nil {

@@ -26,6 +26,8 @@ var (
 	bucketEventIDs  = []byte("eventids")  // ref \x00 id → nothing
 	bucketUnique    = []byte("unique")    // ref \x00 unique key → event id
 	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
+	bucketSummaries = []byte("summaries") // ref → a case's summary, compact (index.go)
+	bucketOpenDue   = []byte("opendue")   // due \x00 ref \x00 rule → owners: the open deadlines by due date (index.go)
 	bucketMessages  = []byte("messages")  // message key → Message JSON
 	bucketDrafts    = []byte("drafts")    // draft key → Draft JSON
 )
@@ -54,7 +56,7 @@ func Open(path string, now func() time.Time) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return buildIndexes(tx)
 	})
 	if err != nil {
 		db.Close()
@@ -105,7 +107,7 @@ func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (sto
 		out = c
 		out.Ref = store.Reference(scope, int64(n))
 		out.CreatedAt = s.now().UTC()
-		if err := putJSON(tx.Bucket(bucketCases), []byte(out.Ref), out); err != nil {
+		if err := putCase(tx, out); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketRaw).Put([]byte(c.RawKey), []byte(out.Ref)); err != nil {
@@ -148,18 +150,18 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, er
 	return s.GetCase(ctx, string(ref))
 }
 
-// ListCases implements store.Store by scanning: local stores hold
-// thousands of cases, not millions.
-func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Case, error) {
-	var out []store.Case
+// ListCases implements store.Store from the summaries index: no case is
+// decoded whole.
+func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error) {
+	var out []store.CaseSummary
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
-			var c store.Case
-			if err := json.Unmarshal(v, &c); err != nil {
+		return tx.Bucket(bucketSummaries).ForEach(func(_, v []byte) error {
+			sum, err := decodeSummary(v)
+			if err != nil {
 				return err
 			}
-			if c.Status == status {
-				out = append(out, c)
+			if status == "" || sum.Status == status {
+				out = append(out, sum)
 			}
 			return nil
 		})
@@ -249,6 +251,12 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 			old = append(old, bytes.Clone(k))
 		}
 		for _, k := range old {
+			var d store.Deadline
+			if err := getJSON(b, k, &d); err == nil {
+				if err := unindexDeadline(tx, ref, d); err != nil {
+					return err
+				}
+			}
 			if err := b.Delete(k); err != nil {
 				return err
 			}
@@ -256,6 +264,9 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 		for _, d := range ds {
 			d.Ref = ref
 			if err := putJSON(b, key(ref, d.Rule), d); err != nil {
+				return err
+			}
+			if err := indexDeadline(tx, d); err != nil {
 				return err
 			}
 		}
@@ -273,26 +284,21 @@ func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline
 	return out, err
 }
 
-// ListDueDeadlines implements store.Store.
+// ListDueDeadlines implements store.Store from the open-deadline index,
+// in due order: no deadline is decoded from JSON.
 func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
 	var out []store.Deadline
+	upper := []byte(store.TimeKey(t) + "\x01") // every key of a due time at or before t
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
-			var d store.Deadline
-			if err := json.Unmarshal(v, &d); err != nil {
+		c := tx.Bucket(bucketOpenDue).Cursor()
+		for k, v := c.First(); k != nil && bytes.Compare(k, upper) < 0; k, v = c.Next() {
+			d, err := decodeDue(k, v)
+			if err != nil {
 				return err
 			}
-			if d.Status == store.DeadlineOpen && !d.Due.After(t) {
-				out = append(out, d)
-			}
-			return nil
-		})
-	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Due.Equal(out[j].Due) {
-			return out[i].Due.Before(out[j].Due)
+			out = append(out, d)
 		}
-		return out[i].Ref+out[i].Rule < out[j].Ref+out[j].Rule
+		return nil
 	})
 	return out, err
 }
@@ -360,7 +366,7 @@ func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bo
 		if c.Version != old.Version+1 {
 			return errs.E(errs.Conflict, "case %s is at version %d; this update is for version %d", c.Ref, old.Version, c.Version-1)
 		}
-		if err := putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c); err != nil {
+		if err := putCase(tx, c); err != nil {
 			return err
 		}
 		var err error

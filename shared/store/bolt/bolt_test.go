@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
 )
@@ -86,5 +88,47 @@ func BenchmarkCreateCaseSerial(b *testing.B) {
 		if _, _, err := s.CreateCase(ctx, storetest.NewCase(fmt.Sprint(i), now), "DSP-2026"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestIndexesBuiltForOlderFiles: a store file written before the list
+// indexes existed gets them when it is opened.
+func TestIndexesBuiltForOlderFiles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cspr.db")
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := s.CreateCase(ctx, storetest.NewCase("old", time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC)), "DSP-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 3, 17, 23, 59, 59, 0, time.UTC)
+	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{{Rule: "inform-ssp", Due: due, Status: store.DeadlineOpen, Owners: []string{"business-unit"}}}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.DB().Update(func(tx *bbolt.Tx) error {
+		if err := tx.DeleteBucket(bucketSummaries); err != nil {
+			return err
+		}
+		return tx.DeleteBucket(bucketOpenDue)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	list, err := s.ListCases(ctx, store.Incomplete)
+	if err != nil || len(list) != 1 || list[0].Ref != c.Ref {
+		t.Errorf("cases after reopening: %+v %v", list, err)
+	}
+	ds, err := s.ListDueDeadlines(ctx, due)
+	if err != nil || len(ds) != 1 || ds[0].Rule != "inform-ssp" || !ds[0].Due.Equal(due) || ds[0].Owners[0] != "business-unit" {
+		t.Errorf("open deadlines after reopening: %+v %v", ds, err)
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"time"
 
@@ -281,12 +282,32 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, er
 }
 
 // ListCases implements store.Store.
-func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Case, error) {
-	return queryAll[store.Case](ctx, s, &dynamodb.QueryInput{
-		IndexName:                 aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(status))},
-	})
+func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error) {
+	statuses := []store.Status{status}
+	if status == "" {
+		statuses = []store.Status{store.Incomplete, store.Complete}
+	}
+	var out []store.CaseSummary
+	for _, st := range statuses {
+		list, err := queryAll[store.CaseSummary](ctx, s, &dynamodb.QueryInput{
+			IndexName:                 aws.String(IndexGSI1),
+			KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(st))},
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	if len(statuses) > 1 { // each partition is in order; the whole is too
+		sort.SliceStable(out, func(i, j int) bool {
+			if !out[i].ReceivedAt.Equal(out[j].ReceivedAt) {
+				return out[i].ReceivedAt.Before(out[j].ReceivedAt)
+			}
+			return out[i].Ref < out[j].Ref
+		})
+	}
+	return out, nil
 }
 
 // queryAll runs a query over every page and decodes each item's body.

@@ -237,10 +237,16 @@ func testListCases(t *testing.T, s store.Store) {
 	}
 	if len(incomplete) != 2 || incomplete[0].RawKey != "a" || incomplete[1].RawKey != "c" {
 		t.Errorf("ListCases(incomplete) = %v, want a then c", keys(incomplete))
+	} else if a, _ := s.FindByRawKey(ctx, "a"); !reflect.DeepEqual(incomplete[0], normal(a).Summary()) {
+		t.Errorf("summary %+v, want %+v", incomplete[0], normal(a).Summary())
 	}
 	complete, err := s.ListCases(ctx, store.Complete)
 	if err != nil || len(complete) != 1 || complete[0].RawKey != "b" {
 		t.Errorf("ListCases(complete) = %v, %v", keys(complete), err)
+	}
+	all, err := s.ListCases(ctx, "")
+	if got := keys(all); err != nil || !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("ListCases(every status) = %v, %v; want a, b, c", got, err)
 	}
 	none, err := s.ListCases(ctx, "closed")
 	if err != nil || len(none) != 0 {
@@ -248,7 +254,7 @@ func testListCases(t *testing.T, s store.Store) {
 	}
 }
 
-func keys(cs []store.Case) []string {
+func keys(cs []store.CaseSummary) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.RawKey)

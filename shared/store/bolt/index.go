@@ -1,0 +1,138 @@
+package bolt
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// Two indexes kept in the same transactions as the records they index, so
+// lists read small values instead of whole cases: the summaries of cases
+// (what the case list shows) and the open deadlines by due date. Their
+// values are fields joined by the ASCII unit separator, which no
+// reference, rule, channel or address holds.
+const sep = "\x1f"
+
+// putCase writes a case and its summary.
+func putCase(tx *bbolt.Tx, c store.Case) error {
+	if err := putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(c.Summary()))
+}
+
+func encodeSummary(s store.CaseSummary) []byte {
+	return []byte(strings.Join([]string{string(s.Status), string(s.Route), s.Channel, strconv.FormatInt(s.ReceivedAt.UnixNano(), 10),
+		strconv.Itoa(s.Version), s.RawKey, s.Ref}, sep))
+}
+
+func decodeSummary(v []byte) (store.CaseSummary, error) {
+	f := strings.Split(string(v), sep)
+	if len(f) != 7 {
+		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary with %d fields", len(f))
+	}
+	ns, err1 := strconv.ParseInt(f[3], 10, 64)
+	version, err2 := strconv.Atoi(f[4])
+	if err1 != nil || err2 != nil {
+		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary that does not read: %q", v)
+	}
+	return store.CaseSummary{Status: store.Status(f[0]), Route: referral.Route(f[1]), Channel: f[2], ReceivedAt: time.Unix(0, ns).UTC(),
+		Version: version, RawKey: f[5], Ref: f[6]}, nil
+}
+
+// dueKey sorts open deadlines by due time, then case and rule.
+func dueKey(d store.Deadline) []byte { return key(store.TimeKey(d.Due), d.Ref, d.Rule) }
+
+func indexDeadline(tx *bbolt.Tx, d store.Deadline) error {
+	if d.Status != store.DeadlineOpen {
+		return nil
+	}
+	return tx.Bucket(bucketOpenDue).Put(dueKey(d), []byte(strings.Join(d.Owners, sep)))
+}
+
+func unindexDeadline(tx *bbolt.Tx, ref string, d store.Deadline) error {
+	d.Ref = ref
+	return tx.Bucket(bucketOpenDue).Delete(dueKey(d))
+}
+
+func decodeDue(k, v []byte) (store.Deadline, error) {
+	parts := bytes.Split(k, []byte{0})
+	if len(parts) != 3 {
+		return store.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
+	}
+	due, ok := parseTimeKey(parts[0])
+	if !ok {
+		return store.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
+	}
+	d := store.Deadline{Due: due, Ref: string(parts[1]), Rule: string(parts[2]), Status: store.DeadlineOpen}
+	if len(v) > 0 {
+		d.Owners = strings.Split(string(v), sep)
+	}
+	return d, nil
+}
+
+// buildIndexes makes the indexes of a store file written before they
+// existed, once, when it is opened.
+func buildIndexes(tx *bbolt.Tx) error {
+	if tx.Bucket(bucketSummaries) != nil && tx.Bucket(bucketOpenDue) != nil {
+		return nil
+	}
+	for _, name := range [][]byte{bucketSummaries, bucketOpenDue} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	err := tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+		var c store.Case
+		if err := json.Unmarshal(v, &c); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(c.Summary()))
+	})
+	if err != nil {
+		return fmt.Errorf("bolt: index cases: %w", err)
+	}
+	return tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
+		var d store.Deadline
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		return indexDeadline(tx, d)
+	})
+}
+
+// parseTimeKey reads store.TimeKey's fixed layout,
+// 2006-01-02T15:04:05.000000000Z, without time.Parse's generality: the
+// list of open deadlines reads one per deadline.
+func parseTimeKey(b []byte) (time.Time, bool) {
+	if len(b) != 30 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[29] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, j int) (int, bool) {
+		n := 0
+		for _, c := range b[i:j] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	var v [7]int
+	for i, r := range [7][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}, {20, 29}} {
+		n, ok := num(r[0], r[1])
+		if !ok {
+			return time.Time{}, false
+		}
+		v[i] = n
+	}
+	return time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], v[6], time.UTC), true
+}
