@@ -52,12 +52,7 @@ func TestSESAndS3Events(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "cspr-raw", "MAIL_PREFIX": "inbound/", "SCHEDULE_GROUP": "cspr",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
 		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "LOCK_SECONDS": "60"}
-	h, err := newHandler(ctx, func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,12 +34,7 @@ func TestAPIGateway(t *testing.T) {
 	fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
 	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
 		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler"}
-	h, err := newHandler(ctx, func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return os.Getenv(k)
-	}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

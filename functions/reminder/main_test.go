@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ func TestScheduledInvoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"TABLE_NAME": "cases"}
-	h, err := newHandler(ctx, func(k string) string { return env[k] }, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,5 +61,15 @@ func TestScheduledInvoke(t *testing.T) {
 	}
 	if _, err := invoke.Invoke(ctx, []byte(`{"ref": "DSP-2026-9999", "rule": "inform-ssp", "kind": "due"}`)); err != nil {
 		t.Errorf("a reminder for an unknown case should be dropped, not retried: %v", err)
+	}
+}
+
+// TestRefusesLocalSettings: deployed, the functions refuse settings that
+// would mail links to this machine or remind the mailbox itself.
+func TestRefusesLocalSettings(t *testing.T) {
+	env := map[string]string{"TABLE_NAME": "cases"}
+	_, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), "PublicBaseUrl") || !strings.Contains(err.Error(), "business-unit has no address") {
+		t.Errorf("the embedded defaults, deployed: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -176,6 +177,63 @@ func (c Config) Addresses(roles []string) []string {
 		}
 	}
 	return out
+}
+
+// Deployment overlays the settings a deployment gives as its own
+// parameters (template.yaml passes them to every function) and checks what
+// a deployment must never run with: links to this machine, or reminders
+// sent to the mailbox they would come back into. get reads the
+// environment: CSPR_MAILBOX, CSPR_BASE_URL and CSPR_ROLE_<ROLE> (comma
+// lists: CSPR_ROLE_BUSINESS_UNIT, _SSP, _LOCAL_AUTHORITY, _CHAIR,
+// _LD_CHAIR); empty ones leave the setting as it is.
+func (c Config) Deployment(get func(string) string) (Config, error) {
+	if v := strings.TrimSpace(get("CSPR_MAILBOX")); v != "" {
+		c.Mailbox = v
+	}
+	if v := strings.TrimSpace(get("CSPR_BASE_URL")); v != "" {
+		c.BaseURL = v
+	}
+	roles := map[string][]string{}
+	for r, addrs := range c.Roles {
+		roles[r] = addrs
+	}
+	for _, role := range []string{deadlines.BusinessUnit, deadlines.SSP, deadlines.LocalAuthority, deadlines.Chair, deadlines.LDChair} {
+		v := get("CSPR_ROLE_" + strings.ToUpper(strings.ReplaceAll(role, "-", "_")))
+		var addrs []string
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				addrs = append(addrs, a)
+			}
+		}
+		if len(addrs) > 0 {
+			roles[role] = addrs
+		}
+	}
+	c.Roles = roles
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	var problems []error
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	if u, _ := url.Parse(c.BaseURL); u == nil || u.Scheme != "https" || loopback(u.Hostname()) {
+		bad("baseURL: %q is not the public https address of the form and workspace: set the PublicBaseUrl parameter (or FormDomainName)", c.BaseURL)
+	}
+	for _, role := range []string{deadlines.BusinessUnit, deadlines.SSP, deadlines.LocalAuthority, deadlines.Chair, deadlines.LDChair} {
+		if len(c.Roles[role]) == 0 {
+			bad("roles: %s has no address: its reminders would go to the mailbox and come back in as mail (set its parameter)", role)
+		}
+		for _, a := range c.Roles[role] {
+			if strings.EqualFold(a, c.Mailbox) {
+				bad("roles: %s is the mailbox %s: its reminders would come back in as mail", role, c.Mailbox)
+			}
+		}
+	}
+	return c, errors.Join(problems...)
+}
+
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // CaseURL is the address of a case's page in the workspace, for links in

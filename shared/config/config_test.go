@@ -61,3 +61,30 @@ func TestAddresses(t *testing.T) {
 		t.Errorf("Rules = %s", c.Rules().Name)
 	}
 }
+
+func TestDeployment(t *testing.T) {
+	good := map[string]string{"CSPR_BASE_URL": "https://refer.darlington.gov.uk", "CSPR_ROLE_BUSINESS_UNIT": "bu@darlington.gov.uk",
+		"CSPR_ROLE_SSP": "la@darlington.gov.uk, police@durham.police.uk, icb@nhs.net", "CSPR_ROLE_LOCAL_AUTHORITY": "la@darlington.gov.uk",
+		"CSPR_ROLE_CHAIR": "chair@darlington.gov.uk", "CSPR_ROLE_LD_CHAIR": "ld@darlington.gov.uk", "CSPR_MAILBOX": "dsp@referrals.darlington.gov.uk"}
+	get := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := Default().Deployment(get(good))
+	if err != nil || c.BaseURL != "https://refer.darlington.gov.uk" || len(c.Roles["ssp"]) != 3 || c.Mailbox != "dsp@referrals.darlington.gov.uk" {
+		t.Fatalf("a good deployment: %+v %v", c, err)
+	}
+	for name, change := range map[string]func(m map[string]string){
+		"local links":             func(m map[string]string) { m["CSPR_BASE_URL"] = "" },
+		"plain http":              func(m map[string]string) { m["CSPR_BASE_URL"] = "http://refer.darlington.gov.uk" },
+		"a role to the mailbox":   func(m map[string]string) { m["CSPR_ROLE_CHAIR"] = "DSP@referrals.darlington.gov.uk" },
+		"a role with no address":  func(m map[string]string) { m["CSPR_ROLE_LD_CHAIR"] = "" },
+		"an address that is none": func(m map[string]string) { m["CSPR_ROLE_SSP"] = "not an address" },
+	} {
+		m := map[string]string{}
+		for k, v := range good {
+			m[k] = v
+		}
+		change(m)
+		if _, err := Default().Deployment(get(m)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

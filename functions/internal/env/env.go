@@ -56,6 +56,10 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 	if err := errors.Join(missing...); err != nil {
 		return Env{}, err
 	}
+	// A deployment never links to this machine nor reminds the mailbox.
+	if cfg, err = cfg.Deployment(getenv); err != nil {
+		return Env{}, fmt.Errorf("configuration: %w", err)
+	}
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return Env{}, fmt.Errorf("aws config: %w", err)

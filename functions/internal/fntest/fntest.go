@@ -5,6 +5,7 @@ package fntest
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +31,28 @@ var (
 // Main runs a function's tests, then stops the emulators: call it from
 // TestMain.
 func Main(m *testing.M) { testenv.Main(m, &DDB, &Moto) }
+
+// Deployment is what template.yaml gives every function from the stack's
+// parameters: the public address and each role's addresses.
+var Deployment = map[string]string{
+	"CSPR_BASE_URL": "https://refer.darlington.gov.uk", "CSPR_ROLE_BUSINESS_UNIT": "business.unit@darlington.gov.uk",
+	"CSPR_ROLE_SSP": "ssp@darlington.gov.uk", "CSPR_ROLE_LOCAL_AUTHORITY": "la@darlington.gov.uk",
+	"CSPR_ROLE_CHAIR": "chair@darlington.gov.uk", "CSPR_ROLE_LD_CHAIR": "ld.chair@darlington.gov.uk",
+}
+
+// Getenv reads a function's environment: m, then Deployment, then the
+// process's (where Setup pointed the SDK at the emulators).
+func Getenv(m map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		if v, ok := Deployment[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+}
 
 // Resources names what to create; empty names are left out. The table is
 // always made, on DynamoDB Local; the rest on moto.
