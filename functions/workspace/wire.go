@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
@@ -46,5 +47,6 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	return web.NewWorkspace(web.Workspace{
 		Cases: e.Store, Raw: blobs, Events: svc, Held: env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)},
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Log: log,
+		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 	}), nil
 }

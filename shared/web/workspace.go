@@ -24,6 +24,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
@@ -62,6 +63,14 @@ type Workspace struct {
 	Sessions Drafts   // server-side sessions, in the drafts' short-lived records
 	OIDC     *OIDC    // the identity provider; nil: local one-time links only
 
+	// "Inform the partners": a notice to the Statutory Safeguarding
+	// Partners (reference and link, never a child's details), from the
+	// mailbox, then ssp-informed recorded.
+	Mail     mail.Sender
+	Partners []string
+	Mailbox  string
+	CaseURL  func(ref string) string
+
 	Partnership string
 	BasePath    string // before every path the browser sees
 	Rules       deadlines.RuleSet
@@ -93,6 +102,9 @@ func NewWorkspace(w Workspace) *Workspace {
 	w.mux.Handle("GET /cases/{ref}", w.Require(http.HandlerFunc(w.casePage)))
 	w.mux.Handle("POST /cases/{ref}/events", w.Require(http.HandlerFunc(w.recordEvent)))
 	w.mux.Handle("GET /cases/{ref}/raw", w.Require(http.HandlerFunc(w.raw)))
+	if w.Mail != nil && len(w.Partners) > 0 {
+		w.mux.Handle("POST /cases/{ref}/inform", w.Require(http.HandlerFunc(w.inform), RoleBusinessUnit))
+	}
 	if w.Held != nil {
 		w.mux.Handle("GET /cases/held", w.Require(http.HandlerFunc(w.held), RoleBusinessUnit))
 		w.mux.Handle("POST /cases/held/{key}/release", w.Require(http.HandlerFunc(w.release), RoleBusinessUnit))
@@ -363,6 +375,7 @@ type caseRow struct {
 
 type caseView struct {
 	Ref, Received, Channel, Sender, Status, Route, RawURL, RawName string
+	CanInform                                                      bool
 	Version, Problems                                              int
 	Deadlines                                                      []deadlineRow
 	Timeline                                                       []timelineRow
@@ -662,6 +675,8 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 	for _, t := range recordable(id.Role) {
 		cv.Events = append(cv.Events, eventOption{Value: t, Text: t + ": " + deadlines.EventTypes[t]})
 	}
+	informed := slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed })
+	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
 	if form.Error != "" {
 		v.Errors = []errorView{{Href: "#event-type", Message: form.Error}}
@@ -755,6 +770,50 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 	default:
 		w.fail(rw, r, err)
 	}
+}
+
+// inform tells the Statutory Safeguarding Partners of a case — its
+// reference, route and a link — and records that they were told.
+func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.openCase(rw, r)
+	if !ok {
+		return
+	}
+	if !w.checkCSRF(r) {
+		w.message(rw, http.StatusForbidden, "Nobody was told", "The form was out of date. Go back, reload the case and try again.")
+		return
+	}
+	id, _ := who(r)
+	events, err := w.Cases.ListEvents(r.Context(), c.Ref)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed }) {
+		w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String(), Error: "The partners were told already: see the timeline"}, http.StatusConflict, "")
+		return
+	}
+	link := ""
+	if w.CaseURL != nil {
+		link = "\nOpen the case (sign in first): " + w.CaseURL(c.Ref) + "\n"
+	}
+	err = w.Mail.Send(r.Context(), mail.Message{
+		From: w.Partnership + " <" + w.Mailbox + ">", To: w.Partners,
+		Subject: fmt.Sprintf("[%s] A serious incident referral for the Statutory Safeguarding Partners", c.Ref),
+		Text: fmt.Sprintf("The %s Business Unit asks the Statutory Safeguarding Partners to consider referral %s (received %s, route: %s).\n%s\n"+
+			"The child's details are in the case workspace only: they are never sent by e-mail.\n", w.Partnership, c.Ref, londonDate(c.ReceivedAt), c.Route, link),
+		MessageID: "inform." + mail.SafeID(c.Ref) + "@cspr-intake", Date: w.Now(),
+	})
+	if err != nil {
+		w.fail(rw, r, fmt.Errorf("web: inform the partners of %s: %w", c.Ref, err))
+		return
+	}
+	_, err = w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: deadlines.SSPInformed, At: w.Now().UTC().Format(time.RFC3339), Actor: actor(id)})
+	if err != nil && errs.Code(err) != errs.Conflict {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)
 }
 
 // raw serves the input a case was read from, byte for byte.

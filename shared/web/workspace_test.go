@@ -25,16 +25,26 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
 
 type wsEnv struct {
+	sent  *sentMail
 	srv   *httptest.Server
 	ws    *Workspace
 	store *bolt.Store
 	in    *intake.Service
 	now   time.Time
+}
+
+// sentMail records what the workspace sends.
+type sentMail struct{ got []mail.Message }
+
+func (s *sentMail) Send(_ context.Context, m mail.Message) error {
+	s.got = append(s.got, m)
+	return nil
 }
 
 // fakeHeld is held mail with one message.
@@ -71,7 +81,9 @@ func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 	if provider != nil {
 		o = provider(e.srv.URL + "/signin/callback")
 	}
+	e.sent = &sentMail{}
 	e.ws = NewWorkspace(Workspace{Cases: st, Raw: blobs, Events: e.in, Held: &fakeHeld{}, Sessions: st, OIDC: o,
+		Mail: e.sent, Partners: []string{"ssp@darlington.gov.uk"}, Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		Partnership: cfg.Partnership, Rules: cfg.Rules(), Now: clock, Log: log})
 	mux.Handle("/", e.ws)
 	return e
@@ -228,6 +240,19 @@ func TestWorkspaceCasePages(t *testing.T) {
 		t.Errorf("audit trail: %v", audit)
 	}
 
+	// Inform the partners: a notice with the reference and a link, and
+	// ssp-informed recorded; the button goes.
+	if !strings.Contains(page, "Inform the partners") {
+		t.Fatal("no Inform the partners button")
+	}
+	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/inform", page, url.Values{})
+	if status != 200 || strings.Contains(page, "Inform the partners</button>") || !strings.Contains(page, "the Statutory Safeguarding Partners were informed") {
+		t.Errorf("after informing: %d", status)
+	}
+	if len(e.sent.got) != 1 || e.sent.got[0].To[0] != "ssp@darlington.gov.uk" || !strings.Contains(e.sent.got[0].Text, "/cases/"+res.Ref) ||
+		strings.Contains(e.sent.got[0].Text, "Child A") {
+		t.Errorf("the partners' notice: %+v", e.sent.got)
+	}
 	// Record the partners' decision: the deadlines change.
 	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-not-met"}})
 	if status != 200 || !strings.Contains(page, "The event was recorded") || !strings.Contains(page, "Tell the referrer the outcome") {
