@@ -46,7 +46,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	}
 	return web.NewWorkspace(web.Workspace{
 		Cases: e.Store, Raw: blobs, Events: svc, Held: env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)},
-		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Log: log,
+		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 	}), nil
 }

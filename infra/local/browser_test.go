@@ -402,6 +402,11 @@ func TestBrowser(t *testing.T) {
 		if b.count(`.govuk-error-summary`, true) != 1 {
 			t.Error("a second decision shows no error summary")
 		}
+		// The quarter's figures.
+		b.click(`a.govuk-service-navigation__link[href="/cases/figures"]`, "ws-figures")
+		if b.count(`svg.app-chart`, true) != 1 {
+			t.Error("no chart on the figures page")
+		}
 		// Held mail, released.
 		b.click(`a.govuk-service-navigation__link[href="/cases/held"]`, "ws-held")
 		if !strings.Contains(b.eval(`document.body.textContent`), "someone@gmail.com") {

@@ -108,7 +108,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	}
 	sys.workspace = web.NewWorkspace(web.Workspace{Cases: st, Raw: blobs, Events: svc, Held: heldMail{st, box}, Sessions: st, OIDC: provider,
 		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
-		Partnership: cfg.Partnership, Rules: cfg.Rules(), Now: now, Log: log})
+		Partnership: cfg.Partnership, Rules: cfg.Rules(), Calendar: cal, Now: now, Log: log})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
 		mux.Handle(p, sys.workspace)
 	}

@@ -74,6 +74,7 @@ type Workspace struct {
 	Partnership string
 	BasePath    string // before every path the browser sees
 	Rules       deadlines.RuleSet
+	Calendar    *workdays.Calendar // working days for the figures
 	Now         func() time.Time
 	Log         *slog.Logger
 
@@ -102,6 +103,8 @@ func NewWorkspace(w Workspace) *Workspace {
 	w.mux.Handle("GET /cases/{ref}", w.Require(http.HandlerFunc(w.casePage)))
 	w.mux.Handle("POST /cases/{ref}/events", w.Require(http.HandlerFunc(w.recordEvent)))
 	w.mux.Handle("GET /cases/{ref}/raw", w.Require(http.HandlerFunc(w.raw)))
+	w.mux.Handle("GET /cases/figures", w.Require(http.HandlerFunc(w.figuresPage), RoleBusinessUnit, RoleSSP, RoleChair))
+	w.mux.Handle("GET /cases/figures.csv", w.Require(http.HandlerFunc(w.figuresCSV), RoleBusinessUnit, RoleSSP, RoleChair))
 	if w.Mail != nil && len(w.Partners) > 0 {
 		w.mux.Handle("POST /cases/{ref}/inform", w.Require(http.HandlerFunc(w.inform), RoleBusinessUnit))
 	}
@@ -364,6 +367,7 @@ type wsView struct {
 	PrevURL, NextURL       string
 	Case                   *caseView
 	Held                   []heldRow
+	Figures                *Figures
 	RouteOptions, Statuses []string
 }
 
@@ -404,7 +408,7 @@ type heldRow struct {
 var wsPages = func() map[string]*template.Template {
 	base := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"casesContent", "caseContent", "heldContent", "wsMessageContent"} {
+	for _, name := range []string{"casesContent", "caseContent", "heldContent", "figuresContent", "wsMessageContent"} {
 		t := template.Must(base.Clone())
 		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
 		out[name] = t

@@ -82,7 +82,7 @@ func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 		o = provider(e.srv.URL + "/signin/callback")
 	}
 	e.sent = &sentMail{}
-	e.ws = NewWorkspace(Workspace{Cases: st, Raw: blobs, Events: e.in, Held: &fakeHeld{}, Sessions: st, OIDC: o,
+	e.ws = NewWorkspace(Workspace{Cases: st, Raw: blobs, Events: e.in, Held: &fakeHeld{}, Sessions: st, OIDC: o, Calendar: cal,
 		Mail: e.sent, Partners: []string{"ssp@darlington.gov.uk"}, Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		Partnership: cfg.Partnership, Rules: cfg.Rules(), Now: clock, Log: log})
 	mux.Handle("/", e.ws)
@@ -426,5 +426,41 @@ func TestCasesAPI(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/DSP-2026-9999", nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("unknown case: %d", rec.Code)
+	}
+}
+
+// TestFigures: a quarter's numbers by route and channel, working days to
+// the partners' decision, deadlines met and missed; as CSV too; no child's
+// details anywhere.
+func TestFigures(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json") // received Friday 20 November 2026
+	e.submit(t, "incomplete.json")
+	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, RoleBusinessUnit)
+	status, page, _ := get(t, c, e.srv.URL+"/cases/figures?q=2026-Q4")
+	for _, want := range []string{"Referrals received 2026-10-01 to 2026-12-31", "<svg", "Referrals a month: 2026-10: 0, 2026-11: 2, 2026-12: 0", "1 working days"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("figures lack %q", want)
+		}
+	}
+	if status != 200 || strings.Contains(page, "Child A") {
+		t.Errorf("figures: %d", status)
+	}
+	resp, err := c.Get(e.srv.URL + "/cases/figures.csv?q=2026-Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"2026-Q4,referrals,all,2", "2026-Q4,referrals,notification by api,2", "2026-Q4,working days to ssp decision,median,1"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("CSV lacks %q:\n%s", want, body)
+		}
+	}
+	if status, _, _ := get(t, e.signIn(t, RoleLDChair), e.srv.URL+"/cases/figures"); status != http.StatusForbidden {
+		t.Errorf("the L&D chair's figures: %d", status)
 	}
 }
