@@ -198,7 +198,9 @@ func (w *Workspace) figuresCSV(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="figures-%s.csv"`, f.Quarter))
 	cw := csv.NewWriter(rw)
 	_ = cw.Write([]string{"quarter", "figure", "breakdown", "value"})
-	row := func(figure, breakdown string, n int) { _ = cw.Write([]string{f.Quarter, figure, breakdown, strconv.Itoa(n)}) }
+	row := func(figure, breakdown string, n int) {
+		_ = cw.Write([]string{f.Quarter, figure, breakdown, strconv.Itoa(n)})
+	}
 	row("referrals", "all", f.Total)
 	for _, rr := range f.ByRoute {
 		for i, ch := range f.Channels {
