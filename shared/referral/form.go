@@ -29,6 +29,10 @@ type Field struct {
 	Noun    string   // how messages name it: "the child's date of birth"
 	Kind    Kind     //
 	Options []string // for Choice and Multi, as printed on the form
+	Hint    string   // guidance printed with the question (a footnote on the form)
+	// Words are the question's full words where Label is only the part the
+	// readers of the form match on (the web form asks with these).
+	Words string
 }
 
 // Section is one numbered section of the form, or the criteria boxes (0).
@@ -94,7 +98,9 @@ var (
 var Form = []Section{
 	{Number: 0, Title: "CRITERIA", Fields: []Field{
 		{Path: "criteria.abuseOrNeglect", Label: "You believe it is known or suspected that a child has been abused or neglected", Noun: "box 1 (abuse or neglect known or suspected)", Kind: Tick},
-		{Path: "criteria.diedOrSeriouslyHarmed", Label: "The child dies or is seriously harmed", Noun: "box 2 (the child died or was seriously harmed)", Kind: Tick},
+		{Path: "criteria.diedOrSeriouslyHarmed", Label: "The child dies or is seriously harmed", Noun: "box 2 (the child died or was seriously harmed)", Kind: Tick,
+			Words: "The child dies or is seriously harmed in the local authority area; or, while normally resident in the local authority area, the child dies or is seriously harmed outside England",
+			Hint:  "‘Serious harm’ is defined in Working Together to Safeguard Children 2018 as including (but not limited to) serious and/or long-term impairment of a child’s mental health or intellectual, emotional, social or behavioural development. It also covers impairment of physical health. Even if a child recovers, including from a one-off incident, serious harm may still have occurred."},
 		{Path: "criteria.learningOnly", Label: "Does not meet criteria for Notification but there is learning to be explored", Noun: "box 3 (learning to be explored)", Kind: Tick},
 	}},
 	{Number: 1, Title: "ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)", Fields: []Field{

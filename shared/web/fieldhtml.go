@@ -123,10 +123,21 @@ func (fv *fieldView) write(b *strings.Builder) {
 		if fv.Value == "yes" {
 			b.WriteString(` checked`)
 		}
-		if fv.Error != "" {
-			b.WriteString(` aria-describedby="` + id + `-error"`)
+		var described []string
+		if fv.Hint != "" {
+			described = append(described, id+"-item-hint")
 		}
-		b.WriteString(`><label class="govuk-label govuk-checkboxes__label" for="` + id + `">` + e(fv.Label) + `</label></div></div></div>`)
+		if fv.Error != "" {
+			described = append(described, id+"-error")
+		}
+		if len(described) > 0 {
+			b.WriteString(` aria-describedby="` + strings.Join(described, " ") + `"`)
+		}
+		b.WriteString(`><label class="govuk-label govuk-checkboxes__label" for="` + id + `">` + e(fv.Label) + `</label>`)
+		if fv.Hint != "" {
+			b.WriteString(`<div id="` + id + `-item-hint" class="govuk-hint govuk-checkboxes__hint">` + e(fv.Hint) + `</div>`)
+		}
+		b.WriteString(`</div></div></div>`)
 	default:
 		group()
 		b.WriteString(`"><label class="govuk-label govuk-label--s" for="` + id + `">` + e(fv.Label) + `</label>`)

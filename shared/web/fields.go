@@ -123,7 +123,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 			continue
 		}
 		done[t.Path] = true
-		tv := &tableView{ID: idOf(t.Path), Path: t.Path, One: t.One, Many: capital(t.Many), ManyLower: t.Many,
+		tv := &tableView{ID: idOf(t.Path), Path: t.Path, One: t.One, A: article(t.One), Many: capital(t.Many), ManyLower: t.Many,
 			CanAdd: referral.Count(r, t.Path) < t.Max}
 		for i := 0; i < referral.Count(r, t.Path); i++ {
 			row := rowView{ID: idOf(fmt.Sprintf("%s[%d]", t.Path, i)), Table: t.Path, Index: i, Legend: fmt.Sprintf("%s %d", capital(t.One), i+1)}
@@ -165,7 +165,11 @@ func fieldFor(f referral.Field, path string, r *referral.Referral, errOf map[str
 // fieldAt builds the view of field f at a concrete path; at maps the
 // paths of fields it reveals into the same row.
 func fieldAt(f referral.Field, path string, at func(string) string, r *referral.Referral, errOf map[string]string, byPath map[string]referral.Field) *fieldView {
-	fv := &fieldView{ID: idOf(path), Name: path, Label: sentence(f.Label), Value: referral.Get(r, path), Error: errOf[path],
+	label := f.Label
+	if f.Words != "" {
+		label = f.Words
+	}
+	fv := &fieldView{ID: idOf(path), Name: path, Label: sentence(label), Hint: f.Hint, Value: referral.Get(r, path), Error: errOf[path],
 		InputType: "text", Width: "govuk-!-width-two-thirds", MaxLen: referral.MaxLongText}
 	switch f.Kind {
 	case referral.Text, referral.Age:
@@ -342,6 +346,7 @@ func display(f referral.Field, v string) string {
 // sentence turns a label printed in capitals into sentence case:
 // "DATE OF BIRTH" → "Date of birth". Mixed-case labels are kept.
 func sentence(s string) string {
+	s = capital(s) // "please provide details" as printed starts a sentence on a page
 	if v, ok := sentences.Load(s); ok {
 		return v.(string)
 	}
@@ -387,6 +392,14 @@ func replaceWord(s, word, with string) string {
 		}
 	}
 	return strings.Join(fields, " ")
+}
+
+// article is "an" before a vowel sound, else "a": "an agency", "a child".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func capital(s string) string {

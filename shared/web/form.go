@@ -93,9 +93,9 @@ type itemView struct {
 }
 
 type tableView struct {
-	ID, Path, One, Many, ManyLower string
-	Rows                           []rowView
-	CanAdd                         bool
+	ID, Path, One, A, Many, ManyLower string
+	Rows                              []rowView
+	CanAdd                            bool
 }
 
 type rowView struct {

@@ -446,3 +446,22 @@ func TestNewReferralBehindBasePath(t *testing.T) {
 		t.Errorf("drafts deleted: %v, want the cookie's", drafts.deleted)
 	}
 }
+
+// TestFormWording: the criteria box in the procedure's own words with the
+// serious-harm footnote as its hint; "an agency"; labels start sentences.
+func TestFormWording(t *testing.T) {
+	e := newFormEnv(t)
+	_, page := e.get(t, e.client, "/referral/criteria")
+	for _, want := range []string{"in the local authority area; or, while normally resident in the local authority area, the child dies or is seriously harmed outside England",
+		"govuk-checkboxes__hint", "Working Together to Safeguard Children 2018"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("criteria page lacks %q", want)
+		}
+	}
+	if _, page := e.get(t, e.client, "/referral/section/7"); !strings.Contains(page, "Add an agency") {
+		t.Error("section 7 does not say “Add an agency”")
+	}
+	if _, page := e.get(t, e.client, "/referral/section/12"); !strings.Contains(page, "Please provide details") || strings.Contains(page, ">please provide details") {
+		t.Error("section 12's label does not start with a capital")
+	}
+}
