@@ -123,16 +123,18 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 		At   string `json:"at"`
 	}
 	type out struct {
-		Rule      string        `json:"rule"`
-		Due       string        `json:"due"`
-		Status    string        `json:"status"`
-		Owners    []string      `json:"owners"`
-		Reminders []reminderOut `json:"reminders"`
+		Rule        string        `json:"rule"`
+		Due         string        `json:"due"`
+		Status      string        `json:"status"`
+		Owners      []string      `json:"owners"`
+		Provisional bool          `json:"provisional,omitempty"`
+		Reminders   []reminderOut `json:"reminders"`
 	}
 	list := []out{}
 	rems := deadlines.Reminders(ds, workdays.Default, rs)
 	for _, d := range ds {
-		o := out{Rule: d.Rule, Due: civil.In(d.Due, workdays.London).String(), Status: d.Status, Owners: d.Owners, Reminders: []reminderOut{}}
+		o := out{Rule: d.Rule, Due: civil.In(d.Due, workdays.London).String(), Status: d.Status, Owners: d.Owners, Provisional: d.Provisional,
+			Reminders: []reminderOut{}}
 		for _, r := range rems {
 			if r.Rule == d.Rule {
 				o.Reminders = append(o.Reminders, reminderOut{Kind: r.Kind, At: r.At.In(workdays.London).Format(time.RFC3339)})

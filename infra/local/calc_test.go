@@ -70,6 +70,28 @@ func TestDeadlinesCommand(t *testing.T) {
 			t.Errorf("%s: %q, want %q", rule, summary[rule], want)
 		}
 	}
+	// After panel-notified alone the Rapid Review clocks run, provisionally.
+	out.Reset()
+	if code := run(context.Background(), []string{"deadlines", "-event", "received=2026-12-21T10:00:00Z",
+		"-event", "panel-notified=2026-12-23T15:00:00Z"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var provisional []struct {
+		Rule, Due   string
+		Provisional bool
+	}
+	if err := json.Unmarshal(out.Bytes(), &provisional); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, d := range provisional {
+		if d.Rule == "rapid-review" && d.Due == "2027-01-18" && d.Provisional {
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("no provisional rapid-review by 2027-01-18: %s", out.String())
+	}
 	for _, bad := range [][]string{{"deadlines", "-rules", "leeds"}, {"deadlines", "-event", "coffee=2026-12-23"}, {"deadlines", "-event", "received=yesterday"}} {
 		if code := run(context.Background(), bad, &out, &errOut); code != 2 {
 			t.Errorf("%v: exit %d", bad, code)

@@ -65,14 +65,19 @@ func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, 
 			continue
 		}
 		var start *store.Event
+		provisional := false
 		if r.Start != "incident" {
-			if start = latest(events, r.Start, ""); start == nil {
+			if start = latest(events, r.Start, ""); start == nil && r.Provisional != "" {
+				start, provisional = latest(events, r.Provisional, ""), true
+			}
+			if start == nil {
 				continue
 			}
 		} else if f.IncidentDate.IsZero() {
 			continue
 		}
 		if d, ok := deadline(r, r.ID, f, start, events, "", cal, now); ok {
+			d.Provisional = provisional
 			out = append(out, d)
 		}
 	}

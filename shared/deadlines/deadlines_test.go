@@ -122,6 +122,7 @@ ssp-meeting 2026-11-27 open`},
 inform-ssp 2026-12-29 met
 notify-panel 2027-01-05 met
 ssp-meeting 2027-01-05 met
+record-panel-ack 2027-01-06 met
 referrer-feedback 2027-01-11 met
 rapid-review-target 2027-01-19 met
 decision-to-panel 2027-01-26 missed
@@ -152,6 +153,24 @@ action-escalation-hos:A1 2027-06-01 open
 action-escalation-hos:A2 2027-06-30 met
 action-escalation-chief:A1 2027-09-01 open
 action-escalation-chief:A2 2027-09-30 met`},
+		// Worked by hand: after Wednesday 23 December 2026 the working days
+		// are 24 Dec (1st), 29 Dec (2nd: 25, 26 and the substitute 28th are
+		// holidays), 30, 31 Dec, 4 Jan (1 Jan a holiday), 5, 6, 7, 8, 11 Jan
+		// (10th), 12, 13, 14, 15, 18 Jan (15th). Received Monday 21 Dec:
+		// +5 is 30 Dec; decided Tuesday 22 Dec: +5 is 31 Dec.
+		{"Panel notified, no acknowledgement yet: the Rapid Review counts from the notification, across Christmas", notification, []store.Event{
+			ev(Received, "2026-12-21T10:00:00Z"),
+			ev(SSPDecision, "2026-12-22T10:00:00Z", "outcome", CriteriaMet),
+			ev(PanelNotified, "2026-12-23T15:00:00Z"),
+		}, Darlington, "2026-12-23T15:00:00Z", `
+inform-ssp 2026-12-22 met
+record-panel-ack 2026-12-29 open
+notify-panel 2026-12-30 met
+ssp-meeting 2026-12-30 met
+referrer-feedback 2026-12-31 open
+rapid-review-target 2027-01-11 open
+decision-to-panel 2027-01-18 open
+rapid-review 2027-01-18 open`},
 		{"NEL: rapid review 15 working days after the partners become aware", notification,
 			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, NEL, "2026-11-20T17:30:00Z", `
 inform-ssp 2026-11-27 open
@@ -231,5 +250,31 @@ func BenchmarkComputeAndRemind(b *testing.B) {
 	for b.Loop() {
 		ds := Compute(notification, events, workdays.Default, Darlington, now)
 		Reminders(ds, workdays.Default, Darlington)
+	}
+}
+
+// TestProvisionalRapidReview: until the Panel's acknowledgement is
+// recorded the rapid-review clocks are provisional, counted from the
+// notification; once it is, they move to it and are no longer provisional.
+func TestProvisionalRapidReview(t *testing.T) {
+	f := Facts{Ref: "X", Route: referral.RouteNotification}
+	events := []store.Event{ev(Received, "2026-12-21T10:00:00Z"), ev(PanelNotified, "2026-12-23T15:00:00Z")}
+	due := func(ds []store.Deadline, rule string) store.Deadline {
+		for _, d := range ds {
+			if d.Rule == rule {
+				return d
+			}
+		}
+		t.Fatalf("no %s in %v", rule, ds)
+		return store.Deadline{}
+	}
+	before := due(Compute(f, events, workdays.Default, Darlington, at("2026-12-24T10:00:00Z")), "rapid-review")
+	if !before.Provisional || civil.In(before.Due, workdays.London) != civil.New(2027, 1, 18) {
+		t.Errorf("before the acknowledgement: %+v", before)
+	}
+	events = append(events, ev(PanelAcknowledged, "2026-12-30T10:00:00Z"))
+	after := due(Compute(f, events, workdays.Default, Darlington, at("2026-12-30T10:00:00Z")), "rapid-review")
+	if after.Provisional || !after.Due.After(before.Due) || civil.In(after.Due, workdays.London) != civil.New(2027, 1, 21) {
+		t.Errorf("after the acknowledgement: %+v", after)
 	}
 }

@@ -73,10 +73,13 @@ type Rule struct {
 	Source string   // where the procedure says so
 	Owners []string // roles responsible
 
-	Start    string // event type that starts it; "incident" for the incident date
-	Workdays int    // working days after the start (negative: before)
-	Months   int    // or calendar months after the start
-	FromDate bool   // count from the start event's "date" rather than when it happened
+	Start string // event type that starts it; "incident" for the incident date
+	// Provisional is an earlier event to count from until Start is
+	// recorded, so a clock never waits on someone remembering an event.
+	Provisional string
+	Workdays    int  // working days after the start (negative: before)
+	Months      int  // or calendar months after the start
+	FromDate    bool // count from the start event's "date" rather than when it happened
 
 	MetBy    []string // event types that meet it
 	CancelBy []string // "type" or "type:outcome" that make it no longer apply
@@ -121,12 +124,14 @@ var Darlington = RuleSet{Name: "darlington", Rules: []Rule{
 		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{SoSOfstedNotified}, LookedAfterOnly: true},
 	{ID: "referrer-feedback", Title: "Tell the referrer the outcome", Source: "DSP procedure §5.7",
 		Owners: []string{LocalAuthority}, Start: SSPDecision, Workdays: 5, MetBy: []string{ReferrerTold}},
+	{ID: "record-panel-ack", Title: "Record the Panel's acknowledgement of the notification (the Rapid Review clock runs from it)", Source: "DSP procedure §6.2",
+		Owners: []string{BusinessUnit}, Start: PanelNotified, Workdays: 2, MetBy: []string{PanelAcknowledged}},
 	{ID: "rapid-review-target", Title: "Hold the Rapid Review (target 7–10 working days)", Source: "DSP procedure §6.2",
-		Owners: []string{SSP}, Start: PanelAcknowledged, Workdays: 10, MetBy: []string{RapidReviewHeld}},
+		Owners: []string{SSP}, Start: PanelAcknowledged, Provisional: PanelNotified, Workdays: 10, MetBy: []string{RapidReviewHeld}},
 	{ID: "rapid-review", Title: "Hold the Rapid Review", Source: "DSP procedure §6.2",
-		Owners: []string{SSP}, Start: PanelAcknowledged, Workdays: 15, MetBy: []string{RapidReviewHeld}},
+		Owners: []string{SSP}, Start: PanelAcknowledged, Provisional: PanelNotified, Workdays: 15, MetBy: []string{RapidReviewHeld}},
 	{ID: "decision-to-panel", Title: "Send the Rapid Review decision to the Panel", Source: "DSP procedure §6.10",
-		Owners: []string{SSP, Chair}, Start: PanelAcknowledged, Workdays: 15, MetBy: []string{DecisionToPanel}},
+		Owners: []string{SSP, Chair}, Start: PanelAcknowledged, Provisional: PanelNotified, Workdays: 15, MetBy: []string{DecisionToPanel}},
 	{ID: "lcspr-publication", Title: "Complete and publish the Local Child Safeguarding Practice Review", Source: "DSP procedure §15.5",
 		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}},
 	{ID: "report-before-publication", Title: "Send the report to the Panel, Secretary of State and Ofsted", Source: "DSP procedure §14.7",

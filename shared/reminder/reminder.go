@@ -99,7 +99,7 @@ func (s *Service) Handle(ctx context.Context, p schedule.Payload) error {
 	if p.Kind == deadlines.Overdue {
 		roles = appendRole(roles, deadlines.Chair)
 	}
-	msg, err := s.Compose(p, rule, roles, now)
+	msg, err := s.Compose(p, rule, roles, d.Provisional, now)
 	if err != nil {
 		return err
 	}
@@ -140,11 +140,12 @@ var RoleNames = map[string]string{
 
 type view struct {
 	Ref, Partnership, Title, Source, Owners, DueLong, When, Link string
-	Overdue                                                      bool
+	Overdue, Provisional                                         bool
 }
 
-// Compose writes the reminder e-mail.
-func (s *Service) Compose(p schedule.Payload, rule deadlines.Rule, roles []string, now time.Time) (mail.Message, error) {
+// Compose writes the reminder e-mail. provisional: the deadline counts from
+// an earlier event until the one that starts it is recorded.
+func (s *Service) Compose(p schedule.Payload, rule deadlines.Rule, roles []string, provisional bool, now time.Time) (mail.Message, error) {
 	dueDate := civil.In(p.Due, workdays.London)
 	today := civil.In(now, workdays.London)
 	left := s.Calendar.WorkdaysBetween(today, dueDate)
@@ -166,7 +167,7 @@ func (s *Service) Compose(p schedule.Payload, rule deadlines.Rule, roles []strin
 	v := view{
 		Ref: p.Ref, Partnership: s.Partnership, Title: rule.Title, Source: rule.Source,
 		Owners: strings.Join(owners, ", "), DueLong: "end of " + dueDate.Time(workdays.London).Format("Monday 2 January 2006"),
-		When: when, Link: strings.TrimRight(s.BaseURL, "/") + "/cases/" + p.Ref, Overdue: when == "overdue",
+		When: when, Link: strings.TrimRight(s.BaseURL, "/") + "/cases/" + p.Ref, Overdue: when == "overdue", Provisional: provisional,
 	}
 	short := dueDate.Time(workdays.London).Format("Mon 2 Jan 2006")
 	subject := fmt.Sprintf("[%s] %s due %s (%s)", p.Ref, rule.Title, short, when)
@@ -193,7 +194,10 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`Case {{.Ref}} (
 Due: {{.DueLong}}{{if not .Overdue}} ({{.When}}){{end}}
 Responsible: {{.Owners}}
 Statutory source: {{.Source}}
-
+{{if .Provisional}}
+Provisional: counted from the Panel notification until the Panel's
+acknowledgement is recorded on the case; it then moves, never earlier.
+{{end}}
 Open the case: {{.Link}}
 
 When it is done, record it on the case and these reminders stop.
@@ -209,6 +213,7 @@ var htmlTmpl = template.Must(template.New("html").Parse(`<!DOCTYPE html>
 <tr><th align="left">Due</th><td>{{.DueLong}}{{if not .Overdue}} ({{.When}}){{end}}</td></tr>
 <tr><th align="left">Responsible</th><td>{{.Owners}}</td></tr>
 <tr><th align="left">Statutory source</th><td>{{.Source}}</td></tr>
+{{if .Provisional}}<tr><th align="left">Provisional</th><td>counted from the Panel notification until the Panel's acknowledgement is recorded on the case; it then moves, never earlier</td></tr>{{end}}
 </table>
 <p><a href="{{.Link}}">Open case {{.Ref}}</a></p>
 <p>When it is done, record it on the case and these reminders stop.

@@ -86,6 +86,9 @@ type Deadline struct {
 	Due    time.Time `json:"due"`
 	Status string    `json:"status"` // open, met, missed, cancelled
 	Owners []string  `json:"owners,omitempty"`
+	// Provisional: counted from an earlier event while the one that starts
+	// it is not recorded yet (never later than the real deadline).
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // DeadlineOpen is the status of a deadline still running.

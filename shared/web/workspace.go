@@ -389,7 +389,10 @@ type caseView struct {
 	Form                                                           eventForm
 }
 
-type deadlineRow struct{ Title, Source, Due, Status string }
+type deadlineRow struct {
+	Title, Source, Due, Status string
+	Provisional                bool
+}
 type timelineRow struct{ When, What, Who, Detail string }
 type answerSection struct {
 	Number int
@@ -644,7 +647,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 		if title == "" {
 			title = d.Rule
 		}
-		cv.Deadlines = append(cv.Deadlines, deadlineRow{Title: title, Source: rule.Source, Due: londonDate(d.Due), Status: d.Status})
+		cv.Deadlines = append(cv.Deadlines, deadlineRow{Title: title, Source: rule.Source, Due: londonDate(d.Due), Status: d.Status, Provisional: d.Provisional})
 	}
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
