@@ -121,7 +121,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 			return fmt.Errorf("sign-in link: %w", err)
 		}
 		base := "http://" + ln.Addr().String()
-		if u, err := url.Parse(cfg.BaseURL); err == nil && !loopbackHost(u.Hostname()) {
+		if u, err := url.Parse(cfg.BaseURL); err == nil && !config.Loopback(u.Hostname()) {
 			base = strings.TrimRight(cfg.BaseURL, "/")
 		}
 		signIn = base + path

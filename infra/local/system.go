@@ -133,18 +133,12 @@ func loopbackOnly(next http.Handler, baseURL string) http.Handler {
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h
 		}
-		if host = strings.Trim(host, "[]"); host != configured && !loopbackHost(host) {
+		if host = strings.Trim(host, "[]"); host != configured && !config.Loopback(host) {
 			http.Error(w, "This address serves only http://127.0.0.1 and http://localhost.", http.StatusMisdirectedRequest)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// loopbackHost reports whether a host name is this machine's.
-func loopbackHost(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // pageHeaders gives the outbox the headers of every other page: a strict

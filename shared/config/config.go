@@ -215,7 +215,7 @@ func (c Config) Deployment(get func(string) string) (Config, error) {
 	}
 	var problems []error
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
-	if u, _ := url.Parse(c.BaseURL); u == nil || u.Scheme != "https" || loopback(u.Hostname()) {
+	if u, _ := url.Parse(c.BaseURL); u == nil || u.Scheme != "https" || Loopback(u.Hostname()) {
 		bad("baseURL: %q is not the public https address of the form and workspace: set the PublicBaseUrl parameter (or FormDomainName)", c.BaseURL)
 	}
 	for _, role := range []string{deadlines.BusinessUnit, deadlines.SSP, deadlines.LocalAuthority, deadlines.Chair, deadlines.LDChair} {
@@ -231,7 +231,8 @@ func (c Config) Deployment(get func(string) string) (Config, error) {
 	return c, errors.Join(problems...)
 }
 
-func loopback(host string) bool {
+// Loopback reports whether a host name is this machine's.
+func Loopback(host string) bool {
 	ip := net.ParseIP(host)
 	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

@@ -261,17 +261,15 @@ func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
 		Cases []caseSummary `json:"cases"`
 		Next  int           `json:"next,omitempty"`
 	}{Cases: []caseSummary{}}
+	next, err := nextDeadlines(r.Context(), h.Files, h.Now(), func(string) bool { return true })
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	for _, c := range cases[from:min(from+pageSize, len(cases))] {
-		ds, err := h.Files.ListDeadlines(r.Context(), c.Ref)
-		if err != nil {
-			h.error(w, r, err)
-			return
-		}
 		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version}
-		for i, d := range ds {
-			if d.Status == store.DeadlineOpen && (cs.Next == nil || d.Due.Before(cs.Next.Due)) {
-				cs.Next = &ds[i]
-			}
+		if d, ok := next[c.Ref]; ok {
+			cs.Next = &d
 		}
 		out.Cases = append(out.Cases, cs)
 	}

@@ -478,18 +478,10 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := civil.In(w.Now(), workdays.London)
-	// Every open deadline in one read of the index, earliest first: the
-	// first task of each case is its next.
-	open, err := w.Cases.ListDueDeadlines(r.Context(), w.Now().AddDate(100, 0, 0))
+	next, err := nextDeadlines(r.Context(), w.Cases, w.Now(), func(rule string) bool { return w.Rules.TaskTitle(rule) != "" })
 	if err != nil {
 		w.fail(rw, r, err)
 		return
-	}
-	next := map[string]store.Deadline{}
-	for _, d := range open {
-		if _, seen := next[d.Ref]; !seen && w.Rules.TaskTitle(d.Rule) != "" {
-			next[d.Ref] = d
-		}
 	}
 	type entry struct {
 		row caseRow
@@ -563,6 +555,22 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		v.NextURL = pageURL(v.Page + 1)
 	}
 	w.render(rw, http.StatusOK, "casesContent", v)
+}
+
+// nextDeadlines is each case's soonest open deadline of the rules keep
+// takes, from one read of every open deadline (the index, earliest first).
+func nextDeadlines(ctx context.Context, files CaseFiles, now time.Time, keep func(rule string) bool) (map[string]store.Deadline, error) {
+	open, err := files.ListDueDeadlines(ctx, now.AddDate(100, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	next := map[string]store.Deadline{}
+	for _, d := range open {
+		if _, seen := next[d.Ref]; !seen && keep(d.Rule) {
+			next[d.Ref] = d
+		}
+	}
+	return next, nil
 }
 
 // openCase reads a case the person may see; the 404 page for one they
