@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -269,9 +270,15 @@ func (h *Handler) base(title string) view {
 func (h *Handler) at(p string) string { return h.BasePath + p }
 
 func (h *Handler) render(w http.ResponseWriter, status int, page string, v view) {
+	renderPage(w, h.Log, pages[page], "layout", page, status, v)
+}
+
+// renderPage writes a page whole or not at all: into a buffer first, so a
+// template error is a clean 500, never half a page.
+func renderPage(w http.ResponseWriter, log *slog.Logger, t *template.Template, layout, page string, status int, v any) {
 	var buf bytes.Buffer
-	if err := pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
-		h.Log.Error("render page", "page", page, "err", err)
+	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
+		log.Error("render page", "page", page, "err", err)
 		http.Error(w, "The page could not be shown. Please try again.", http.StatusInternalServerError)
 		return
 	}

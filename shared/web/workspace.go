@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -429,15 +428,7 @@ func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 }
 
 func (w *Workspace) render(rw http.ResponseWriter, status int, page string, v wsView) {
-	var buf bytes.Buffer
-	if err := wsPages[page].ExecuteTemplate(&buf, "wsLayout", v); err != nil {
-		w.Log.Error("render page", "page", page, "err", err)
-		http.Error(rw, "The page could not be shown. Please try again.", http.StatusInternalServerError)
-		return
-	}
-	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	rw.WriteHeader(status)
-	_, _ = rw.Write(buf.Bytes())
+	renderPage(rw, w.Log, wsPages[page], "wsLayout", page, status, v)
 }
 
 func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body string) {
@@ -584,6 +575,20 @@ func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (store.Cas
 	if err != nil {
 		w.fail(rw, r, err)
 		return store.Case{}, false
+	}
+	return c, true
+}
+
+// caseForm opens the case a form posts to, once the form's token is
+// checked; refused says what did not happen.
+func (w *Workspace) caseForm(rw http.ResponseWriter, r *http.Request, refused string) (store.Case, bool) {
+	c, ok := w.openCase(rw, r)
+	if !ok {
+		return c, false
+	}
+	if !w.checkCSRF(r) {
+		w.message(rw, http.StatusForbidden, refused, "The form was out of date. Go back, reload the case and try again.")
+		return c, false
 	}
 	return c, true
 }
@@ -753,12 +758,8 @@ func answers(c store.Case) ([]answerSection, []string) {
 
 // recordEvent records what happened from the case page's form.
 func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
-	c, ok := w.openCase(rw, r)
+	c, ok := w.caseForm(rw, r, "Nothing was recorded")
 	if !ok {
-		return
-	}
-	if !w.checkCSRF(r) {
-		w.message(rw, http.StatusForbidden, "Nothing was recorded", "The form was out of date. Go back, reload the case and try again.")
 		return
 	}
 	id, _ := who(r)
@@ -790,12 +791,8 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 // inform tells the Statutory Safeguarding Partners of a case — its
 // reference, route and a link — and records that they were told.
 func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
-	c, ok := w.openCase(rw, r)
+	c, ok := w.caseForm(rw, r, "Nobody was told")
 	if !ok {
-		return
-	}
-	if !w.checkCSRF(r) {
-		w.message(rw, http.StatusForbidden, "Nobody was told", "The form was out of date. Go back, reload the case and try again.")
 		return
 	}
 	id, _ := who(r)
