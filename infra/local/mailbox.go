@@ -18,12 +18,12 @@ import (
 func messagesCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("messages", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "http://127.0.0.1:8080", "the running system's web address")
+	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
 	outcome := fs.String("outcome", "quarantined", "which messages: quarantined, refused, case or correction")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return call(stdout, stderr, http.MethodGet, strings.TrimRight(*addr, "/")+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
+	return call(stdout, stderr, http.MethodGet, base(*addr)+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
 }
 
 // releaseCmd releases a held message into intake, on an officer's word:
@@ -32,7 +32,7 @@ func messagesCmd(args []string, stdout, stderr io.Writer) int {
 func releaseCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("release", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "http://127.0.0.1:8080", "the running system's web address")
+	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
 	officer := fs.String("officer", "local-officer", "who releases it, for the record")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -41,7 +41,17 @@ func releaseCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: release [-addr URL] [-officer NAME] KEY (see the messages command for keys)")
 		return 2
 	}
-	return call(stdout, stderr, http.MethodPost, strings.TrimRight(*addr, "/")+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
+	return call(stdout, stderr, http.MethodPost, base(*addr)+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
+}
+
+// base is the running system's address as a URL: the server's -addr form
+// (127.0.0.1:8080) or a URL (http://127.0.0.1:8080/).
+func base(addr string) string {
+	addr = strings.TrimRight(addr, "/")
+	if !strings.Contains(addr, "://") {
+		addr = "http://" + addr
+	}
+	return addr
 }
 
 // call makes one request to the running system and prints its JSON answer.

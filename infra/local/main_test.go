@@ -147,3 +147,19 @@ func BenchmarkReady(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestUnknownCommand: a mistyped command or a stray word starts nothing.
+func TestUnknownCommand(t *testing.T) {
+	for _, args := range [][]string{{"mesages"}, {"-data", t.TempDir(), "now"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "is not a command") {
+			t.Errorf("%v: exit %d, %s", args, code, errOut.String())
+		}
+	}
+	if got := base("127.0.0.1:8080"); got != "http://127.0.0.1:8080" {
+		t.Errorf("base(host:port) = %s", got)
+	}
+	if got := base("http://127.0.0.1:8080/"); got != "http://127.0.0.1:8080" {
+		t.Errorf("base(URL) = %s", got)
+	}
+}

@@ -45,6 +45,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 		}
 		return err
 	}
+	if fs.NArg() > 0 {
+		// A mistyped command ("mesages") or a stray word must not start a
+		// server the user did not ask for.
+		fs.Usage()
+		return fmt.Errorf("%q is not a command or a flag (commands: parse, workdays, deadlines, messages, release)", fs.Arg(0))
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	cfg, err := config.Load(*configFile)
 	if err != nil {
