@@ -14,7 +14,7 @@ import (
 // messagesCmd lists the mailbox's held messages, or those with another
 // outcome, from a running system:
 //
-//	go run ./infra/local messages [-addr URL] [-outcome quarantined|refused|case|correction]
+//	go run ./infra/local messages [-addr HOST:PORT|URL] [-outcome quarantined|refused|case|correction]
 func messagesCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("messages", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -28,7 +28,7 @@ func messagesCmd(args []string, stdout, stderr io.Writer) int {
 
 // releaseCmd releases a held message into intake, on an officer's word:
 //
-//	go run ./infra/local release [-addr URL] [-officer NAME] KEY
+//	go run ./infra/local release [-addr HOST:PORT|URL] [-officer NAME] KEY
 func releaseCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("release", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -38,7 +38,7 @@ func releaseCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: release [-addr URL] [-officer NAME] KEY (see the messages command for keys)")
+		fmt.Fprintln(stderr, "usage: release [-addr HOST:PORT|URL] [-officer NAME] KEY (see the messages command for keys)")
 		return 2
 	}
 	return call(stdout, stderr, http.MethodPost, base(*addr)+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
