@@ -81,6 +81,15 @@ func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, 
 			out = append(out, d)
 		}
 	}
+	// A closed case runs no clock: what was still open is cancelled, so no
+	// reminder goes out; re-opening it brings them back as they stand.
+	if Closed(events) {
+		for i := range out {
+			if out[i].Status == Open {
+				out[i].Status = Cancelled
+			}
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Due.Equal(out[j].Due) {
 			return out[i].Due.Before(out[j].Due)
@@ -157,6 +166,21 @@ func firstOf(events []store.Event, types []string, action string) *store.Event {
 
 // cancelledBy reports whether an event meets a condition: "type", or
 // "type:outcome".
+// Closed reports whether a case's history ends closed: its last close or
+// re-open is a close.
+func Closed(events []store.Event) bool {
+	closed := false
+	for _, e := range events {
+		switch e.Type {
+		case CaseClosed:
+			closed = true
+		case CaseReopened:
+			closed = false
+		}
+	}
+	return closed
+}
+
 func cancelledBy(events []store.Event, conds []string) bool {
 	for _, cond := range conds {
 		typ, outcome, withOutcome := strings.Cut(cond, ":")

@@ -30,6 +30,11 @@ the Independent Scrutineer/Chair as well). A reminder re-reads the case and send
 deadline was met, cancelled or moved. Learning-route referrals start no deadline marked "not
 learning". The procedure gives no deadline for the Learning and Development Group's own decision
 on a learning referral (` + "`seeds/001`" + ` §4.7, §5.5, §10): none is run, rather than one guessed.
+
+A case closed (` + "`case-closed`" + `, with a reason: criteria-not-met, review-complete, withdrawn, or
+duplicate with the other reference) runs no clock: every deadline still open is cancelled and no
+reminder is sent. Re-opened (` + "`case-reopened`" + `: new-information, closed-in-error, panel-request),
+its deadlines come back as they then stand.
 `)
 	for _, rs := range []RuleSet{Darlington, NEL} {
 		fmt.Fprintf(&b, "\n## %s\n\n| clock | what must happen | starts at | due | met by | stops if | owners | source |\n|---|---|---|---|---|---|---|---|\n", rs.Name)

@@ -25,7 +25,17 @@ const (
 	Published          = "published"
 	ActionSet          = "action-set"       // action: its id; due: its deadline
 	ActionCompleted    = "action-completed" // action: its id
+	CaseClosed         = "case-closed"      // reason: one of CloseReasons; of: the other reference, for a duplicate
+	CaseReopened       = "case-reopened"    // reason: why, in a few words
 )
+
+// CloseReasons are why a case ends.
+var CloseReasons = map[string]string{
+	"criteria-not-met": "the criteria were not met and the referrer was told",
+	"review-complete":  "the review was published and its actions are complete",
+	"withdrawn":        "the referral was withdrawn",
+	"duplicate":        "it duplicates another referral (of: its reference)",
+}
 
 // Outcomes of an SSP decision.
 const (
@@ -64,6 +74,8 @@ var EventTypes = map[string]string{
 	Published:          "the review was published",
 	ActionSet:          "an improvement action was set (action, due)",
 	ActionCompleted:    "an improvement action was completed (action)",
+	CaseClosed:         "the case was closed (reason: criteria-not-met, review-complete, withdrawn or duplicate with of)",
+	CaseReopened:       "the case was re-opened (reason)",
 }
 
 // Rule is one statutory deadline.

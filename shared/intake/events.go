@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +27,8 @@ type EventInput struct {
 	Date    string            `json:"date,omitempty"`   // publication-planned: the planned date
 	Action  string            `json:"action,omitempty"` // action-set, action-completed
 	Due     string            `json:"due,omitempty"`    // action-set: the action's deadline
+	Reason  string            `json:"reason,omitempty"` // case-closed, case-reopened: a reason code
+	Of      string            `json:"of,omitempty"`     // case-closed as a duplicate: the other case's reference
 	Actor   string            `json:"-"`
 	Extra   map[string]string `json:"-"`
 }
@@ -142,10 +146,31 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 			data["due"], data["date"] = in.Due, in.Due
 		}
 	}
+	switch in.Type {
+	case deadlines.CaseClosed:
+		if _, ok := deadlines.CloseReasons[in.Reason]; !ok {
+			return store.Event{}, errs.E(errs.Invalid, "closing a case needs a reason: criteria-not-met, review-complete, withdrawn or duplicate")
+		}
+		data["reason"] = in.Reason
+		if in.Reason == "duplicate" {
+			if !refRE.MatchString(in.Of) || in.Of == c.Ref {
+				return store.Event{}, errs.E(errs.Invalid, "a duplicate names the case it duplicates (of), like %s-2026-0001", strings.SplitN(c.Ref, "-", 2)[0])
+			}
+			if _, err := s.Store.GetCase(context.Background(), in.Of); err != nil {
+				return store.Event{}, errs.E(errs.Invalid, "there is no case %s to be a duplicate of", in.Of)
+			}
+			data["of"] = in.Of
+		}
+	case deadlines.CaseReopened:
+		if !reopenReasons[in.Reason] {
+			return store.Event{}, errs.E(errs.Invalid, "re-opening a case needs a reason: new-information, closed-in-error or panel-request")
+		}
+		data["reason"] = in.Reason
+	}
 	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
 		return store.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
 	}
-	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data)}
+	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
 	if e.ID == "" {
 		e.ID = eventID(in.Type, strings.TrimSpace(in.At), data)
 	}
@@ -162,17 +187,38 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 			return store.Event{}, errs.E(errs.Conflict, "action %s was already completed", data["action"])
 		}
 	}
+	switch closed := deadlines.Closed(history); {
+	case in.Type == deadlines.CaseClosed && closed:
+		return store.Event{}, errs.E(errs.Conflict, "case %s is closed already", c.Ref)
+	case in.Type == deadlines.CaseReopened && !closed:
+		return store.Event{}, errs.E(errs.Conflict, "case %s is not closed", c.Ref)
+	}
 	return e, nil
 }
 
+// reopenReasons are why a closed case is opened again.
+var reopenReasons = map[string]bool{"new-information": true, "closed-in-error": true, "panel-request": true}
+
+var refRE = regexp.MustCompile(`^[A-Z]{2,8}-\d{4}-\d{4,}$`)
+
 // uniqueKey is the key no two events of a case share: a one-time event's
-// type, an action's type and id; "" for events a case may have many of.
-func uniqueKey(typ string, data map[string]string) string {
+// type, an action's type and id; for closing and re-opening, the place in
+// the sequence of those (so two closes at once record one); "" for events
+// a case may have many of.
+func uniqueKey(typ string, data map[string]string, history []store.Event) string {
 	switch {
 	case once[typ]:
 		return typ
 	case typ == deadlines.ActionSet || typ == deadlines.ActionCompleted:
 		return typ + "#" + data["action"]
+	case typ == deadlines.CaseClosed || typ == deadlines.CaseReopened:
+		n := 0
+		for _, e := range history {
+			if e.Type == deadlines.CaseClosed || e.Type == deadlines.CaseReopened {
+				n++
+			}
+		}
+		return "open-close#" + strconv.Itoa(n)
 	}
 	return ""
 }

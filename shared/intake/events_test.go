@@ -145,3 +145,56 @@ func TestRecordEventSameRequest(t *testing.T) {
 		t.Errorf("the same request three hours later: %+v, %v; want a duplicate of %s", second, err, first.Event)
 	}
 }
+
+// TestCloseAndReopen: a closed case runs no clock and sends no reminder;
+// re-opened, its deadlines come back as they stand; each needs a reason,
+// and a duplicate names the case it duplicates.
+func TestCloseAndReopen(t *testing.T) {
+	ctx := context.Background()
+	e, res := withCase(t, received.Add(24*time.Hour))
+	other, err := e.svc.Submit(ctx, Raw{Data: sample(t, "incomplete.json"), Channel: "api", ReceivedAt: received})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []EventInput{
+		{Type: deadlines.CaseClosed, At: "2026-03-17"},
+		{Type: deadlines.CaseClosed, At: "2026-03-17", Reason: "bored"},
+		{Type: deadlines.CaseClosed, At: "2026-03-17", Reason: "duplicate"},
+		{Type: deadlines.CaseClosed, At: "2026-03-17", Reason: "duplicate", Of: res.Ref},
+		{Type: deadlines.CaseReopened, At: "2026-03-17", Reason: "new-information"}, // not closed
+	} {
+		if _, err := e.svc.RecordEvent(ctx, res.Ref, in); err == nil {
+			t.Errorf("%+v: accepted", in)
+		}
+	}
+	open := func() int {
+		ds, _ := e.svc.Deadlines(ctx, res.Ref)
+		n := 0
+		for _, d := range ds {
+			if d.Status == deadlines.Open {
+				n++
+			}
+		}
+		return n
+	}
+	before := open()
+	closeIt := EventInput{Type: deadlines.CaseClosed, At: "2026-03-17", Reason: "duplicate", Of: other.Ref}
+	if rec, err := e.svc.RecordEvent(ctx, res.Ref, closeIt); err != nil || rec.Duplicate {
+		t.Fatalf("close: %+v %v", rec, err)
+	}
+	if n := open(); before == 0 || n != 0 {
+		t.Errorf("open deadlines: %d before closing, %d after; want some, then none", before, n)
+	}
+	if rec, err := e.svc.RecordEvent(ctx, res.Ref, closeIt); err != nil || !rec.Duplicate {
+		t.Errorf("the same close again: %+v %v; want a duplicate", rec, err)
+	}
+	if _, err := e.svc.RecordEvent(ctx, res.Ref, EventInput{Type: deadlines.CaseClosed, At: "2026-03-17", Reason: "withdrawn"}); errs.Code(err) != errs.Conflict {
+		t.Errorf("closing a closed case: %v", err)
+	}
+	if _, err := e.svc.RecordEvent(ctx, res.Ref, EventInput{Type: deadlines.CaseReopened, At: "2026-03-17", Reason: "closed-in-error"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := open(); n != before {
+		t.Errorf("after re-opening: %d open, want %d", n, before)
+	}
+}

@@ -400,7 +400,7 @@ type answerSection struct {
 }
 type answerRow struct{ Label, Value, Problem, ID string }
 type eventOption struct{ Value, Text string }
-type eventForm struct{ Type, At, Outcome, Date, Action, Due, Error string }
+type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Error string }
 
 type heldRow struct {
 	Key, Received, From, Reasons, Refs string
@@ -651,7 +651,11 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 	}
 	v := w.view(r, c.Ref, "cases")
 	v.Notice = notice
-	cv := &caseView{Ref: c.Ref, Received: londonTime(c.ReceivedAt), Channel: c.Channel, Sender: c.Sender, Status: string(c.Status),
+	state := string(c.Status)
+	if deadlines.Closed(events) {
+		state = "closed (was " + state + "): no deadline runs and no reminder is sent"
+	}
+	cv := &caseView{Ref: c.Ref, Received: londonTime(c.ReceivedAt), Channel: c.Channel, Sender: c.Sender, Status: state,
 		Route: string(c.Route), Version: c.Version, Problems: len(c.Problems), RawURL: w.at("/cases/" + c.Ref + "/raw"), Form: form}
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
 	for _, d := range ds {
@@ -681,7 +685,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			what = e.Type
 		}
 		var detail []string
-		for _, k := range []string{"outcome", "date", "action", "due"} {
+		for _, k := range []string{"outcome", "date", "action", "due", "reason", "of"} {
 			if e.Data[k] != "" {
 				detail = append(detail, k+": "+e.Data[k])
 			}
@@ -765,14 +769,15 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 	id, _ := who(r)
 	f := r.PostForm
 	form := eventForm{Type: f.Get("type"), At: strings.TrimSpace(f.Get("at")), Outcome: f.Get("outcome"),
-		Date: strings.TrimSpace(f.Get("date")), Action: strings.TrimSpace(f.Get("action")), Due: strings.TrimSpace(f.Get("due"))}
+		Date: strings.TrimSpace(f.Get("date")), Action: strings.TrimSpace(f.Get("action")), Due: strings.TrimSpace(f.Get("due")),
+		Reason: f.Get("reason"), Of: strings.ToUpper(strings.TrimSpace(f.Get("of")))}
 	if !slices.Contains(recordable(id.Role), form.Type) {
 		form.Error = "Choose what happened"
 		w.showCase(rw, r, c, form, http.StatusBadRequest, "")
 		return
 	}
 	_, err := w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: form.Type, At: form.At, Outcome: form.Outcome,
-		Date: form.Date, Action: form.Action, Due: form.Due, Actor: actor(id)})
+		Date: form.Date, Action: form.Action, Due: form.Due, Reason: form.Reason, Of: form.Of, Actor: actor(id)})
 	switch code := errs.Code(err); {
 	case err == nil:
 		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)

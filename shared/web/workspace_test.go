@@ -464,3 +464,25 @@ func TestFigures(t *testing.T) {
 		t.Errorf("the L&D chair's figures: %d", status)
 	}
 }
+
+// TestWorkspaceCloseCase: the Business Unit closes a case from its page:
+// every open deadline is cancelled and the page says no reminder is sent.
+func TestWorkspaceCloseCase(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json")
+	c := e.signIn(t, RoleBusinessUnit)
+	_, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	status, page := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"case-closed"}, "at": {"2026-11-23"}, "reason": {"withdrawn"}})
+	if status != 200 || !strings.Contains(page, "closed (was complete)") {
+		t.Fatalf("after closing: %d", status)
+	}
+	ds, _ := e.store.ListDeadlines(context.Background(), res.Ref)
+	for _, d := range ds {
+		if d.Status == "open" {
+			t.Errorf("%s still open after the case was closed", d.Rule)
+		}
+	}
+	if status, page := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"case-closed"}, "at": {"2026-11-23"}, "reason": {"bored"}}); status != http.StatusBadRequest || !strings.Contains(page, "needs a reason") {
+		t.Errorf("closing with no reason: %d", status)
+	}
+}
