@@ -149,6 +149,8 @@ ssp-meeting 2026-11-27 open`},
 			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A2", "due", "2027-03-31", "date", "2027-03-31"),
 			ev(ActionCompleted, "2027-02-01T10:00:00Z", "action", "A2"),
 		}, Darlington, "2027-02-01T10:00:00Z", `
+action-due:A1 2027-03-01 open
+action-due:A2 2027-03-31 met
 action-escalation-hos:A1 2027-06-01 open
 action-escalation-hos:A2 2027-06-30 met
 action-escalation-chief:A1 2027-09-01 open

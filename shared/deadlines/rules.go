@@ -148,6 +148,8 @@ var Darlington = RuleSet{Name: "darlington", Rules: []Rule{
 		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}},
 	{ID: "report-before-publication", Title: "Send the report to the Panel, Secretary of State and Ofsted", Source: "DSP procedure §14.7",
 		Owners: []string{SSP}, Start: PublicationPlanned, FromDate: true, Workdays: -7, MetBy: []string{ReportSent}},
+	{ID: "action-due", Title: "Improvement action due: confirm it is complete", Source: "DSP procedure §9.2, §16.2",
+		Owners: []string{LDChair}, Start: ActionSet, FromDate: true, MetBy: []string{ActionCompleted}, PerAction: true},
 	{ID: "action-escalation-hos", Title: "Improvement action outstanding 3 months: inform the Head of Service", Source: "DSP procedure §9.2, §16.2",
 		Owners: []string{LDChair}, Start: ActionSet, FromDate: true, Months: 3, MetBy: []string{ActionCompleted}, PerAction: true},
 	{ID: "action-escalation-chief", Title: "Improvement action outstanding 6 months: inform the Chief Officer", Source: "DSP procedure §9.2, §16.2",
