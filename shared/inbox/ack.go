@@ -232,7 +232,7 @@ func (s *Service) heldNotice(rec store.Message) mail.Message {
 		From: s.Partnership + " <" + s.Mailbox + ">", To: to,
 		Subject:   fmt.Sprintf("Message %s: %s", verb, strings.Join(rec.Reasons, ", ")),
 		Text:      b.String(),
-		MessageID: "held." + rec.Key + "@cspr-intake", Date: s.now(),
+		MessageID: mail.SafeID("held."+rec.Key+"."+strings.Join(rec.Reasons, ".")) + "@cspr-intake", Date: s.now(),
 	}
 }
 

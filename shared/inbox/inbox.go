@@ -44,6 +44,7 @@ import (
 	"log/slog"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -264,7 +265,11 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	rec.ReleasedBy = officer
 	log := s.logger().With("message", rec.Key, "releasedBy", officer)
 	log.Info("message released")
-	return s.process(ctx, rec, msg, data, true, log)
+	// The officer vouches for the sender; for changing a case only when the
+	// message was held as a possible correction of it (the notice named the
+	// case). Released for another reason, a message that names a case it
+	// may not change is held again, as a possible correction.
+	return s.process(ctx, rec, msg, data, slices.Contains(rec.Reasons, ReasonMayCorrect), log)
 }
 
 // begin claims the message, keyed by its Message-ID; a message reusing
@@ -359,11 +364,12 @@ func report(rec store.Message, duplicate bool) Report {
 }
 
 // process turns a trusted message into a correction or new cases, and
-// answers the sender. released: an officer vouched for the message.
-func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, released bool, log *slog.Logger) (Report, error) {
+// answers the sender. vouched: an officer released it as a correction of
+// the case it names.
+func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, vouched bool, log *slog.Logger) (Report, error) {
 	forms, others := s.split(msg)
 	if ref, may := s.correctionOf(ctx, msg, rec.Verdicts); ref != "" {
-		if !may && !released {
+		if !may && !vouched {
 			rec.Refs = []string{ref}
 			log.Warn("message names a case but may not correct it: held", "ref", ref)
 			return s.hold(ctx, rec, store.OutcomeQuarantined, []string{ReasonMayCorrect}, log)

@@ -679,3 +679,28 @@ func TestSweepPicksUpCutOffMessages(t *testing.T) {
 		t.Errorf("still stuck: %+v", stuck)
 	}
 }
+
+// TestReleaseOfUntrustedMailNamingACase: mail held for another reason (an
+// address outside the secure domains) that names a case is not applied to
+// that case on release: it is held again, as a possible correction of it,
+// so the officer sees which case it would change.
+func TestReleaseOfUntrustedMailNamingACase(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	held := e.receive(t, reply("sam.home@gmail.com", "sam.home@gmail.com", "r7@gmail.com", "SECTION 1\nEMAIL: sam.new@darlington.gov.uk\n"), pass)
+	if held.Outcome != store.OutcomeQuarantined || held.Reasons[0] != ReasonUntrusted {
+		t.Fatalf("held: %+v", held)
+	}
+	rep, err := e.svc.Release(ctx, held.Key, "officer-1")
+	if err != nil || rep.Outcome != store.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect || rep.Refs[0] != first.Refs[0] {
+		t.Fatalf("first release: %+v %v", rep, err)
+	}
+	if c, _ := e.store.GetCase(ctx, first.Refs[0]); c.Version != 0 {
+		t.Errorf("the case changed on the first release: version %d", c.Version)
+	}
+	// Released again, now held as the possible correction it is: applied.
+	if rep, err := e.svc.Release(ctx, held.Key, "officer-1"); err != nil || rep.Outcome != store.OutcomeCorrection {
+		t.Errorf("second release: %+v %v", rep, err)
+	}
+}
