@@ -1,9 +1,11 @@
-// Package web holds the HTTP handlers that the local runner serves on
-// loopback and functions/form-intake serves through a Lambda Function URL:
-// the same handler in both places.
+// Package web holds the HTTP handlers, by audience, that the local runner
+// serves on loopback and the functions serve in AWS — the same handlers in
+// both places:
 //
-// For now it serves a health check, a start page and the JSON intake API
-// (POST /api/referrals) that partner systems and, later, the web form use.
+//   - Handler: the public web form (form.go) and, unless Public, the JSON
+//     intake API (web.go) for partner systems and the Business Unit;
+//   - Workspace: the partnership's signed-in case pages (workspace.go,
+//     figures.go) and their sign-in (signin.go).
 package web
 
 import (
