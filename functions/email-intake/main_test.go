@@ -94,8 +94,8 @@ func TestSESAndS3Events(t *testing.T) {
 	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
 		t.Errorf("stored case %+v %v", c, err)
 	}
-	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 3 {
-		t.Errorf("SES sent %d messages, want 3: one acknowledgement, the Business Unit's notices of the new case and of the held message", n)
+	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 4 {
+		t.Errorf("SES sent %d messages, want 4: one acknowledgement, the new case's notices to the Business Unit and the L&D chair, the held message's to the Business Unit", n)
 	}
 	// The scheduled sweep (template.yaml's input) runs on DynamoDB's index:
 	// nothing is stuck, so nothing is sent.

@@ -75,7 +75,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
 		Calendar: cal, Rules: cfg.Rules(), Scheduler: sched, Now: now,
 		Notices: out, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
-		CaseURL: cfg.CaseURL,
+		CaseURL: cfg.CaseURL, LDChair: cfg.Addresses([]string{deadlines.LDChair}),
 	}
 	rem := &reminder.Service{
 		Store: st, Mail: out, Calendar: cal, Rules: cfg.Rules(), Addresses: cfg.Addresses,

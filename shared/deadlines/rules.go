@@ -25,9 +25,18 @@ const (
 	Published          = "published"
 	ActionSet          = "action-set"       // action: its id; due: its deadline
 	ActionCompleted    = "action-completed" // action: its id
+	LDDecision         = "ld-decision"      // outcome: one of LDOutcomes (procedure §5.5, §10.6)
 	CaseClosed         = "case-closed"      // reason: one of CloseReasons; of: the other reference, for a duplicate
 	CaseReopened       = "case-reopened"    // reason: why, in a few words
 )
+
+// LDOutcomes are what the Learning and Development Group may decide of a
+// case referred for learning (procedure §5.5, §10.6).
+var LDOutcomes = map[string]string{
+	"multi-agency-review":  "a multi-agency practice review",
+	"single-agency-review": "a single-agency review",
+	"no-further-action":    "no further action",
+}
 
 // CloseReasons are why a case ends.
 var CloseReasons = map[string]string{
@@ -74,6 +83,7 @@ var EventTypes = map[string]string{
 	Published:          "the review was published",
 	ActionSet:          "an improvement action was set (action, due)",
 	ActionCompleted:    "an improvement action was completed (action)",
+	LDDecision:         "the Learning and Development Group decided (outcome: multi-agency-review, single-agency-review or no-further-action)",
 	CaseClosed:         "the case was closed (reason: criteria-not-met, review-complete, withdrawn or duplicate with of)",
 	CaseReopened:       "the case was re-opened (reason)",
 }

@@ -38,7 +38,7 @@ var once = map[string]bool{
 	deadlines.SSPInformed: true, deadlines.SSPDecision: true, deadlines.PanelNotified: true, deadlines.LookedAfter: true,
 	deadlines.SoSOfstedNotified: true, deadlines.PanelAcknowledged: true, deadlines.RapidReviewHeld: true,
 	deadlines.DecisionToPanel: true, deadlines.ReferrerTold: true, deadlines.LCSPRDecided: true,
-	deadlines.ReportSent: true, deadlines.Published: true,
+	deadlines.ReportSent: true, deadlines.Published: true, deadlines.LDDecision: true,
 }
 
 // Recorded is what RecordEvent did.
@@ -129,6 +129,11 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 		default:
 			return store.Event{}, errs.E(errs.Invalid, "an SSP decision needs an outcome: criteria-met, criteria-not-met or learning")
 		}
+	case deadlines.LDDecision:
+		if _, ok := deadlines.LDOutcomes[in.Outcome]; !ok {
+			return store.Event{}, errs.E(errs.Invalid, "the Learning and Development Group's decision needs an outcome: multi-agency-review, single-agency-review or no-further-action")
+		}
+		data["outcome"] = in.Outcome
 	case deadlines.PublicationPlanned:
 		if _, err := civil.Parse(in.Date); err != nil {
 			return store.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")

@@ -45,6 +45,9 @@ func TestRecordEvent(t *testing.T) {
 		{EventInput{Type: deadlines.ActionCompleted, At: "2026-03-22", Action: "A1"}, ""},
 		{EventInput{Type: deadlines.SSPDecision, At: "2026-03-18", Outcome: "criteria-met"}, ""},
 		{EventInput{Type: deadlines.SSPDecision, At: "2026-03-19", Outcome: "learning"}, errs.Conflict},
+		{EventInput{Type: deadlines.LDDecision, At: "2026-03-19", Outcome: "criteria-met"}, errs.Invalid}, // not an L&D outcome
+		{EventInput{Type: deadlines.LDDecision, At: "2026-03-19", Outcome: "single-agency-review"}, ""},
+		{EventInput{Type: deadlines.LDDecision, At: "2026-03-20", Outcome: "no-further-action"}, errs.Conflict},
 	}
 	for _, tt := range tests {
 		_, err := e.svc.RecordEvent(ctx, res.Ref, tt.in)

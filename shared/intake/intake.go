@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,7 @@ type Service struct {
 	// details. Partnership and Mailbox sign it; CaseURL makes the link.
 	Notices      mail.Sender
 	BusinessUnit []string
+	LDChair      []string // the Learning and Development Group's chair: told of every case too (procedure §10.1, §10.2)
 	Partnership  string
 	Mailbox      string
 	CaseURL      func(ref string) string
@@ -178,50 +180,66 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	return result(c, !created), nil
 }
 
-// EventBusinessUnitTold records that the Business Unit was told of a new
-// case, so a retry tells them once.
-const EventBusinessUnitTold = "business-unit-told"
+// Notice events record who was told of a new case, so a retry tells each
+// once.
+const (
+	EventBusinessUnitTold = "business-unit-told"
+	EventLDChairTold      = "ld-chair-told"
+)
 
-// tellBusinessUnit sends the new-case notice unless the case's history
-// says it went: at least once, and once more only if the first send's
-// record was lost.
+// tellBusinessUnit sends the new-case notices — to the Business Unit, and
+// to the Learning and Development Group's chair, who sees every
+// notification and every learning referral (§10.1, §10.2) — unless the
+// case's history says each went: at least once, and once more only if a
+// send's record was lost.
 func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case) error {
-	if s.Notices == nil || len(s.BusinessUnit) == 0 {
+	if s.Notices == nil {
 		return nil
 	}
 	events, err := s.Store.ListEvents(ctx, c.Ref)
 	if err != nil {
 		return fmt.Errorf("intake: read history: %w", err)
 	}
-	for _, e := range events {
-		if e.Type == EventBusinessUnitTold {
-			return nil
+	for _, n := range []struct {
+		event, id, role, intro string
+		to                     []string
+	}{
+		{EventBusinessUnitTold, "new", "business-unit", "A new referral has been received.", s.BusinessUnit},
+		{EventLDChairTold, "ld", "ld-chair", "For the Learning and Development Group: a new referral has been received (procedure §10.1, §10.2).", s.LDChair},
+	} {
+		if len(n.to) == 0 || slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == n.event }) {
+			continue
 		}
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "A new referral has been received.\n\nReference: %s\nReceived: %s\nChannel: %s\nRoute: %s\nStatus: %s",
-		c.Ref, c.ReceivedAt.In(s.location()).Format("Monday 2 January 2006 at 15:04"), c.Channel, c.Route, c.Status)
-	if n := len(c.Problems); n > 0 {
-		fmt.Fprintf(&b, " (%d %s for the referrer)", n, map[bool]string{true: "problem", false: "problems"}[n == 1])
-	}
-	b.WriteString("\n")
-	if s.CaseURL != nil {
-		fmt.Fprintf(&b, "\nOpen the case: %s\n", s.CaseURL(c.Ref))
-	}
-	b.WriteString("\nThe child's details are on the case page only: they are never sent by e-mail.\n")
-	err = s.Notices.Send(ctx, mail.Message{
-		From: s.Partnership + " <" + s.Mailbox + ">", To: s.BusinessUnit,
-		Subject:   fmt.Sprintf("[%s] New referral: %s, by %s", c.Ref, c.Route, c.Channel),
-		Text:      b.String(),
-		MessageID: "new." + mail.SafeID(c.Ref) + "@cspr-intake", Date: s.now(),
-	})
-	if err != nil && errs.Code(err) != errs.Invalid {
-		return fmt.Errorf("intake: tell the Business Unit of %s: %w", c.Ref, err)
-	}
-	_, err = s.Store.AppendEvent(ctx, store.Event{Ref: c.Ref, ID: EventBusinessUnitTold, Type: EventBusinessUnitTold, At: s.now(), Actor: "intake",
-		Data: map[string]string{"to": "business-unit"}})
-	if err != nil {
-		return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s\n\nReference: %s\nReceived: %s\nChannel: %s\nRoute: %s\nStatus: %s", n.intro,
+			c.Ref, c.ReceivedAt.In(s.location()).Format("Monday 2 January 2006 at 15:04"), c.Channel, c.Route, c.Status)
+		if k := len(c.Problems); k > 0 {
+			fmt.Fprintf(&b, " (%d %s for the referrer)", k, map[bool]string{true: "problem", false: "problems"}[k == 1])
+		}
+		b.WriteString("\n")
+		switch {
+		case n.event == EventLDChairTold && c.Route != referral.RouteLearning:
+			// The L&D chair's pages hold learning referrals: a notification
+			// is the partners', who share their decision and its rationale.
+			b.WriteString("\nThe case is for the Statutory Safeguarding Partners; the Business Unit will share their decision and its rationale (§5.6, §10.5).\n")
+		case s.CaseURL != nil:
+			fmt.Fprintf(&b, "\nOpen the case: %s\n", s.CaseURL(c.Ref))
+		}
+		b.WriteString("\nThe child's details are on the case page only: they are never sent by e-mail.\n")
+		err = s.Notices.Send(ctx, mail.Message{
+			From: s.Partnership + " <" + s.Mailbox + ">", To: n.to,
+			Subject:   fmt.Sprintf("[%s] New referral: %s, by %s", c.Ref, c.Route, c.Channel),
+			Text:      b.String(),
+			MessageID: n.id + "." + mail.SafeID(c.Ref) + "@cspr-intake", Date: s.now(),
+		})
+		if err != nil && errs.Code(err) != errs.Invalid {
+			return fmt.Errorf("intake: tell the %s of %s: %w", n.role, c.Ref, err)
+		}
+		_, err = s.Store.AppendEvent(ctx, store.Event{Ref: c.Ref, ID: n.event, Type: n.event, At: s.now(), Actor: "intake",
+			Data: map[string]string{"to": n.role}})
+		if err != nil {
+			return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
+		}
 	}
 	return nil
 }

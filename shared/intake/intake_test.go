@@ -296,6 +296,7 @@ func TestBusinessUnitToldOfNewCases(t *testing.T) {
 	e := newEnv(t)
 	n := &notices{fail: true}
 	e.svc.Notices, e.svc.BusinessUnit, e.svc.Partnership, e.svc.Mailbox = n, []string{"bu@darlington.gov.uk"}, "Darlington Safeguarding Partnership", "DSP@darlington.gov.uk"
+	e.svc.LDChair = []string{"ld.chair@darlington.gov.uk"}
 	e.svc.CaseURL = func(ref string) string { return "https://cases.example.gov.uk/cases/" + ref }
 	raw := Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received}
 	if _, err := e.svc.Submit(ctx, raw); err == nil {
@@ -307,8 +308,8 @@ func TestBusinessUnitToldOfNewCases(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(n.sent) != 1 {
-		t.Fatalf("%d notices, want 1", len(n.sent))
+	if len(n.sent) != 2 || n.sent[1].To[0] != "ld.chair@darlington.gov.uk" || !strings.Contains(n.sent[1].Text, "Learning and Development Group") {
+		t.Fatalf("%d notices (%+v), want the Business Unit's and the L&D chair's", len(n.sent), n.sent)
 	}
 	m := n.sent[0]
 	if m.Subject != "[DSP-2026-0001] New referral: notification, by api" || !strings.Contains(m.Text, "https://cases.example.gov.uk/cases/DSP-2026-0001") ||

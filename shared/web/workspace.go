@@ -345,6 +345,8 @@ func recordable(role string) []string {
 		return all
 	case RoleSSP, RoleChair:
 		return []string{deadlines.SSPDecision, deadlines.RapidReviewHeld, deadlines.DecisionToPanel, deadlines.LCSPRDecided}
+	case RoleLDChair:
+		return []string{deadlines.LDDecision}
 	}
 	return nil
 }
@@ -676,6 +678,8 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			what = "the raw input was downloaded"
 		case intake.EventBusinessUnitTold:
 			what = "the Business Unit was told of the new case"
+		case intake.EventLDChairTold:
+			what = "the Learning and Development Group's chair was told of the new case"
 		case intake.EventCorrected:
 			what = "a correction was received (version " + e.Data["version"] + ")"
 		case "reminder-sent":

@@ -486,3 +486,26 @@ func TestWorkspaceCloseCase(t *testing.T) {
 		t.Errorf("closing with no reason: %d", status)
 	}
 }
+
+// TestLDChairDecides: the L&D chair opens a learning referral and records
+// the Group's decision; the partners' events are not theirs to record.
+func TestLDChairDecides(t *testing.T) {
+	e := newWSEnv(t, nil)
+	data, err := os.ReadFile(filepath.Join("..", "formdoc", "testdata", "forms", "learning-route.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Filename: "learning.docx", Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
+	if err != nil || res.Route != "learning" {
+		t.Fatalf("learning referral: %+v %v", res, err)
+	}
+	ld := e.signIn(t, RoleLDChair)
+	status, page, _ := get(t, ld, e.srv.URL+"/cases/"+res.Ref)
+	if status != 200 || !strings.Contains(page, `value="ld-decision"`) || strings.Contains(page, `value="ssp-decision"`) {
+		t.Fatalf("the L&D chair's case page: %d", status)
+	}
+	status, page = post(t, ld, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ld-decision"}, "at": {"2026-11-23"}, "outcome": {"single-agency-review"}})
+	if status != 200 || !strings.Contains(page, "the Learning and Development Group decided") || !strings.Contains(page, "outcome: single-agency-review") {
+		t.Errorf("after the L&D decision: %d", status)
+	}
+}

@@ -102,7 +102,7 @@ func (e Env) Intake(blobs intake.Blobs, log *slog.Logger) *intake.Service {
 		Blobs: blobs, Store: e.Store, Prefix: e.Config.ReferencePrefix, Location: config.London, MaxBytes: e.Config.MaxInputBytes, Log: log,
 		Calendar: e.Calendar, Rules: e.Config.Rules(), Scheduler: e.Scheduler(),
 		Notices: e.Mail(), BusinessUnit: e.Config.Addresses([]string{deadlines.BusinessUnit}), Partnership: e.Config.Partnership,
-		Mailbox: e.Config.Mailbox, CaseURL: e.Config.CaseURL,
+		Mailbox: e.Config.Mailbox, CaseURL: e.Config.CaseURL, LDChair: e.Config.Addresses([]string{deadlines.LDChair}),
 	}
 }
 
