@@ -295,6 +295,14 @@ func (s *Service) SyncDeadlines(ctx context.Context, c store.Case) ([]store.Dead
 	if err != nil {
 		return nil, fmt.Errorf("intake: read history: %w", err)
 	}
+	return s.syncDeadlines(ctx, c, events)
+}
+
+// syncDeadlines is SyncDeadlines on a history already read.
+func (s *Service) syncDeadlines(ctx context.Context, c store.Case, events []store.Event) ([]store.Deadline, error) {
+	if s.Calendar == nil {
+		return nil, nil
+	}
 	now := s.now()
 	ds := deadlines.Compute(deadlines.FactsOf(c), events, s.Calendar, s.Rules, now)
 	if err := s.Store.PutDeadlines(ctx, c.Ref, ds); err != nil {

@@ -136,10 +136,7 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 		log.Info("duplicate input", "ref", c.Ref)
 		// The first delivery may have stopped before its deadlines were set
 		// or the Business Unit was told.
-		if _, err := s.SyncDeadlines(ctx, c); err != nil {
-			return Result{}, err
-		}
-		if err := s.tellBusinessUnit(ctx, c); err != nil {
+		if err := s.settle(ctx, c); err != nil {
 			return Result{}, err
 		}
 		return result(c, true), nil
@@ -170,14 +167,27 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	}
 	log.Info("referral received", "ref", c.Ref, "format", p.Format, "status", c.Status, "route", c.Route,
 		"problems", len(c.Problems), "duplicate", !created)
-	if _, err := s.SyncDeadlines(ctx, c); err != nil {
+	if err := s.settle(ctx, c); err != nil {
 		// The case is stored; a retry of the same input finishes the job.
 		return Result{}, err
 	}
-	if err := s.tellBusinessUnit(ctx, c); err != nil {
-		return Result{}, err
-	}
 	return result(c, !created), nil
+}
+
+// settle does what follows a stored case, on one read of its history:
+// its deadlines and reminders, and the new-case notices.
+func (s *Service) settle(ctx context.Context, c store.Case) error {
+	if s.Calendar == nil && s.Notices == nil {
+		return nil
+	}
+	events, err := s.Store.ListEvents(ctx, c.Ref)
+	if err != nil {
+		return fmt.Errorf("intake: read history: %w", err)
+	}
+	if _, err := s.syncDeadlines(ctx, c, events); err != nil {
+		return err
+	}
+	return s.tellBusinessUnit(ctx, c, events)
 }
 
 // Notice events record who was told of a new case, so a retry tells each
@@ -192,13 +202,9 @@ const (
 // notification and every learning referral (§10.1, §10.2) — unless the
 // case's history says each went: at least once, and once more only if a
 // send's record was lost.
-func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case) error {
+func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case, events []store.Event) error {
 	if s.Notices == nil {
 		return nil
-	}
-	events, err := s.Store.ListEvents(ctx, c.Ref)
-	if err != nil {
-		return fmt.Errorf("intake: read history: %w", err)
 	}
 	for _, n := range []struct {
 		event, id, role, intro string
@@ -226,7 +232,7 @@ func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case) error {
 			fmt.Fprintf(&b, "\nOpen the case: %s\n", s.CaseURL(c.Ref))
 		}
 		b.WriteString("\nThe child's details are on the case page only: they are never sent by e-mail.\n")
-		err = s.Notices.Send(ctx, mail.Message{
+		err := s.Notices.Send(ctx, mail.Message{
 			From: s.Partnership + " <" + s.Mailbox + ">", To: n.to,
 			Subject:   fmt.Sprintf("[%s] New referral: %s, by %s", c.Ref, c.Route, c.Channel),
 			Text:      b.String(),
