@@ -173,6 +173,43 @@ referrer-feedback 2026-12-31 open
 rapid-review-target 2027-01-11 open
 decision-to-panel 2027-01-18 open
 rapid-review 2027-01-18 open`},
+		// Worked by hand for NEL across Christmas 2026 (25, 28 Dec and 1 Jan
+		// are holidays): received Monday 21 Dec, +5 WD is 30 Dec, +15 WD is
+		// 14 Jan. The Panel notified Wednesday 23 Dec: the office's copy is
+		// due that day and was never recorded. The Rapid Review held
+		// Thursday 24 Dec: sent +1 WD, Tuesday 29 Dec. Sent 29 Dec: the
+		// Panel's answer is chased +15 WD, 20 Jan. The LCSPR decided
+		// Thursday 31 Dec: the reviewer's name to the Panel, Ofsted and
+		// DfE +1 WD, Monday 4 Jan; publication within 6 months.
+		{"NEL: the copy of the notification, the Rapid Review sent, the Panel's answer and the reviewer's name, across Christmas", notification, []store.Event{
+			ev(Received, "2026-12-21T10:00:00Z"),
+			ev(SSPInformed, "2026-12-22T10:00:00Z"),
+			ev(PanelNotified, "2026-12-23T15:00:00Z"),
+			ev(RapidReviewHeld, "2026-12-24T10:00:00Z"),
+			ev(DecisionToPanel, "2026-12-29T16:00:00Z"),
+			ev(LCSPRDecided, "2026-12-31T10:00:00Z"),
+		}, NEL, "2026-12-31T12:00:00Z", `
+notification-copy 2026-12-23 missed
+rapid-review-to-panel 2026-12-29 met
+inform-ssp 2026-12-30 met
+notify-panel 2026-12-30 met
+lcspr-notify 2027-01-04 open
+rapid-review 2027-01-14 met
+panel-response 2027-01-20 open
+lcspr-publication 2027-06-30 open`},
+		{"NEL: the Panel will hold a national review: the local review's clocks stop", notification, []store.Event{
+			ev(DecisionToPanel, "2026-12-29T16:00:00Z"),
+			ev(LCSPRDecided, "2026-12-31T10:00:00Z"),
+			ev(PanelResponded, "2026-12-31T11:00:00Z", "outcome", NationalReview),
+		}, NEL, "2026-12-31T12:00:00Z", `
+lcspr-notify 2027-01-04 cancelled
+panel-response 2027-01-20 met
+lcspr-publication 2027-06-30 cancelled`},
+		{"Darlington: the Panel asks for more information: the local review runs on", notification, []store.Event{
+			ev(LCSPRDecided, "2026-12-31T10:00:00Z"),
+			ev(PanelResponded, "2026-12-31T11:00:00Z", "outcome", "more-information"),
+		}, Darlington, "2026-12-31T12:00:00Z", `
+lcspr-publication 2027-06-30 open`},
 		{"NEL: rapid review 15 working days after the partners become aware", notification,
 			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, NEL, "2026-11-20T17:30:00Z", `
 inform-ssp 2026-11-27 open

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,18 @@ A case closed (` + "`case-closed`" + `, with a reason: criteria-not-met, review-
 duplicate with the other reference) runs no clock: every deadline still open is cancelled and no
 reminder is sent. Re-opened (` + "`case-reopened`" + `: new-information, closed-in-error, panel-request),
 its deadlines come back as they then stand.
+
+Readings of the procedure that are choices, stated rather than hidden:
+- NEL's "as soon as" (the Rapid Review sent to the Panel once complete; the Panel, Ofsted and DfE
+  told of a local review with the reviewer's name) is due 1 working day after the event that
+  starts it; the copy of the Panel notification is due the same day, as NEL says.
+- The Panel's own aim to decide within 15 working days of a Rapid Review (NEL) is a clock the
+  Business Unit is reminded to chase, not a duty of the partnership. Darlington's procedure gives
+  the Panel no timescale (§6.11): none is run.
+- Darlington's procedure does not ask for the reviewer's name to be sent to the Panel, Ofsted and
+  DfE: that clock runs for NEL only.
+- When the national Panel answers that it will hold a national review (DSP §6.12), the local
+  review's publication clock stops; everything else stands.
 `)
 	for _, rs := range []RuleSet{Darlington, NEL} {
 		fmt.Fprintf(&b, "\n## %s\n\n| clock | what must happen | starts at | due | met by | stops if | owners | source |\n|---|---|---|---|---|---|---|---|\n", rs.Name)
@@ -74,6 +87,26 @@ its deadlines come back as they then stand.
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", r.ID, title, start, due, strings.Join(r.MetBy, ", "), cancel,
 				strings.Join(r.Owners, ", "), r.Source)
 		}
+	}
+	b.WriteString("\n## Events\n\nWhat can be recorded on a case, the outcomes it takes and what must come first. An event out of\norder is refused with the reason.\n\n| event | what happened | outcome | needs first |\n|---|---|---|---|\n")
+	types := make([]string, 0, len(EventTypes))
+	for t := range EventTypes {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		var outs []string
+		for _, c := range Outcomes[t] {
+			outs = append(outs, "`"+c.Value+"` ("+c.Text+")")
+		}
+		out, needs := strings.Join(outs, ", "), strings.Join(Needs[t], " or ")
+		if out == "" {
+			out = "—"
+		}
+		if needs == "" {
+			needs = "—"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t, EventTypes[t], out, needs)
 	}
 	const path = "../../docs/deadlines.md"
 	if *updateDoc {

@@ -25,17 +25,75 @@ const (
 	Published          = "published"
 	ActionSet          = "action-set"       // action: its id; due: its deadline
 	ActionCompleted    = "action-completed" // action: its id
-	LDDecision         = "ld-decision"      // outcome: one of LDOutcomes (procedure §5.5, §10.6)
+	LDDecision         = "ld-decision"      // outcome: one of Outcomes[LDDecision] (procedure §5.5, §10.6)
 	CaseClosed         = "case-closed"      // reason: one of CloseReasons; of: the other reference, for a duplicate
 	CaseReopened       = "case-reopened"    // reason: why, in a few words
+
+	// The Rapid Review's outcome and what follows it (DSP §6.7–§6.12,
+	// NEL "rapid review" and "local review").
+	RapidReviewRecommended = "rapid-review-recommended" // outcome: the Rapid Review Panel's recommendation
+	ReviewDecided          = "review-decided"           // outcome: the partners' final decision when it is not an LCSPR (that is lcspr-decided)
+	PanelResponded         = "panel-responded"          // outcome: the national Panel's answer; may come more than once
+	NotificationCopied     = "notification-copied"      // NEL: the partnership office has its copy of the Panel notification
+	LCSPRNotified          = "lcspr-notified"           // reviewer: the reviewer commissioned; the Panel, Ofsted and DfE were told of the local review
 )
 
-// LDOutcomes are what the Learning and Development Group may decide of a
-// case referred for learning (procedure §5.5, §10.6).
-var LDOutcomes = map[string]string{
-	"multi-agency-review":  "a multi-agency practice review",
-	"single-agency-review": "a single-agency review",
-	"no-further-action":    "no further action",
+// Choice is one value an event's field may take, with its words.
+type Choice struct{ Value, Text string }
+
+// Outcomes are the outcomes of each decision event, in the order shown.
+var Outcomes = map[string][]Choice{
+	SSPDecision: {
+		{CriteriaMet, "the criteria for notification are met"},
+		{CriteriaNotMet, "the criteria are not met"},
+		{Learning, "not notifiable, but learning to explore"},
+	},
+	// procedure §5.5, §10.6
+	LDDecision: {
+		{"multi-agency-review", "a multi-agency practice review"},
+		{"single-agency-review", "a single-agency review"},
+		{"no-further-action", "no further action"},
+	},
+	// DSP §6.8, §6.9: an LCSPR, a national review, or another form of
+	// review (a single-agency review, an audit), or none.
+	RapidReviewRecommended: {
+		{LCSPR, "a Local Child Safeguarding Practice Review"},
+		{NationalReview, "a national review"},
+		{"single-agency-review", "another review: a single-agency review"},
+		{"audit", "another review: an audit of agency involvement"},
+		{"no-further-review", "no further review"},
+	},
+	// DSP §6.10, §7.4: the SSP and Independent Scrutineer decide the level
+	// of review; deciding an LCSPR is lcspr-decided, which starts its clock.
+	ReviewDecided: {
+		{NationalReview, "ask the Panel for a national review"},
+		{"single-agency-review", "a single-agency review"},
+		{"audit", "an audit of agency involvement"},
+		{"no-further-review", "no further review"},
+	},
+	// DSP §6.11
+	PanelResponded: {
+		{NationalReview, "the Panel will hold a national review"},
+		{"no-national-review", "the Panel will not hold a national review"},
+		{"more-information", "the Panel needs more information"},
+	},
+}
+
+// Outcome values other rules refer to.
+const (
+	LCSPR          = "lcspr"
+	NationalReview = "national-review"
+)
+
+// Needs are the events that must be recorded, on or before its day,
+// before an event can be: the order the procedure runs in.
+var Needs = map[string][]string{
+	PanelAcknowledged:      {PanelNotified},
+	NotificationCopied:     {PanelNotified},
+	RapidReviewRecommended: {RapidReviewHeld},
+	LCSPRNotified:          {LCSPRDecided},
+	PanelResponded:         {DecisionToPanel},
+	ReportSent:             {PublicationPlanned},
 }
 
 // CloseReasons are why a case ends.
@@ -69,7 +127,7 @@ const (
 var EventTypes = map[string]string{
 	Received:           "the referral was received",
 	SSPInformed:        "the Statutory Safeguarding Partners were informed",
-	SSPDecision:        "the Statutory Safeguarding Partners decided (outcome: criteria-met, criteria-not-met or learning)",
+	SSPDecision:        "the Statutory Safeguarding Partners decided (outcome)",
 	PanelNotified:      "the local authority notified the national Panel",
 	LookedAfter:        "the child was looked after by the local authority",
 	SoSOfstedNotified:  "the Secretary of State and Ofsted were notified of a looked-after child's death",
@@ -83,9 +141,15 @@ var EventTypes = map[string]string{
 	Published:          "the review was published",
 	ActionSet:          "an improvement action was set (action, due)",
 	ActionCompleted:    "an improvement action was completed (action)",
-	LDDecision:         "the Learning and Development Group decided (outcome: multi-agency-review, single-agency-review or no-further-action)",
+	LDDecision:         "the Learning and Development Group decided (outcome)",
 	CaseClosed:         "the case was closed (reason: criteria-not-met, review-complete, withdrawn or duplicate with of)",
 	CaseReopened:       "the case was re-opened (reason)",
+
+	RapidReviewRecommended: "the Rapid Review Panel made its recommendation (outcome)",
+	ReviewDecided:          "the partners and Scrutineer decided a review other than an LCSPR, or none (outcome)",
+	PanelResponded:         "the national Panel answered (outcome)",
+	NotificationCopied:     "the local authority sent the partnership office its copy of the Panel notification",
+	LCSPRNotified:          "the Panel, Ofsted and DfE were told of the local review and its reviewer (reviewer)",
 }
 
 // Rule is one statutory deadline.
@@ -154,8 +218,8 @@ var Darlington = RuleSet{Name: "darlington", Rules: []Rule{
 		Owners: []string{SSP}, Start: PanelAcknowledged, Provisional: PanelNotified, Workdays: 15, MetBy: []string{RapidReviewHeld}},
 	{ID: "decision-to-panel", Title: "Send the Rapid Review decision to the Panel", Source: "DSP procedure §6.10",
 		Owners: []string{SSP, Chair}, Start: PanelAcknowledged, Provisional: PanelNotified, Workdays: 15, MetBy: []string{DecisionToPanel}},
-	{ID: "lcspr-publication", Title: "Complete and publish the Local Child Safeguarding Practice Review", Source: "DSP procedure §15.5",
-		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}},
+	{ID: "lcspr-publication", Title: "Complete and publish the Local Child Safeguarding Practice Review", Source: "DSP procedure §15.5, §6.12",
+		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}, CancelBy: []string{PanelResponded + ":" + NationalReview}},
 	{ID: "report-before-publication", Title: "Send the report to the Panel, Secretary of State and Ofsted", Source: "DSP procedure §14.7",
 		Owners: []string{SSP}, Start: PublicationPlanned, FromDate: true, Workdays: -7, MetBy: []string{ReportSent}},
 	{ID: "action-due", Title: "Improvement action due: confirm it is complete", Source: "DSP procedure §9.2, §16.2",
@@ -177,11 +241,19 @@ var NEL = RuleSet{Name: "nel", Rules: []Rule{
 		CancelBy: []string{SSPDecision + ":" + CriteriaNotMet, SSPDecision + ":" + Learning}, NotForLearning: true},
 	{ID: "lac-death", Title: "Notify the Secretary of State and Ofsted of a looked-after child's death", Source: "NEL SCP procedure (notification)",
 		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{SoSOfstedNotified}, LookedAfterOnly: true},
+	{ID: "notification-copy", Title: "Send the partnership office a copy of the Panel notification, the day it is sent", Source: "NEL SCP procedure (notification)",
+		Owners: []string{LocalAuthority}, Start: PanelNotified, Workdays: 0, MetBy: []string{NotificationCopied}},
 	{ID: "rapid-review", Title: "Complete the Rapid Review and send it to the Panel", Source: "NEL SCP procedure (rapid review)",
 		Owners: []string{SSP}, Start: Received, Workdays: 15, MetBy: []string{DecisionToPanel},
 		CancelBy: []string{SSPDecision + ":" + CriteriaNotMet, SSPDecision + ":" + Learning}, NotForLearning: true},
+	{ID: "rapid-review-to-panel", Title: "Send the completed Rapid Review to the Panel (as soon as it is complete)", Source: "NEL SCP procedure (rapid review)",
+		Owners: []string{SSP}, Start: RapidReviewHeld, Workdays: 1, MetBy: []string{DecisionToPanel}},
+	{ID: "panel-response", Title: "The Panel aims to decide within 15 working days of receiving the Rapid Review: chase its answer", Source: "NEL SCP procedure (rapid review)",
+		Owners: []string{BusinessUnit}, Start: DecisionToPanel, Workdays: 15, MetBy: []string{PanelResponded}},
+	{ID: "lcspr-notify", Title: "Tell the Panel, Ofsted and DfE of the local review, with the reviewer's name", Source: "NEL SCP procedure (local review)",
+		Owners: []string{SSP}, Start: LCSPRDecided, Workdays: 1, MetBy: []string{LCSPRNotified}, CancelBy: []string{PanelResponded + ":" + NationalReview}},
 	{ID: "lcspr-publication", Title: "Complete and publish the Local Child Safeguarding Practice Review", Source: "NEL SCP procedure (publication)",
-		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}},
+		Owners: []string{SSP}, Start: LCSPRDecided, Months: 6, MetBy: []string{Published}, CancelBy: []string{PanelResponded + ":" + NationalReview}},
 	{ID: "report-before-publication", Title: "Send the report to the Panel, Secretary of State and Ofsted", Source: "NEL SCP procedure (publication)",
 		Owners: []string{SSP}, Start: PublicationPlanned, FromDate: true, Workdays: -7, MetBy: []string{ReportSent}},
 }}

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
@@ -20,17 +22,18 @@ import (
 
 // EventInput is a lifecycle event a Business Unit officer records.
 type EventInput struct {
-	ID      string            `json:"id,omitempty"` // optional; the same event sent twice is recorded once
-	Type    string            `json:"type"`
-	At      string            `json:"at"` // RFC 3339 time, or a date (taken as that day, in London)
-	Outcome string            `json:"outcome,omitempty"`
-	Date    string            `json:"date,omitempty"`   // publication-planned: the planned date
-	Action  string            `json:"action,omitempty"` // action-set, action-completed
-	Due     string            `json:"due,omitempty"`    // action-set: the action's deadline
-	Reason  string            `json:"reason,omitempty"` // case-closed, case-reopened: a reason code
-	Of      string            `json:"of,omitempty"`     // case-closed as a duplicate: the other case's reference
-	Actor   string            `json:"-"`
-	Extra   map[string]string `json:"-"`
+	ID       string            `json:"id,omitempty"` // optional; the same event sent twice is recorded once
+	Type     string            `json:"type"`
+	At       string            `json:"at"` // RFC 3339 time, or a date (taken as that day, in London)
+	Outcome  string            `json:"outcome,omitempty"`
+	Date     string            `json:"date,omitempty"`     // publication-planned: the planned date
+	Action   string            `json:"action,omitempty"`   // action-set, action-completed
+	Due      string            `json:"due,omitempty"`      // action-set: the action's deadline
+	Reason   string            `json:"reason,omitempty"`   // case-closed, case-reopened: a reason code
+	Of       string            `json:"of,omitempty"`       // case-closed as a duplicate: the other case's reference
+	Reviewer string            `json:"reviewer,omitempty"` // lcspr-notified: the reviewer commissioned
+	Actor    string            `json:"-"`
+	Extra    map[string]string `json:"-"`
 }
 
 // once are the events a case has at most one of.
@@ -39,6 +42,18 @@ var once = map[string]bool{
 	deadlines.SoSOfstedNotified: true, deadlines.PanelAcknowledged: true, deadlines.RapidReviewHeld: true,
 	deadlines.DecisionToPanel: true, deadlines.ReferrerTold: true, deadlines.LCSPRDecided: true,
 	deadlines.ReportSent: true, deadlines.Published: true, deadlines.LDDecision: true,
+	deadlines.RapidReviewRecommended: true, deadlines.ReviewDecided: true, deadlines.NotificationCopied: true,
+	deadlines.LCSPRNotified: true,
+}
+
+// onceKey is what a one-time event is unique by: the partners decide the
+// level of review once, as an LCSPR (lcspr-decided, which starts its
+// clock) or as anything else (review-decided).
+func onceKey(typ string) string {
+	if typ == deadlines.LCSPRDecided || typ == deadlines.ReviewDecided {
+		return "review-level"
+	}
+	return typ
 }
 
 // Recorded is what RecordEvent did.
@@ -121,19 +136,23 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	for k, v := range in.Extra {
 		data[k] = v
 	}
-	switch in.Type {
-	case deadlines.SSPDecision:
-		switch in.Outcome {
-		case deadlines.CriteriaMet, deadlines.CriteriaNotMet, deadlines.Learning:
-			data["outcome"] = in.Outcome
-		default:
-			return store.Event{}, errs.E(errs.Invalid, "an SSP decision needs an outcome: criteria-met, criteria-not-met or learning")
+	if choices, ok := deadlines.Outcomes[in.Type]; ok {
+		values := make([]string, len(choices))
+		for i, c := range choices {
+			values[i] = c.Value
 		}
-	case deadlines.LDDecision:
-		if _, ok := deadlines.LDOutcomes[in.Outcome]; !ok {
-			return store.Event{}, errs.E(errs.Invalid, "the Learning and Development Group's decision needs an outcome: multi-agency-review, single-agency-review or no-further-action")
+		if !slices.Contains(values, in.Outcome) {
+			return store.Event{}, errs.E(errs.Invalid, "%s needs an outcome: %s", in.Type, orList(values))
 		}
 		data["outcome"] = in.Outcome
+	}
+	switch in.Type {
+	case deadlines.LCSPRNotified:
+		reviewer := strings.Join(strings.Fields(in.Reviewer), " ")
+		if reviewer == "" || utf8.RuneCountInString(reviewer) > 100 {
+			return store.Event{}, errs.E(errs.Invalid, "lcspr-notified needs the name of the reviewer commissioned (up to 100 characters)")
+		}
+		data["reviewer"] = reviewer
 	case deadlines.PublicationPlanned:
 		if _, err := civil.Parse(in.Date); err != nil {
 			return store.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")
@@ -175,6 +194,9 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
 		return store.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
 	}
+	if err := inOrder(in.Type, at, history); err != nil {
+		return store.Event{}, err
+	}
 	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
 	if e.ID == "" {
 		e.ID = eventID(in.Type, strings.TrimSpace(in.At), data)
@@ -184,8 +206,8 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 		switch {
 		case old.ID == e.ID:
 			return e, nil // the same request again: recorded already
-		case once[in.Type] && old.Type == in.Type:
-			return store.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", in.Type, civil.In(old.At, workdays.London))
+		case once[in.Type] && once[old.Type] && onceKey(old.Type) == onceKey(in.Type):
+			return store.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", old.Type, civil.In(old.At, workdays.London))
 		case in.Type == deadlines.ActionSet && old.Type == in.Type && sameAction:
 			return store.Event{}, errs.E(errs.Conflict, "action %s was already set", data["action"])
 		case in.Type == deadlines.ActionCompleted && old.Type == in.Type && sameAction:
@@ -201,6 +223,35 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	return e, nil
 }
 
+// inOrder refuses an event the procedure cannot have reached: one whose
+// prerequisite (deadlines.Needs) is not recorded on or before its day.
+func inOrder(typ string, at time.Time, history []store.Event) error {
+	needs := deadlines.Needs[typ]
+	if len(needs) == 0 {
+		return nil
+	}
+	day := civil.In(at, workdays.London)
+	for _, e := range history {
+		if slices.Contains(needs, e.Type) && !day.Before(civil.In(e.At, workdays.London)) {
+			return nil
+		}
+	}
+	for _, e := range history {
+		if slices.Contains(needs, e.Type) {
+			return errs.E(errs.Invalid, "%s cannot be before %s (recorded on %s)", typ, e.Type, civil.In(e.At, workdays.London))
+		}
+	}
+	return errs.E(errs.Invalid, "%s comes after %s: record that first", typ, orList(needs))
+}
+
+// orList writes values as "a, b or c".
+func orList(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
 // reopenReasons are why a closed case is opened again.
 var reopenReasons = map[string]bool{"new-information": true, "closed-in-error": true, "panel-request": true}
 
@@ -213,7 +264,7 @@ var refRE = regexp.MustCompile(`^[A-Z]{2,8}-\d{4}-\d{4,}$`)
 func uniqueKey(typ string, data map[string]string, history []store.Event) string {
 	switch {
 	case once[typ]:
-		return typ
+		return onceKey(typ)
 	case typ == deadlines.ActionSet || typ == deadlines.ActionCompleted:
 		return typ + "#" + data["action"]
 	case typ == deadlines.CaseClosed || typ == deadlines.CaseReopened:

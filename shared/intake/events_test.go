@@ -48,6 +48,25 @@ func TestRecordEvent(t *testing.T) {
 		{EventInput{Type: deadlines.LDDecision, At: "2026-03-19", Outcome: "criteria-met"}, errs.Invalid}, // not an L&D outcome
 		{EventInput{Type: deadlines.LDDecision, At: "2026-03-19", Outcome: "single-agency-review"}, ""},
 		{EventInput{Type: deadlines.LDDecision, At: "2026-03-20", Outcome: "no-further-action"}, errs.Conflict},
+		// The process after the first week, in order, and out of it.
+		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-19"}, errs.Invalid}, // not notified yet
+		{EventInput{Type: deadlines.PanelNotified, At: "2026-03-19"}, ""},
+		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-18"}, errs.Invalid},                        // before the notification
+		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-19"}, ""},                                  // the same day is fine
+		{EventInput{Type: deadlines.RapidReviewRecommended, At: "2026-03-25", Outcome: "lcspr"}, errs.Invalid}, // not held yet
+		{EventInput{Type: deadlines.RapidReviewHeld, At: "2026-03-25"}, ""},
+		{EventInput{Type: deadlines.RapidReviewRecommended, At: "2026-03-25", Outcome: "a review"}, errs.Invalid},
+		{EventInput{Type: deadlines.RapidReviewRecommended, At: "2026-03-25", Outcome: "lcspr"}, ""},
+		{EventInput{Type: deadlines.ReviewDecided, At: "2026-03-26", Outcome: "lcspr"}, errs.Invalid}, // an LCSPR is lcspr-decided
+		{EventInput{Type: deadlines.LCSPRDecided, At: "2026-03-26"}, ""},
+		{EventInput{Type: deadlines.ReviewDecided, At: "2026-03-27", Outcome: "audit"}, errs.Conflict}, // decided already
+		{EventInput{Type: deadlines.LCSPRNotified, At: "2026-03-27"}, errs.Invalid},                    // no reviewer
+		{EventInput{Type: deadlines.LCSPRNotified, At: "2026-03-27", Reviewer: "  Dr  Jane   Reviewer "}, ""},
+		{EventInput{Type: deadlines.PanelResponded, At: "2026-03-27", Outcome: "national-review"}, errs.Invalid}, // nothing sent
+		{EventInput{Type: deadlines.DecisionToPanel, At: "2026-03-27"}, ""},
+		{EventInput{Type: deadlines.PanelResponded, At: "2026-03-30", Outcome: "more-information"}, ""},
+		{EventInput{Type: deadlines.PanelResponded, At: "2026-04-01", Outcome: "no-national-review"}, ""}, // may answer again
+		{EventInput{Type: deadlines.ReportSent, At: "2026-04-01"}, errs.Invalid},                          // no publication date
 	}
 	for _, tt := range tests {
 		_, err := e.svc.RecordEvent(ctx, res.Ref, tt.in)
@@ -69,7 +88,17 @@ func TestRecordEvent(t *testing.T) {
 	for _, d := range ds {
 		status[d.Rule] = d.Status
 	}
-	if status["action-escalation-hos:A1"] != "met" || status["ssp-meeting"] != "met" || status["referrer-feedback"] != "missed" {
+	events, err := e.store.ListEvents(ctx, res.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if ev.Type == deadlines.LCSPRNotified && ev.Data["reviewer"] != "Dr Jane Reviewer" {
+			t.Errorf("reviewer stored as %q", ev.Data["reviewer"])
+		}
+	}
+	if status["action-escalation-hos:A1"] != "met" || status["ssp-meeting"] != "met" || status["referrer-feedback"] != "missed" ||
+		status["lcspr-publication"] != "open" || status["decision-to-panel"] != "met" {
 		t.Errorf("deadlines after the events: %v", status)
 	}
 }

@@ -344,7 +344,8 @@ func recordable(role string) []string {
 		sort.Strings(all)
 		return all
 	case RoleSSP, RoleChair:
-		return []string{deadlines.SSPDecision, deadlines.RapidReviewHeld, deadlines.DecisionToPanel, deadlines.LCSPRDecided}
+		return []string{deadlines.SSPDecision, deadlines.RapidReviewHeld, deadlines.RapidReviewRecommended, deadlines.LCSPRDecided,
+			deadlines.ReviewDecided, deadlines.DecisionToPanel, deadlines.LCSPRNotified, deadlines.PanelResponded}
 	case RoleLDChair:
 		return []string{deadlines.LDDecision}
 	}
@@ -380,14 +381,21 @@ type caseRow struct {
 
 type caseView struct {
 	Ref, Received, Channel, Sender, Status, Route, RawURL, RawName string
-	CanInform                                                      bool
+	CanInform, AsksReviewer                                        bool
 	Version, Problems                                              int
 	Deadlines                                                      []deadlineRow
 	Timeline                                                       []timelineRow
 	Sections                                                       []answerSection
 	GeneralProblems                                                []string
 	Events                                                         []eventOption
+	Outcomes                                                       []outcomeGroup
 	Form                                                           eventForm
+}
+
+// outcomeGroup is the outcomes of one decision event, shown together.
+type outcomeGroup struct {
+	Type, Label string
+	Options     []eventOption
 }
 
 type deadlineRow struct {
@@ -402,7 +410,7 @@ type answerSection struct {
 }
 type answerRow struct{ Label, Value, Problem, ID string }
 type eventOption struct{ Value, Text string }
-type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Error string }
+type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Reviewer, Error string }
 
 type heldRow struct {
 	Key, Received, From, Reasons, Refs string
@@ -689,7 +697,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			what = e.Type
 		}
 		var detail []string
-		for _, k := range []string{"outcome", "date", "action", "due", "reason", "of"} {
+		for _, k := range []string{"outcome", "date", "action", "due", "reason", "of", "reviewer"} {
 			if e.Data[k] != "" {
 				detail = append(detail, k+": "+e.Data[k])
 			}
@@ -702,6 +710,14 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 	cv.Sections, cv.GeneralProblems = answers(c)
 	for _, t := range recordable(id.Role) {
 		cv.Events = append(cv.Events, eventOption{Value: t, Text: t + ": " + deadlines.EventTypes[t]})
+		cv.AsksReviewer = cv.AsksReviewer || t == deadlines.LCSPRNotified
+		if choices, ok := deadlines.Outcomes[t]; ok {
+			g := outcomeGroup{Type: t, Label: t}
+			for _, c := range choices {
+				g.Options = append(g.Options, eventOption{Value: c.Value, Text: c.Text})
+			}
+			cv.Outcomes = append(cv.Outcomes, g)
+		}
 	}
 	informed := slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed })
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
@@ -774,14 +790,14 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	form := eventForm{Type: f.Get("type"), At: strings.TrimSpace(f.Get("at")), Outcome: f.Get("outcome"),
 		Date: strings.TrimSpace(f.Get("date")), Action: strings.TrimSpace(f.Get("action")), Due: strings.TrimSpace(f.Get("due")),
-		Reason: f.Get("reason"), Of: strings.ToUpper(strings.TrimSpace(f.Get("of")))}
+		Reason: f.Get("reason"), Of: strings.ToUpper(strings.TrimSpace(f.Get("of"))), Reviewer: strings.TrimSpace(f.Get("reviewer"))}
 	if !slices.Contains(recordable(id.Role), form.Type) {
 		form.Error = "Choose what happened"
 		w.showCase(rw, r, c, form, http.StatusBadRequest, "")
 		return
 	}
 	_, err := w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: form.Type, At: form.At, Outcome: form.Outcome,
-		Date: form.Date, Action: form.Action, Due: form.Due, Reason: form.Reason, Of: form.Of, Actor: actor(id)})
+		Date: form.Date, Action: form.Action, Due: form.Due, Reason: form.Reason, Of: form.Of, Reviewer: form.Reviewer, Actor: actor(id)})
 	switch code := errs.Code(err); {
 	case err == nil:
 		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)

@@ -509,3 +509,41 @@ func TestLDChairDecides(t *testing.T) {
 		t.Errorf("after the L&D decision: %d", status)
 	}
 }
+
+// TestChairRecordsTheRapidReview: the chair records the Rapid Review, its
+// recommendation and the partners' decision with the outcome chosen from
+// that event's own list; the reviewer's name goes with the notice to the
+// Panel; an answer before anything was sent is refused with the reason.
+func TestChairRecordsTheRapidReview(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json")
+	chair := e.signIn(t, RoleChair)
+	_, page, _ := get(t, chair, e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, `<optgroup label="rapid-review-recommended">`) || !strings.Contains(page, `id="event-reviewer"`) {
+		t.Fatal("the chair's form has no outcomes by event or no reviewer")
+	}
+	for _, step := range []url.Values{
+		{"type": {"rapid-review-held"}, "at": {"2026-11-23"}},
+		{"type": {"rapid-review-recommended"}, "at": {"2026-11-23"}, "outcome": {"lcspr"}},
+		{"type": {"lcspr-decided"}, "at": {"2026-11-23"}},
+		{"type": {"lcspr-notified"}, "at": {"2026-11-23"}, "reviewer": {"Dr Jane Reviewer"}},
+	} {
+		status, next := post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, step)
+		if status != 200 || !strings.Contains(next, "The event was recorded") {
+			t.Fatalf("%v: %d", step, status)
+		}
+		page = next
+	}
+	if !strings.Contains(page, "outcome: lcspr") || !strings.Contains(page, "reviewer: Dr Jane Reviewer") ||
+		!strings.Contains(page, "Complete and publish the Local Child Safeguarding Practice Review") {
+		t.Error("the timeline or the deadlines do not show the review")
+	}
+	status, page := post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"panel-responded"}, "at": {"2026-11-23"}, "outcome": {"national-review"}})
+	if status != http.StatusBadRequest || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, "record that first") {
+		t.Errorf("an answer before anything was sent: %d", status)
+	}
+	status, page = post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"review-decided"}, "at": {"2026-11-23"}, "outcome": {"audit"}})
+	if status != http.StatusConflict || !strings.Contains(page, "lcspr-decided was already recorded") {
+		t.Errorf("a second decision on the level of review: %d", status)
+	}
+}
