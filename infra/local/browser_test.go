@@ -390,14 +390,14 @@ func TestBrowser(t *testing.T) {
 		}
 		// The partners decide: criteria not met. The deadlines change.
 		today := civil.In(time.Now(), time.UTC).String()
-		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-at').value = '` + today + `'; document.getElementById('event-outcome-2').checked = true; ''`)
+		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-at').value = '` + today + `'; document.querySelector('#event-outcome optgroup[label="ssp-decision"] option[value="criteria-not-met"]').selected = true; ''`)
 		b.click(`form[action$="/events"] button[type="submit"]`, "ws-recorded")
 		body := b.eval(`document.body.textContent`)
 		if !strings.Contains(body, "The event was recorded") || !strings.Contains(body, "Tell the referrer the outcome") {
 			t.Errorf("after the decision:\n%s", body)
 		}
 		// Recording it twice: the form again, with an error summary.
-		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-outcome').checked = true; ''`)
+		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.querySelector('#event-outcome optgroup[label="ssp-decision"] option[value="criteria-met"]').selected = true; ''`)
 		b.click(`form[action$="/events"] button[type="submit"]`, "ws-conflict")
 		if b.count(`.govuk-error-summary`, true) != 1 {
 			t.Error("a second decision shows no error summary")

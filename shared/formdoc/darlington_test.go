@@ -278,3 +278,27 @@ func TestAnswersBelowLabels(t *testing.T) {
 		t.Errorf("read %+v", got)
 	}
 }
+
+// TestNoOtherAgencyInvolved: Section 7 answered in words — the table's
+// one row says no other agency was involved — is that answer, not an
+// agency of that name, and Section 7 is complete.
+func TestNoOtherAgencyInvolved(t *testing.T) {
+	var rows [][]string
+	for _, row := range darlingtonRows {
+		switch {
+		case row[0] == "Health Visitor Example":
+			rows = append(rows, []string{"No other agency involved", "", "", ""})
+		case row[0] == "PC Example":
+		default:
+			rows = append(rows, row)
+		}
+	}
+	r, probs, err := ReadDOCX(docxOf(t, layout(rows, boxStyles["legacy check-box fields"]), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, checked := referral.Check(&r, civil.New(2026, time.March, 16))
+	if len(r.Agencies) != 0 || !r.NoOtherAgencies || len(probs)+len(checked) > 0 {
+		t.Errorf("agencies %+v, none %v, problems %v %v", r.Agencies, r.NoOtherAgencies, probs, checked)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
 // docxOf zips a document body (WordprocessingML inside w:body) with any
@@ -159,4 +160,34 @@ func bomb(t testing.TB) []byte {
 	doc.Write([]byte("<w:document/>"))
 	zw.Close()
 	return buf.Bytes()
+}
+
+// TestTickedOption: a tick belongs to the option on its side, whichever
+// side the form puts boxes; what cannot be paired is read as nothing.
+func TestTickedOption(t *testing.T) {
+	yes, no := true, false
+	box := func(b *bool) Item { return Item{Box: b} }
+	tests := []struct {
+		name  string
+		items []Item
+		want  string
+	}{
+		{"boxes after, text glyphs", []Item{{Text: "YES ☒ NO ☐"}}, "yes"},
+		{"boxes before, text glyphs", []Item{{Text: "☐ YES ☒ NO"}}, "no"},
+		{"boxes before, the incident's example", []Item{{Text: tickMarks.Replace("[ ] YES  [x] NO")}}, "no"},
+		{"round brackets before", []Item{{Text: tickMarks.Replace("(x) Yes ( ) No")}}, "yes"},
+		{"only the ticked option boxed, after", []Item{{Text: "YES NO ✓"}}, "no"},
+		{"only the ticked option boxed, before", []Item{{Text: "✔ No"}}, "no"},
+		{"check-box fields after", []Item{{Text: "YES "}, box(&yes), {Text: " NO "}, box(&no)}, "yes"},
+		{"check-box fields before", []Item{box(&no), {Text: " YES "}, box(&yes), {Text: " NO"}}, "no"},
+		{"two boxes together: unreadable", []Item{{Text: "YES ☒ ☐ NO"}}, ""},
+		{"nothing ticked", []Item{{Text: "YES ☐ NO ☐"}}, ""},
+		{"both ticked", []Item{{Text: "YES ☒ NO ☒"}}, "yes and no"},
+		{"unsure", []Item{{Text: "YES ☐ NO ☐ UNSURE ☑"}}, "unsure"},
+	}
+	for _, tt := range tests {
+		if got := tickedOption(tt.items, referral.YesNoUnsure); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

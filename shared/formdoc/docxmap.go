@@ -717,7 +717,7 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				v := tickedOption(items, f.Kind)
 				typed := inline[li] + " " + strings.Join(answerLines, " ")
 				if v == "" && strings.ContainsAny(typed, "☒☑") {
-					v = typedGlyphOption([]Item{{Text: typed}})
+					v = tickedOption([]Item{{Text: typed}}, f.Kind)
 				}
 				switch {
 				case v != "":
@@ -765,7 +765,8 @@ func countBoxes(items []Item) int {
 }
 
 // afterLabel returns a cell's items after its label's words, so a question
-// with its YES/NO boxes in the same cell reads its boxes only.
+// with its YES/NO boxes in the same cell reads its boxes only. Words after
+// the label in the same run of text stay ("…incident? YES" ☒ "NO" ☐).
 func afterLabel(items []Item, f referral.Field) []Item {
 	want := len(strings.Fields(key(f.Label)))
 	seen := 0
@@ -773,72 +774,87 @@ func afterLabel(items []Item, f referral.Field) []Item {
 		if it.Box != nil {
 			continue
 		}
-		seen += len(strings.Fields(labelKey(it.Text)))
-		if seen >= want {
-			return items[i+1:]
+		words := strings.Fields(it.Text)
+		for j, w := range words {
+			seen += len(strings.Fields(labelKey(w)))
+			if seen >= want {
+				rest := items[i+1:]
+				if tail := strings.Join(words[j+1:], " "); tail != "" {
+					rest = append([]Item{{Text: tail}}, rest...)
+				}
+				return rest
+			}
 		}
 	}
 	return nil
 }
 
-// tickedOption reads YES/NO/UNSURE tick boxes: each box belongs to the
-// option word before it (or after it, when it comes first).
+// tickedOption reads YES/NO/UNSURE tick boxes — check-box fields or typed
+// glyphs (☒ ☑ ✓ ✔ ticked, ☐ not) — and returns the option ticked, or ""
+// when none is or the boxes cannot be told apart. Every box sits on the
+// same side of its option: after it when the first of them is an option
+// ("YES ☒ NO ☐"), before it when the first is a box ("☐ YES ☒ NO"). A box
+// with no option on that side makes the answer unreadable, never a guess.
+// For a single tick box (referral.Tick) any tick is "yes".
 func tickedOption(items []Item, kind referral.Kind) string {
-	var ticked []string
-	prev := ""
-	for i, it := range items {
-		if it.Box == nil {
-			if w := lastOption(it.Text); w != "" {
-				prev = w
-			}
+	type token struct {
+		opt   string
+		box   bool
+		ticks bool
+	}
+	var toks []token
+	for _, it := range items {
+		if it.Box != nil {
+			toks = append(toks, token{box: true, ticks: *it.Box})
 			continue
 		}
-		opt := prev
-		if opt == "" {
-			for _, later := range items[i+1:] {
-				if later.Box == nil {
-					if w := firstOption(later.Text); w != "" {
-						opt = w
-						break
-					}
+		for _, w := range strings.Fields(glyphSpacer.Replace(it.Text)) {
+			switch {
+			case w == "☒":
+				toks = append(toks, token{box: true, ticks: true})
+			case w == "☐":
+				toks = append(toks, token{box: true})
+			default:
+				if o := optionWord(w); o != "" {
+					toks = append(toks, token{opt: o})
 				}
 			}
 		}
-		if *it.Box && opt != "" {
-			ticked = append(ticked, opt)
-		}
-		prev = ""
 	}
-	if len(ticked) == 0 {
-		for _, it := range items {
-			if strings.ContainsAny(it.Text, "☒☑") { // typed glyphs after an option: "YES ☒ NO ☐"
-				return typedGlyphOption(items)
+	if kind == referral.Tick {
+		for _, t := range toks {
+			if t.ticks {
+				return "yes"
 			}
 		}
 		return ""
 	}
-	if kind == referral.Tick {
-		return "yes"
+	if len(toks) == 0 {
+		return ""
+	}
+	before := toks[0].box
+	var ticked []string
+	for i, t := range toks {
+		if !t.box {
+			continue
+		}
+		j := i - 1
+		if before {
+			j = i + 1
+		}
+		if j < 0 || j >= len(toks) || toks[j].box {
+			return "" // a box with no option beside it: cannot be read
+		}
+		if t.ticks {
+			ticked = append(ticked, toks[j].opt)
+		}
 	}
 	return strings.Join(ticked, " and ") // two ticked is a contradiction the checker reports
 }
 
-func typedGlyphOption(items []Item) string {
-	var text strings.Builder
-	for _, it := range items {
-		text.WriteString(it.Text + " ")
-	}
-	words := strings.Fields(strings.NewReplacer("☒", " ☒ ", "☐", " ☐ ", "☑", " ☒ ").Replace(text.String()))
-	var ticked []string
-	for i, w := range words {
-		if w == "☒" && i > 0 {
-			if o := optionWord(words[i-1]); o != "" {
-				ticked = append(ticked, o)
-			}
-		}
-	}
-	return strings.Join(ticked, " and ")
-}
+// glyphSpacer sets tick glyphs apart as words and makes them two: ticked
+// and not.
+var glyphSpacer = strings.NewReplacer("☒", " ☒ ", "☑", " ☒ ", "✓", " ☒ ", "✔", " ☒ ", "☐", " ☐ ")
 
 func optionWord(w string) string {
 	switch strings.ToUpper(strings.Trim(w, " :.-()")) {

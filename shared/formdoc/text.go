@@ -232,7 +232,7 @@ func setText(r *referral.Referral, f referral.Field, path, value string) {
 		// "YES [ ] NO [x]": the option with the tick.
 		marked := tickMarks.Replace(value)
 		if strings.ContainsAny(marked, "☒☐") {
-			if v := typedGlyphOption([]Item{{Text: marked}}); v != "" {
+			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
 				value = v
 			} else if f.Kind == referral.Tick && strings.Contains(marked, "☒") {
 				value = "yes"

@@ -83,6 +83,16 @@ func TestReadTextTicks(t *testing.T) {
 	if c.RelatesToDeath != "no" || c.CoronerInvolved != "unsure" || c.StaffConduct != "Yes" || r.ChildProtection.KnownToSocialCare != "" {
 		t.Errorf("ticks read as %+v / %q", c, r.ChildProtection.KnownToSocialCare)
 	}
+	// Ticks before their options, the way many type them: never read as
+	// the option before the tick.
+	in = "SECTION 2: ABOUT THE CHILD(REN)\nDOES INCIDENT RELATE TO DEATH OF CHILD? [ ] YES  [x] NO\nIs a coroner involved? ( ) YES (x) NO ( ) UNSURE\n" +
+		"SECTION 6\nWas the child known to Social Care prior to the incident? ☒ YES ☐ NO\n"
+	if r, _, err = ReadText([]byte(in)); err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Children[0]; c.RelatesToDeath != "no" || c.CoronerInvolved != "no" || r.ChildProtection.KnownToSocialCare != "yes" {
+		t.Errorf("ticks before options read as %+v / %q", c, r.ChildProtection.KnownToSocialCare)
+	}
 }
 
 // TestPastedHTMLForm: the form pasted into an HTML e-mail reads the same

@@ -177,6 +177,8 @@ var Form = []Section{
 		{Path: "agencies.organisation", Label: "ORGANISATION", Noun: "the agency's organisation", Kind: Text},
 		{Path: "agencies.startDate", Label: "START DATE", Noun: "the date the agency's involvement started", Kind: Date},
 		{Path: "agencies.endDate", Label: "END DATE", Noun: "the date the agency's involvement ended", Kind: Date},
+		{Path: "noOtherAgencies", Label: "No other agency was involved with the child or family", Noun: "that no other agency was involved", Kind: Tick,
+			Hint: "Tick this only if no agency other than yours was involved. Writing “No other agency involved” in the table says the same."},
 	}},
 	{Number: 8, Title: "DETAILS OF THE CASE/INCIDENT", Guidance: []string{
 		"This should include a clear factual outline of the serious incident with details of times, dates and where the incident took place, events leading up to the incident, people and places where possible, why the incident happened and any other details you think are important.",
@@ -275,6 +277,9 @@ type FollowUp struct {
 	When   string   // the answer that asks them: "yes", or an option as printed
 	Fields []string // JSON paths with rows unindexed, in the same row as Parent
 	Reveal bool     // shown under the answer on the web form
+	// OnlyThen: under "no" the Fields must be empty — an answer there
+	// contradicts the "no" (a plan's dates when there was no plan).
+	OnlyThen bool
 }
 
 // FollowUps are the form's follow-up questions.
@@ -284,8 +289,8 @@ var FollowUps = []FollowUp{
 	{Parent: "children.coronerInvolved", When: "yes", Fields: []string{"children.coronerDetails"}, Reveal: true},
 	{Parent: "caseDetails.mainCause", When: "Other", Fields: []string{"caseDetails.mainCauseOther"}, Reveal: true},
 	{Parent: "caseDetails.characteristics", When: "Other", Fields: []string{"caseDetails.characteristicsOther"}, Reveal: true},
-	{Parent: "childProtection.onChildProtectionPlan", When: "yes", Fields: []string{"childProtection.cppStart", "childProtection.cppEnd"}, Reveal: true},
-	{Parent: "childProtection.onChildInNeedPlan", When: "yes", Fields: []string{"childProtection.cinStart", "childProtection.cinEnd"}, Reveal: true},
-	{Parent: "childProtection.siblingsOnChildProtectionPlan", When: "yes", Fields: []string{"childProtection.siblingPlans"}},
-	{Parent: "childProtection.siblingsOnChildInNeedPlan", When: "yes", Fields: []string{"childProtection.siblingChildInNeedPlans"}},
+	{Parent: "childProtection.onChildProtectionPlan", When: "yes", Fields: []string{"childProtection.cppStart", "childProtection.cppEnd"}, Reveal: true, OnlyThen: true},
+	{Parent: "childProtection.onChildInNeedPlan", When: "yes", Fields: []string{"childProtection.cinStart", "childProtection.cinEnd"}, Reveal: true, OnlyThen: true},
+	{Parent: "childProtection.siblingsOnChildProtectionPlan", When: "yes", Fields: []string{"childProtection.siblingPlans"}, OnlyThen: true},
+	{Parent: "childProtection.siblingsOnChildInNeedPlan", When: "yes", Fields: []string{"childProtection.siblingChildInNeedPlans"}, OnlyThen: true},
 }

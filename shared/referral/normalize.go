@@ -3,6 +3,7 @@ package referral
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ func Normalize(r *Referral) []Problem {
 	r.Children = dropEmpty(r.Children)
 	r.Parents = dropEmpty(r.Parents)
 	r.Siblings = dropEmpty(r.Siblings)
+	r.Agencies = noneInvolved(r)
 	r.Agencies = dropEmpty(r.Agencies)
 	r.ChildProtection.SiblingPlans = dropEmpty(r.ChildProtection.SiblingPlans)
 	r.ChildProtection.SiblingChildInNeedPlans = dropEmpty(r.ChildProtection.SiblingChildInNeedPlans)
@@ -343,4 +345,28 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// noneRE is the answer "no other agency was involved" written into
+// Section 7's table, the way referrers write it.
+var noneRE = regexp.MustCompile(`(?i)^no(ne)?\s+(other\s+)?agenc(y|ies)\s+((were|was|are|is)\s+)?involved\.?$`)
+
+// noneInvolved takes rows of Section 7 that only say no other agency was
+// involved as that answer, and returns the rows that are agencies.
+func noneInvolved(r *Referral) []Agency {
+	out := r.Agencies[:0:0]
+	for _, a := range r.Agencies {
+		texts := []string{}
+		for _, v := range []string{a.FullName, a.Organisation, a.StartDate, a.EndDate} {
+			if t := cleanText(v); t != "" {
+				texts = append(texts, t)
+			}
+		}
+		if len(texts) == 1 && noneRE.MatchString(texts[0]) {
+			r.NoOtherAgencies = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }

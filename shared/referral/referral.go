@@ -15,6 +15,7 @@ type Referral struct {
 	CaseDetails               CaseDetails     `json:"caseDetails"`                                   // Section 5
 	ChildProtection           ChildProtection `json:"childProtection"`                               // Section 6
 	Agencies                  []Agency        `json:"agencies" validate:"dive"`                      // Section 7
+	NoOtherAgencies           bool            `json:"noOtherAgencies" validate:"-"`                  // Section 7: an explicit "none"
 	IncidentDetails           string          `json:"incidentDetails" validate:"required"`           // Section 8
 	WhyMeetsCriteria          string          `json:"whyMeetsCriteria" validate:"-"`                 // Section 9
 	WhyLearning               string          `json:"whyLearning" validate:"-"`                      // Section 10

@@ -96,6 +96,23 @@ func TestRules(t *testing.T) {
 		{"age in years agrees", func(r *Referral) { r.Children[0].AgeAtIncident = "3 years" }, RouteNotification, nil},
 		{"adult", func(r *Referral) { r.Children[0].DateOfBirth = "01/01/2000" }, RouteNotification,
 			[]string{"not_a_child children[0].dateOfBirth"}},
+		{"no plan, but its date", func(r *Referral) {
+			r.ChildProtection.OnChildProtectionPlan = "NO"
+		}, RouteNotification, []string{"contradictory childProtection.cppStart"}},
+		{"no child in need plan, but both dates", func(r *Referral) {
+			r.ChildProtection.CinStart, r.ChildProtection.CinEnd = "01/01/2025", "01/02/2025"
+		}, RouteNotification, []string{"contradictory childProtection.cinStart", "contradictory childProtection.cinEnd"}},
+		{"no siblings on a plan, but one listed", func(r *Referral) {
+			r.ChildProtection.SiblingsOnChildProtectionPlan = "no"
+		}, RouteNotification, []string{"contradictory childProtection.siblingPlans"}},
+		{"no agency and no answer", func(r *Referral) { r.Agencies = nil }, RouteNotification,
+			[]string{"required agencies"}},
+		{"no other agency involved, ticked", func(r *Referral) { r.Agencies, r.NoOtherAgencies = nil, true }, RouteNotification, nil},
+		{"no other agency involved, written in the table", func(r *Referral) {
+			r.Agencies = []Agency{{Organisation: " No other agencies were involved. "}}
+		}, RouteNotification, nil},
+		{"agencies listed and none said", func(r *Referral) { r.NoOtherAgencies = true }, RouteNotification,
+			[]string{"contradictory noOtherAgencies"}},
 		{"death without details", func(r *Referral) { r.Children[0].RelatesToDeath = "yes" }, RouteNotification,
 			[]string{"required children[0].dateOfDeath", "required children[0].causeOfDeath", "required children[0].coronerInvolved"}},
 		{"death complete", func(r *Referral) {

@@ -118,6 +118,27 @@ func rules(r *Referral, asOf civil.Date, counts map[string]int) []Problem {
 	if cp.SiblingsOnChildInNeedPlan == "yes" && len(cp.SiblingChildInNeedPlans) == 0 {
 		add(6, "childProtection.siblingChildInNeedPlans", "required", "Section 6: you said siblings were on a Child in Need Plan; enter each sibling's name and the plan's dates")
 	}
+	// Answers under a "no" that only a "yes" asks for (Section 6's plans).
+	for _, f := range FollowUps {
+		if !f.OnlyThen || Get(r, f.Parent) != "no" {
+			continue
+		}
+		parent, _ := FieldByPath(f.Parent)
+		for _, path := range f.Fields {
+			given := ""
+			if t, ok := tableOf(path); ok {
+				if Count(r, path) > 0 {
+					given = "the " + t.Many
+				}
+			} else if Get(r, path) != "" {
+				field, _ := FieldByPath(path)
+				given = field.Noun
+			}
+			if given != "" {
+				add(parent.Section, path, "contradictory", "Section %d: you answered NO to %s, but gave %s; check both answers", parent.Section, parent.Noun, given)
+			}
+		}
+	}
 	for i, p := range cp.SiblingPlans {
 		path := index("childProtection.siblingPlans", i)
 		datesInOrder(&probs, 6, path+".end", p.Start, p.End, func() string {
@@ -132,8 +153,11 @@ func rules(r *Referral, asOf civil.Date, counts map[string]int) []Problem {
 	}
 
 	// Section 7.
-	if len(r.Agencies) == 0 {
-		add(7, "agencies", "required", "Section 7: enter at least one other agency involved with the child or family")
+	switch {
+	case len(r.Agencies) == 0 && !r.NoOtherAgencies:
+		add(7, "agencies", "required", "Section 7: enter at least one other agency involved with the child or family, or say that no other agency was involved")
+	case len(r.Agencies) > 0 && r.NoOtherAgencies:
+		add(7, "noOtherAgencies", "contradictory", "Section 7: you listed other agencies and also said no other agency was involved; check both answers")
 	}
 	for i, a := range r.Agencies {
 		path := index("agencies", i)

@@ -465,3 +465,18 @@ func TestFormWording(t *testing.T) {
 		t.Error("section 12's label does not start with a capital")
 	}
 }
+
+// TestNoOtherAgency: Section 7 can be answered "no other agency was
+// involved" instead of with a row; with neither, the page says so.
+func TestNoOtherAgency(t *testing.T) {
+	e := newFormEnv(t)
+	status, landed, body := e.post(t, e.client, "/referral/section/7", continueWith(url.Values{}))
+	if status != 200 || landed != "/referral/section/7" || !strings.Contains(body, "or say that no other agency was involved") ||
+		!strings.Contains(body, `name="noOtherAgencies"`) {
+		t.Fatalf("section 7 empty: %d %s\n%s", status, landed, errorsIn(body))
+	}
+	status, landed, body = e.post(t, e.client, "/referral/section/7", continueWith(url.Values{"noOtherAgencies": {"yes"}}))
+	if status != 200 || landed == "/referral/section/7" {
+		t.Fatalf("section 7 with no other agency: %d %s\n%s", status, landed, errorsIn(body))
+	}
+}
