@@ -16,15 +16,8 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// routeText says what a route means to the referrer.
-var routeText = map[referral.Route]string{
-	referral.RouteNotification: "a notifiable incident: the Statutory Safeguarding Partners decide whether the national Child Safeguarding Practice Review Panel is notified",
-	referral.RouteLearning:     "a learning referral for the Learning and Development Group",
-	referral.RouteUnknown:      "not yet clear: the form does not say which criteria apply",
-}
-
 type ackView struct {
-	Partnership, Ref, Received, Route, Source string
+	Partnership, Ref, Received, Route, Source, Next string
 	Correction, Duplicate                     bool
 	Version                                   int
 	Deadlines                                 []ackDeadline
@@ -50,7 +43,9 @@ This correction changed no answer: every answer it gave was the same as before.
 {{end}}{{end}}{{if .Deadlines}}
 Statutory deadlines now running:
 {{range .Deadlines}}  - {{.Title}}: by the end of {{.Due}}
-{{end}}{{end}}{{if .Problems}}
+{{end}}{{else}}
+What happens next: {{.Next}}
+{{end}}{{if .Problems}}
 What is missing or needs checking ({{len .Problems}}):
 {{range .Problems}}  - {{.}}
 {{end}}
@@ -83,7 +78,7 @@ func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailp
 		return fmt.Errorf("inbox: case %s: %w", res.Ref, err)
 	}
 	v := ackView{
-		Partnership: s.Partnership, Ref: res.Ref, Route: routeText[res.Route], Source: source,
+		Partnership: s.Partnership, Ref: res.Ref, Route: intake.RouteWords(res.Route), Next: intake.NextSteps(res.Route), Source: source,
 		Received:   received.In(s.location()).Format("Monday 2 January 2006 at 15:04"),
 		Correction: correction, Duplicate: res.Duplicate, Version: c.Version,
 		Problems: problemLines(res.Problems), Changed: changedLines(res.Changed),

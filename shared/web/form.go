@@ -81,9 +81,10 @@ type view struct {
 
 	// check and confirmation
 	Summary   []summarySection
-	Ref       string
-	Emailed   string
-	Deadlines []deadlineView
+	Ref         string
+	Emailed     string
+	Route, Next string
+	Deadlines   []deadlineView
 }
 
 type errorView struct{ Href, Message string }
@@ -136,6 +137,7 @@ type deadlineView struct{ Title, Due string }
 type draft struct {
 	Referral referral.Referral `json:"referral"`
 	Ref      string            `json:"ref,omitempty"` // sent: the case it made
+	Route    referral.Route    `json:"route,omitempty"`
 	Emailed  string            `json:"emailed,omitempty"`
 }
 
@@ -590,13 +592,13 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	s.d.Ref = res.Ref
+	s.d.Ref, s.d.Route = res.Ref, res.Route
 	if err := h.save(r.Context(), s); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if h.Mail != nil && referral.IsEmail(s.d.Referral.Referrer.Email) {
-		if err := h.confirm(r.Context(), s.d.Referral.Referrer.Email, res.Ref); err != nil {
+		if err := h.confirm(r.Context(), s.d.Referral.Referrer.Email, res.Ref, res.Route); err != nil {
 			h.Log.Warn("confirmation e-mail not sent", "ref", res.Ref, "code", errs.Code(err))
 		} else {
 			s.d.Emailed = s.d.Referral.Referrer.Email
@@ -620,6 +622,7 @@ func (h *Handler) confirmationPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.base("Referral sent")
 	v.Ref, v.Emailed = s.d.Ref, s.d.Emailed
+	v.Route, v.Next = intake.RouteWords(s.d.Route), intake.NextSteps(s.d.Route)
 	v.Deadlines = h.deadlineViews(r.Context(), s.d.Ref)
 	h.render(w, http.StatusOK, "confirmationContent", v)
 }
@@ -648,15 +651,17 @@ func (h *Handler) deadlineViews(ctx context.Context, ref string) []deadlineView 
 }
 
 // confirm e-mails the referrer their reference and the deadlines.
-func (h *Handler) confirm(ctx context.Context, to, ref string) error {
+func (h *Handler) confirm(ctx context.Context, to, ref string, route referral.Route) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s has received your referral.\n\nReference: %s\n\n", h.Partnership, ref)
+	fmt.Fprintf(&b, "%s has received your referral.\n\nReference: %s\nUnderstood as: %s\n\n", h.Partnership, ref, intake.RouteWords(route))
 	if ds := h.deadlineViews(ctx, ref); len(ds) > 0 {
 		b.WriteString("Statutory deadlines now running:\n")
 		for _, d := range ds {
 			fmt.Fprintf(&b, "  - %s: by the end of %s\n", d.Title, d.Due)
 		}
 		b.WriteString("\n")
+	} else {
+		fmt.Fprintf(&b, "What happens next: %s\n\n", intake.NextSteps(route))
 	}
 	fmt.Fprintf(&b, "Quote %s if you contact the Business Unit at %s.\n\n%s Business Unit\n", ref, h.Mailbox, h.Partnership)
 	return h.Mail.Send(ctx, mail.Message{

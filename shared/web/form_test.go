@@ -120,9 +120,9 @@ func continueWith(v url.Values) url.Values {
 // answers and sends it: one case, a confirmation page with the reference
 // and deadlines, a confirmation e-mail, a copy to download; sending again
 // makes no second case.
-func TestWebFormWalk(t *testing.T) {
-	e := newFormEnv(t)
-	r := complete(t)
+// walk answers every page of the web form with r's answers.
+func walk(t *testing.T, e *formEnv, r referral.Referral) {
+	t.Helper()
 	for _, step := range steps {
 		sec, _ := sectionOfStep(step)
 		path := stepPath(step)
@@ -143,6 +143,11 @@ func TestWebFormWalk(t *testing.T) {
 			t.Fatalf("%s: stayed (%d) with:\n%s", path, status, errorsIn(body))
 		}
 	}
+}
+
+func TestWebFormWalk(t *testing.T) {
+	e := newFormEnv(t)
+	walk(t, e, complete(t))
 	status, body := e.get(t, e.client, "/referral/check")
 	if status != http.StatusOK || !strings.Contains(body, "Child A Example") || !strings.Contains(body, "14 March 2026") {
 		t.Fatalf("check page: %d", status)
@@ -478,5 +483,44 @@ func TestNoOtherAgency(t *testing.T) {
 	status, landed, body = e.post(t, e.client, "/referral/section/7", continueWith(url.Values{"noOtherAgencies": {"yes"}}))
 	if status != 200 || landed == "/referral/section/7" {
 		t.Fatalf("section 7 with no other agency: %d %s\n%s", status, landed, errorsIn(body))
+	}
+}
+
+// TestConfirmationOfALearningReferral: no statutory deadline runs for a
+// learning referral, so the confirmation says what happens next instead of
+// a list of none — on the page and in the e-mail.
+func TestConfirmationOfALearningReferral(t *testing.T) {
+	e := newFormEnv(t)
+	r := complete(t)
+	r.Criteria = referral.Criteria{LearningOnly: true}
+	r.Referrer.MeetsNotificationCriteria, r.Referrer.LearningToExplore = "no", "yes"
+	r.WhyMeetsCriteria, r.WhyLearning = "", "Information was not shared between the school and health."
+	walk(t, e, r)
+	status, body := e.get(t, e.client, "/referral/check")
+	m := csrfRE.FindStringSubmatch(body)
+	if status != 200 || m == nil {
+		t.Fatalf("check page: %d", status)
+	}
+	resp, err := e.client.PostForm(e.srv.URL+"/referral/submit", url.Values{"csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"a learning referral for the Learning and Development Group", "sets no statutory deadline"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the confirmation page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), "deadlines now apply") {
+		t.Error("the confirmation page lists deadlines that do not run")
+	}
+	names, _ := e.outbox.List()
+	if len(names) != 1 {
+		t.Fatalf("%d e-mails", len(names))
+	}
+	msg, _ := os.ReadFile(filepath.Join(e.outbox.Dir, names[0]))
+	if !strings.Contains(string(msg), "What happens next:") || strings.Contains(string(msg), "deadlines now running") {
+		t.Errorf("the confirmation e-mail:\n%s", msg)
 	}
 }
