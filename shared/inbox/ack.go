@@ -18,12 +18,12 @@ import (
 
 type ackView struct {
 	Partnership, Ref, Received, Route, Source, Next string
-	Correction, Duplicate                     bool
-	Version                                   int
-	Deadlines                                 []ackDeadline
-	Problems                                  []string // one line each, the section said once
-	Changed                                   []string // a correction: the answers it changed, by label
-	Others                                    string   // "1 other attachment was" …
+	Correction, Duplicate                           bool
+	Version                                         int
+	Deadlines                                       []ackDeadline
+	Problems                                        []string // one line each, the section said once
+	Changed                                         []string // a correction: the answers it changed, by label
+	Others                                          string   // "1 other attachment was" …
 }
 
 type ackDeadline struct{ Title, Due string }

@@ -80,7 +80,7 @@ type view struct {
 	Items                            []itemView
 
 	// check and confirmation
-	Summary   []summarySection
+	Summary     []summarySection
 	Ref         string
 	Emailed     string
 	Route, Next string
