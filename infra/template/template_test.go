@@ -84,8 +84,11 @@ func TestFunctionsBuild(t *testing.T) {
 
 // TestTable checks that the table's keys and index are the store's, and
 // that it is encrypted, recoverable and streamed.
-func TestTable(t *testing.T) {
-	tables := parse(t).GetAllDynamoDBTableResources()
+func TestTable(t *testing.T) { checkTable(t, parse(t)) }
+
+func checkTable(t *testing.T, tmpl *cloudformation.Template) {
+	t.Helper()
+	tables := tmpl.GetAllDynamoDBTableResources()
 	if len(tables) != 1 {
 		t.Fatalf("%d tables, want 1", len(tables))
 	}

@@ -1,0 +1,155 @@
+package template
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/awslabs/goformation/v7"
+	"github.com/awslabs/goformation/v7/cloudformation"
+)
+
+var transformOnce struct {
+	sync.Once
+	json []byte
+	err  error
+	out  string
+}
+
+// transformed is template.yaml as CloudFormation deploys it: expanded by
+// the SAM translator (the machine image's, the one cfn-lint uses). Without
+// the translator the test is skipped, unless CSPR_REQUIRE_SAM is set (as
+// ./scripts/test sets it), when it fails.
+func transformed(t *testing.T) (*cloudformation.Template, map[string]any) {
+	t.Helper()
+	transformOnce.Do(func() {
+		cmd := exec.Command("python3", filepath.Join("testdata", "transform.py"), filepath.Join(root, "template.yaml"))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		transformOnce.json, transformOnce.err = cmd.Output()
+		transformOnce.out = stderr.String()
+	})
+	if err := transformOnce.err; err != nil {
+		var notRun *exec.Error
+		missing := errors.As(err, &notRun) || strings.Contains(transformOnce.out, "No module named 'samtranslator'")
+		if missing && os.Getenv("CSPR_REQUIRE_SAM") == "" {
+			t.Skipf("the SAM translator is not installed (it comes with cfn-lint): %v", err)
+		}
+		t.Fatalf("the SAM transform fails: %v\n%s", err, transformOnce.out)
+	}
+	tmpl, err := goformation.ParseJSON(transformOnce.json)
+	if err != nil {
+		t.Fatalf("the transformed template does not parse: %v", err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(transformOnce.json, &raw); err != nil {
+		t.Fatal(err)
+	}
+	return tmpl, raw["Resources"].(map[string]any)
+}
+
+// TestTransformedTemplate holds what the SAM transform makes to what
+// template.yaml means: one API stage, the one the WAF, throttling and
+// access logs cover (SAM's deployment makes a second, "Stage", around all
+// three unless told not to); the store's table as TestTable wants it; only the intake
+// API with a Function URL, IAM-signed; a retained log group for every
+// function, with the retention the stack sets.
+func TestTransformedTemplate(t *testing.T) {
+	tmpl, resources := transformed(t)
+
+	stages := tmpl.GetAllApiGatewayStageResources()
+	if len(stages) != 1 {
+		var names []string
+		for name := range stages {
+			names = append(names, name)
+		}
+		t.Fatalf("%d API stages (%v), want 1: every other stage is outside the WAF", len(stages), names)
+	}
+	for name, s := range stages {
+		if s.StageName == nil || *s.StageName != "live" {
+			t.Errorf("%s: stage %v, want live", name, s.StageName)
+		}
+		logs, _ := json.Marshal(resources[name].(map[string]any)["Properties"].(map[string]any)["AccessLogSetting"])
+		if !strings.Contains(string(logs), `"DestinationArn":{"Fn::GetAtt":["FormApiAccessLogs","Arn"]}`) || s.AccessLogSetting == nil || s.AccessLogSetting.Format == nil {
+			t.Errorf("%s: no access logs to the stack's log group: %s", name, logs)
+		} else if f := *s.AccessLogSetting.Format; strings.Contains(f, "$context.path") || strings.Contains(f, "querystring") {
+			t.Errorf("%s: access logs must log the route template, not the path or query: %s", name, f)
+		}
+		throttled := false
+		for _, m := range s.MethodSettings {
+			throttled = throttled || (m.ThrottlingRateLimit != nil && m.ResourcePath != nil && *m.ResourcePath == "/*")
+		}
+		if !throttled {
+			t.Errorf("%s: not throttled", name)
+		}
+	}
+	// A deployment that names a stage makes that stage too, outside the
+	// template's view (SAM's "Stage", unless OpenApiVersion is set).
+	for name, d := range tmpl.GetAllApiGatewayDeploymentResources() {
+		if d.StageName != nil {
+			t.Errorf("%s: the deployment makes a second stage, %q, outside the WAF", name, *d.StageName)
+		}
+	}
+	for name, a := range tmpl.GetAllWAFv2WebACLAssociationResources() {
+		if !strings.HasSuffix(a.ResourceArn, "/stages/live") {
+			t.Errorf("%s: the WAF covers %s, not the live stage", name, a.ResourceArn)
+		}
+	}
+
+	urls := tmpl.GetAllLambdaUrlResources()
+	if len(urls) != 1 {
+		t.Errorf("%d Function URLs, want 1 (the intake API's)", len(urls))
+	}
+	for name, u := range urls {
+		if u.AuthType != "AWS_IAM" {
+			t.Errorf("%s: %s, want AWS_IAM", name, u.AuthType)
+		}
+	}
+
+	// Every API permission is for this stack's API.
+	for name, p := range tmpl.GetAllLambdaPermissionResources() {
+		if p.Principal != "apigateway.amazonaws.com" {
+			continue
+		}
+		arn, _ := json.Marshal(resources[name].(map[string]any)["Properties"].(map[string]any)["SourceArn"])
+		if !strings.Contains(string(arn), `{"Ref":"FormApi"}`) {
+			t.Errorf("%s: API Gateway may invoke from %s", name, arn)
+		}
+	}
+
+	// A retained log group per function, so nothing logs where the stack
+	// sets no retention.
+	logs := map[string]bool{}
+	for name, r := range resources {
+		res := r.(map[string]any)
+		if res["Type"] != "AWS::Logs::LogGroup" {
+			continue
+		}
+		if res["DeletionPolicy"] != "Retain" {
+			t.Errorf("%s: log group not retained", name)
+		}
+		props := res["Properties"].(map[string]any)
+		if ret, _ := json.Marshal(props["RetentionInDays"]); string(ret) != `{"Ref":"LogRetentionDays"}` {
+			t.Errorf("%s: retention %s", name, ret)
+		}
+		group, _ := json.Marshal(props["LogGroupName"])
+		logs[string(group)] = true
+	}
+	for name := range tmpl.GetAllLambdaFunctionResources() {
+		if !logs[`{"Fn::Sub":"/aws/lambda/${`+name+`}"}`] {
+			t.Errorf("function %s has no log group of the stack's", name)
+		}
+	}
+}
+
+// TestTransformedTable runs TestTable's checks on the deployed form.
+func TestTransformedTable(t *testing.T) {
+	tmpl, _ := transformed(t)
+	checkTable(t, tmpl)
+}
