@@ -3,7 +3,7 @@
 GOFLAGS_LAMBDA = -tags lambda.norpc -trimpath -ldflags='-s -w'
 GOENV_LAMBDA   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 
-.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction build-WorkspaceFunction test run
+.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction build-WorkspaceFunction test run activate-mailbox
 
 build-FormIntakeFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/form-intake
@@ -25,3 +25,11 @@ test:
 
 run:
 	go run ./infra/local
+
+# Make the stack's receipt rule set the region's active one; refuses to
+# switch off another active set unless REPLACE names it.
+#   make activate-mailbox STACK=cspr-intake [REPLACE=<active set>]
+activate-mailbox:
+	@test -n "$(STACK)" || { echo "usage: make activate-mailbox STACK=<stack> [REPLACE=<active rule set>]" >&2; exit 2; }
+	./scripts/activate-mailbox "$$(aws cloudformation describe-stacks --stack-name '$(STACK)' \
+	    --query "Stacks[0].Outputs[?OutputKey=='MailboxRuleSet'].OutputValue" --output text)" $(if $(REPLACE),--replace '$(REPLACE)')
