@@ -704,3 +704,81 @@ func TestReleaseOfUntrustedMailNamingACase(t *testing.T) {
 		t.Errorf("second release: %+v %v", rep, err)
 	}
 }
+
+// exchangeForwarded is a referral from an NHS sender to DSP@ as it reaches
+// SES through the council's Microsoft 365 forwarding (a transport rule that
+// forwards to the intake subdomain): Microsoft's Received and ARC headers
+// and its loop marker on top, the sender's message — From, To DSP@, its
+// own DKIM signature when it had one — unchanged beneath.
+func exchangeForwarded(t *testing.T, signed bool) []byte {
+	t.Helper()
+	original := string(sampleEmail(t, "outlook-word-form.eml"))
+	original = strings.Replace(original, `From: "Referrer, Sam" <sam.referrer@darlington.gov.uk>`, `From: "Nurse, Sam" <sam.nurse@nhs.net>`, 1)
+	_, original, _ = strings.Cut(original, "From: ") // the sender's own Received line is below Microsoft's
+	original = "From: " + original
+	if signed {
+		original = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=nhs.net; s=selector1;\r\n" +
+			"\th=From:To:Subject:Date:Message-ID; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n\tb=dGhlIHNpZ25hdHVyZQ==\r\n" + original
+	}
+	arc := "spf=pass smtp.mailfrom=nhs.net; dmarc=pass action=none header.from=nhs.net; dkim=pass header.d=nhs.net"
+	if !signed {
+		arc = "spf=pass smtp.mailfrom=nhs.net; dmarc=pass action=none header.from=nhs.net; dkim=none (message not signed)"
+	}
+	head := "Received: from EUR02-DB5-obe.outbound.protection.outlook.com (mail-db5eur02on2112.outbound.protection.outlook.com [40.107.249.112])\r\n" +
+		"\tby inbound-smtp.eu-west-2.amazonaws.com with SMTP id 9q1tc0f7m3s1\r\n" +
+		"\tfor referrals@referrals.darlington.gov.uk; Mon, 16 Mar 2026 23:05:03 +0000 (UTC)\r\n" +
+		"ARC-Seal: i=1; a=rsa-sha256; s=arcselector10001; d=microsoft.com; cv=none;\r\n\tb=c2VhbA==\r\n" +
+		"ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=microsoft.com;\r\n" +
+		"\ts=arcselector10001; h=From:Date:Subject:Message-ID:Content-Type:MIME-Version;\r\n\tbh=Ym9keQ==; b=c2ln\r\n" +
+		"ARC-Authentication-Results: i=1; mx.microsoft.com 1; " + arc + "\r\n" +
+		"Received: from AM9PR08MB6210.eurprd08.prod.outlook.com (2603:10a6:20b:2d4::9)\r\n" +
+		"\tby DB8PR08MB5388.eurprd08.prod.outlook.com with HTTPS; Mon, 16 Mar 2026 23:05:02 +0000\r\n" +
+		"X-MS-Exchange-Inbox-Rules-Loop: DSP@darlington.gov.uk\r\n" +
+		"X-MS-Exchange-Organization-AuthAs: Anonymous\r\n" +
+		"X-MS-Exchange-CrossTenant-OriginalArrivalTime: 16 Mar 2026 23:05:02.1234 (UTC)\r\n"
+	return []byte(head + original)
+}
+
+// TestForwardedByExchange: mail to DSP@ forwarded by the council's
+// Microsoft 365 to the intake address. SES checks the forwarded message:
+// SPF is Microsoft's envelope, DKIM survives when the sender signed, and
+// DMARC passes through that signature. The referrer is the original From,
+// answered there (never DSP@, the forwarding mailbox); what Microsoft's
+// ARC headers say is not taken as a verdict, because anyone can write them:
+// an unsigned message that fails DMARC at SES is held however its headers
+// read.
+func TestForwardedByExchange(t *testing.T) {
+	e := newEnv(t)
+	rep := e.receive(t, exchangeForwarded(t, true), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"})
+	if rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 {
+		t.Fatalf("signed, forwarded: %+v", rep)
+	}
+	c, err := e.store.GetCase(context.Background(), rep.Refs[0])
+	if err != nil || c.Sender != "sam.nurse@nhs.net" {
+		t.Errorf("the case's sender: %q %v", c.Sender, err)
+	}
+	var acked bool
+	for _, h := range e.sent(t) {
+		to, _ := h.AddressList("To")
+		for _, a := range to {
+			if strings.EqualFold(a.Address, "DSP@darlington.gov.uk") {
+				t.Error("an e-mail went to the forwarding mailbox: a loop")
+			}
+			acked = acked || a.Address == "sam.nurse@nhs.net"
+		}
+	}
+	if !acked {
+		t.Error("the referrer was not acknowledged at the original From")
+	}
+
+	e = newEnv(t)
+	rep = e.receive(t, exchangeForwarded(t, false), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "GRAY", "dmarc": "FAIL"})
+	if rep.Outcome != store.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != ReasonDMARC {
+		t.Fatalf("unsigned, forwarded, DMARC failed at SES: %+v", rep)
+	}
+	for _, h := range e.sent(t) {
+		if to, _ := h.AddressList("To"); len(to) != 1 || to[0].Address != "business.unit@darlington.gov.uk" {
+			t.Errorf("a held message was answered: %v", to)
+		}
+	}
+}
