@@ -15,7 +15,8 @@ import (
 // newHandler builds the workspace from the environment template.yaml sets:
 // TABLE_NAME, RAW_BUCKET, the reminder schedules' SCHEDULE_GROUP,
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN;
-// BASE_PATH; OIDC_ISSUER, the user pool; OIDC_CLIENT_SECRET_NAME, the
+// BASE_PATH; EMAIL_DLQ_URL and REMINDER_DLQ_URL, the dead-letter queues
+// shown with the held mail; OIDC_ISSUER, the user pool; OIDC_CLIENT_SECRET_NAME, the
 // Secrets Manager secret holding its app client's clientId and
 // clientSecret; PUBLIC_URL (optional: the address officers reach it at,
 // else each request's host); and CSPR_CONFIG. A workspace in AWS always
@@ -48,5 +49,15 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		Cases: e.Store, Raw: blobs, Events: svc, Held: env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)},
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
+		DeadLetters: deadLetters(e),
 	}), nil
+}
+
+// deadLetters is nil, not a nil pointer in an interface, when no queue is
+// set.
+func deadLetters(e env.Env) web.DeadLetters {
+	if q := e.DeadLetters(); q != nil {
+		return q
+	}
+	return nil
 }

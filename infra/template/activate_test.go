@@ -12,11 +12,7 @@ import (
 
 var moto = &testenv.Lazy{Start: testenv.StartMoto}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, moto) }
 
 // TestActivateMailbox runs scripts/activate-mailbox with the AWS CLI
 // against moto's SES: it activates the stack's rule set when none is

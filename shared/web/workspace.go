@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -55,12 +56,15 @@ type EventRecorder interface {
 // record what happened, and held mail. Every page needs a session; every
 // view of a case and download of its raw input is recorded on the case.
 type Workspace struct {
-	Cases    CaseFiles
-	Raw      RawFiles
-	Events   EventRecorder
-	Held     Messages // optional: held mail (GET /cases/held, release)
-	Sessions Drafts   // server-side sessions, in the drafts' short-lived records
-	OIDC     *OIDC    // the identity provider; nil: local one-time links only
+	Cases  CaseFiles
+	Raw    RawFiles
+	Events EventRecorder
+	Held   Messages // optional: held mail (GET /cases/held, release)
+	// DeadLetters, optional: what AWS could not deliver after its retries,
+	// listed with the held mail.
+	DeadLetters DeadLetters
+	Sessions    Drafts // server-side sessions, in the drafts' short-lived records
+	OIDC        *OIDC  // the identity provider; nil: local one-time links only
 
 	// "Inform the partners": a notice to the Statutory Safeguarding
 	// Partners (reference and link, never a child's details), from the
@@ -78,6 +82,12 @@ type Workspace struct {
 	Log         *slog.Logger
 
 	mux *http.ServeMux
+}
+
+// DeadLetters lists the dead-letter queues' messages without taking them
+// off.
+type DeadLetters interface {
+	List(ctx context.Context) ([]deadletter.Letter, error)
 }
 
 // Audit event types: who looked at a case, and who took its raw input.
@@ -369,6 +379,9 @@ type wsView struct {
 	PrevURL, NextURL       string
 	Case                   *caseView
 	Held                   []heldRow
+	DeadLetters            []deadLetterRow
+	ShowDeadLetters        bool
+	DeadLetterError        bool
 	Figures                *Figures
 	RouteOptions, Statuses []string
 }
@@ -411,6 +424,8 @@ type answerSection struct {
 type answerRow struct{ Label, Value, Problem, ID string }
 type eventOption struct{ Value, Text string }
 type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Reviewer, Error string }
+
+type deadLetterRow struct{ Queue, Sent, What, Detail string }
 
 type heldRow struct {
 	Key, Received, From, Reasons, Refs string
@@ -886,6 +901,17 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 	v := w.view(r, "Held mail", "held")
 	if r.URL.Query().Get("released") != "" {
 		v.Notice = "The message was released: it was read and its sender answered."
+	}
+	if w.DeadLetters != nil {
+		letters, err := w.DeadLetters.List(r.Context())
+		if err != nil {
+			w.Log.Error("dead-letter queues not read", "err", err)
+			v.DeadLetterError = true
+		}
+		for _, l := range letters {
+			v.DeadLetters = append(v.DeadLetters, deadLetterRow{Queue: l.Queue, Sent: londonTime(l.SentAt), What: l.What, Detail: l.Detail})
+		}
+		v.ShowDeadLetters = true
 	}
 	for i := len(list) - 1; i >= 0; i-- {
 		m := list[i]

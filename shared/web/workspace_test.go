@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"io"
 	"log/slog"
 	"net/http"
@@ -545,5 +547,31 @@ func TestChairRecordsTheRapidReview(t *testing.T) {
 	status, page = post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"review-decided"}, "at": {"2026-11-23"}, "outcome": {"audit"}})
 	if status != http.StatusConflict || !strings.Contains(page, "lcspr-decided was already recorded") {
 		t.Errorf("a second decision on the level of review: %d", status)
+	}
+}
+
+type fakeLetters struct {
+	letters []deadletter.Letter
+	err     error
+}
+
+func (f fakeLetters) List(context.Context) ([]deadletter.Letter, error) { return f.letters, f.err }
+
+// TestHeldPageShowsFailedDeliveries: the held-mail page lists what is on
+// the dead-letter queues, and says so when the queues cannot be read
+// rather than failing the page.
+func TestHeldPageShowsFailedDeliveries(t *testing.T) {
+	e := newWSEnv(t, nil)
+	c := e.signIn(t, RoleBusinessUnit)
+	e.ws.DeadLetters = fakeLetters{letters: []deadletter.Letter{{Queue: "reminders", SentAt: e.now,
+		What: "the due reminder of inform-ssp for DSP-2026-0042 (due 2026-12-01T23:59:59Z) was not sent", Detail: "AWS.Lambda.TooManyRequestsException"}}}
+	status, page, _ := get(t, c, e.srv.URL+"/cases/held")
+	if status != 200 || !strings.Contains(page, "Deliveries that failed") || !strings.Contains(page, "reminder of inform-ssp for DSP-2026-0042") {
+		t.Errorf("held page with a dead letter: %d", status)
+	}
+	e.ws.DeadLetters = fakeLetters{err: errors.New("AccessDenied")}
+	status, page, _ = get(t, c, e.srv.URL+"/cases/held")
+	if status != 200 || !strings.Contains(page, "could not be read just now") {
+		t.Errorf("held page with the queues unreadable: %d", status)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"log/slog"
 	"time"
 
@@ -117,6 +119,21 @@ func (e Env) Inbox(in *intake.Service, blobs inbox.Blobs, lock time.Duration, lo
 		SecureDomains: cfg.SecureDomains, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London,
 		Lock: lock, Log: log,
 	}
+}
+
+// DeadLetters reads the stack's dead-letter queues (EMAIL_DLQ_URL,
+// REMINDER_DLQ_URL) for the held-mail page; nil when neither is set.
+func (e Env) DeadLetters() *dlq.Queues {
+	urls := map[string]string{}
+	for name, env := range map[string]string{"mailbox": "EMAIL_DLQ_URL", "reminders": "REMINDER_DLQ_URL"} {
+		if u := e.Get(env); u != "" {
+			urls[name] = u
+		}
+	}
+	if len(urls) == 0 {
+		return nil
+	}
+	return &dlq.Queues{Client: awssqs.NewFromConfig(e.AWS), URLs: urls}
 }
 
 // Mail sends through SES v2 (SES_CONFIGURATION_SET optional).
