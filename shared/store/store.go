@@ -54,9 +54,12 @@ type CaseSummary struct {
 	Status     Status         `json:"status"`
 	Route      referral.Route `json:"route"`
 	Version    int            `json:"version"`
+	// Marks are set by events (Event.Marks), not by the case record: a
+	// correction keeps them.
+	Marks map[string]string `json:"marks,omitempty"`
 }
 
-// Summary is the case's summary.
+// Summary is the case's summary, without its marks.
 func (c Case) Summary() CaseSummary {
 	return CaseSummary{Ref: c.Ref, RawKey: c.RawKey, Channel: c.Channel, ReceivedAt: c.ReceivedAt, Status: c.Status, Route: c.Route, Version: c.Version}
 }
@@ -74,7 +77,18 @@ type Event struct {
 	// type of a one-time event ("ssp-decision"), or type and action id
 	// ("action-set#A1"). The store enforces it in the write.
 	Unique string `json:"unique,omitempty"`
+	// Marks, when set, are what the event changes in the case's summary —
+	// MarkAssignee, MarkClosed, MarkLearning — in the same write; "" takes
+	// a mark off. Not stored with the event.
+	Marks map[string]string `json:"-"`
 }
+
+// Marks a case's summary carries beside its status, set by events.
+const (
+	MarkAssignee = "assignee" // the officer the case is assigned to
+	MarkClosed   = "closed"   // "yes" while the case is closed
+	MarkLearning = "learning" // "yes" once the case is for the Learning and Development Group
+)
 
 // EventReceived is the type of the first event of every case.
 const EventReceived = "received"

@@ -218,6 +218,9 @@ func appendEvent(tx *bbolt.Tx, e store.Event) (bool, error) {
 	if err := ids.Put(idKey, []byte{}); err != nil {
 		return false, err
 	}
+	if err := mark(tx, e.Ref, e.Marks); err != nil {
+		return false, err
+	}
 	return true, putJSON(tx.Bucket(bucketEvents), key(e.Ref, store.TimeKey(e.At), e.ID), e)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -21,22 +22,64 @@ import (
 // reference, rule, channel or address holds.
 const sep = "\x1f"
 
-// putCase writes a case and its summary.
+// putCase writes a case and its summary, keeping the summary's marks.
 func putCase(tx *bbolt.Tx, c store.Case) error {
 	if err := putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(c.Summary()))
+	sum := c.Summary()
+	if old := tx.Bucket(bucketSummaries).Get([]byte(c.Ref)); old != nil {
+		prev, err := decodeSummary(old)
+		if err != nil {
+			return err
+		}
+		sum.Marks = prev.Marks
+	}
+	return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(sum))
 }
 
+// mark applies an event's marks to its case's summary.
+func mark(tx *bbolt.Tx, ref string, marks map[string]string) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketSummaries)
+	sum, err := decodeSummary(b.Get([]byte(ref)))
+	if err != nil {
+		return err
+	}
+	for k, v := range marks {
+		if v == "" {
+			delete(sum.Marks, k)
+			continue
+		}
+		if sum.Marks == nil {
+			sum.Marks = map[string]string{}
+		}
+		sum.Marks[k] = v
+	}
+	return b.Put([]byte(ref), encodeSummary(sum))
+}
+
+// encodeSummary writes the summary's fields, then its marks as key=value
+// fields, in key order.
 func encodeSummary(s store.CaseSummary) []byte {
-	return []byte(strings.Join([]string{string(s.Status), string(s.Route), s.Channel, strconv.FormatInt(s.ReceivedAt.UnixNano(), 10),
-		strconv.Itoa(s.Version), s.RawKey, s.Ref}, sep))
+	f := []string{string(s.Status), string(s.Route), s.Channel, strconv.FormatInt(s.ReceivedAt.UnixNano(), 10),
+		strconv.Itoa(s.Version), s.RawKey, s.Ref}
+	keys := make([]string, 0, len(s.Marks))
+	for k := range s.Marks {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f = append(f, k+"="+s.Marks[k])
+	}
+	return []byte(strings.Join(f, sep))
 }
 
 func decodeSummary(v []byte) (store.CaseSummary, error) {
 	f := strings.Split(string(v), sep)
-	if len(f) != 7 {
+	if len(f) < 7 {
 		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary with %d fields", len(f))
 	}
 	ns, err1 := strconv.ParseInt(f[3], 10, 64)
@@ -44,8 +87,19 @@ func decodeSummary(v []byte) (store.CaseSummary, error) {
 	if err1 != nil || err2 != nil {
 		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary that does not read: %q", v)
 	}
-	return store.CaseSummary{Status: store.Status(f[0]), Route: referral.Route(f[1]), Channel: f[2], ReceivedAt: time.Unix(0, ns).UTC(),
-		Version: version, RawKey: f[5], Ref: f[6]}, nil
+	sum := store.CaseSummary{Status: store.Status(f[0]), Route: referral.Route(f[1]), Channel: f[2], ReceivedAt: time.Unix(0, ns).UTC(),
+		Version: version, RawKey: f[5], Ref: f[6]}
+	for _, kv := range f[7:] {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return store.CaseSummary{}, fmt.Errorf("bolt: a case summary mark that does not read: %q", kv)
+		}
+		if sum.Marks == nil {
+			sum.Marks = map[string]string{}
+		}
+		sum.Marks[k] = val
+	}
+	return sum, nil
 }
 
 // dueKey sorts open deadlines by due time, then case and rule.

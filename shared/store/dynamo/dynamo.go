@@ -299,6 +299,13 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 		}
 		out = append(out, list...)
 	}
+	marks, err := s.marks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Marks = marks[out[i].Ref]
+	}
 	if len(statuses) > 1 { // each partition is in order; the whole is too
 		sort.SliceStable(out, func(i, j int) bool {
 			if !out[i].ReceivedAt.Equal(out[j].ReceivedAt) {
@@ -373,7 +380,68 @@ func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
 		guard["id"] = str(e.ID)
 		items = append(items, types.TransactWriteItem{Put: s.putNew(guard)})
 	}
-	return append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: event}}), nil
+	items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: event}})
+	return append(items, s.markItems(e)...), nil
+}
+
+// marksPK is the index partition of every case's marks: one item per case
+// and mark, so ListCases reads them with one query and an event writes
+// its marks with puts and deletes, no read before.
+const marksPK = "MARKS"
+
+// markItems put or delete the case's mark items an event sets.
+func (s *Store) markItems(e store.Event) []types.TransactWriteItem {
+	keys := make([]string, 0, len(e.Marks))
+	for k := range e.Marks {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []types.TransactWriteItem
+	for _, k := range keys {
+		item := keyOf(casePK(e.Ref), "MARK#"+k)
+		if e.Marks[k] == "" {
+			out = append(out, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: item}})
+			continue
+		}
+		item[AttrGSI1PK] = str(marksPK)
+		item[AttrGSI1SK] = str(e.Ref + "#" + k)
+		item["ref"], item["mark"], item["value"] = str(e.Ref), str(k), str(e.Marks[k])
+		out = append(out, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+	}
+	return out
+}
+
+// marks reads every case's marks: ref → mark → value.
+func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(marksPK)},
+		ProjectionExpression:      aws.String("#r, mark, #v"),
+		ExpressionAttributeNames:  map[string]string{"#r": "ref", "#v": "value"},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("dynamo: query marks: %w", err)
+		}
+		for _, item := range page.Items {
+			ref, k, v := strAttr(item["ref"]), strAttr(item["mark"]), strAttr(item["value"])
+			if out[ref] == nil {
+				out[ref] = map[string]string{}
+			}
+			out[ref][k] = v
+		}
+	}
+	return out, nil
+}
+
+func strAttr(v types.AttributeValue) string {
+	if s, ok := v.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
 }
 
 func (s *Store) caseExists(ref string) *types.ConditionCheck {

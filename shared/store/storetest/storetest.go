@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Events", testEvents},
 		{"Deadlines", testDeadlines},
 		{"UpdateCase", testUpdateCase},
+		{"SummaryMarks", testMarks},
 		{"UpdateCaseConcurrently", testUpdateConcurrent},
 		{"UniqueEvents", testUniqueEvents},
 		{"UniqueEventsConcurrently", testUniqueConcurrent},
@@ -697,5 +698,60 @@ func testStuckMessages(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.ListStuckMessages(ctx, t0.Add(time.Minute)); len(got) != 1 || got[0].Key != "late" {
 		t.Errorf("after one finished: %+v", got)
+	}
+}
+
+// testMarks: events set and take off marks on the case's summary in their
+// write; a correction keeps them; an event recorded already changes none.
+func testMarks(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, _, err := s.CreateCase(ctx, NewCase("marks-a", t0), "DSP-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := s.CreateCase(ctx, NewCase("marks-b", t0.Add(time.Minute)), "DSP-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := func() map[string]map[string]string {
+		t.Helper()
+		list, err := s.ListCases(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[string]string{}
+		for _, c := range list {
+			out[c.Ref] = c.Marks
+		}
+		return out
+	}
+	ev := func(ref, id string, m map[string]string) store.Event {
+		return store.Event{Ref: ref, ID: id, Type: "assigned", At: t0.Add(time.Hour), Marks: m}
+	}
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{store.MarkAssignee: "officer.jones", store.MarkClosed: "yes"})); err != nil {
+		t.Fatal(err)
+	}
+	if got := marks(); got[a.Ref][store.MarkAssignee] != "officer.jones" || got[a.Ref][store.MarkClosed] != "yes" || len(got[b.Ref]) != 0 {
+		t.Fatalf("after marking: %v", got)
+	}
+	// A correction keeps the marks.
+	c := a
+	c.Version, c.Status = 1, store.Complete
+	if _, err := s.UpdateCase(ctx, c, store.Event{Ref: a.Ref, ID: "v1", Type: "corrected", At: t0.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// The same event again changes nothing; another takes a mark off.
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{store.MarkAssignee: "someone.else"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m2", map[string]string{store.MarkClosed: ""})); err != nil {
+		t.Fatal(err)
+	}
+	got := marks()
+	if got[a.Ref][store.MarkAssignee] != "officer.jones" || got[a.Ref][store.MarkClosed] != "" || len(got[a.Ref]) != 1 {
+		t.Errorf("after a correction, a repeat and an unmarking: %v", got)
+	}
+	if list, _ := s.ListCases(ctx, store.Complete); len(list) != 1 || list[0].Marks[store.MarkAssignee] != "officer.jones" {
+		t.Errorf("by status: %+v", list)
 	}
 }
