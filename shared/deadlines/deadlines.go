@@ -181,6 +181,21 @@ func Closed(events []store.Event) bool {
 	return closed
 }
 
+// ForLearning reports whether a case is for the Learning and Development
+// Group: referred for learning, or the partners decided there is learning
+// to explore (procedure §5.5).
+func ForLearning(route referral.Route, events []store.Event) bool {
+	if route == referral.RouteLearning {
+		return true
+	}
+	for _, e := range events {
+		if e.Type == SSPDecision && e.Data["outcome"] == Learning {
+			return true
+		}
+	}
+	return false
+}
+
 func cancelledBy(events []store.Event, conds []string) bool {
 	for _, cond := range conds {
 		typ, outcome, withOutcome := strings.Cut(cond, ":")

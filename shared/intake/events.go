@@ -220,7 +220,51 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	case in.Type == deadlines.CaseReopened && !closed:
 		return store.Event{}, errs.E(errs.Conflict, "case %s is not closed", c.Ref)
 	}
+	e.Marks = marks(e, history)
 	return e, nil
+}
+
+// marks are what an event changes in its case's summary, worked out on
+// the history with the event in its place: whether the case is closed, and
+// whether it went to the Learning and Development Group.
+func marks(e store.Event, history []store.Event) map[string]string {
+	switch e.Type {
+	case deadlines.CaseClosed, deadlines.CaseReopened:
+		after := append(append([]store.Event(nil), history...), e)
+		sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
+		closed := ""
+		if deadlines.Closed(after) {
+			closed = "yes"
+		}
+		return map[string]string{store.MarkClosed: closed}
+	case deadlines.SSPDecision:
+		if e.Data["outcome"] == deadlines.Learning {
+			return map[string]string{store.MarkLearning: "yes"}
+		}
+	}
+	return nil
+}
+
+// EventAssigned records who a case is assigned to; the latest is the one.
+const EventAssigned = "assigned"
+
+// Assign assigns a case to an officer (assignee: their name as signed in)
+// and marks its summary so the case list shows it. errs.NotFound for an
+// unknown case; errs.Invalid without an officer.
+func (s *Service) Assign(ctx context.Context, ref, officer string) error {
+	officer = strings.TrimSpace(officer)
+	if officer == "" || utf8.RuneCountInString(officer) > 200 {
+		return errs.E(errs.Invalid, "a case is assigned to an officer by name")
+	}
+	now := s.now()
+	data := map[string]string{"assignee": officer}
+	e := store.Event{Ref: ref, ID: eventID(EventAssigned, now.Format(time.RFC3339), data), Type: EventAssigned, At: now, RecordedAt: now,
+		Actor: officer, Data: data, Marks: map[string]string{store.MarkAssignee: officer}}
+	if _, err := s.Store.AppendEvent(ctx, e); err != nil {
+		return fmt.Errorf("intake: assign %s: %w", ref, err)
+	}
+	s.logger().Info("case assigned", "ref", ref)
+	return nil
 }
 
 // inOrder refuses an event the procedure cannot have reached: one whose

@@ -230,3 +230,41 @@ func TestCloseAndReopen(t *testing.T) {
 		t.Errorf("after re-opening: %d open, want %d", n, before)
 	}
 }
+
+// TestMarks: closing, re-opening, a learning decision and an assignment
+// show on the case's summary at once.
+func TestMarks(t *testing.T) {
+	ctx := context.Background()
+	e, res := withCase(t, received.Add(30*24*time.Hour))
+	summary := func() map[string]string {
+		t.Helper()
+		list, err := e.store.ListCases(ctx, "")
+		if err != nil || len(list) != 1 {
+			t.Fatalf("cases %v %v", list, err)
+		}
+		return list[0].Marks
+	}
+	for _, in := range []EventInput{
+		{Type: deadlines.SSPDecision, At: "2026-03-18", Outcome: deadlines.Learning},
+		{Type: deadlines.CaseClosed, At: "2026-03-20", Reason: "withdrawn"},
+	} {
+		if _, err := e.svc.RecordEvent(ctx, res.Ref, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.svc.Assign(ctx, res.Ref, "officer.jones@darlington.gov.uk"); err != nil {
+		t.Fatal(err)
+	}
+	if m := summary(); m["learning"] != "yes" || m["closed"] != "yes" || m["assignee"] != "officer.jones@darlington.gov.uk" {
+		t.Errorf("marks %v", m)
+	}
+	if _, err := e.svc.RecordEvent(ctx, res.Ref, EventInput{Type: deadlines.CaseReopened, At: "2026-03-21", Reason: "new-information"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := summary(); m["closed"] != "" {
+		t.Errorf("re-opened, marks %v", m)
+	}
+	if err := e.svc.Assign(ctx, "DSP-2026-9999", "officer.jones"); errs.Code(err) != errs.NotFound {
+		t.Errorf("assigning no case: %v", err)
+	}
+}

@@ -49,6 +49,7 @@ type RawFiles interface {
 // EventRecorder records what happened to a case; *intake.Service is one.
 type EventRecorder interface {
 	RecordEvent(ctx context.Context, ref string, in intake.EventInput) (intake.Recorded, error)
+	Assign(ctx context.Context, ref, officer string) error
 }
 
 // Workspace serves the partnership's signed-in pages: the case list, each
@@ -111,6 +112,7 @@ func NewWorkspace(w Workspace) *Workspace {
 	w.mux.Handle("GET /cases", w.Require(http.HandlerFunc(w.list)))
 	w.mux.Handle("GET /cases/{ref}", w.Require(http.HandlerFunc(w.casePage)))
 	w.mux.Handle("POST /cases/{ref}/events", w.Require(http.HandlerFunc(w.recordEvent)))
+	w.mux.Handle("POST /cases/{ref}/assign", w.Require(http.HandlerFunc(w.assign)))
 	w.mux.Handle("GET /cases/{ref}/raw", w.Require(http.HandlerFunc(w.raw)))
 	w.mux.Handle("GET /cases/figures", w.Require(http.HandlerFunc(w.figuresPage), RoleBusinessUnit, RoleSSP, RoleChair))
 	w.mux.Handle("GET /cases/figures.csv", w.Require(http.HandlerFunc(w.figuresCSV), RoleBusinessUnit, RoleSSP, RoleChair))
@@ -336,8 +338,8 @@ func (w *Workspace) at(p string) string { return w.BasePath + p }
 
 // canSee says whether a role may open a case: the L&D chair sees the
 // learning route only.
-func canSee(role string, route referral.Route) bool {
-	return role != RoleLDChair || route == referral.RouteLearning
+func canSee(role string, route referral.Route, learning bool) bool {
+	return role != RoleLDChair || route == referral.RouteLearning || learning
 }
 
 // recordable are the events a role may record: the Business Unit any,
@@ -373,28 +375,30 @@ type wsView struct {
 	Heading string
 	Body    []string
 
-	Rows                   []caseRow
-	Filter                 caseFilter
-	Total, Page, Pages     int
-	PrevURL, NextURL       string
-	Case                   *caseView
-	Held                   []heldRow
-	DeadLetters            []deadLetterRow
-	ShowDeadLetters        bool
-	DeadLetterError        bool
-	Figures                *Figures
-	RouteOptions, Statuses []string
+	Rows                          []caseRow
+	Filter                        caseFilter
+	Total, Page, Pages            int
+	PrevURL, NextURL              string
+	Case                          *caseView
+	Held                          []heldRow
+	DeadLetters                   []deadLetterRow
+	ShowDeadLetters               bool
+	DeadLetterError               bool
+	Figures                       *Figures
+	RouteOptions, Statuses, Years []string
 }
 
-type caseFilter struct{ Status, Route, Due string }
+type caseFilter struct{ Status, Route, Due, Year, Mine string }
 
 type caseRow struct {
-	Ref, Received, Channel, Route, Status, Next, Due, Badge string
+	Ref, Received, Channel, Route, Status, Next, Due, Badge, Assignee string
+	HeldMail                                                          bool
 }
 
 type caseView struct {
 	Ref, Received, Channel, Sender, Status, Route, RawURL, RawName string
-	CanInform, AsksReviewer                                        bool
+	CanInform, AsksReviewer, AssignedToMe                          bool
+	Assignee                                                       string
 	Version, Problems                                              int
 	Deadlines                                                      []deadlineRow
 	Timeline                                                       []timelineRow
@@ -483,7 +487,7 @@ const pageSize = 50
 func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	id, _ := who(r)
 	q := r.URL.Query()
-	f := caseFilter{Status: q.Get("status"), Route: q.Get("route"), Due: q.Get("due")}
+	f := caseFilter{Status: q.Get("status"), Route: q.Get("route"), Due: q.Get("due"), Year: q.Get("year"), Mine: q.Get("mine")}
 	status := store.Status("")
 	if f.Status == string(store.Incomplete) || f.Status == string(store.Complete) {
 		status = store.Status(f.Status)
@@ -499,6 +503,20 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
+	held := map[string]bool{} // cases that held mail names
+	if w.Held != nil && id.Role == RoleBusinessUnit {
+		msgs, err := w.Held.ListMessages(r.Context(), store.OutcomeQuarantined)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		for _, m := range msgs {
+			for _, ref := range m.Refs {
+				held[ref] = true
+			}
+		}
+	}
+	me := actor(id)
 	type entry struct {
 		row caseRow
 		due time.Time
@@ -506,12 +524,25 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	}
 	var entries []entry
 	for _, c := range cases {
-		if !canSee(id.Role, c.Route) || (f.Route != "" && string(c.Route) != f.Route) {
+		if !canSee(id.Role, c.Route, c.Marks[store.MarkLearning] != "") || (f.Route != "" && string(c.Route) != f.Route) ||
+			(f.Year != "" && strconv.Itoa(civil.In(c.ReceivedAt, workdays.London).Year) != f.Year) ||
+			(f.Mine != "" && c.Marks[store.MarkAssignee] != me) {
 			continue
 		}
-		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status)}
+		closed := c.Marks[store.MarkClosed] != ""
+		switch {
+		case f.Status == "closed" && !closed,
+			(f.Status == string(store.Incomplete) || f.Status == string(store.Complete)) && closed,
+			f.Status == "held" && !held[c.Ref]:
+			continue
+		}
+		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
+			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref]}
+		if closed {
+			row.Status = "closed"
+		}
 		e := entry{rec: c.ReceivedAt}
-		if d, ok := next[c.Ref]; ok {
+		if d, ok := next[c.Ref]; ok && !closed {
 			row.Next, row.Due, e.due = w.Rules.TaskTitle(d.Rule), londonDate(d.Due), d.Due
 			switch due := civil.In(d.Due, workdays.London); {
 			case due.Before(today):
@@ -547,7 +578,13 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	v := w.view(r, "Cases", "cases")
 	v.Filter, v.Total = f, len(entries)
 	v.RouteOptions = []string{string(referral.RouteNotification), string(referral.RouteLearning), string(referral.RouteUnknown)}
-	v.Statuses = []string{string(store.Incomplete), string(store.Complete)}
+	v.Statuses = []string{string(store.Incomplete), string(store.Complete), "closed"}
+	if w.Held != nil && id.Role == RoleBusinessUnit {
+		v.Statuses = append(v.Statuses, "held")
+	}
+	for y := civil.In(w.Now(), workdays.London).Year; y >= 2019 && len(v.Years) < 8; y-- {
+		v.Years = append(v.Years, strconv.Itoa(y))
+	}
 	v.Pages = max(1, (len(entries)+pageSize-1)/pageSize)
 	v.Page, _ = strconv.Atoi(q.Get("page"))
 	v.Page = min(max(v.Page, 1), v.Pages)
@@ -556,7 +593,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	}
 	pageURL := func(n int) string {
 		q := url.Values{}
-		for k, val := range map[string]string{"status": f.Status, "route": f.Route, "due": f.Due} {
+		for k, val := range map[string]string{"status": f.Status, "route": f.Route, "due": f.Due, "year": f.Year, "mine": f.Mine} {
 			if val != "" {
 				q.Set(k, val)
 			}
@@ -594,8 +631,13 @@ func nextDeadlines(ctx context.Context, files CaseFiles, now time.Time, keep fun
 func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (store.Case, bool) {
 	id, _ := who(r)
 	c, err := w.Cases.GetCase(r.Context(), r.PathValue("ref"))
-	if err == nil && !canSee(id.Role, c.Route) {
-		err = errs.E(errs.NotFound, "no case")
+	if err == nil && !canSee(id.Role, c.Route, false) {
+		// The L&D chair sees a notification too once the partners sent
+		// it for learning.
+		var events []store.Event
+		if events, err = w.Cases.ListEvents(r.Context(), c.Ref); err == nil && !deadlines.ForLearning(c.Route, events) {
+			err = errs.E(errs.NotFound, "no case")
+		}
 	}
 	if err != nil {
 		w.fail(rw, r, err)
@@ -659,6 +701,9 @@ func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("recorded") != "" {
 		notice = "The event was recorded and the deadlines updated."
 	}
+	if r.URL.Query().Get("assigned") != "" {
+		notice = "The case is assigned to you."
+	}
 	w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String()}, http.StatusOK, notice)
 }
 
@@ -705,6 +750,11 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			what = "the Learning and Development Group's chair was told of the new case"
 		case intake.EventCorrected:
 			what = "a correction was received (version " + e.Data["version"] + ")"
+		case intake.EventAssigned:
+			what = "the case was assigned to " + e.Data["assignee"]
+			if cv.Assignee == "" { // the latest, as the timeline runs newest first
+				cv.Assignee = e.Data["assignee"]
+			}
 		case "reminder-sent":
 			what = "a reminder was sent (" + e.Data["rule"] + ", " + e.Data["kind"] + ")"
 		}
@@ -734,6 +784,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 			cv.Outcomes = append(cv.Outcomes, g)
 		}
 	}
+	cv.AssignedToMe = cv.Assignee != "" && cv.Assignee == actor(id)
 	informed := slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed })
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
@@ -826,6 +877,20 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 	default:
 		w.fail(rw, r, err)
 	}
+}
+
+// assign assigns the case to the officer signed in.
+func (w *Workspace) assign(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.caseForm(rw, r, "The case was not assigned")
+	if !ok {
+		return
+	}
+	id, _ := who(r)
+	if err := w.Events.Assign(r.Context(), c.Ref, actor(id)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?assigned=1"), http.StatusSeeOther)
 }
 
 // inform tells the Statutory Safeguarding Partners of a case — its

@@ -575,3 +575,72 @@ func TestHeldPageShowsFailedDeliveries(t *testing.T) {
 		t.Errorf("held page with the queues unreadable: %d", status)
 	}
 }
+
+// TestAssignAndFilter: an officer assigns a case to themselves; the list
+// shows who has it and filters by "assigned to me", closed, year and held
+// mail; the L&D chair sees a notification once the partners send it for
+// learning.
+func TestAssignAndFilter(t *testing.T) {
+	e := newWSEnv(t, nil)
+	a, _ := e.submit(t, "complete.json")
+	b, _ := e.submit(t, "incomplete.json")
+	e.ws.Held = &heldNaming{ref: b.Ref}
+	c := e.signIn(t, RoleBusinessUnit)
+	_, page, _ := get(t, c, e.srv.URL+"/cases/"+a.Ref)
+	status, page := post(t, c, e.srv.URL+"/cases/"+a.Ref+"/assign", page, url.Values{})
+	if status != 200 || !strings.Contains(page, "The case is assigned to you") || strings.Contains(page, ">Assign to me<") ||
+		!strings.Contains(page, "the case was assigned to") {
+		t.Fatalf("assigning: %d", status)
+	}
+	list := func(query string) string {
+		t.Helper()
+		_, page, _ := get(t, c, e.srv.URL+"/cases?"+query)
+		return page
+	}
+	has := func(page, ref string) bool { return strings.Contains(page, `href="/cases/`+ref+`"`) }
+	if p := list("mine=1"); !has(p, a.Ref) || has(p, b.Ref) {
+		t.Error("assigned to me")
+	}
+	if p := list("status=held"); has(p, a.Ref) || !has(p, b.Ref) || !strings.Contains(p, "held mail") {
+		t.Error("held mail")
+	}
+	if p := list("year=2019"); has(p, a.Ref) || has(p, b.Ref) {
+		t.Error("another year")
+	}
+	if p := list("year=2026"); !has(p, a.Ref) || !has(p, b.Ref) {
+		t.Error("this year")
+	}
+	if _, err := e.in.RecordEvent(context.Background(), b.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	if p := list("status=closed"); has(p, a.Ref) || !has(p, b.Ref) {
+		t.Error("closed")
+	}
+	if p := list("status=incomplete"); has(p, b.Ref) {
+		t.Error("a closed case listed as incomplete")
+	}
+	// The L&D chair: not the notification, until it is sent for learning.
+	ld := e.signIn(t, RoleLDChair)
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+a.Ref); status != http.StatusNotFound {
+		t.Errorf("the L&D chair opened a notification: %d", status)
+	}
+	if _, err := e.in.RecordEvent(context.Background(), a.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "learning"}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+a.Ref); status != http.StatusOK {
+		t.Errorf("the L&D chair cannot open a case sent for learning: %d", status)
+	}
+	if _, p, _ := get(t, ld, e.srv.URL+"/cases"); !has(p, a.Ref) {
+		t.Error("the L&D chair's list lacks the case sent for learning")
+	}
+}
+
+// heldNaming is held mail with one message naming a case.
+type heldNaming struct {
+	fakeHeld
+	ref string
+}
+
+func (h *heldNaming) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
+	return []store.Message{{Key: "raw-held-2", From: "someone@nhs.net", Reasons: []string{"possible-correction"}, Refs: []string{h.ref}, ReceivedAt: time.Now()}}, nil
+}
