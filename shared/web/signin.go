@@ -139,15 +139,28 @@ func NewOIDC(ctx context.Context, issuer, clientID, secret, redirect, groupsClai
 	if err != nil {
 		return nil, fmt.Errorf("web: sign-in provider %s: %w", issuer, err)
 	}
+	var doc struct {
+		JWKS string `json:"jwks_uri"`
+	}
+	if err := p.Claims(&doc); err != nil || doc.JWKS == "" {
+		return nil, fmt.Errorf("web: sign-in provider %s names no keys (jwks_uri): %v", issuer, err)
+	}
+	return newOIDC(issuer, oidc.NewRemoteKeySet(ctx, doc.JWKS), p.Endpoint(), clientID, secret, redirect, groupsClaim, nil), nil
+}
+
+// newOIDC is the provider from its parts: the issuer the tokens must name,
+// its keys, its endpoints; now is the clock tokens are checked against
+// (nil: the time).
+func newOIDC(issuer string, keys oidc.KeySet, endpoint oauth2.Endpoint, clientID, secret, redirect, groupsClaim string, now func() time.Time) *OIDC {
 	scopes := []string{oidc.ScopeOpenID, "email", "profile"}
 	if groupsClaim == "groups" {
 		scopes = append(scopes, "groups") // providers that send groups only when asked
 	}
 	return &OIDC{
-		verifier: p.Verifier(&oidc.Config{ClientID: clientID}),
-		config:   oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: p.Endpoint(), RedirectURL: redirect, Scopes: scopes},
+		verifier: oidc.NewVerifier(issuer, keys, &oidc.Config{ClientID: clientID, Now: now}),
+		config:   oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: endpoint, RedirectURL: redirect, Scopes: scopes},
 		groups:   groupsClaim,
-	}, nil
+	}
 }
 
 // Verify checks a raw ID token — signature by the issuer's keys, issuer,
