@@ -134,6 +134,18 @@ func (b *browser) eval(expr string) string {
 	return s
 }
 
+// waitFor polls a condition in the page for up to 3 seconds: what scripts
+// do after the page loads.
+func (b *browser) waitFor(cond string) bool {
+	b.t.Helper()
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond)); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
 // fill puts a section's answers into the page as a person would leave
 // them: text typed, boxes ticked.
 func (b *browser) fill(r *referral.Referral, section int) {
@@ -382,7 +394,16 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(b.eval(`document.body.textContent`), ref) {
 			t.Error("the case list lacks the case")
 		}
+		if !b.waitFor(`document.querySelectorAll('table[data-module="moj-sortable-table"] th button').length >= 5`) {
+			t.Error("the case list's columns cannot be sorted: MoJ Frontend did not start")
+		}
+		if b.count(`.moj-timeline__item`, false) != 0 {
+			t.Error("a timeline on the list")
+		}
 		b.click(`a[href="/cases/`+ref+`"]`, "ws-case-again")
+		if !b.waitFor(`document.querySelectorAll('.moj-timeline__item').length > 0 && document.querySelectorAll('nav.moj-sub-navigation a').length >= 3`) {
+			t.Error("the case page has no MoJ timeline or sub-navigation")
+		}
 		// The raw input, byte for byte.
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch('/cases/`+ref+`/raw').then(r => r.arrayBuffer()).then(b => Array.from(new Uint8Array(b), c => String.fromCharCode(c)).join(''))`, chromedp.EvalAwaitPromise))
 		if err != nil || got != string(raw) {

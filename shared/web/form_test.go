@@ -268,6 +268,10 @@ func TestWebFormAssetsAndHeaders(t *testing.T) {
 		"/assets/govuk/govuk-frontend.min.js":  "initAll",
 		"/assets/app.js":                       "initAll",
 		"/assets/govuk/LICENCE.txt":            "MIT",
+		"/assets/moj/moj-frontend.min.css":     "moj-timeline",
+		"/assets/moj/moj-frontend.min.js":      "SortableTable",
+		"/assets/workspace.js":                 "initAll",
+		"/assets/moj/LICENCE.txt":              "MIT",
 	} {
 		status, body := e.get(t, e.client, path)
 		if status != 200 || !strings.Contains(body, want) {

@@ -392,6 +392,7 @@ type caseFilter struct{ Status, Route, Due, Year, Mine string }
 
 type caseRow struct {
 	Ref, Received, Channel, Route, Status, Next, Due, Badge, Assignee string
+	ReceivedSort, DueSort                                             string // sortable forms, for the table's sorting
 	HeldMail                                                          bool
 }
 
@@ -419,7 +420,7 @@ type deadlineRow struct {
 	Title, Source, Due, Status string
 	Provisional                bool
 }
-type timelineRow struct{ When, What, Who, Detail string }
+type timelineRow struct{ When, At, What, Who, Detail string }
 type answerSection struct {
 	Number int
 	Title  string
@@ -537,13 +538,14 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
-			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref]}
+			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10), DueSort: "99999999999"}
 		if closed {
 			row.Status = "closed"
 		}
 		e := entry{rec: c.ReceivedAt}
 		if d, ok := next[c.Ref]; ok && !closed {
 			row.Next, row.Due, e.due = w.Rules.TaskTitle(d.Rule), londonDate(d.Due), d.Due
+			row.DueSort = strconv.FormatInt(d.Due.Unix(), 10)
 			switch due := civil.In(d.Due, workdays.London); {
 			case due.Before(today):
 				row.Badge = "overdue"
@@ -770,7 +772,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 		if e.Type == intake.EventCorrected && e.Data["changed"] != "" {
 			detail = append(detail, "answers changed: "+strings.ReplaceAll(e.Data["changed"], ",", ", "))
 		}
-		cv.Timeline = append(cv.Timeline, timelineRow{When: londonTime(e.At), What: what, Who: e.Actor, Detail: strings.Join(detail, "; ")})
+		cv.Timeline = append(cv.Timeline, timelineRow{When: londonTime(e.At), At: e.At.UTC().Format(time.RFC3339), What: what, Who: e.Actor, Detail: strings.Join(detail, "; ")})
 	}
 	cv.Sections, cv.GeneralProblems = answers(c)
 	for _, t := range recordable(id.Role) {
