@@ -57,6 +57,24 @@ type CaseSummary struct {
 	// Marks are set by events (Event.Marks), not by the case record: a
 	// correction keeps them.
 	Marks map[string]string `json:"marks,omitempty"`
+	// Next is the case's earliest open deadline (its Ref, Rule and Due
+	// only), kept by PutDeadlines in the same write; zero when none is open.
+	Next Deadline `json:"next,omitzero"`
+}
+
+// NextOpen returns the earliest open deadline, by due time then rule.
+func NextOpen(ds []Deadline) (Deadline, bool) {
+	var next Deadline
+	found := false
+	for _, d := range ds {
+		if d.Status != DeadlineOpen {
+			continue
+		}
+		if !found || d.Due.Before(next.Due) || (d.Due.Equal(next.Due) && d.Rule < next.Rule) {
+			next, found = d, true
+		}
+	}
+	return next, found
 }
 
 // Summary is the case's summary, without its marks.

@@ -37,7 +37,6 @@ type CaseFiles interface {
 	ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error)
 	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
 	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
-	ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error)
 	AppendEvent(ctx context.Context, e store.Event) (bool, error)
 }
 
@@ -499,11 +498,6 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := civil.In(w.Now(), workdays.London)
-	next, err := nextDeadlines(r.Context(), w.Cases, w.Now(), func(rule string) bool { return w.Rules.TaskTitle(rule) != "" })
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
 	held := map[string]bool{} // cases that held mail names
 	if w.Held != nil && id.Role == RoleBusinessUnit {
 		msgs, err := w.Held.ListMessages(r.Context(), store.OutcomeQuarantined)
@@ -518,52 +512,42 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	me := actor(id)
+	// Filter and sort small entries; only the page's rows are written out.
 	type entry struct {
-		row caseRow
-		due time.Time
-		rec time.Time
+		c      *store.CaseSummary
+		due    time.Time // the next task's due time; zero if none
+		badge  string
+		closed bool
 	}
-	var entries []entry
-	for _, c := range cases {
+	entries := make([]entry, 0, len(cases))
+	for i := range cases {
+		c := &cases[i]
 		if !canSee(id.Role, c.Route, c.Marks[store.MarkLearning] != "") || (f.Route != "" && string(c.Route) != f.Route) ||
-			(f.Year != "" && strconv.Itoa(civil.In(c.ReceivedAt, workdays.London).Year) != f.Year) ||
 			(f.Mine != "" && c.Marks[store.MarkAssignee] != me) {
 			continue
 		}
-		closed := c.Marks[store.MarkClosed] != ""
+		if f.Year != "" && strconv.Itoa(civil.In(c.ReceivedAt, workdays.London).Year) != f.Year {
+			continue
+		}
+		e := entry{c: c, closed: c.Marks[store.MarkClosed] != ""}
 		switch {
-		case f.Status == "closed" && !closed,
-			(f.Status == string(store.Incomplete) || f.Status == string(store.Complete)) && closed,
+		case f.Status == "closed" && !e.closed,
+			(f.Status == string(store.Incomplete) || f.Status == string(store.Complete)) && e.closed,
 			f.Status == "held" && !held[c.Ref]:
 			continue
 		}
-		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
-			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10), DueSort: "99999999999"}
-		if closed {
-			row.Status = "closed"
-		}
-		e := entry{rec: c.ReceivedAt}
-		if d, ok := next[c.Ref]; ok && !closed {
-			row.Next, row.Due, e.due = w.Rules.TaskTitle(d.Rule), londonDate(d.Due), d.Due
-			row.DueSort = strconv.FormatInt(d.Due.Unix(), 10)
+		if d := c.Next; d.Rule != "" && !e.closed && w.Rules.TaskTitle(d.Rule) != "" {
+			e.due = d.Due
 			switch due := civil.In(d.Due, workdays.London); {
 			case due.Before(today):
-				row.Badge = "overdue"
+				e.badge = "overdue"
 			case due == today:
-				row.Badge = "due today"
+				e.badge = "due today"
 			}
 		}
-		switch f.Due {
-		case "overdue":
-			if row.Badge != "overdue" {
-				continue
-			}
-		case "today":
-			if row.Badge == "" {
-				continue
-			}
+		if (f.Due == "overdue" && e.badge != "overdue") || (f.Due == "today" && e.badge == "") {
+			continue
 		}
-		e.row = row
 		entries = append(entries, e)
 	}
 	// Soonest deadline first; cases with none after, newest first.
@@ -575,8 +559,21 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		if !a.due.Equal(b.due) {
 			return a.due.Before(b.due)
 		}
-		return a.rec.After(b.rec)
+		return a.c.ReceivedAt.After(b.c.ReceivedAt)
 	})
+	rowOf := func(e entry) caseRow {
+		c := e.c
+		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
+			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10),
+			DueSort: "99999999999", Badge: e.badge}
+		if e.closed {
+			row.Status = "closed"
+		}
+		if !e.due.IsZero() {
+			row.Next, row.Due, row.DueSort = w.Rules.TaskTitle(c.Next.Rule), londonDate(e.due), strconv.FormatInt(e.due.Unix(), 10)
+		}
+		return row
+	}
 	v := w.view(r, "Cases", "cases")
 	v.Filter, v.Total = f, len(entries)
 	v.RouteOptions = []string{string(referral.RouteNotification), string(referral.RouteLearning), string(referral.RouteUnknown)}
@@ -591,7 +588,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	v.Page, _ = strconv.Atoi(q.Get("page"))
 	v.Page = min(max(v.Page, 1), v.Pages)
 	for _, e := range entries[(v.Page-1)*pageSize : min(v.Page*pageSize, len(entries))] {
-		v.Rows = append(v.Rows, e.row)
+		v.Rows = append(v.Rows, rowOf(e))
 	}
 	pageURL := func(n int) string {
 		q := url.Values{}
@@ -610,22 +607,6 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		v.NextURL = pageURL(v.Page + 1)
 	}
 	w.render(rw, http.StatusOK, "casesContent", v)
-}
-
-// nextDeadlines is each case's soonest open deadline of the rules keep
-// takes, from one read of every open deadline (the index, earliest first).
-func nextDeadlines(ctx context.Context, files CaseFiles, now time.Time, keep func(rule string) bool) (map[string]store.Deadline, error) {
-	open, err := files.ListDueDeadlines(ctx, now.AddDate(100, 0, 0))
-	if err != nil {
-		return nil, err
-	}
-	next := map[string]store.Deadline{}
-	for _, d := range open {
-		if _, seen := next[d.Ref]; !seen && keep(d.Rule) {
-			next[d.Ref] = d
-		}
-	}
-	return next, nil
 }
 
 // openCase reads a case the person may see; the 404 page for one they

@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -30,6 +32,7 @@ var (
 	bucketOpenDue   = []byte("opendue")   // due \x00 ref \x00 rule → owners: the open deadlines by due date (index.go)
 	bucketMessages  = []byte("messages")  // message key → Message JSON
 	bucketDrafts    = []byte("drafts")    // draft key → Draft JSON
+	bucketMeta      = []byte("meta")      // "indexes" → the version of the indexes (index.go)
 )
 
 // Store is a store.Store in a bbolt file.
@@ -155,7 +158,9 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, er
 func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error) {
 	var out []store.CaseSummary
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketSummaries).ForEach(func(_, v []byte) error {
+		b := tx.Bucket(bucketSummaries)
+		out = make([]store.CaseSummary, 0, b.Stats().KeyN)
+		return b.ForEach(func(_, v []byte) error {
 			sum, err := decodeSummary(v)
 			if err != nil {
 				return err
@@ -169,12 +174,17 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 	if err != nil {
 		return nil, fmt.Errorf("bolt: list cases: %w", err)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].ReceivedAt.Equal(out[j].ReceivedAt) {
-			return out[i].ReceivedAt.Before(out[j].ReceivedAt)
+	// References are given in order, so the index is mostly in order
+	// already: sort only when it is not.
+	order := func(a, b store.CaseSummary) int {
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
 		}
-		return out[i].Ref < out[j].Ref
-	})
+		return strings.Compare(a.Ref, b.Ref)
+	}
+	if !slices.IsSortedFunc(out, order) {
+		slices.SortStableFunc(out, order)
+	}
 	return out, nil
 }
 
@@ -273,7 +283,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 				return err
 			}
 		}
-		return nil
+		return setNext(tx, ref, ds)
 	})
 }
 

@@ -108,8 +108,13 @@ func TestIndexesBuiltForOlderFiles(t *testing.T) {
 	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{{Rule: "inform-ssp", Due: due, Status: store.DeadlineOpen, Owners: []string{"business-unit"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A file from before the indexes: no summaries, no open deadlines, no
+	// version.
 	err = s.DB().Update(func(tx *bbolt.Tx) error {
 		if err := tx.DeleteBucket(bucketSummaries); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bucketMeta); err != nil {
 			return err
 		}
 		return tx.DeleteBucket(bucketOpenDue)
@@ -124,7 +129,7 @@ func TestIndexesBuiltForOlderFiles(t *testing.T) {
 	}
 	defer s.Close()
 	list, err := s.ListCases(ctx, store.Incomplete)
-	if err != nil || len(list) != 1 || list[0].Ref != c.Ref {
+	if err != nil || len(list) != 1 || list[0].Ref != c.Ref || list[0].Next.Rule != "inform-ssp" || !list[0].Next.Due.Equal(due) {
 		t.Errorf("cases after reopening: %+v %v", list, err)
 	}
 	ds, err := s.ListDueDeadlines(ctx, due)

@@ -33,7 +33,7 @@ func putCase(tx *bbolt.Tx, c store.Case) error {
 		if err != nil {
 			return err
 		}
-		sum.Marks = prev.Marks
+		sum.Marks, sum.Next = prev.Marks, prev.Next
 	}
 	return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(sum))
 }
@@ -61,11 +61,33 @@ func mark(tx *bbolt.Tx, ref string, marks map[string]string) error {
 	return b.Put([]byte(ref), encodeSummary(sum))
 }
 
-// encodeSummary writes the summary's fields, then its marks as key=value
-// fields, in key order.
+// nextField is the summary field that holds the next open deadline, as
+// rule and due time; marks cannot begin with a dot.
+const nextField = ".next"
+
+// setNext keeps the summary's next open deadline in step with the
+// deadlines just written.
+func setNext(tx *bbolt.Tx, ref string, ds []store.Deadline) error {
+	b := tx.Bucket(bucketSummaries)
+	sum, err := decodeSummary(b.Get([]byte(ref)))
+	if err != nil {
+		return err
+	}
+	sum.Next = store.Deadline{}
+	if d, ok := store.NextOpen(ds); ok {
+		sum.Next = store.Deadline{Ref: ref, Rule: d.Rule, Due: d.Due, Status: store.DeadlineOpen}
+	}
+	return b.Put([]byte(ref), encodeSummary(sum))
+}
+
+// encodeSummary writes the summary's fields, then its next deadline and
+// its marks as key=value fields, in key order.
 func encodeSummary(s store.CaseSummary) []byte {
 	f := []string{string(s.Status), string(s.Route), s.Channel, strconv.FormatInt(s.ReceivedAt.UnixNano(), 10),
 		strconv.Itoa(s.Version), s.RawKey, s.Ref}
+	if s.Next.Rule != "" {
+		f = append(f, nextField+"="+s.Next.Rule+" "+strconv.FormatInt(s.Next.Due.UnixNano(), 10))
+	}
 	keys := make([]string, 0, len(s.Marks))
 	for k := range s.Marks {
 		keys = append(keys, k)
@@ -93,6 +115,15 @@ func decodeSummary(v []byte) (store.CaseSummary, error) {
 		k, val, ok := strings.Cut(kv, "=")
 		if !ok {
 			return store.CaseSummary{}, fmt.Errorf("bolt: a case summary mark that does not read: %q", kv)
+		}
+		if k == nextField {
+			rule, due, _ := strings.Cut(val, " ")
+			ns, err := strconv.ParseInt(due, 10, 64)
+			if err != nil {
+				return store.CaseSummary{}, fmt.Errorf("bolt: a case summary's next deadline that does not read: %q", kv)
+			}
+			sum.Next = store.Deadline{Ref: sum.Ref, Rule: rule, Due: time.Unix(0, ns).UTC(), Status: store.DeadlineOpen}
+			continue
 		}
 		if sum.Marks == nil {
 			sum.Marks = map[string]string{}
@@ -133,34 +164,76 @@ func decodeDue(k, v []byte) (store.Deadline, error) {
 	return d, nil
 }
 
+// indexVersion names what the indexes hold: 2 adds each summary's next
+// open deadline. A file whose indexes are older is indexed again.
+var indexVersion = []byte("2")
+
 // buildIndexes makes the indexes of a store file written before they
-// existed, once, when it is opened.
+// existed (or before they held what they hold now), once, when it is
+// opened. The summaries' marks, which only events set, are kept.
 func buildIndexes(tx *bbolt.Tx) error {
-	if tx.Bucket(bucketSummaries) != nil && tx.Bucket(bucketOpenDue) != nil {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	if tx.Bucket(bucketSummaries) != nil && tx.Bucket(bucketOpenDue) != nil && bytes.Equal(meta.Get([]byte("indexes")), indexVersion) {
 		return nil
 	}
-	for _, name := range [][]byte{bucketSummaries, bucketOpenDue} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+	marks := map[string]map[string]string{}
+	if old := tx.Bucket(bucketSummaries); old != nil {
+		err := old.ForEach(func(k, v []byte) error {
+			if sum, err := decodeSummary(v); err == nil {
+				marks[string(k)] = sum.Marks
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
-	err := tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+	for _, name := range [][]byte{bucketSummaries, bucketOpenDue} {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	err = tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
 		var c store.Case
 		if err := json.Unmarshal(v, &c); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(c.Summary()))
+		sum := c.Summary()
+		sum.Marks = marks[c.Ref]
+		return tx.Bucket(bucketSummaries).Put([]byte(c.Ref), encodeSummary(sum))
 	})
 	if err != nil {
 		return fmt.Errorf("bolt: index cases: %w", err)
 	}
-	return tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
+	byCase := map[string][]store.Deadline{}
+	err = tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
 		var d store.Deadline
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}
+		byCase[d.Ref] = append(byCase[d.Ref], d)
 		return indexDeadline(tx, d)
 	})
+	if err != nil {
+		return fmt.Errorf("bolt: index deadlines: %w", err)
+	}
+	for ref, ds := range byCase {
+		if tx.Bucket(bucketSummaries).Get([]byte(ref)) == nil {
+			continue
+		}
+		if err := setNext(tx, ref, ds); err != nil {
+			return err
+		}
+	}
+	return meta.Put([]byte("indexes"), indexVersion)
 }
 
 // parseTimeKey reads store.TimeKey's fixed layout,

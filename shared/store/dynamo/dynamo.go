@@ -304,7 +304,17 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 		return nil, err
 	}
 	for i := range out {
-		out[i].Marks = marks[out[i].Ref]
+		m := marks[out[i].Ref]
+		if rule := m[nextMark]; rule != "" {
+			if due, err := time.Parse(time.RFC3339Nano, m[nextMark+"-due"]); err == nil {
+				out[i].Next = store.Deadline{Ref: out[i].Ref, Rule: rule, Due: due, Status: store.DeadlineOpen}
+			}
+			delete(m, nextMark)
+			delete(m, nextMark+"-due")
+		}
+		if len(m) > 0 {
+			out[i].Marks = m
+		}
 	}
 	if len(statuses) > 1 { // each partition is in order; the whole is too
 		sort.SliceStable(out, func(i, j int) bool {
@@ -411,14 +421,19 @@ func (s *Store) markItems(e store.Event) []types.TransactWriteItem {
 	return out
 }
 
-// marks reads every case's marks: ref → mark → value.
+// nextMark is the mark item that holds a case's next open deadline: its
+// rule as the value, its due time as due. Marks cannot begin with a dot.
+const nextMark = ".next"
+
+// marks reads every case's marks: ref → mark → value; the next deadline's
+// due time under nextMark+"-due".
 func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(marksPK)},
-		ProjectionExpression:      aws.String("#r, mark, #v"),
+		ProjectionExpression:      aws.String("#r, mark, #v, due"),
 		ExpressionAttributeNames:  map[string]string{"#r": "ref", "#v": "value"},
 	})
 	for p.HasMorePages() {
@@ -432,6 +447,9 @@ func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error)
 				out[ref] = map[string]string{}
 			}
 			out[ref][k] = v
+			if k == nextMark {
+				out[ref][nextMark+"-due"] = strAttr(item["due"])
+			}
 		}
 	}
 	return out, nil
@@ -486,6 +504,15 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
 		keep[d.Rule] = true
+	}
+	// The summary's next open deadline, beside the marks.
+	next := keyOf(casePK(ref), "NEXT")
+	if d, ok := store.NextOpen(ds); ok {
+		next[AttrGSI1PK], next[AttrGSI1SK] = str(marksPK), str(ref+"#"+nextMark)
+		next["ref"], next["mark"], next["value"], next["due"] = str(ref), str(nextMark), str(d.Rule), str(store.TimeKey(d.Due))
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: next}})
+	} else {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: next}})
 	}
 	old, err := s.ListDeadlines(ctx, ref)
 	if err != nil {

@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -39,4 +41,18 @@ func TestConformance(t *testing.T) {
 		}
 		return New(client, table, nil)
 	})
+}
+
+// TestNoScans: the store reaches DynamoDB through API only, which has no
+// Scan: every list — the case list's pages, due deadlines, held mail — is
+// a query on the table or its index, whatever the table's size.
+func TestNoScans(t *testing.T) {
+	api := reflect.TypeOf((*API)(nil)).Elem()
+	var methods []string
+	for i := range api.NumMethod() {
+		methods = append(methods, api.Method(i).Name)
+	}
+	if strings.Join(methods, ",") != "GetItem,Query,TransactWriteItems" {
+		t.Errorf("the store may call %v; a list must be a query", methods)
+	}
 }

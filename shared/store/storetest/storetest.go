@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Deadlines", testDeadlines},
 		{"UpdateCase", testUpdateCase},
 		{"SummaryMarks", testMarks},
+		{"SummaryNextDeadline", testNext},
 		{"UpdateCaseConcurrently", testUpdateConcurrent},
 		{"UniqueEvents", testUniqueEvents},
 		{"UniqueEventsConcurrently", testUniqueConcurrent},
@@ -753,5 +754,44 @@ func testMarks(t *testing.T, s store.Store) {
 	}
 	if list, _ := s.ListCases(ctx, store.Complete); len(list) != 1 || list[0].Marks[store.MarkAssignee] != "officer.jones" {
 		t.Errorf("by status: %+v", list)
+	}
+}
+
+// testNext: the summary carries the earliest open deadline, kept in step
+// by PutDeadlines, and none once none is open.
+func testNext(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	c, _, err := s.CreateCase(ctx, NewCase("next-a", t0), "DSP-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func() store.Deadline {
+		t.Helper()
+		list, err := s.ListCases(ctx, "")
+		if err != nil || len(list) != 1 {
+			t.Fatalf("cases %v %v", list, err)
+		}
+		return list[0].Next
+	}
+	if d := next(); d.Rule != "" {
+		t.Errorf("no deadlines yet, next %+v", d)
+	}
+	due := t0.Add(48 * time.Hour)
+	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{
+		{Rule: "inform-ssp", Due: t0.Add(24 * time.Hour), Status: "met"},
+		{Rule: "ssp-meeting", Due: due, Status: store.DeadlineOpen},
+		{Rule: "notify-panel", Due: due, Status: store.DeadlineOpen},
+		{Rule: "rapid-review", Due: due.Add(time.Hour), Status: store.DeadlineOpen},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if d := next(); d.Rule != "notify-panel" || !d.Due.Equal(due) || d.Ref != c.Ref {
+		t.Errorf("next %+v, want notify-panel at %s", d, due)
+	}
+	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{{Rule: "ssp-meeting", Due: due, Status: "met"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := next(); d.Rule != "" {
+		t.Errorf("none open, next %+v", d)
 	}
 }
