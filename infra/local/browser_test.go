@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/oauth2-proxy/mockoidc"
 	"net/smtp"
 	"net/url"
 	"os"
@@ -438,4 +439,42 @@ func TestBrowser(t *testing.T) {
 			t.Error("no confirmation of the release")
 		}
 	})
+}
+
+// TestBrowserSignInWithOIDC signs in to the workspace in Chromium through
+// an OpenID Connect provider (mockoidc, in this process), as in AWS with
+// the user pool: the local runner set with a signIn block, a reminder's
+// link to a case opened signed out, the provider's page, and back at that
+// case, signed in with the role the provider's groups give.
+func TestBrowserSignInWithOIDC(t *testing.T) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Shutdown()
+	addr := freeAddr(t)
+	mc := m.Config()
+	settings, _ := json.Marshal(map[string]any{"baseURL": "http://" + addr,
+		"signIn": map[string]string{"issuer": mc.Issuer, "clientId": mc.ClientID, "clientSecret": mc.ClientSecret, "groupsClaim": "groups"}})
+	file := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(file, settings, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, stop := startSystem(t, t.TempDir(), "-addr", addr, "-config", file)
+	defer stop()
+	base := "http://" + a.Web
+	status, v := post(t, base, "../../events/referrals/complete.json")
+	ref, _ := v["ref"].(string)
+	if status != 201 || ref == "" {
+		t.Fatalf("referral: %d %v", status, v)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "u-1", Email: "jo.officer@darlington.gov.uk", Groups: []string{"staff", "ssp"}})
+	b := newBrowser(t, base, true)
+	b.open("/cases/"+ref, "oidc-case") // the provider answers at once and sends the browser back
+	if path := b.eval(`location.pathname`); path != "/cases/"+ref {
+		t.Fatalf("after signing in with the provider at %s, not the case", path)
+	}
+	if body := b.eval(`document.body.textContent`); !strings.Contains(body, "jo.officer@darlington.gov.uk") || !strings.Contains(body, "(ssp)") {
+		t.Errorf("signed in as whom?\n%s", body)
+	}
 }

@@ -20,14 +20,17 @@ func start(t testing.TB, data string) (string, func()) {
 }
 
 // startSystem is start, giving every address.
-func startSystem(t testing.TB, data string) (Addrs, func()) {
+func startSystem(t testing.TB, data string, args ...string) (Addrs, func()) {
 	t.Helper()
+	if len(args) == 0 {
+		args = []string{"-addr", "127.0.0.1:0"}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan Addrs, 1)
 	done := make(chan error, 1)
 	var logs bytes.Buffer
 	go func() {
-		done <- serve(ctx, []string{"-data", data, "-addr", "127.0.0.1:0", "-smtp", "127.0.0.1:0"}, &logs, func(a Addrs) { addrs <- a })
+		done <- serve(ctx, append([]string{"-data", data, "-smtp", "127.0.0.1:0"}, args...), &logs, func(a Addrs) { addrs <- a })
 	}()
 	select {
 	case a := <-addrs:
