@@ -12,11 +12,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 	"log/slog"
 	"mime"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 	"time"
 
@@ -239,38 +239,53 @@ type caseSummary struct {
 	Channel    string          `json:"channel"`
 	Route      string          `json:"route"`
 	Status     string          `json:"status"`
+	Closed     bool            `json:"closed,omitempty"`
+	Assignee   string          `json:"assignee,omitempty"`
 	Version    int             `json:"version"`
 	Next       *store.Deadline `json:"nextDeadline,omitempty"`
+	Badge      string          `json:"badge,omitempty"` // overdue, due today
 }
 
-// listCases lists cases, newest first, 50 a page: ?status=, ?route=,
-// ?page= (the next page's number is in "next").
+// listCases lists cases 50 a page with the workspace's filters — ?status=
+// (incomplete, complete, closed), ?route=, ?due= (today, overdue), ?year=
+// — newest first, or soonest deadline first with ?sort=due; ?page= (the
+// next page's number is in "next").
 func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	cases, err := h.Files.ListCases(r.Context(), store.Status(q.Get("status")))
+	f := filterOf(q)
+	f.Mine = "" // the API is not a person
+	cases, err := h.Files.ListCases(r.Context(), f.storeStatus())
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	if route := q.Get("route"); route != "" {
-		cases = slices.DeleteFunc(cases, func(c store.CaseSummary) bool { return string(c.Route) != route })
+	task := h.RuleTitle
+	if task == nil {
+		task = func(rule string) string { return rule }
 	}
-	sort.SliceStable(cases, func(i, j int) bool { return cases[i].ReceivedAt.After(cases[j].ReceivedAt) })
+	ls := lister{today: civil.In(h.Now(), workdays.London), task: task}.sel(cases, f)
+	if q.Get("sort") == "due" {
+		byDue(ls)
+	} else {
+		byReceived(ls)
+	}
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
-	from := min((page-1)*pageSize, len(cases))
+	from := min((page-1)*pageSize, len(ls))
 	out := struct {
 		Cases []caseSummary `json:"cases"`
 		Next  int           `json:"next,omitempty"`
 	}{Cases: []caseSummary{}}
-	for _, c := range cases[from:min(from+pageSize, len(cases))] {
-		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version}
-		if d := c.Next; d.Rule != "" {
+	for _, l := range ls[from:min(from+pageSize, len(ls))] {
+		c := l.c
+		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version,
+			Closed: l.closed, Assignee: c.Marks[store.MarkAssignee], Badge: l.badge}
+		if d := c.Next; d.Rule != "" && !l.closed {
 			cs.Next = &d
 		}
 		out.Cases = append(out.Cases, cs)
 	}
-	if from+pageSize < len(cases) {
+	if from+pageSize < len(ls) {
 		out.Next = page + 1
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -387,8 +387,6 @@ type wsView struct {
 	RouteOptions, Statuses, Years []string
 }
 
-type caseFilter struct{ Status, Route, Due, Year, Mine string }
-
 type caseRow struct {
 	Ref, Received, Channel, Route, Status, Next, Due, Badge, Assignee string
 	ReceivedSort, DueSort                                             string // sortable forms, for the table's sorting
@@ -487,12 +485,8 @@ const pageSize = 50
 func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	id, _ := who(r)
 	q := r.URL.Query()
-	f := caseFilter{Status: q.Get("status"), Route: q.Get("route"), Due: q.Get("due"), Year: q.Get("year"), Mine: q.Get("mine")}
-	status := store.Status("")
-	if f.Status == string(store.Incomplete) || f.Status == string(store.Complete) {
-		status = store.Status(f.Status)
-	}
-	cases, err := w.Cases.ListCases(r.Context(), status)
+	f := filterOf(q)
+	cases, err := w.Cases.ListCases(r.Context(), f.storeStatus())
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -511,57 +505,10 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	me := actor(id)
 	// Filter and sort small entries; only the page's rows are written out.
-	type entry struct {
-		c      *store.CaseSummary
-		due    time.Time // the next task's due time; zero if none
-		badge  string
-		closed bool
-	}
-	entries := make([]entry, 0, len(cases))
-	for i := range cases {
-		c := &cases[i]
-		if !canSee(id.Role, c.Route, c.Marks[store.MarkLearning] != "") || (f.Route != "" && string(c.Route) != f.Route) ||
-			(f.Mine != "" && c.Marks[store.MarkAssignee] != me) {
-			continue
-		}
-		if f.Year != "" && strconv.Itoa(civil.In(c.ReceivedAt, workdays.London).Year) != f.Year {
-			continue
-		}
-		e := entry{c: c, closed: c.Marks[store.MarkClosed] != ""}
-		switch {
-		case f.Status == "closed" && !e.closed,
-			(f.Status == string(store.Incomplete) || f.Status == string(store.Complete)) && e.closed,
-			f.Status == "held" && !held[c.Ref]:
-			continue
-		}
-		if d := c.Next; d.Rule != "" && !e.closed && w.Rules.TaskTitle(d.Rule) != "" {
-			e.due = d.Due
-			switch due := civil.In(d.Due, workdays.London); {
-			case due.Before(today):
-				e.badge = "overdue"
-			case due == today:
-				e.badge = "due today"
-			}
-		}
-		if (f.Due == "overdue" && e.badge != "overdue") || (f.Due == "today" && e.badge == "") {
-			continue
-		}
-		entries = append(entries, e)
-	}
-	// Soonest deadline first; cases with none after, newest first.
-	sort.SliceStable(entries, func(i, j int) bool {
-		a, b := entries[i], entries[j]
-		if a.due.IsZero() != b.due.IsZero() {
-			return !a.due.IsZero()
-		}
-		if !a.due.Equal(b.due) {
-			return a.due.Before(b.due)
-		}
-		return a.c.ReceivedAt.After(b.c.ReceivedAt)
-	})
-	rowOf := func(e entry) caseRow {
+	entries := lister{role: id.Role, me: actor(id), today: today, held: held, task: w.Rules.TaskTitle}.sel(cases, f)
+	byDue(entries)
+	rowOf := func(e listed) caseRow {
 		c := e.c
 		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
 			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10),

@@ -429,6 +429,25 @@ func TestCasesAPI(t *testing.T) {
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("unknown case: %d", rec.Code)
 	}
+	// The workspace's filters: closed, due, year; the assignee shown.
+	if err := e.in.Assign(context.Background(), res.Ref, "jo.officer@darlington.gov.uk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]int{"status=closed": 1, "status=complete": 0, "year=2025": 0, "year=2026": 2, "due=today&sort=due": 1, "due=overdue": 0} {
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?"+query, nil))
+		if got := strings.Count(rec.Body.String(), `"channel"`); rec.Code != 200 || got != want {
+			t.Errorf("GET /api/cases?%s: %d, %d cases, want %d\n%s", query, rec.Code, got, want, rec.Body)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=closed", nil))
+	if !strings.Contains(rec.Body.String(), `"assignee": "jo.officer@darlington.gov.uk"`) || !strings.Contains(rec.Body.String(), `"closed": true`) {
+		t.Errorf("the closed case:\n%s", rec.Body)
+	}
 }
 
 // TestFigures: a quarter's numbers by route and channel, working days to
