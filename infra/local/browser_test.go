@@ -434,6 +434,10 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(b.eval(`document.body.textContent`), "someone@gmail.com") {
 			t.Error("the held message is not listed")
 		}
+		b.click(`a[href$="/message"]`, "ws-held-message")
+		if body := b.eval(`document.body.textContent`); !strings.Contains(body, "Please see the form.") || !strings.Contains(body, "A message from someone@gmail.com") {
+			t.Errorf("the held message's page:\n%s", body)
+		}
 		b.click(`form[action*="/release"] button`, "ws-released")
 		if !strings.Contains(b.eval(`document.body.textContent`), "was released") {
 			t.Error("no confirmation of the release")

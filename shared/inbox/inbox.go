@@ -272,6 +272,64 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	return s.process(ctx, rec, msg, data, slices.Contains(rec.Reasons, ReasonMayCorrect), log)
 }
 
+// Held is a held message as the Business Unit reads it before deciding:
+// its record, its headers and its text — never its HTML rendered.
+type Held struct {
+	Message          store.Message
+	Subject, ReplyTo string
+	Date             time.Time
+	Text             string // the body as plain text, at most 100,000 characters
+	Unreadable       string // why the body could not be read, if it could not
+}
+
+// HeldMessage reads a held message. errs.NotFound for an unknown key;
+// errs.Conflict for one that is not held.
+func (s *Service) HeldMessage(ctx context.Context, key string) (Held, error) {
+	rec, err := s.Store.GetMessage(ctx, key)
+	if err != nil {
+		return Held{}, err
+	}
+	if rec.Outcome != store.OutcomeQuarantined {
+		return Held{}, errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
+	}
+	h := Held{Message: rec}
+	data, err := s.Blobs.Get(ctx, rec.RawLocation)
+	if err != nil {
+		return Held{}, fmt.Errorf("inbox: read held message: %w", err)
+	}
+	msg, err := mailparse.Parse(bytes.NewReader(data), s.limits())
+	if msg != nil {
+		h.Subject, h.ReplyTo, h.Date = msg.Subject, msg.ReplyTo, msg.Date
+		h.Text = msg.Text
+		if r := []rune(h.Text); len(r) > 100_000 {
+			h.Text = string(r[:100_000]) + "\n[…]"
+		}
+	}
+	if err != nil {
+		h.Unreadable = errs.Message(err)
+	}
+	return h, nil
+}
+
+// Dismiss marks a held message not a referral: it is kept, its sender is
+// not answered, and it leaves the held list. errs.Conflict for one that is
+// not held.
+func (s *Service) Dismiss(ctx context.Context, key, officer string) error {
+	rec, err := s.Store.GetMessage(ctx, key)
+	if err != nil {
+		return err
+	}
+	if rec.Outcome != store.OutcomeQuarantined {
+		return errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
+	}
+	rec.Outcome, rec.DismissedBy, rec.UpdatedAt = store.OutcomeDismissed, officer, s.now()
+	if err := s.Store.PutMessage(ctx, rec); err != nil {
+		return fmt.Errorf("inbox: mark not a referral: %w", err)
+	}
+	s.logger().Info("message marked not a referral", "message", key, "dismissedBy", officer)
+	return nil
+}
+
 // begin claims the message, keyed by its Message-ID; a message reusing
 // another's Message-ID is keyed by its bytes instead.
 func (s *Service) begin(ctx context.Context, rec store.Message) (store.Message, bool, error) {

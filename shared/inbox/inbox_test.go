@@ -782,3 +782,39 @@ func TestForwardedByExchange(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldMessageAndDismiss: a held message read as text with its
+// record, then marked not a referral: kept, off the held list, never
+// answered, and not released afterwards.
+func TestHeldMessageAndDismiss(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	rep := e.receive(t, sampleEmail(t, "untrusted-sender.eml"), pass)
+	h, err := e.svc.HeldMessage(ctx, rep.Key)
+	if err != nil || h.Message.Key != rep.Key || h.Subject == "" || h.Text == "" {
+		t.Fatalf("held message: %+v %v", h, err)
+	}
+	before := len(e.sent(t))
+	if err := e.svc.Dismiss(ctx, rep.Key, "officer.jones"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.store.GetMessage(ctx, rep.Key)
+	if m.Outcome != store.OutcomeDismissed || m.DismissedBy != "officer.jones" {
+		t.Errorf("dismissed record %+v", m)
+	}
+	if list, _ := e.store.ListMessages(ctx, store.OutcomeQuarantined); len(list) != 0 {
+		t.Errorf("still held: %+v", list)
+	}
+	if _, err := e.svc.Release(ctx, rep.Key, "officer.jones"); errs.Code(err) != errs.Conflict {
+		t.Errorf("release after dismissing: %v", err)
+	}
+	if err := e.svc.Dismiss(ctx, rep.Key, "officer.jones"); errs.Code(err) != errs.Conflict {
+		t.Errorf("dismissed twice: %v", err)
+	}
+	if _, err := e.svc.HeldMessage(ctx, rep.Key); errs.Code(err) != errs.Conflict {
+		t.Errorf("reading a message no longer held: %v", err)
+	}
+	if len(e.sent(t)) != before {
+		t.Error("the sender was answered")
+	}
+}

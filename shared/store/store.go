@@ -261,6 +261,7 @@ type Message struct {
 	Attachments []Attachment      `json:"attachments,omitempty"`
 	Verdicts    map[string]string `json:"verdicts,omitempty"` // spam, virus, spf, dkim, dmarc: PASS, FAIL, GRAY, …
 	ReleasedBy  string            `json:"releasedBy,omitempty"`
+	DismissedBy string            `json:"dismissedBy,omitempty"` // the officer who marked it not a referral
 	// Attempts counts the deliveries that took the message over after
 	// another was cut off; past a few it is held as processing-failed.
 	Attempts int `json:"attempts,omitempty"`
@@ -288,10 +289,11 @@ type Outcome string
 
 // Outcomes.
 const (
-	OutcomeCase        Outcome = "case"        // new referral(s)
-	OutcomeCorrection  Outcome = "correction"  // a new version of a case
-	OutcomeQuarantined Outcome = "quarantined" // held for the Business Unit: failed checks or untrusted sender
-	OutcomeRefused     Outcome = "refused"     // not an e-mail that could be read; kept
+	OutcomeCase        Outcome = "case"           // new referral(s)
+	OutcomeCorrection  Outcome = "correction"     // a new version of a case
+	OutcomeQuarantined Outcome = "quarantined"    // held for the Business Unit: failed checks or untrusted sender
+	OutcomeRefused     Outcome = "refused"        // not an e-mail that could be read; kept
+	OutcomeDismissed   Outcome = "not-a-referral" // held, then marked not a referral by an officer: kept, never answered
 )
 
 // CheckMessage is the check every adapter makes before storing a message.

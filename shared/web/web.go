@@ -43,6 +43,8 @@ type Cases interface {
 type Messages interface {
 	ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error)
 	Release(ctx context.Context, key, officer string) (inbox.Report, error)
+	HeldMessage(ctx context.Context, key string) (inbox.Held, error)
+	Dismiss(ctx context.Context, key, officer string) error
 }
 
 // Handler serves the pages and the API.

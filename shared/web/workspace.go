@@ -121,6 +121,8 @@ func NewWorkspace(w Workspace) *Workspace {
 	if w.Held != nil {
 		w.mux.Handle("GET /cases/held", w.Require(http.HandlerFunc(w.held), RoleBusinessUnit))
 		w.mux.Handle("POST /cases/held/{key}/release", w.Require(http.HandlerFunc(w.release), RoleBusinessUnit))
+		w.mux.Handle("GET /cases/held/{key}/message", w.Require(http.HandlerFunc(w.heldMessage), RoleBusinessUnit))
+		w.mux.Handle("POST /cases/held/{key}/dismiss", w.Require(http.HandlerFunc(w.dismiss), RoleBusinessUnit))
 	}
 	return &w
 }
@@ -381,6 +383,7 @@ type wsView struct {
 	Case                          *caseView
 	Held                          []heldRow
 	DeadLetters                   []deadLetterRow
+	HeldMessage                   *heldView
 	ShowDeadLetters               bool
 	DeadLetterError               bool
 	Figures                       *Figures
@@ -429,6 +432,11 @@ type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Reviewe
 
 type deadLetterRow struct{ Queue, Sent, What, Detail string }
 
+type heldView struct {
+	Key, From, Received, Reasons, Refs, Subject, ReplyTo, MessageID, Date, Text, Unreadable string
+	Verdicts, Attachments                                                                   []string
+}
+
 type heldRow struct {
 	Key, Received, From, Reasons, Refs string
 	Attachments                        int
@@ -437,7 +445,7 @@ type heldRow struct {
 var wsPages = func() map[string]*template.Template {
 	base := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"casesContent", "caseContent", "heldContent", "figuresContent", "wsMessageContent"} {
+	for _, name := range []string{"casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent"} {
 		t := template.Must(base.Clone())
 		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
 		out[name] = t
@@ -897,6 +905,9 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("released") != "" {
 		v.Notice = "The message was released: it was read and its sender answered."
 	}
+	if r.URL.Query().Get("dismissed") != "" {
+		v.Notice = "The message was marked not a referral: it is kept and its sender was not answered."
+	}
 	if w.DeadLetters != nil {
 		letters, err := w.DeadLetters.List(r.Context())
 		if err != nil {
@@ -914,6 +925,47 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 			Refs: strings.Join(m.Refs, ", "), Attachments: len(m.Attachments)})
 	}
 	w.render(rw, http.StatusOK, "heldContent", v)
+}
+
+// heldMessage shows one held message — its headers, the checks' verdicts,
+// its attachments' names and its text, never its HTML — to decide on.
+func (w *Workspace) heldMessage(rw http.ResponseWriter, r *http.Request) {
+	h, err := w.Held.HeldMessage(r.Context(), r.PathValue("key"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	m := h.Message
+	v := w.view(r, "Held message", "held")
+	hv := &heldView{Key: m.Key, From: m.From, Received: londonTime(m.ReceivedAt), Reasons: strings.Join(m.Reasons, ", "),
+		Refs: strings.Join(m.Refs, ", "), Subject: h.Subject, ReplyTo: h.ReplyTo, MessageID: m.MessageID, Text: h.Text, Unreadable: h.Unreadable}
+	if !h.Date.IsZero() {
+		hv.Date = londonTime(h.Date)
+	}
+	for _, k := range []string{"spf", "dkim", "dmarc", "spam", "virus"} {
+		if verdict := m.Verdicts[k]; verdict != "" {
+			hv.Verdicts = append(hv.Verdicts, strings.ToUpper(k)+" "+verdict)
+		}
+	}
+	for _, a := range m.Attachments {
+		hv.Attachments = append(hv.Attachments, fmt.Sprintf("%s (%s, %d bytes)", a.Name, a.ContentType, a.Bytes))
+	}
+	v.HeldMessage = hv
+	w.render(rw, http.StatusOK, "heldMessageContent", v)
+}
+
+// dismiss marks a held message not a referral: kept, never answered.
+func (w *Workspace) dismiss(rw http.ResponseWriter, r *http.Request) {
+	if !w.checkCSRF(r) {
+		w.message(rw, http.StatusForbidden, "Nothing was changed", "The form was out of date. Go back, reload the page and try again.")
+		return
+	}
+	id, _ := who(r)
+	if err := w.Held.Dismiss(r.Context(), r.PathValue("key"), actor(id)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, w.at("/cases/held?dismissed=1"), http.StatusSeeOther)
 }
 
 func (w *Workspace) release(rw http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"github.com/cspr-intake/cspr-intake/shared/deadletter"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"io"
 	"log/slog"
 	"net/http"
@@ -50,10 +51,23 @@ func (s *sentMail) Send(_ context.Context, m mail.Message) error {
 }
 
 // fakeHeld is held mail with one message.
-type fakeHeld struct{ released []string }
+type fakeHeld struct{ released, dismissed []string }
 
 func (f *fakeHeld) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
 	return []store.Message{{Key: "raw-held-1", From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, ReceivedAt: time.Now()}}, nil
+}
+
+func (f *fakeHeld) HeldMessage(_ context.Context, key string) (inbox.Held, error) {
+	if key != "raw-held-1" {
+		return inbox.Held{}, errs.E(errs.NotFound, "no message %s", key)
+	}
+	return inbox.Held{Message: store.Message{Key: key, From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, Verdicts: map[string]string{"dmarc": "PASS"}},
+		Subject: "Referral", Text: "Please see the form. <script>alert(1)</script>"}, nil
+}
+
+func (f *fakeHeld) Dismiss(_ context.Context, key, officer string) error {
+	f.dismissed = append(f.dismissed, key+" by "+officer)
+	return nil
 }
 
 func (f *fakeHeld) Release(_ context.Context, key, officer string) (inbox.Report, error) {
@@ -662,4 +676,30 @@ type heldNaming struct {
 
 func (h *heldNaming) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
 	return []store.Message{{Key: "raw-held-2", From: "someone@nhs.net", Reasons: []string{"possible-correction"}, Refs: []string{h.ref}, ReceivedAt: time.Now()}}, nil
+}
+
+// TestHeldMessagePage: a held message read before deciding — headers,
+// verdicts and its text escaped, never rendered — then marked not a
+// referral.
+func TestHeldMessagePage(t *testing.T) {
+	e := newWSEnv(t, nil)
+	c := e.signIn(t, RoleBusinessUnit)
+	status, page, _ := get(t, c, e.srv.URL+"/cases/held/raw-held-1/message")
+	if status != 200 || !strings.Contains(page, "A message from someone@gmail.com") || !strings.Contains(page, "DMARC PASS") ||
+		!strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(page, "<script>alert") {
+		t.Fatalf("held message page: %d", status)
+	}
+	status, page = post(t, c, e.srv.URL+"/cases/held/raw-held-1/dismiss", page, url.Values{})
+	if status != 200 || !strings.Contains(page, "marked not a referral") {
+		t.Errorf("dismiss: %d", status)
+	}
+	if got := e.ws.Held.(*fakeHeld).dismissed; len(got) != 1 || !strings.HasPrefix(got[0], "raw-held-1 by ") {
+		t.Errorf("dismissed %v", got)
+	}
+	if status, _, _ := get(t, c, e.srv.URL+"/cases/held/raw-unknown/message"); status != http.StatusNotFound {
+		t.Errorf("unknown held message: %d", status)
+	}
+	if status, _, _ := get(t, e.signIn(t, RoleSSP), e.srv.URL+"/cases/held/raw-held-1/message"); status != http.StatusForbidden {
+		t.Errorf("the partners read held mail: %d", status)
+	}
 }
