@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 )
 
@@ -74,7 +74,7 @@ func TestSESAndS3Events(t *testing.T) {
 		return reps
 	}
 	first := run("../../events/ses/receipt.json")
-	if len(first) != 1 || first[0].Outcome != store.OutcomeCase || len(first[0].Refs) != 1 {
+	if len(first) != 1 || first[0].Outcome != casefile.OutcomeCase || len(first[0].Refs) != 1 {
 		t.Fatalf("SES event: %+v", first)
 	}
 	// The same message again by SES, and through the S3 wiring (another
@@ -86,7 +86,7 @@ func TestSESAndS3Events(t *testing.T) {
 		}
 	}
 	held := run("../../events/ses/receipt-dmarc-fail.json")
-	if held[0].Outcome != store.OutcomeQuarantined || held[0].Reasons[0] != inbox.ReasonDMARC {
+	if held[0].Outcome != casefile.OutcomeQuarantined || held[0].Reasons[0] != inbox.ReasonDMARC {
 		t.Errorf("spoofed message: %+v", held)
 	}
 	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)

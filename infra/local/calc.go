@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -96,7 +96,7 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	var history []store.Event
+	var history []casefile.Event
 	var last time.Time
 	for i, spec := range events {
 		e, err := parseEvent(spec)
@@ -150,24 +150,24 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseEvent(spec string) (store.Event, error) {
+func parseEvent(spec string) (casefile.Event, error) {
 	typ, rest, ok := strings.Cut(spec, "=")
 	if !ok {
-		return store.Event{}, fmt.Errorf("write it as TYPE=WHEN")
+		return casefile.Event{}, fmt.Errorf("write it as TYPE=WHEN")
 	}
 	if _, known := deadlines.EventTypes[typ]; !known {
-		return store.Event{}, fmt.Errorf("unknown event type %q", typ)
+		return casefile.Event{}, fmt.Errorf("unknown event type %q", typ)
 	}
 	parts := strings.Split(rest, ",")
 	at, err := parseWhen(parts[0])
 	if err != nil {
-		return store.Event{}, err
+		return casefile.Event{}, err
 	}
-	e := store.Event{Type: typ, At: at, Data: map[string]string{}}
+	e := casefile.Event{Type: typ, At: at, Data: map[string]string{}}
 	for _, kv := range parts[1:] {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return store.Event{}, fmt.Errorf("%q is not key=value", kv)
+			return casefile.Event{}, fmt.Errorf("%q is not key=value", kv)
 		}
 		e.Data[k] = v
 	}

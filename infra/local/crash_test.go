@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
 
@@ -152,11 +152,11 @@ func TestCrashLosesNothing(t *testing.T) {
 			lost++
 		}
 	}
-	done, err := st.ListMessages(ctx, store.OutcomeCase)
+	done, err := st.ListMessages(ctx, casefile.OutcomeCase)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]store.Message{}
+	byID := map[string]casefile.Message{}
 	for _, m := range done {
 		byID[m.MessageID] = m
 	}

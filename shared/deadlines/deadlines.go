@@ -9,15 +9,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // Deadline statuses.
 const (
-	Open      = store.DeadlineOpen
+	Open      = casefile.DeadlineOpen
 	Met       = "met"
 	Missed    = "missed"
 	Cancelled = "cancelled"
@@ -32,7 +32,7 @@ type Facts struct {
 }
 
 // FactsOf reads the facts from a stored case.
-func FactsOf(c store.Case) Facts {
+func FactsOf(c casefile.Case) Facts {
 	f := Facts{Ref: c.Ref, Route: c.Route}
 	for _, ch := range c.Referral.Children {
 		if d, ok := referral.ParseDate(ch.IncidentDate); ok && (f.IncidentDate.IsZero() || d.Before(f.IncidentDate)) {
@@ -46,8 +46,8 @@ func FactsOf(c store.Case) Facts {
 }
 
 // Compute returns the case's deadlines as of now, ordered by due time.
-func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, now time.Time) []store.Deadline {
-	var out []store.Deadline
+func Compute(f Facts, events []casefile.Event, cal *workdays.Calendar, rs RuleSet, now time.Time) []casefile.Deadline {
+	var out []casefile.Deadline
 	for _, r := range rs.Rules {
 		if r.NotForLearning && f.Route == referral.RouteLearning {
 			continue
@@ -64,7 +64,7 @@ func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, 
 			}
 			continue
 		}
-		var start *store.Event
+		var start *casefile.Event
 		provisional := false
 		if r.Start != "incident" {
 			if start = latest(events, r.Start, ""); start == nil && r.Provisional != "" {
@@ -99,7 +99,7 @@ func Compute(f Facts, events []store.Event, cal *workdays.Calendar, rs RuleSet, 
 	return out
 }
 
-func deadline(r Rule, id string, f Facts, start *store.Event, events []store.Event, action string, cal *workdays.Calendar, now time.Time) (store.Deadline, bool) {
+func deadline(r Rule, id string, f Facts, start *casefile.Event, events []casefile.Event, action string, cal *workdays.Calendar, now time.Time) (casefile.Deadline, bool) {
 	var from civil.Date
 	switch {
 	case start == nil:
@@ -107,7 +107,7 @@ func deadline(r Rule, id string, f Facts, start *store.Event, events []store.Eve
 	case r.FromDate:
 		d, err := civil.Parse(start.Data["date"])
 		if err != nil {
-			return store.Deadline{}, false
+			return casefile.Deadline{}, false
 		}
 		from = d
 	default:
@@ -117,7 +117,7 @@ func deadline(r Rule, id string, f Facts, start *store.Event, events []store.Eve
 	if r.Months != 0 {
 		dueDate = from.AddMonths(r.Months)
 	}
-	d := store.Deadline{Ref: f.Ref, Rule: id, Due: workdays.EndOfDay(dueDate), Owners: r.Owners}
+	d := casefile.Deadline{Ref: f.Ref, Rule: id, Due: workdays.EndOfDay(dueDate), Owners: r.Owners}
 	met := firstOf(events, r.MetBy, action)
 	switch {
 	case met != nil && r.NoReminders && met.At.After(d.Due):
@@ -135,8 +135,8 @@ func deadline(r Rule, id string, f Facts, start *store.Event, events []store.Eve
 }
 
 // latest returns the most recent event of a type (for an action, if given).
-func latest(events []store.Event, typ, action string) *store.Event {
-	var found *store.Event
+func latest(events []casefile.Event, typ, action string) *casefile.Event {
+	var found *casefile.Event
 	for i := range events {
 		e := &events[i]
 		if e.Type != typ || (action != "" && e.Data["action"] != action) {
@@ -150,8 +150,8 @@ func latest(events []store.Event, typ, action string) *store.Event {
 }
 
 // firstOf returns the earliest event of any of the types.
-func firstOf(events []store.Event, types []string, action string) *store.Event {
-	var found *store.Event
+func firstOf(events []casefile.Event, types []string, action string) *casefile.Event {
+	var found *casefile.Event
 	for i := range events {
 		e := &events[i]
 		if !contains(types, e.Type) || (action != "" && e.Data["action"] != action) {
@@ -168,7 +168,7 @@ func firstOf(events []store.Event, types []string, action string) *store.Event {
 // "type:outcome".
 // Closed reports whether a case's history ends closed: its last close or
 // re-open is a close.
-func Closed(events []store.Event) bool {
+func Closed(events []casefile.Event) bool {
 	closed := false
 	for _, e := range events {
 		switch e.Type {
@@ -184,7 +184,7 @@ func Closed(events []store.Event) bool {
 // ForLearning reports whether a case is for the Learning and Development
 // Group: referred for learning, or the partners decided there is learning
 // to explore (procedure §5.5).
-func ForLearning(route referral.Route, events []store.Event) bool {
+func ForLearning(route referral.Route, events []casefile.Event) bool {
 	if route == referral.RouteLearning {
 		return true
 	}
@@ -196,7 +196,7 @@ func ForLearning(route referral.Route, events []store.Event) bool {
 	return false
 }
 
-func cancelledBy(events []store.Event, conds []string) bool {
+func cancelledBy(events []casefile.Event, conds []string) bool {
 	for _, cond := range conds {
 		typ, outcome, withOutcome := strings.Cut(cond, ":")
 		for _, e := range events {
@@ -209,7 +209,7 @@ func cancelledBy(events []store.Event, conds []string) bool {
 }
 
 // actions lists the improvement actions set, in the order first set.
-func actions(events []store.Event) []string {
+func actions(events []casefile.Event) []string {
 	var out []string
 	for _, e := range events {
 		if a := e.Data["action"]; e.Type == ActionSet && a != "" && !contains(out, a) {

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -20,8 +20,8 @@ func at(s string) time.Time {
 	return t
 }
 
-func ev(typ, when string, data ...string) store.Event {
-	e := store.Event{ID: typ + "@" + when, Type: typ, At: at(when), Data: map[string]string{}}
+func ev(typ, when string, data ...string) casefile.Event {
+	e := casefile.Event{ID: typ + "@" + when, Type: typ, At: at(when), Data: map[string]string{}}
 	for i := 0; i+1 < len(data); i += 2 {
 		e.Data[data[i]] = data[i+1]
 	}
@@ -29,7 +29,7 @@ func ev(typ, when string, data ...string) store.Event {
 }
 
 // summary renders deadlines as "rule due-date status" lines.
-func summary(ds []store.Deadline) string {
+func summary(ds []casefile.Deadline) string {
 	var b strings.Builder
 	for _, d := range ds {
 		fmt.Fprintf(&b, "%s %s %s\n", d.Rule, civil.In(d.Due, workdays.London), d.Status)
@@ -44,71 +44,71 @@ func TestProcedure(t *testing.T) {
 	tests := []struct {
 		name   string
 		facts  Facts
-		events []store.Event
+		events []casefile.Event
 		rules  RuleSet
 		now    string
 		want   string
 	}{
 		{"received on a Friday evening", notification,
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
 		{"received on a Saturday", notification,
-			[]store.Event{ev(Received, "2026-11-21T10:00:00Z")}, Darlington, "2026-11-21T10:00:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-21T10:00:00Z")}, Darlington, "2026-11-21T10:00:00Z", `
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
 		{"received on Christmas Eve", notification,
-			[]store.Event{ev(Received, "2026-12-24T16:30:00Z")}, Darlington, "2026-12-24T16:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-12-24T16:30:00Z")}, Darlington, "2026-12-24T16:30:00Z", `
 inform-ssp 2026-12-29 open
 notify-panel 2027-01-05 open
 ssp-meeting 2027-01-05 open`},
 		{"received the Thursday before Easter", notification,
-			[]store.Event{ev(Received, "2027-03-25T11:00:00Z")}, Darlington, "2027-03-25T11:00:00Z", `
+			[]casefile.Event{ev(Received, "2027-03-25T11:00:00Z")}, Darlington, "2027-03-25T11:00:00Z", `
 inform-ssp 2027-03-30 open
 notify-panel 2027-04-05 open
 ssp-meeting 2027-04-05 open`},
 		{"received the day before the 2022 State Funeral", notification,
-			[]store.Event{ev(Received, "2022-09-18T12:00:00Z")}, Darlington, "2022-09-18T12:00:00Z", `
+			[]casefile.Event{ev(Received, "2022-09-18T12:00:00Z")}, Darlington, "2022-09-18T12:00:00Z", `
 inform-ssp 2022-09-20 open
 notify-panel 2022-09-26 open
 ssp-meeting 2022-09-26 open`},
 		{"received 23:30 UTC on the Friday before the October clock change is Saturday in London", notification,
-			[]store.Event{ev(Received, "2026-10-23T23:30:00Z")}, Darlington, "2026-10-23T23:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-10-23T23:30:00Z")}, Darlington, "2026-10-23T23:30:00Z", `
 inform-ssp 2026-10-26 open
 notify-panel 2026-10-30 open
 ssp-meeting 2026-10-30 open`},
 		{"received 23:30 UTC on the Sunday of the March clock change is Monday in London", notification,
-			[]store.Event{ev(Received, "2026-03-29T23:30:00Z")}, Darlington, "2026-03-29T23:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-03-29T23:30:00Z")}, Darlington, "2026-03-29T23:30:00Z", `
 inform-ssp 2026-03-31 open
 notify-panel 2026-04-08 open
 ssp-meeting 2026-04-08 open`}, // Good Friday and Easter Monday 2026 fall in the five
 
 		{"late referral flagged", Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)},
-			[]store.Event{ev(Received, "2026-11-20T09:00:00Z")}, Darlington, "2026-11-20T09:00:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T09:00:00Z")}, Darlington, "2026-11-20T09:00:00Z", `
 referral-late 2026-11-19 missed
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
 		{"in-time referral", Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 19)},
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
 referral-late 2026-11-20 met
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
 		{"SSP decide criteria not met: notify-panel stops, feedback starts", notification,
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet)}, Darlington, "2026-11-25T15:00:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet)}, Darlington, "2026-11-25T15:00:00Z", `
 inform-ssp 2026-11-23 met
 notify-panel 2026-11-27 cancelled
 ssp-meeting 2026-11-27 met
 referrer-feedback 2026-12-02 open`},
 		{"missed while nobody recorded anything", notification,
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-24T09:00:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-24T09:00:00Z", `
 inform-ssp 2026-11-23 missed
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
-		{"the whole notification route", notification, []store.Event{
+		{"the whole notification route", notification, []casefile.Event{
 			ev(Received, "2026-12-24T16:30:00Z"),
 			ev(SSPInformed, "2026-12-29T10:00:00Z"),
 			ev(SSPDecision, "2027-01-04T10:00:00Z", "outcome", CriteriaMet),
@@ -129,7 +129,7 @@ decision-to-panel 2027-01-26 missed
 rapid-review 2027-01-26 met
 report-before-publication 2027-07-28 open
 lcspr-publication 2027-08-10 open`},
-		{"publication date changed: the report deadline moves", notification, []store.Event{
+		{"publication date changed: the report deadline moves", notification, []casefile.Event{
 			ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
 			ev(PublicationPlanned, "2027-05-01T10:00:00Z", "date", "2027-08-06"),
 			ev(PublicationPlanned, "2027-06-01T10:00:00Z", "date", "2027-08-13"),
@@ -137,14 +137,14 @@ lcspr-publication 2027-08-10 open`},
 report-before-publication 2027-08-04 open
 lcspr-publication 2027-08-10 open`},
 		{"learning route: no SSP deadlines", Facts{Ref: "X", Route: referral.RouteLearning},
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", ``},
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", ``},
 		{"looked-after child died", Facts{Ref: "X", Route: referral.RouteNotification, ChildDied: true},
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(LookedAfter, "2026-11-23T09:00:00Z")}, Darlington, "2026-11-23T09:00:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(LookedAfter, "2026-11-23T09:00:00Z")}, Darlington, "2026-11-23T09:00:00Z", `
 inform-ssp 2026-11-23 open
 lac-death 2026-11-27 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
-		{"improvement actions escalate at 3 and 6 months until completed", notification, []store.Event{
+		{"improvement actions escalate at 3 and 6 months until completed", notification, []casefile.Event{
 			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A1", "due", "2027-03-01", "date", "2027-03-01"),
 			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A2", "due", "2027-03-31", "date", "2027-03-31"),
 			ev(ActionCompleted, "2027-02-01T10:00:00Z", "action", "A2"),
@@ -160,7 +160,7 @@ action-escalation-chief:A2 2027-09-30 met`},
 		// holidays), 30, 31 Dec, 4 Jan (1 Jan a holiday), 5, 6, 7, 8, 11 Jan
 		// (10th), 12, 13, 14, 15, 18 Jan (15th). Received Monday 21 Dec:
 		// +5 is 30 Dec; decided Tuesday 22 Dec: +5 is 31 Dec.
-		{"Panel notified, no acknowledgement yet: the Rapid Review counts from the notification, across Christmas", notification, []store.Event{
+		{"Panel notified, no acknowledgement yet: the Rapid Review counts from the notification, across Christmas", notification, []casefile.Event{
 			ev(Received, "2026-12-21T10:00:00Z"),
 			ev(SSPDecision, "2026-12-22T10:00:00Z", "outcome", CriteriaMet),
 			ev(PanelNotified, "2026-12-23T15:00:00Z"),
@@ -181,7 +181,7 @@ rapid-review 2027-01-18 open`},
 		// Panel's answer is chased +15 WD, 20 Jan. The LCSPR decided
 		// Thursday 31 Dec: the reviewer's name to the Panel, Ofsted and
 		// DfE +1 WD, Monday 4 Jan; publication within 6 months.
-		{"NEL: the copy of the notification, the Rapid Review sent, the Panel's answer and the reviewer's name, across Christmas", notification, []store.Event{
+		{"NEL: the copy of the notification, the Rapid Review sent, the Panel's answer and the reviewer's name, across Christmas", notification, []casefile.Event{
 			ev(Received, "2026-12-21T10:00:00Z"),
 			ev(SSPInformed, "2026-12-22T10:00:00Z"),
 			ev(PanelNotified, "2026-12-23T15:00:00Z"),
@@ -197,7 +197,7 @@ lcspr-notify 2027-01-04 open
 rapid-review 2027-01-14 met
 panel-response 2027-01-20 open
 lcspr-publication 2027-06-30 open`},
-		{"NEL: the Panel will hold a national review: the local review's clocks stop", notification, []store.Event{
+		{"NEL: the Panel will hold a national review: the local review's clocks stop", notification, []casefile.Event{
 			ev(DecisionToPanel, "2026-12-29T16:00:00Z"),
 			ev(LCSPRDecided, "2026-12-31T10:00:00Z"),
 			ev(PanelResponded, "2026-12-31T11:00:00Z", "outcome", NationalReview),
@@ -205,13 +205,13 @@ lcspr-publication 2027-06-30 open`},
 lcspr-notify 2027-01-04 cancelled
 panel-response 2027-01-20 met
 lcspr-publication 2027-06-30 cancelled`},
-		{"Darlington: the Panel asks for more information: the local review runs on", notification, []store.Event{
+		{"Darlington: the Panel asks for more information: the local review runs on", notification, []casefile.Event{
 			ev(LCSPRDecided, "2026-12-31T10:00:00Z"),
 			ev(PanelResponded, "2026-12-31T11:00:00Z", "outcome", "more-information"),
 		}, Darlington, "2026-12-31T12:00:00Z", `
 lcspr-publication 2027-06-30 open`},
 		{"NEL: rapid review 15 working days after the partners become aware", notification,
-			[]store.Event{ev(Received, "2026-11-20T17:30:00Z")}, NEL, "2026-11-20T17:30:00Z", `
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, NEL, "2026-11-20T17:30:00Z", `
 inform-ssp 2026-11-27 open
 notify-panel 2026-11-27 open
 rapid-review 2026-12-11 open`},
@@ -232,7 +232,7 @@ rapid-review 2026-12-11 open`},
 }
 
 func TestReminders(t *testing.T) {
-	ds := Compute(notification, []store.Event{ev(Received, "2026-03-27T12:00:00Z")}, workdays.Default, Darlington, at("2026-03-27T12:00:00Z"))
+	ds := Compute(notification, []casefile.Event{ev(Received, "2026-03-27T12:00:00Z")}, workdays.Default, Darlington, at("2026-03-27T12:00:00Z"))
 	var got []string
 	for _, r := range Reminders(ds, workdays.Default, Darlington) {
 		if r.Rule == "inform-ssp" {
@@ -250,7 +250,7 @@ func TestReminders(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// Met and cancelled deadlines and flags are not reminded.
-	ds = Compute(Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)}, []store.Event{
+	ds = Compute(Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)}, []casefile.Event{
 		ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet), ev(ReferrerTold, "2026-11-26T10:00:00Z"),
 	}, workdays.Default, Darlington, at("2026-11-26T10:00:00Z"))
 	if rs := Reminders(ds, workdays.Default, Darlington); len(rs) != 0 {
@@ -259,7 +259,7 @@ func TestReminders(t *testing.T) {
 }
 
 // lifeEvents is a case well into its life.
-var lifeEvents = []store.Event{
+var lifeEvents = []casefile.Event{
 	ev(Received, "2026-12-24T16:30:00Z"), ev(SSPInformed, "2026-12-29T10:00:00Z"),
 	ev(SSPDecision, "2027-01-04T10:00:00Z", "outcome", CriteriaMet), ev(PanelNotified, "2027-01-04T15:00:00Z"),
 	ev(PanelAcknowledged, "2027-01-05T10:00:00Z"), ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
@@ -278,7 +278,7 @@ func BenchmarkCompute(b *testing.B) {
 
 // BenchmarkComputeAndRemind adds the reminders of those deadlines.
 func BenchmarkComputeAndRemind(b *testing.B) {
-	events := []store.Event{
+	events := []casefile.Event{
 		ev(Received, "2026-12-24T16:30:00Z"), ev(SSPInformed, "2026-12-29T10:00:00Z"),
 		ev(SSPDecision, "2027-01-04T10:00:00Z", "outcome", CriteriaMet), ev(PanelNotified, "2027-01-04T15:00:00Z"),
 		ev(PanelAcknowledged, "2027-01-05T10:00:00Z"), ev(LCSPRDecided, "2027-02-10T10:00:00Z"),
@@ -297,15 +297,15 @@ func BenchmarkComputeAndRemind(b *testing.B) {
 // notification; once it is, they move to it and are no longer provisional.
 func TestProvisionalRapidReview(t *testing.T) {
 	f := Facts{Ref: "X", Route: referral.RouteNotification}
-	events := []store.Event{ev(Received, "2026-12-21T10:00:00Z"), ev(PanelNotified, "2026-12-23T15:00:00Z")}
-	due := func(ds []store.Deadline, rule string) store.Deadline {
+	events := []casefile.Event{ev(Received, "2026-12-21T10:00:00Z"), ev(PanelNotified, "2026-12-23T15:00:00Z")}
+	due := func(ds []casefile.Deadline, rule string) casefile.Deadline {
 		for _, d := range ds {
 			if d.Rule == rule {
 				return d
 			}
 		}
 		t.Fatalf("no %s in %v", rule, ds)
-		return store.Deadline{}
+		return casefile.Deadline{}
 	}
 	before := due(Compute(f, events, workdays.Default, Darlington, at("2026-12-24T10:00:00Z")), "rapid-review")
 	if !before.Provisional || civil.In(before.Due, workdays.London) != civil.New(2027, 1, 18) {

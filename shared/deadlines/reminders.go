@@ -3,8 +3,8 @@ package deadlines
 import (
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -32,7 +32,7 @@ type Reminder struct {
 // Reminders returns the reminders of the deadlines still to be done (open
 // or missed), except flags, in time order. The caller keeps those still in
 // the future.
-func Reminders(ds []store.Deadline, cal *workdays.Calendar, rs RuleSet) []Reminder {
+func Reminders(ds []casefile.Deadline, cal *workdays.Calendar, rs RuleSet) []Reminder {
 	var out []Reminder
 	roleCache := map[string][2][]string{} // rule → roles, and roles with the chair
 	for _, d := range ds {

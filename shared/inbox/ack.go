@@ -8,12 +8,12 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/mailparse"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
 type ackView struct {
@@ -63,7 +63,7 @@ Every section of the form has been answered. The Business Unit will be in touch.
 // acknowledge tells the sender what became of their message: one e-mail
 // per case, threaded to theirs, with a Message-ID that is the same on
 // every delivery.
-func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailparse.Message, res intake.Result, received time.Time,
+func (s *Service) acknowledge(ctx context.Context, rec casefile.Message, msg *mailparse.Message, res intake.Result, received time.Time,
 	correction bool, source string, others []mailparse.Attachment) error {
 	to := msg.From // never a Reply-To: it may be anywhere
 	if to == "" || msg.AutoSubmitted {
@@ -92,7 +92,7 @@ func (s *Service) acknowledge(ctx context.Context, rec store.Message, msg *mailp
 	}
 	for _, d := range ds {
 		rule, ok := s.Rules.Rule(d.Rule)
-		if d.Status != store.DeadlineOpen || !ok || rule.NoReminders {
+		if d.Status != casefile.DeadlineOpen || !ok || rule.NoReminders {
 			continue
 		}
 		v.Deadlines = append(v.Deadlines, ackDeadline{Title: rule.Title, Due: d.Due.In(s.location()).Format("Monday 2 January 2006")})
@@ -200,13 +200,13 @@ func rowNumber(path string) int {
 
 // heldNotice tells the Business Unit of a held message, by its key and
 // reasons only: the subject and body may hold a child's details.
-func (s *Service) heldNotice(rec store.Message) mail.Message {
+func (s *Service) heldNotice(rec casefile.Message) mail.Message {
 	to := s.BusinessUnit
 	if len(to) == 0 {
 		to = []string{s.Mailbox}
 	}
 	verb := "held for review"
-	if rec.Outcome == store.OutcomeRefused {
+	if rec.Outcome == casefile.OutcomeRefused {
 		verb = "could not be read"
 	}
 	var b strings.Builder
@@ -220,7 +220,7 @@ func (s *Service) heldNotice(rec store.Message) mail.Message {
 	}
 	b.WriteString("\n")
 	b.WriteString("The sender has not been answered. The message is kept as it was received.\n")
-	if rec.Outcome == store.OutcomeQuarantined {
+	if rec.Outcome == casefile.OutcomeQuarantined {
 		fmt.Fprintf(&b, "If it is a genuine referral, release it so it is read and acknowledged:\n  POST /api/messages/%s/release on the intake API (or: go run ./infra/local release %s)\n", rec.Key, rec.Key)
 	}
 	return mail.Message{
@@ -239,7 +239,7 @@ func orNone(s string) string {
 }
 
 // refuse tells a trusted sender their message could not be read at all.
-func (s *Service) refuse(ctx context.Context, rec store.Message, msg *mailparse.Message, why string) error {
+func (s *Service) refuse(ctx context.Context, rec casefile.Message, msg *mailparse.Message, why string) error {
 	to := msg.From // never a Reply-To
 	if to == "" || msg.AutoSubmitted {
 		return nil

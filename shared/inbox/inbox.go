@@ -7,7 +7,7 @@
 // What it promises:
 //
 //   - The raw message is kept before anything reads it.
-//   - A message is processed once. Its record (store.Message, keyed by
+//   - A message is processed once. Its record (casefile.Message, keyed by
 //     its Message-ID, or by its bytes when it has none) is claimed with a
 //     lock that expires, so SES's and S3's repeated deliveries, concurrent
 //     or hours apart, make one case and one acknowledgement; a delivery
@@ -48,13 +48,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/mailparse"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
 // Delivery is one message as the mail system handed it over.
@@ -75,11 +75,11 @@ type Verdicts map[string]string
 
 // Store is the part of store.Store the inbox uses.
 type Store interface {
-	BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error)
-	ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error)
-	PutMessage(ctx context.Context, m store.Message) error
-	GetMessage(ctx context.Context, key string) (store.Message, error)
-	GetCase(ctx context.Context, ref string) (store.Case, error)
+	BeginMessage(ctx context.Context, m casefile.Message) (casefile.Message, bool, error)
+	ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.Message, error)
+	PutMessage(ctx context.Context, m casefile.Message) error
+	GetMessage(ctx context.Context, key string) (casefile.Message, error)
+	GetCase(ctx context.Context, ref string) (casefile.Case, error)
 }
 
 // Blobs keeps and reads raw messages.
@@ -92,7 +92,7 @@ type Blobs interface {
 type Intake interface {
 	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
 	Correct(ctx context.Context, ref string, raw intake.Raw) (intake.Result, error)
-	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+	Deadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
 }
 
 // Service receives messages.
@@ -123,11 +123,11 @@ type Service struct {
 
 // Report is what became of a message.
 type Report struct {
-	Key       string        `json:"key"`
-	Outcome   store.Outcome `json:"outcome"`
-	Refs      []string      `json:"refs,omitempty"`
-	Reasons   []string      `json:"reasons,omitempty"`
-	Duplicate bool          `json:"duplicate"` // processed before: nothing done again
+	Key       string           `json:"key"`
+	Outcome   casefile.Outcome `json:"outcome"`
+	Refs      []string         `json:"refs,omitempty"`
+	Reasons   []string         `json:"reasons,omitempty"`
+	Duplicate bool             `json:"duplicate"` // processed before: nothing done again
 }
 
 // Reasons a message is held or refused: codes, shown to officers.
@@ -167,7 +167,7 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 		d.ReceivedAt = s.now()
 	}
 	msg, perr := mailparse.Parse(bytes.NewReader(d.Data), s.limits())
-	rec := store.Message{Key: "raw-" + rawKey[:32], RawKey: rawKey, RawLocation: location, ReceivedAt: d.ReceivedAt.UTC(),
+	rec := casefile.Message{Key: "raw-" + rawKey[:32], RawKey: rawKey, RawLocation: location, ReceivedAt: d.ReceivedAt.UTC(),
 		Verdicts: d.Verdicts, Attempts: d.Attempt}
 	if msg != nil {
 		rec.MessageID, rec.From = msg.MessageID, msg.From
@@ -185,13 +185,13 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 	switch reasons := s.screen(msg, d.Verdicts); {
 	case msg == nil:
 		log.Warn("message not readable", "code", errs.Code(perr))
-		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
+		return s.hold(ctx, rec, casefile.OutcomeRefused, []string{ReasonUnreadable}, log)
 	case strings.EqualFold(msg.From, s.Mailbox):
 		log.Warn("message from this system's own mailbox: not processed")
-		rec.State, rec.Outcome, rec.Reasons = store.Done, store.OutcomeRefused, []string{ReasonOwnMessage}
+		rec.State, rec.Outcome, rec.Reasons = casefile.Done, casefile.OutcomeRefused, []string{ReasonOwnMessage}
 		return s.finish(ctx, rec)
 	case len(reasons) > 0:
-		return s.hold(ctx, rec, store.OutcomeQuarantined, reasons, log)
+		return s.hold(ctx, rec, casefile.OutcomeQuarantined, reasons, log)
 	case perr != nil:
 		// A trusted sender whose message cannot be read (over the limits,
 		// damaged): they are told why, and the Business Unit too.
@@ -199,7 +199,7 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 		if err := s.refuse(ctx, rec, msg, errs.Message(perr)); err != nil {
 			return report(rec, false), err
 		}
-		return s.hold(ctx, rec, store.OutcomeRefused, []string{ReasonUnreadable}, log)
+		return s.hold(ctx, rec, casefile.OutcomeRefused, []string{ReasonUnreadable}, log)
 	}
 	return s.process(ctx, rec, msg, d.Data, false, log)
 }
@@ -225,7 +225,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			if err != nil || !began {
 				continue
 			}
-			if _, err := s.hold(ctx, claimed, store.OutcomeQuarantined, []string{ReasonFailed}, log); err != nil {
+			if _, err := s.hold(ctx, claimed, casefile.OutcomeQuarantined, []string{ReasonFailed}, log); err != nil {
 				log.Error("stuck message not held", "err", err)
 			}
 			continue
@@ -251,7 +251,7 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	if err != nil {
 		return Report{}, err
 	}
-	if rec.Outcome != store.OutcomeQuarantined {
+	if rec.Outcome != casefile.OutcomeQuarantined {
 		return report(rec, true), errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
 	}
 	data, err := s.Blobs.Get(ctx, rec.RawLocation)
@@ -275,7 +275,7 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 // Held is a held message as the Business Unit reads it before deciding:
 // its record, its headers and its text — never its HTML rendered.
 type Held struct {
-	Message          store.Message
+	Message          casefile.Message
 	Subject, ReplyTo string
 	Date             time.Time
 	Text             string // the body as plain text, at most 100,000 characters
@@ -289,7 +289,7 @@ func (s *Service) HeldMessage(ctx context.Context, key string) (Held, error) {
 	if err != nil {
 		return Held{}, err
 	}
-	if rec.Outcome != store.OutcomeQuarantined {
+	if rec.Outcome != casefile.OutcomeQuarantined {
 		return Held{}, errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
 	}
 	h := Held{Message: rec}
@@ -319,10 +319,10 @@ func (s *Service) Dismiss(ctx context.Context, key, officer string) error {
 	if err != nil {
 		return err
 	}
-	if rec.Outcome != store.OutcomeQuarantined {
+	if rec.Outcome != casefile.OutcomeQuarantined {
 		return errs.E(errs.Conflict, "message %s is not held (it is %s)", key, rec.Outcome)
 	}
-	rec.Outcome, rec.DismissedBy, rec.UpdatedAt = store.OutcomeDismissed, officer, s.now()
+	rec.Outcome, rec.DismissedBy, rec.UpdatedAt = casefile.OutcomeDismissed, officer, s.now()
 	if err := s.Store.PutMessage(ctx, rec); err != nil {
 		return fmt.Errorf("inbox: mark not a referral: %w", err)
 	}
@@ -332,9 +332,9 @@ func (s *Service) Dismiss(ctx context.Context, key, officer string) error {
 
 // begin claims the message, keyed by its Message-ID; a message reusing
 // another's Message-ID is keyed by its bytes instead.
-func (s *Service) begin(ctx context.Context, rec store.Message) (store.Message, bool, error) {
+func (s *Service) begin(ctx context.Context, rec casefile.Message) (casefile.Message, bool, error) {
 	now := s.now()
-	rec.State, rec.UpdatedAt, rec.LockedUntil = store.InProgress, now, now.Add(s.lock())
+	rec.State, rec.UpdatedAt, rec.LockedUntil = casefile.InProgress, now, now.Add(s.lock())
 	got, began, err := s.Store.BeginMessage(ctx, rec)
 	if err == nil && !began && got.RawKey != rec.RawKey && strings.HasPrefix(rec.Key, "id-") {
 		s.logger().Warn("Message-ID reused by a different message: keyed by its bytes", "message", rec.Key)
@@ -346,7 +346,7 @@ func (s *Service) begin(ctx context.Context, rec store.Message) (store.Message, 
 		return rec, false, fmt.Errorf("inbox: claim message: %w", err)
 	case began:
 		return got, true, nil
-	case got.State == store.InProgress:
+	case got.State == casefile.InProgress:
 		return got, false, errs.E(errs.Conflict, "message %s is being processed by another delivery; try again after %s", got.Key, got.LockedUntil.Format(time.RFC3339))
 	}
 	s.logger().Info("message processed before", "message", got.Key, "outcome", got.Outcome)
@@ -400,8 +400,8 @@ func Trusted(addr string, domains []string) bool {
 
 // hold stores a message as held (quarantined or refused) and tells the
 // Business Unit; the sender is not answered.
-func (s *Service) hold(ctx context.Context, rec store.Message, outcome store.Outcome, reasons []string, log *slog.Logger) (Report, error) {
-	rec.State, rec.Outcome, rec.Reasons = store.Done, outcome, reasons
+func (s *Service) hold(ctx context.Context, rec casefile.Message, outcome casefile.Outcome, reasons []string, log *slog.Logger) (Report, error) {
+	rec.State, rec.Outcome, rec.Reasons = casefile.Done, outcome, reasons
 	log.Warn("message held", "outcome", outcome, "reasons", strings.Join(reasons, ","))
 	if err := s.Mail.Send(ctx, s.heldNotice(rec)); err != nil && errs.Code(err) != errs.Invalid {
 		return report(rec, false), fmt.Errorf("inbox: tell the Business Unit: %w", err)
@@ -409,7 +409,7 @@ func (s *Service) hold(ctx context.Context, rec store.Message, outcome store.Out
 	return s.finish(ctx, rec)
 }
 
-func (s *Service) finish(ctx context.Context, rec store.Message) (Report, error) {
+func (s *Service) finish(ctx context.Context, rec casefile.Message) (Report, error) {
 	rec.LockedUntil, rec.UpdatedAt = time.Time{}, s.now()
 	if err := s.Store.PutMessage(ctx, rec); err != nil {
 		return report(rec, false), fmt.Errorf("inbox: record outcome: %w", err)
@@ -417,20 +417,20 @@ func (s *Service) finish(ctx context.Context, rec store.Message) (Report, error)
 	return report(rec, false), nil
 }
 
-func report(rec store.Message, duplicate bool) Report {
+func report(rec casefile.Message, duplicate bool) Report {
 	return Report{Key: rec.Key, Outcome: rec.Outcome, Refs: rec.Refs, Reasons: rec.Reasons, Duplicate: duplicate}
 }
 
 // process turns a trusted message into a correction or new cases, and
 // answers the sender. vouched: an officer released it as a correction of
 // the case it names.
-func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse.Message, data []byte, vouched bool, log *slog.Logger) (Report, error) {
+func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailparse.Message, data []byte, vouched bool, log *slog.Logger) (Report, error) {
 	forms, others := s.split(msg)
 	if ref, may := s.correctionOf(ctx, msg, rec.Verdicts); ref != "" {
 		if !may && !vouched {
 			rec.Refs = []string{ref}
 			log.Warn("message names a case but may not correct it: held", "ref", ref)
-			return s.hold(ctx, rec, store.OutcomeQuarantined, []string{ReasonMayCorrect}, log)
+			return s.hold(ctx, rec, casefile.OutcomeQuarantined, []string{ReasonMayCorrect}, log)
 		}
 		raw := raw(rec, msg, data, forms)
 		res, err := s.Intake.Correct(ctx, ref, raw)
@@ -440,7 +440,7 @@ func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse
 		if err := s.acknowledge(ctx, rec, msg, res, raw.ReceivedAt, true, source(forms, 0), others); err != nil {
 			return report(rec, false), err
 		}
-		rec.State, rec.Outcome, rec.Refs = store.Done, store.OutcomeCorrection, []string{ref}
+		rec.State, rec.Outcome, rec.Refs = casefile.Done, casefile.OutcomeCorrection, []string{ref}
 		log.Info("message corrected a case", "ref", ref, "changed", len(res.Changed))
 		return s.finish(ctx, rec)
 	}
@@ -469,7 +469,7 @@ func (s *Service) process(ctx context.Context, rec store.Message, msg *mailparse
 		}
 		rec.Refs = append(rec.Refs, res.Ref)
 	}
-	rec.State, rec.Outcome = store.Done, store.OutcomeCase
+	rec.State, rec.Outcome = casefile.Done, casefile.OutcomeCase
 	log.Info("message made cases", "refs", strings.Join(rec.Refs, ","), "forms", len(forms), "otherAttachments", len(others))
 	return s.finish(ctx, rec)
 }
@@ -523,7 +523,7 @@ func (s *Service) split(msg *mailparse.Message) (forms, others []mailparse.Attac
 
 // raw is the input intake reads: the form attached, or the whole message
 // when there is none (its body is read).
-func raw(rec store.Message, msg *mailparse.Message, data []byte, forms []mailparse.Attachment) intake.Raw {
+func raw(rec casefile.Message, msg *mailparse.Message, data []byte, forms []mailparse.Attachment) intake.Raw {
 	sender := msg.From
 	if len(forms) == 0 {
 		return intake.Raw{Data: data, Channel: "email", Sender: sender, Filename: "message.eml", ContentType: "message/rfc822",
@@ -632,11 +632,11 @@ func refOfAck(id string) (string, bool) {
 
 // attachments lists a message's files for its record: names cleaned, no
 // contents (they stay in the raw message, at their part number).
-func attachments(msg *mailparse.Message, location string) []store.Attachment {
-	var out []store.Attachment
+func attachments(msg *mailparse.Message, location string) []casefile.Attachment {
+	var out []casefile.Attachment
 	for i, a := range msg.Attachments {
 		sum := sha256.Sum256(a.Data)
-		out = append(out, store.Attachment{Name: safeName(a.Filename), ContentType: a.ContentType, Bytes: len(a.Data),
+		out = append(out, casefile.Attachment{Name: safeName(a.Filename), ContentType: a.ContentType, Bytes: len(a.Data),
 			Location: fmt.Sprintf("%s#%d:%s", location, i+1, hex.EncodeToString(sum[:])[:attachmentKeyLength])})
 	}
 	return out

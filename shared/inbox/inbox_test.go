@@ -19,12 +19,12 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
 
@@ -148,7 +148,7 @@ var pass = Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PAS
 func TestWordFormMakesCaseAndAcknowledgement(t *testing.T) {
 	e := newEnv(t)
 	rep := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
-	if rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 || rep.Refs[0] != "DSP-2026-0001" || rep.Duplicate {
+	if rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != 1 || rep.Refs[0] != "DSP-2026-0001" || rep.Duplicate {
 		t.Fatalf("report %+v", rep)
 	}
 	c, err := e.store.GetCase(context.Background(), "DSP-2026-0001")
@@ -182,7 +182,7 @@ func TestWordFormMakesCaseAndAcknowledgement(t *testing.T) {
 		t.Error("the child's name was echoed in the acknowledgement or the logs")
 	}
 	m, err := e.store.GetMessage(context.Background(), rep.Key)
-	if err != nil || m.State != store.Done || m.Outcome != store.OutcomeCase || len(m.Attachments) != 2 || m.RawLocation == "" {
+	if err != nil || m.State != casefile.Done || m.Outcome != casefile.OutcomeCase || len(m.Attachments) != 2 || m.RawLocation == "" {
 		t.Errorf("message record %+v %v", m, err)
 	}
 	if _, err := e.blobs.Get(context.Background(), m.RawLocation); err != nil {
@@ -233,7 +233,7 @@ func TestDeliveryThatDiedIsTakenOver(t *testing.T) {
 	e := newEnv(t)
 	data := sampleEmail(t, "outlook-word-form.eml")
 	// A first delivery claimed the message and died.
-	rec := store.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), State: store.InProgress,
+	rec := casefile.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), State: casefile.InProgress,
 		LockedUntil: e.clock().Add(time.Minute), UpdatedAt: e.clock()}
 	if _, _, err := e.store.BeginMessage(context.Background(), rec); err != nil {
 		t.Fatal(err)
@@ -242,7 +242,7 @@ func TestDeliveryThatDiedIsTakenOver(t *testing.T) {
 		t.Fatalf("while locked: %v, want a conflict to retry", err)
 	}
 	e.advance(e.svc.lock() + time.Minute)
-	if rep := e.receive(t, data, pass); rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 {
+	if rep := e.receive(t, data, pass); rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != 1 {
 		t.Errorf("after the lock expired: %+v", rep)
 	}
 }
@@ -276,7 +276,7 @@ func TestQuarantine(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			rep := e.receive(t, tt.data, tt.v)
-			if rep.Outcome != store.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != tt.reasons || len(rep.Refs) != 0 {
+			if rep.Outcome != casefile.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != tt.reasons || len(rep.Refs) != 0 {
 				t.Fatalf("report %+v", rep)
 			}
 			sent := e.sent(t)
@@ -288,17 +288,17 @@ func TestQuarantine(t *testing.T) {
 			if to[0].Address != "business.unit@darlington.gov.uk" || strings.Contains(subject, "Referral") {
 				t.Errorf("notice to %v subject %q", to, subject)
 			}
-			list, _ := e.store.ListMessages(context.Background(), store.OutcomeQuarantined)
+			list, _ := e.store.ListMessages(context.Background(), casefile.OutcomeQuarantined)
 			if len(list) != 1 || list[0].Key != rep.Key {
 				t.Errorf("quarantine list %+v", list)
 			}
 			// An officer releases it: it is read and answered.
 			rel, err := e.svc.Release(context.Background(), rep.Key, "officer.jones")
-			if err != nil || rel.Outcome != store.OutcomeCase || len(rel.Refs) != 1 {
+			if err != nil || rel.Outcome != casefile.OutcomeCase || len(rel.Refs) != 1 {
 				t.Fatalf("release: %+v %v", rel, err)
 			}
 			m, _ := e.store.GetMessage(context.Background(), rep.Key)
-			if m.ReleasedBy != "officer.jones" || m.Outcome != store.OutcomeCase {
+			if m.ReleasedBy != "officer.jones" || m.Outcome != casefile.OutcomeCase {
 				t.Errorf("released message record %+v", m)
 			}
 			if _, err := e.svc.Release(context.Background(), rep.Key, "officer.jones"); errs.Code(err) != errs.Conflict {
@@ -319,7 +319,7 @@ func TestOwnMessagesAreNotProcessed(t *testing.T) {
 	e := newEnv(t)
 	data := crlf("From: Darlington Safeguarding Partnership <DSP@darlington.gov.uk>\nTo: business.unit@darlington.gov.uk\nSubject: Message held for review\nMessage-ID: <held.x@cspr-intake>\nAuto-Submitted: auto-generated\n\nA message was held.\n")
 	rep := e.receive(t, data, pass)
-	if rep.Outcome != store.OutcomeRefused || rep.Reasons[0] != ReasonOwnMessage || len(e.sent(t)) != 0 {
+	if rep.Outcome != casefile.OutcomeRefused || rep.Reasons[0] != ReasonOwnMessage || len(e.sent(t)) != 0 {
 		t.Errorf("own message: %+v, %d sent", rep, len(e.sent(t)))
 	}
 }
@@ -330,7 +330,7 @@ func TestCorrectionReplyUpdatesTheCase(t *testing.T) {
 	e.advance(11 * time.Hour)
 	ackID := e.svc.AckID(first.Refs[0], first.Key, false)
 	rep := e.receive(t, correction(t, ackID), pass)
-	if rep.Outcome != store.OutcomeCorrection || len(rep.Refs) != 1 || rep.Refs[0] != first.Refs[0] {
+	if rep.Outcome != casefile.OutcomeCorrection || len(rep.Refs) != 1 || rep.Refs[0] != first.Refs[0] {
 		t.Fatalf("correction: %+v", rep)
 	}
 	c, _ := e.store.GetCase(context.Background(), first.Refs[0])
@@ -349,12 +349,12 @@ func TestCorrectionReplyUpdatesTheCase(t *testing.T) {
 	// naming it is held, and changes nothing.
 	bySubject := bytes.Replace(correction(t, "unrelated@example"), []byte("correction-1@"), []byte("correction-2@"), 1)
 	bySubject = bytes.Replace(bySubject, []byte("Referral form v2.docx"), []byte("Referral form v3.docx"), 2)
-	if rep := e.receive(t, bySubject, pass); rep.Outcome != store.OutcomeCorrection {
+	if rep := e.receive(t, bySubject, pass); rep.Outcome != casefile.OutcomeCorrection {
 		t.Errorf("reference in the subject: %+v", rep)
 	}
 	stranger := bytes.Replace(correction(t, ackID), []byte("sam.referrer@darlington.gov.uk"), []byte("someone@durham.gov.uk"), 1)
 	stranger = bytes.Replace(stranger, []byte("correction-1@"), []byte("correction-3@"), 1)
-	if rep := e.receive(t, stranger, pass); rep.Outcome != store.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect {
+	if rep := e.receive(t, stranger, pass); rep.Outcome != casefile.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect {
 		t.Errorf("another organisation's reply: %+v", rep)
 	}
 }
@@ -406,7 +406,7 @@ func TestCorrectionNeedsTheSameSenderAndChecks(t *testing.T) {
 			after, _ := e.store.GetCase(ctx, first.Refs[0])
 			sent := e.sent(t)
 			if !tt.corrects {
-				if rep.Outcome != store.OutcomeQuarantined || after.Version != 0 || !reflect.DeepEqual(after.Referral, before.Referral) {
+				if rep.Outcome != casefile.OutcomeQuarantined || after.Version != 0 || !reflect.DeepEqual(after.Referral, before.Referral) {
 					t.Errorf("report %+v; case version %d: want held and the case unchanged", rep, after.Version)
 				}
 				if len(sent) != 2 { // the acknowledgement, then the Business Unit's notice
@@ -422,7 +422,7 @@ func TestCorrectionNeedsTheSameSenderAndChecks(t *testing.T) {
 				}
 				return
 			}
-			if rep.Outcome != store.OutcomeCorrection || after.Version != 1 {
+			if rep.Outcome != casefile.OutcomeCorrection || after.Version != 1 {
 				t.Fatalf("report %+v, version %d: want a correction", rep, after.Version)
 			}
 			// It merged: one answer changed, every other kept.
@@ -449,11 +449,11 @@ func TestReleasedPossibleCorrectionApplies(t *testing.T) {
 	e := newEnv(t)
 	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
 	held := e.receive(t, reply("jo.manager@darlington.gov.uk", "jo.manager@darlington.gov.uk", "r6@darlington.gov.uk", "SECTION 1\nEMAIL: sam.new@darlington.gov.uk\n"), pass)
-	if held.Outcome != store.OutcomeQuarantined {
+	if held.Outcome != casefile.OutcomeQuarantined {
 		t.Fatalf("held: %+v", held)
 	}
 	rep, err := e.svc.Release(ctx, held.Key, "officer-1")
-	if err != nil || rep.Outcome != store.OutcomeCorrection || rep.Refs[0] != first.Refs[0] {
+	if err != nil || rep.Outcome != casefile.OutcomeCorrection || rep.Refs[0] != first.Refs[0] {
 		t.Fatalf("release: %+v %v", rep, err)
 	}
 	if c, _ := e.store.GetCase(ctx, first.Refs[0]); c.Version != 1 || c.Referral.Referrer.Email != "sam.new@darlington.gov.uk" {
@@ -469,7 +469,7 @@ func TestNoNamesEchoed(t *testing.T) {
 	msg = bytes.ReplaceAll(msg, []byte("Referral form.docx"), []byte("Referral - Jane Doe DOB 01.02.2020.docx"))
 	msg = bytes.Replace(msg, []byte("<sam.referrer@darlington.gov.uk>"), []byte(`<"sam referrer"@darlington.gov.uk>`), 1)
 	rep := e.receive(t, msg, pass)
-	if rep.Outcome != store.OutcomeCase {
+	if rep.Outcome != casefile.OutcomeCase {
 		t.Fatalf("report %+v", rep)
 	}
 	sent := e.sent(t)
@@ -505,7 +505,7 @@ func TestWhichPartIsTheReferral(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			e := newEnv(t)
 			rep := e.receive(t, sampleEmail(t, tt.file), pass)
-			if rep.Outcome != store.OutcomeCase || len(rep.Refs) != tt.cases {
+			if rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != tt.cases {
 				t.Fatalf("report %+v", rep)
 			}
 			c, _ := e.store.GetCase(context.Background(), rep.Refs[0])
@@ -563,19 +563,19 @@ func TestBadInput(t *testing.T) {
 	tests := []struct {
 		name    string
 		data    []byte
-		outcome store.Outcome
+		outcome casefile.Outcome
 	}{
-		{"empty", nil, store.OutcomeQuarantined}, // no sender: held
-		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), store.OutcomeCase},
-		{"not an e-mail", []byte{0xff, 0xfe, 0, 1, 2}, store.OutcomeRefused},
-		{"100-level nesting", crlf(nested), store.OutcomeRefused},
-		{"1,000 attachments", crlf(many), store.OutcomeRefused},
-		{"malformed base64", crlf(head + "Message-ID: <b64@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: " + docxType + "; name=\"f.docx\"\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n--x--\n"), store.OutcomeCase},
-		{"unknown charset", crlf(head + "Message-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nFULL NAME: Sam Referrer\n"), store.OutcomeCase},
-		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), store.OutcomeCase},
-		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), store.OutcomeCase},
-		{"40 MB attachment", big, store.OutcomeCase}, // an incomplete case that says the message was too large to read
-		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), store.OutcomeCase},
+		{"empty", nil, casefile.OutcomeQuarantined}, // no sender: held
+		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), casefile.OutcomeCase},
+		{"not an e-mail", []byte{0xff, 0xfe, 0, 1, 2}, casefile.OutcomeRefused},
+		{"100-level nesting", crlf(nested), casefile.OutcomeRefused},
+		{"1,000 attachments", crlf(many), casefile.OutcomeRefused},
+		{"malformed base64", crlf(head + "Message-ID: <b64@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: " + docxType + "; name=\"f.docx\"\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n--x--\n"), casefile.OutcomeCase},
+		{"unknown charset", crlf(head + "Message-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nFULL NAME: Sam Referrer\n"), casefile.OutcomeCase},
+		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), casefile.OutcomeCase},
+		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), casefile.OutcomeCase},
+		{"40 MB attachment", big, casefile.OutcomeCase}, // an incomplete case that says the message was too large to read
+		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), casefile.OutcomeCase},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -585,7 +585,7 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("outcome %s (%v), want %s", rep.Outcome, rep.Reasons, tt.outcome)
 			}
 			m, err := e.store.GetMessage(context.Background(), rep.Key)
-			if err != nil || m.State != store.Done {
+			if err != nil || m.State != casefile.Done {
 				t.Fatalf("message record %+v %v", m, err)
 			}
 			if kept, err := e.blobs.Get(context.Background(), m.RawLocation); err != nil || !bytes.Equal(kept, tt.data) {
@@ -642,8 +642,8 @@ func TestSweepPicksUpCutOffMessages(t *testing.T) {
 	if err := e.blobs.Put(ctx, loc, data); err != nil {
 		t.Fatal(err)
 	}
-	cut := store.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), RawLocation: loc,
-		ReceivedAt: received, State: store.InProgress, UpdatedAt: received, LockedUntil: received.Add(defaultLock), Verdicts: pass}
+	cut := casefile.Message{Key: "id-" + hash("outlook-1@darlington.gov.uk")[:32], RawKey: intake.RawKey(data), RawLocation: loc,
+		ReceivedAt: received, State: casefile.InProgress, UpdatedAt: received, LockedUntil: received.Add(defaultLock), Verdicts: pass}
 	if _, began, err := e.store.BeginMessage(ctx, cut); err != nil || !began {
 		t.Fatal(began, err)
 	}
@@ -655,7 +655,7 @@ func TestSweepPicksUpCutOffMessages(t *testing.T) {
 		t.Fatalf("sweep after the lock: %d, %v", n, err)
 	}
 	m, _ := e.store.GetMessage(ctx, cut.Key)
-	if m.State != store.Done || m.Outcome != store.OutcomeCase || len(m.Refs) != 1 || len(e.sent(t)) != 1 {
+	if m.State != casefile.Done || m.Outcome != casefile.OutcomeCase || len(m.Refs) != 1 || len(e.sent(t)) != 1 {
 		t.Errorf("after the sweep: %+v, %d sent", m, len(e.sent(t)))
 	}
 
@@ -671,8 +671,8 @@ func TestSweepPicksUpCutOffMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _ = e.store.GetMessage(ctx, "raw-stuck")
-	held, _ := e.store.ListMessages(ctx, store.OutcomeQuarantined)
-	if m.State != store.Done || m.Outcome != store.OutcomeQuarantined || len(m.Reasons) != 1 || m.Reasons[0] != ReasonFailed || len(held) != 1 {
+	held, _ := e.store.ListMessages(ctx, casefile.OutcomeQuarantined)
+	if m.State != casefile.Done || m.Outcome != casefile.OutcomeQuarantined || len(m.Reasons) != 1 || m.Reasons[0] != ReasonFailed || len(held) != 1 {
 		t.Errorf("after the last attempt: %+v (%d held)", m, len(held))
 	}
 	if stuck, _ := e.store.ListStuckMessages(ctx, e.clock().Add(time.Hour)); len(stuck) != 0 {
@@ -689,18 +689,18 @@ func TestReleaseOfUntrustedMailNamingACase(t *testing.T) {
 	e := newEnv(t)
 	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
 	held := e.receive(t, reply("sam.home@gmail.com", "sam.home@gmail.com", "r7@gmail.com", "SECTION 1\nEMAIL: sam.new@darlington.gov.uk\n"), pass)
-	if held.Outcome != store.OutcomeQuarantined || held.Reasons[0] != ReasonUntrusted {
+	if held.Outcome != casefile.OutcomeQuarantined || held.Reasons[0] != ReasonUntrusted {
 		t.Fatalf("held: %+v", held)
 	}
 	rep, err := e.svc.Release(ctx, held.Key, "officer-1")
-	if err != nil || rep.Outcome != store.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect || rep.Refs[0] != first.Refs[0] {
+	if err != nil || rep.Outcome != casefile.OutcomeQuarantined || rep.Reasons[0] != ReasonMayCorrect || rep.Refs[0] != first.Refs[0] {
 		t.Fatalf("first release: %+v %v", rep, err)
 	}
 	if c, _ := e.store.GetCase(ctx, first.Refs[0]); c.Version != 0 {
 		t.Errorf("the case changed on the first release: version %d", c.Version)
 	}
 	// Released again, now held as the possible correction it is: applied.
-	if rep, err := e.svc.Release(ctx, held.Key, "officer-1"); err != nil || rep.Outcome != store.OutcomeCorrection {
+	if rep, err := e.svc.Release(ctx, held.Key, "officer-1"); err != nil || rep.Outcome != casefile.OutcomeCorrection {
 		t.Errorf("second release: %+v %v", rep, err)
 	}
 }
@@ -750,7 +750,7 @@ func exchangeForwarded(t *testing.T, signed bool) []byte {
 func TestForwardedByExchange(t *testing.T) {
 	e := newEnv(t)
 	rep := e.receive(t, exchangeForwarded(t, true), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "PASS", "dmarc": "PASS"})
-	if rep.Outcome != store.OutcomeCase || len(rep.Refs) != 1 {
+	if rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != 1 {
 		t.Fatalf("signed, forwarded: %+v", rep)
 	}
 	c, err := e.store.GetCase(context.Background(), rep.Refs[0])
@@ -773,7 +773,7 @@ func TestForwardedByExchange(t *testing.T) {
 
 	e = newEnv(t)
 	rep = e.receive(t, exchangeForwarded(t, false), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "PASS", "dkim": "GRAY", "dmarc": "FAIL"})
-	if rep.Outcome != store.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != ReasonDMARC {
+	if rep.Outcome != casefile.OutcomeQuarantined || strings.Join(rep.Reasons, ",") != ReasonDMARC {
 		t.Fatalf("unsigned, forwarded, DMARC failed at SES: %+v", rep)
 	}
 	for _, h := range e.sent(t) {
@@ -799,10 +799,10 @@ func TestHeldMessageAndDismiss(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _ := e.store.GetMessage(ctx, rep.Key)
-	if m.Outcome != store.OutcomeDismissed || m.DismissedBy != "officer.jones" {
+	if m.Outcome != casefile.OutcomeDismissed || m.DismissedBy != "officer.jones" {
 		t.Errorf("dismissed record %+v", m)
 	}
-	if list, _ := e.store.ListMessages(ctx, store.OutcomeQuarantined); len(list) != 0 {
+	if list, _ := e.store.ListMessages(ctx, casefile.OutcomeQuarantined); len(list) != 0 {
 		t.Errorf("still held: %+v", list)
 	}
 	if _, err := e.svc.Release(ctx, rep.Key, "officer.jones"); errs.Code(err) != errs.Conflict {

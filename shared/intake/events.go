@@ -13,10 +13,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -58,10 +58,10 @@ func onceKey(typ string) string {
 
 // Recorded is what RecordEvent did.
 type Recorded struct {
-	Ref       string           `json:"ref"`
-	Event     string           `json:"event"`     // the event's id
-	Duplicate bool             `json:"duplicate"` // the same event was recorded before: nothing changed
-	Deadlines []store.Deadline `json:"deadlines"` // the case's deadlines as they now stand
+	Ref       string              `json:"ref"`
+	Event     string              `json:"event"`     // the event's id
+	Duplicate bool                `json:"duplicate"` // the same event was recorded before: nothing changed
+	Deadlines []casefile.Deadline `json:"deadlines"` // the case's deadlines as they now stand
 }
 
 // RecordEvent validates and records a lifecycle event on a case, then
@@ -109,7 +109,7 @@ func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) (R
 }
 
 // event checks an input against the case and its history.
-func (s *Service) event(c store.Case, history []store.Event, in EventInput) (store.Event, error) {
+func (s *Service) event(c casefile.Case, history []casefile.Event, in EventInput) (casefile.Event, error) {
 	if _, ok := deadlines.EventTypes[in.Type]; !ok || in.Type == deadlines.Received {
 		known := make([]string, 0, len(deadlines.EventTypes))
 		for t := range deadlines.EventTypes {
@@ -118,19 +118,19 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 			}
 		}
 		sort.Strings(known)
-		return store.Event{}, errs.E(errs.Invalid, "%q is not an event that can be recorded; use one of: %s", clip(in.Type, 40), strings.Join(known, ", "))
+		return casefile.Event{}, errs.E(errs.Invalid, "%q is not an event that can be recorded; use one of: %s", clip(in.Type, 40), strings.Join(known, ", "))
 	}
 	now := s.now()
 	at, err := s.parseAt(in.At, now)
 	if err != nil {
-		return store.Event{}, err
+		return casefile.Event{}, err
 	}
 	received := civil.In(c.ReceivedAt, workdays.London)
 	if civil.In(at, workdays.London).Before(received) {
-		return store.Event{}, errs.E(errs.Invalid, "%s is before the referral was received (%s)", in.Type, received)
+		return casefile.Event{}, errs.E(errs.Invalid, "%s is before the referral was received (%s)", in.Type, received)
 	}
 	if at.After(now.Add(5 * time.Minute)) {
-		return store.Event{}, errs.E(errs.Invalid, "%s cannot be recorded for a time in the future", in.Type)
+		return casefile.Event{}, errs.E(errs.Invalid, "%s cannot be recorded for a time in the future", in.Type)
 	}
 	data := map[string]string{}
 	for k, v := range in.Extra {
@@ -142,7 +142,7 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 			values[i] = c.Value
 		}
 		if !slices.Contains(values, in.Outcome) {
-			return store.Event{}, errs.E(errs.Invalid, "%s needs an outcome: %s", in.Type, orList(values))
+			return casefile.Event{}, errs.E(errs.Invalid, "%s needs an outcome: %s", in.Type, orList(values))
 		}
 		data["outcome"] = in.Outcome
 	}
@@ -150,22 +150,22 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	case deadlines.LCSPRNotified:
 		reviewer := strings.Join(strings.Fields(in.Reviewer), " ")
 		if reviewer == "" || utf8.RuneCountInString(reviewer) > 100 {
-			return store.Event{}, errs.E(errs.Invalid, "lcspr-notified needs the name of the reviewer commissioned (up to 100 characters)")
+			return casefile.Event{}, errs.E(errs.Invalid, "lcspr-notified needs the name of the reviewer commissioned (up to 100 characters)")
 		}
 		data["reviewer"] = reviewer
 	case deadlines.PublicationPlanned:
 		if _, err := civil.Parse(in.Date); err != nil {
-			return store.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")
+			return casefile.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")
 		}
 		data["date"] = in.Date
 	case deadlines.ActionSet, deadlines.ActionCompleted:
 		if in.Action == "" || len(in.Action) > 40 {
-			return store.Event{}, errs.E(errs.Invalid, "%s needs the action's id (up to 40 characters)", in.Type)
+			return casefile.Event{}, errs.E(errs.Invalid, "%s needs the action's id (up to 40 characters)", in.Type)
 		}
 		data["action"] = in.Action
 		if in.Type == deadlines.ActionSet {
 			if _, err := civil.Parse(in.Due); err != nil {
-				return store.Event{}, errs.E(errs.Invalid, "action-set needs the action's deadline, like 2027-03-01")
+				return casefile.Event{}, errs.E(errs.Invalid, "action-set needs the action's deadline, like 2027-03-01")
 			}
 			data["due"], data["date"] = in.Due, in.Due
 		}
@@ -173,31 +173,31 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 	switch in.Type {
 	case deadlines.CaseClosed:
 		if _, ok := deadlines.CloseReasons[in.Reason]; !ok {
-			return store.Event{}, errs.E(errs.Invalid, "closing a case needs a reason: criteria-not-met, review-complete, withdrawn or duplicate")
+			return casefile.Event{}, errs.E(errs.Invalid, "closing a case needs a reason: criteria-not-met, review-complete, withdrawn or duplicate")
 		}
 		data["reason"] = in.Reason
 		if in.Reason == "duplicate" {
 			if !refRE.MatchString(in.Of) || in.Of == c.Ref {
-				return store.Event{}, errs.E(errs.Invalid, "a duplicate names the case it duplicates (of), like %s-2026-0001", strings.SplitN(c.Ref, "-", 2)[0])
+				return casefile.Event{}, errs.E(errs.Invalid, "a duplicate names the case it duplicates (of), like %s-2026-0001", strings.SplitN(c.Ref, "-", 2)[0])
 			}
 			if _, err := s.Store.GetCase(context.Background(), in.Of); err != nil {
-				return store.Event{}, errs.E(errs.Invalid, "there is no case %s to be a duplicate of", in.Of)
+				return casefile.Event{}, errs.E(errs.Invalid, "there is no case %s to be a duplicate of", in.Of)
 			}
 			data["of"] = in.Of
 		}
 	case deadlines.CaseReopened:
 		if !reopenReasons[in.Reason] {
-			return store.Event{}, errs.E(errs.Invalid, "re-opening a case needs a reason: new-information, closed-in-error or panel-request")
+			return casefile.Event{}, errs.E(errs.Invalid, "re-opening a case needs a reason: new-information, closed-in-error or panel-request")
 		}
 		data["reason"] = in.Reason
 	}
 	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
-		return store.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
+		return casefile.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
 	}
 	if err := inOrder(in.Type, at, history); err != nil {
-		return store.Event{}, err
+		return casefile.Event{}, err
 	}
-	e := store.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
+	e := casefile.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
 	if e.ID == "" {
 		e.ID = eventID(in.Type, strings.TrimSpace(in.At), data)
 	}
@@ -207,18 +207,18 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 		case old.ID == e.ID:
 			return e, nil // the same request again: recorded already
 		case once[in.Type] && once[old.Type] && onceKey(old.Type) == onceKey(in.Type):
-			return store.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", old.Type, civil.In(old.At, workdays.London))
+			return casefile.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", old.Type, civil.In(old.At, workdays.London))
 		case in.Type == deadlines.ActionSet && old.Type == in.Type && sameAction:
-			return store.Event{}, errs.E(errs.Conflict, "action %s was already set", data["action"])
+			return casefile.Event{}, errs.E(errs.Conflict, "action %s was already set", data["action"])
 		case in.Type == deadlines.ActionCompleted && old.Type == in.Type && sameAction:
-			return store.Event{}, errs.E(errs.Conflict, "action %s was already completed", data["action"])
+			return casefile.Event{}, errs.E(errs.Conflict, "action %s was already completed", data["action"])
 		}
 	}
 	switch closed := deadlines.Closed(history); {
 	case in.Type == deadlines.CaseClosed && closed:
-		return store.Event{}, errs.E(errs.Conflict, "case %s is closed already", c.Ref)
+		return casefile.Event{}, errs.E(errs.Conflict, "case %s is closed already", c.Ref)
 	case in.Type == deadlines.CaseReopened && !closed:
-		return store.Event{}, errs.E(errs.Conflict, "case %s is not closed", c.Ref)
+		return casefile.Event{}, errs.E(errs.Conflict, "case %s is not closed", c.Ref)
 	}
 	e.Marks = marks(e, history)
 	return e, nil
@@ -227,19 +227,19 @@ func (s *Service) event(c store.Case, history []store.Event, in EventInput) (sto
 // marks are what an event changes in its case's summary, worked out on
 // the history with the event in its place: whether the case is closed, and
 // whether it went to the Learning and Development Group.
-func marks(e store.Event, history []store.Event) map[string]string {
+func marks(e casefile.Event, history []casefile.Event) map[string]string {
 	switch e.Type {
 	case deadlines.CaseClosed, deadlines.CaseReopened:
-		after := append(append([]store.Event(nil), history...), e)
+		after := append(append([]casefile.Event(nil), history...), e)
 		sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
 		closed := ""
 		if deadlines.Closed(after) {
 			closed = "yes"
 		}
-		return map[string]string{store.MarkClosed: closed}
+		return map[string]string{casefile.MarkClosed: closed}
 	case deadlines.SSPDecision:
 		if e.Data["outcome"] == deadlines.Learning {
-			return map[string]string{store.MarkLearning: "yes"}
+			return map[string]string{casefile.MarkLearning: "yes"}
 		}
 	}
 	return nil
@@ -258,8 +258,8 @@ func (s *Service) Assign(ctx context.Context, ref, officer string) error {
 	}
 	now := s.now()
 	data := map[string]string{"assignee": officer}
-	e := store.Event{Ref: ref, ID: eventID(EventAssigned, now.Format(time.RFC3339), data), Type: EventAssigned, At: now, RecordedAt: now,
-		Actor: officer, Data: data, Marks: map[string]string{store.MarkAssignee: officer}}
+	e := casefile.Event{Ref: ref, ID: eventID(EventAssigned, now.Format(time.RFC3339), data), Type: EventAssigned, At: now, RecordedAt: now,
+		Actor: officer, Data: data, Marks: map[string]string{casefile.MarkAssignee: officer}}
 	if _, err := s.Store.AppendEvent(ctx, e); err != nil {
 		return fmt.Errorf("intake: assign %s: %w", ref, err)
 	}
@@ -269,7 +269,7 @@ func (s *Service) Assign(ctx context.Context, ref, officer string) error {
 
 // inOrder refuses an event the procedure cannot have reached: one whose
 // prerequisite (deadlines.Needs) is not recorded on or before its day.
-func inOrder(typ string, at time.Time, history []store.Event) error {
+func inOrder(typ string, at time.Time, history []casefile.Event) error {
 	needs := deadlines.Needs[typ]
 	if len(needs) == 0 {
 		return nil
@@ -305,7 +305,7 @@ var refRE = regexp.MustCompile(`^[A-Z]{2,8}-\d{4}-\d{4,}$`)
 // type, an action's type and id; for closing and re-opening, the place in
 // the sequence of those (so two closes at once record one); "" for events
 // a case may have many of.
-func uniqueKey(typ string, data map[string]string, history []store.Event) string {
+func uniqueKey(typ string, data map[string]string, history []casefile.Event) string {
 	switch {
 	case once[typ]:
 		return onceKey(typ)
@@ -323,7 +323,7 @@ func uniqueKey(typ string, data map[string]string, history []store.Event) string
 	return ""
 }
 
-func hasAction(history []store.Event, action string) bool {
+func hasAction(history []casefile.Event, action string) bool {
 	for _, e := range history {
 		if e.Type == deadlines.ActionSet && e.Data["action"] == action {
 			return true
@@ -368,7 +368,7 @@ func (s *Service) parseAt(v string, now time.Time) (time.Time, error) {
 
 // Deadlines returns a case's stored deadlines, earliest first.
 // errs.NotFound for an unknown case.
-func (s *Service) Deadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
+func (s *Service) Deadlines(ctx context.Context, ref string) ([]casefile.Deadline, error) {
 	if _, err := s.Store.GetCase(ctx, ref); err != nil {
 		return nil, err
 	}
@@ -382,7 +382,7 @@ func (s *Service) Deadlines(ctx context.Context, ref string) ([]store.Deadline, 
 
 // SyncDeadlines recomputes a case's deadlines from its history, stores
 // them and schedules the reminders still to come.
-func (s *Service) SyncDeadlines(ctx context.Context, c store.Case) ([]store.Deadline, error) {
+func (s *Service) SyncDeadlines(ctx context.Context, c casefile.Case) ([]casefile.Deadline, error) {
 	if s.Calendar == nil {
 		return nil, nil // deadlines not configured (the parse command)
 	}
@@ -394,7 +394,7 @@ func (s *Service) SyncDeadlines(ctx context.Context, c store.Case) ([]store.Dead
 }
 
 // syncDeadlines is SyncDeadlines on a history already read.
-func (s *Service) syncDeadlines(ctx context.Context, c store.Case, events []store.Event) ([]store.Deadline, error) {
+func (s *Service) syncDeadlines(ctx context.Context, c casefile.Case, events []casefile.Event) ([]casefile.Deadline, error) {
 	if s.Calendar == nil {
 		return nil, nil
 	}

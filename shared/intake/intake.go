@@ -19,13 +19,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -37,7 +37,7 @@ type Raw struct {
 	Filename    string // the file's name, if it came as a file
 	ContentType string
 	ReceivedAt  time.Time
-	MessageKey  string // the e-mail it came in, if any (store.Message key)
+	MessageKey  string // the e-mail it came in, if any (casefile.Message key)
 }
 
 // Blobs keeps raw inputs. Put of a key that exists is a no-op.
@@ -47,14 +47,14 @@ type Blobs interface {
 
 // Store is the part of store.Store intake uses.
 type Store interface {
-	CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error)
-	FindByRawKey(ctx context.Context, rawKey string) (store.Case, error)
-	GetCase(ctx context.Context, ref string) (store.Case, error)
-	UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error)
-	AppendEvent(ctx context.Context, e store.Event) (bool, error)
-	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
-	PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error
-	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+	CreateCase(ctx context.Context, c casefile.Case, scope string) (casefile.Case, bool, error)
+	FindByRawKey(ctx context.Context, rawKey string) (casefile.Case, error)
+	GetCase(ctx context.Context, ref string) (casefile.Case, error)
+	UpdateCase(ctx context.Context, c casefile.Case, e casefile.Event) (bool, error)
+	AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
+	ListEvents(ctx context.Context, ref string) ([]casefile.Event, error)
+	PutDeadlines(ctx context.Context, ref string, ds []casefile.Deadline) error
+	ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
 }
 
 // Scheduler keeps a case's reminders scheduled; schedule.Scheduler is one.
@@ -108,7 +108,7 @@ func DefaultReaders() map[string]Reader {
 // Result is what the referrer is told.
 type Result struct {
 	Ref       string             `json:"ref"`
-	Status    store.Status       `json:"status"`
+	Status    casefile.Status    `json:"status"`
 	Route     referral.Route     `json:"route"`
 	Problems  []referral.Problem `json:"problems"`
 	Duplicate bool               `json:"duplicate"`         // this input was received before
@@ -145,11 +145,11 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	}
 
 	p := s.Parse(raw)
-	status := store.Complete
+	status := casefile.Complete
 	if len(p.Problems) > 0 {
-		status = store.Incomplete
+		status = casefile.Incomplete
 	}
-	c, created, err := s.Store.CreateCase(ctx, store.Case{
+	c, created, err := s.Store.CreateCase(ctx, casefile.Case{
 		RawKey:      key,
 		RawLocation: location,
 		Channel:     raw.Channel,
@@ -176,7 +176,7 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 
 // settle does what follows a stored case, on one read of its history:
 // its deadlines and reminders, and the new-case notices.
-func (s *Service) settle(ctx context.Context, c store.Case) error {
+func (s *Service) settle(ctx context.Context, c casefile.Case) error {
 	if s.Calendar == nil && s.Notices == nil {
 		return nil
 	}
@@ -202,7 +202,7 @@ const (
 // notification and every learning referral (§10.1, §10.2) — unless the
 // case's history says each went: at least once, and once more only if a
 // send's record was lost.
-func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case, events []store.Event) error {
+func (s *Service) tellBusinessUnit(ctx context.Context, c casefile.Case, events []casefile.Event) error {
 	if s.Notices == nil {
 		return nil
 	}
@@ -213,7 +213,7 @@ func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case, events []s
 		{EventBusinessUnitTold, "new", "business-unit", "A new referral has been received.", s.BusinessUnit},
 		{EventLDChairTold, "ld", "ld-chair", "For the Learning and Development Group: a new referral has been received (procedure §10.1, §10.2).", s.LDChair},
 	} {
-		if len(n.to) == 0 || slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == n.event }) {
+		if len(n.to) == 0 || slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == n.event }) {
 			continue
 		}
 		var b strings.Builder
@@ -241,7 +241,7 @@ func (s *Service) tellBusinessUnit(ctx context.Context, c store.Case, events []s
 		if err != nil && errs.Code(err) != errs.Invalid {
 			return fmt.Errorf("intake: tell the %s of %s: %w", n.role, c.Ref, err)
 		}
-		_, err = s.Store.AppendEvent(ctx, store.Event{Ref: c.Ref, ID: n.event, Type: n.event, At: s.now(), Actor: "intake",
+		_, err = s.Store.AppendEvent(ctx, casefile.Event{Ref: c.Ref, ID: n.event, Type: n.event, At: s.now(), Actor: "intake",
 			Data: map[string]string{"to": n.role}})
 		if err != nil {
 			return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
@@ -289,11 +289,11 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 			route, checked := referral.Check(&next.Referral, civil.In(raw.ReceivedAt, s.location()))
 			next.Route, next.Problems = route, append(append([]referral.Problem(nil), readProbs...), checked...)
 		}
-		next.Status = store.Complete
+		next.Status = casefile.Complete
 		if len(next.Problems) > 0 {
-			next.Status = store.Incomplete
+			next.Status = casefile.Incomplete
 		}
-		e := store.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
+		e := casefile.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
 			Data: map[string]string{"rawKey": key, "version": strconv.Itoa(next.Version), "problems": strconv.Itoa(len(next.Problems)),
 				"changed": strings.Join(changed, ","), "format": format}}
 		applied, err := s.Store.UpdateCase(ctx, next, e)
@@ -350,7 +350,7 @@ func withoutUnreadable(probs []referral.Problem) []referral.Problem {
 	return out
 }
 
-func result(c store.Case, duplicate bool) Result {
+func result(c casefile.Case, duplicate bool) Result {
 	return Result{Ref: c.Ref, Status: c.Status, Route: c.Route, Problems: c.Problems, Duplicate: duplicate}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -61,18 +62,18 @@ func TestSubmit(t *testing.T) {
 	tests := []struct {
 		name     string
 		raw      Raw
-		status   store.Status
+		status   casefile.Status
 		route    string
 		problems int    // -1: some
 		first    string // code of the first problem
 	}{
-		{"complete JSON", Raw{Data: sample(t, "complete.json"), Filename: "complete.json"}, store.Complete, "notification", 0, ""},
-		{"incomplete JSON", Raw{Data: sample(t, "incomplete.json")}, store.Incomplete, "notification", -1, "invalid_email"},
-		{"broken JSON", Raw{Data: []byte(`{"referrer": {"fullName": "Sam"`)}, store.Incomplete, "unknown", 1, "unreadable"},
-		{"empty", Raw{Data: nil}, store.Incomplete, "unknown", 1, "unreadable"},
-		{"PDF not read yet", Raw{Data: []byte("%PDF-1.7 ..."), Filename: "form.pdf"}, store.Incomplete, "unknown", 1, "unreadable"},
-		{"too large", Raw{Data: bytes.Repeat([]byte("x"), 2<<20)}, store.Incomplete, "unknown", 1, "unreadable"},
-		{"text body", Raw{Data: []byte("SECTION 1\nFULL NAME: Sam Referrer\n"), ContentType: "text/plain"}, store.Incomplete, "unknown", -1, "route_unknown"},
+		{"complete JSON", Raw{Data: sample(t, "complete.json"), Filename: "complete.json"}, casefile.Complete, "notification", 0, ""},
+		{"incomplete JSON", Raw{Data: sample(t, "incomplete.json")}, casefile.Incomplete, "notification", -1, "invalid_email"},
+		{"broken JSON", Raw{Data: []byte(`{"referrer": {"fullName": "Sam"`)}, casefile.Incomplete, "unknown", 1, "unreadable"},
+		{"empty", Raw{Data: nil}, casefile.Incomplete, "unknown", 1, "unreadable"},
+		{"PDF not read yet", Raw{Data: []byte("%PDF-1.7 ..."), Filename: "form.pdf"}, casefile.Incomplete, "unknown", 1, "unreadable"},
+		{"too large", Raw{Data: bytes.Repeat([]byte("x"), 2<<20)}, casefile.Incomplete, "unknown", 1, "unreadable"},
+		{"text body", Raw{Data: []byte("SECTION 1\nFULL NAME: Sam Referrer\n"), ContentType: "text/plain"}, casefile.Incomplete, "unknown", -1, "route_unknown"},
 	}
 	e := newEnv(t)
 	for i, tt := range tests {
@@ -145,7 +146,7 @@ func TestSubmitTwice(t *testing.T) {
 	if fresh != 1 {
 		t.Errorf("%d submissions made a case, want 1", fresh)
 	}
-	cases, _ := e.store.ListCases(ctx, store.Complete)
+	cases, _ := e.store.ListCases(ctx, casefile.Complete)
 	if len(cases) != 1 {
 		t.Errorf("%d cases stored, want 1", len(cases))
 	}
@@ -171,8 +172,8 @@ func (failingBlobs) Put(context.Context, string, []byte) error { return errors.N
 
 type failingStore struct{ Store }
 
-func (failingStore) CreateCase(context.Context, store.Case, string) (store.Case, bool, error) {
-	return store.Case{}, false, errors.New("table unavailable")
+func (failingStore) CreateCase(context.Context, casefile.Case, string) (casefile.Case, bool, error) {
+	return casefile.Case{}, false, errors.New("table unavailable")
 }
 
 func TestSubmitFailures(t *testing.T) {
@@ -184,7 +185,7 @@ func TestSubmitFailures(t *testing.T) {
 	if _, err := e.svc.Submit(ctx, raw); err == nil {
 		t.Error("Submit succeeded without keeping the raw input")
 	}
-	if cases, _ := e.store.ListCases(ctx, store.Complete); len(cases) != 0 {
+	if cases, _ := e.store.ListCases(ctx, casefile.Complete); len(cases) != 0 {
 		t.Error("a case was stored though its raw input was not kept")
 	}
 
@@ -207,7 +208,7 @@ func TestCorrect(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	first, err := e.svc.Submit(ctx, Raw{Data: sample(t, "incomplete.json"), Channel: "email", ReceivedAt: received})
-	if err != nil || first.Status != store.Incomplete {
+	if err != nil || first.Status != casefile.Incomplete {
 		t.Fatalf("first: %+v %v", first, err)
 	}
 	fixed := Raw{Data: sample(t, "complete.json"), Channel: "email", ReceivedAt: received.Add(time.Hour), Filename: "fixed.json"}
@@ -215,11 +216,11 @@ func TestCorrect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Ref != first.Ref || res.Status != store.Complete || len(res.Problems) != 0 || res.Duplicate {
+	if res.Ref != first.Ref || res.Status != casefile.Complete || len(res.Problems) != 0 || res.Duplicate {
 		t.Errorf("correction: %+v", res)
 	}
 	c, err := e.store.GetCase(ctx, first.Ref)
-	if err != nil || c.Version != 1 || c.Status != store.Complete || c.RawLocation != "raw/"+RawKey(fixed.Data) {
+	if err != nil || c.Version != 1 || c.Status != casefile.Complete || c.RawLocation != "raw/"+RawKey(fixed.Data) {
 		t.Errorf("case after correction: version %d status %s raw %s (%v)", c.Version, c.Status, c.RawLocation, err)
 	}
 	again, err := e.svc.Correct(ctx, first.Ref, fixed)
@@ -228,7 +229,7 @@ func TestCorrect(t *testing.T) {
 	}
 	// An unreadable correction keeps what was read and adds why.
 	bad, err := e.svc.Correct(ctx, first.Ref, Raw{Data: []byte("{broken"), Channel: "email", ReceivedAt: received.Add(2 * time.Hour)})
-	if err != nil || bad.Status != store.Incomplete || len(bad.Problems) != 1 || bad.Problems[0].Code != "unreadable" {
+	if err != nil || bad.Status != casefile.Incomplete || len(bad.Problems) != 1 || bad.Problems[0].Code != "unreadable" {
 		t.Errorf("unreadable correction: %+v %v", bad, err)
 	}
 	c, _ = e.store.GetCase(ctx, first.Ref)
@@ -250,7 +251,7 @@ func TestCorrectMerges(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	first, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "email", ReceivedAt: received})
-	if err != nil || first.Status != store.Complete {
+	if err != nil || first.Status != casefile.Complete {
 		t.Fatalf("first: %+v %v", first, err)
 	}
 	before, _ := e.store.GetCase(ctx, first.Ref)
@@ -259,7 +260,7 @@ func TestCorrectMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != store.Complete || len(res.Problems) != 0 || len(res.Changed) != 1 || res.Changed[0] != "referrer.email" {
+	if res.Status != casefile.Complete || len(res.Problems) != 0 || len(res.Changed) != 1 || res.Changed[0] != "referrer.email" {
 		t.Errorf("partial correction: %+v", res)
 	}
 	after, _ := e.store.GetCase(ctx, first.Ref)

@@ -18,20 +18,20 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/schedule"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // Store is the part of store.Store reminders use.
 type Store interface {
-	GetCase(ctx context.Context, ref string) (store.Case, error)
-	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
-	AppendEvent(ctx context.Context, e store.Event) (bool, error)
+	GetCase(ctx context.Context, ref string) (casefile.Case, error)
+	ListEvents(ctx context.Context, ref string) ([]casefile.Event, error)
+	AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 }
 
 // Service sends reminders.
@@ -68,7 +68,7 @@ func (s *Service) Handle(ctx context.Context, p schedule.Payload) error {
 		return fmt.Errorf("reminder: read history: %w", err)
 	}
 	now := s.Now()
-	var d *store.Deadline
+	var d *casefile.Deadline
 	ds := deadlines.Compute(deadlines.FactsOf(c), events, s.Calendar, s.Rules, now)
 	for i := range ds {
 		if ds[i].Rule == p.Rule {
@@ -110,7 +110,7 @@ func (s *Service) Handle(ctx context.Context, p schedule.Payload) error {
 		}
 		return fmt.Errorf("reminder: send: %w", err)
 	}
-	_, err = s.Store.AppendEvent(ctx, store.Event{Ref: p.Ref, ID: id, Type: EventSent, At: now, Actor: "reminder",
+	_, err = s.Store.AppendEvent(ctx, casefile.Event{Ref: p.Ref, ID: id, Type: EventSent, At: now, Actor: "reminder",
 		Data: map[string]string{"rule": p.Rule, "kind": p.Kind, "due": civil.In(p.Due, workdays.London).String(), "to": strings.Join(roles, ",")}})
 	if err != nil {
 		return fmt.Errorf("reminder: record: %w", err)

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -23,16 +23,16 @@ func filterOf(q url.Values) caseFilter {
 }
 
 // storeStatus is the status the store can list by, if the filter names one.
-func (f caseFilter) storeStatus() store.Status {
-	if f.Status == string(store.Incomplete) || f.Status == string(store.Complete) {
-		return store.Status(f.Status)
+func (f caseFilter) storeStatus() casefile.Status {
+	if f.Status == string(casefile.Incomplete) || f.Status == string(casefile.Complete) {
+		return casefile.Status(f.Status)
 	}
 	return ""
 }
 
 // listed is a case that passed the filter, with what its row needs.
 type listed struct {
-	c      *store.CaseSummary
+	c      *casefile.CaseSummary
 	due    time.Time // its next task's due time; zero if none
 	badge  string    // "overdue", "due today" or ""
 	closed bool
@@ -48,18 +48,18 @@ type lister struct {
 }
 
 // sel returns the cases that pass the filter and that the person may see.
-func (l lister) sel(cases []store.CaseSummary, f caseFilter) []listed {
+func (l lister) sel(cases []casefile.CaseSummary, f caseFilter) []listed {
 	out := make([]listed, 0, len(cases))
 	for i := range cases {
 		c := &cases[i]
-		if (l.role != "" && !canSee(l.role, c.Route, c.Marks[store.MarkLearning] != "")) || (f.Route != "" && string(c.Route) != f.Route) ||
-			(f.Mine != "" && c.Marks[store.MarkAssignee] != l.me) {
+		if (l.role != "" && !canSee(l.role, c.Route, c.Marks[casefile.MarkLearning] != "")) || (f.Route != "" && string(c.Route) != f.Route) ||
+			(f.Mine != "" && c.Marks[casefile.MarkAssignee] != l.me) {
 			continue
 		}
 		if f.Year != "" && strconv.Itoa(civil.In(c.ReceivedAt, workdays.London).Year) != f.Year {
 			continue
 		}
-		e := listed{c: c, closed: c.Marks[store.MarkClosed] != ""}
+		e := listed{c: c, closed: c.Marks[casefile.MarkClosed] != ""}
 		switch {
 		case f.Status == "closed" && !e.closed,
 			f.storeStatus() != "" && e.closed,

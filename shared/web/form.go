@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
@@ -634,7 +635,7 @@ func (h *Handler) deadlineViews(ctx context.Context, ref string) []deadlineView 
 	}
 	var out []deadlineView
 	for _, d := range ds {
-		if d.Status != store.DeadlineOpen {
+		if d.Status != casefile.DeadlineOpen {
 			continue
 		}
 		title := d.Rule

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
@@ -167,7 +168,7 @@ func TestWebFormWalk(t *testing.T) {
 	// Again: the same case.
 	resp, _ = e.client.PostForm(e.srv.URL+"/referral/submit", url.Values{"csrf": {m[1]}})
 	resp.Body.Close()
-	cases, _ := e.store.ListCases(context.Background(), store.Complete)
+	cases, _ := e.store.ListCases(context.Background(), casefile.Complete)
 	if len(cases) != 1 || cases[0].Channel != "web" {
 		t.Errorf("cases: %+v", cases)
 	}

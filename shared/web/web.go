@@ -21,12 +21,12 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
 // Cases takes referrals in and records what happens to cases;
@@ -34,14 +34,14 @@ import (
 type Cases interface {
 	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
 	RecordEvent(ctx context.Context, ref string, in intake.EventInput) (intake.Recorded, error)
-	Deadlines(ctx context.Context, ref string) ([]store.Deadline, error)
+	Deadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
 }
 
 // Messages is the mailbox's held mail, for the Business Unit: listed by
 // outcome and released into intake. Only the local runner sets it until
 // the Business Unit's signed-in pages exist in AWS.
 type Messages interface {
-	ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error)
+	ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error)
 	Release(ctx context.Context, key, officer string) (inbox.Report, error)
 	HeldMessage(ctx context.Context, key string) (inbox.Held, error)
 	Dismiss(ctx context.Context, key, officer string) error
@@ -236,16 +236,16 @@ func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
 
 // caseSummary is one case in the API's list.
 type caseSummary struct {
-	Ref        string          `json:"ref"`
-	ReceivedAt time.Time       `json:"receivedAt"`
-	Channel    string          `json:"channel"`
-	Route      string          `json:"route"`
-	Status     string          `json:"status"`
-	Closed     bool            `json:"closed,omitempty"`
-	Assignee   string          `json:"assignee,omitempty"`
-	Version    int             `json:"version"`
-	Next       *store.Deadline `json:"nextDeadline,omitempty"`
-	Badge      string          `json:"badge,omitempty"` // overdue, due today
+	Ref        string             `json:"ref"`
+	ReceivedAt time.Time          `json:"receivedAt"`
+	Channel    string             `json:"channel"`
+	Route      string             `json:"route"`
+	Status     string             `json:"status"`
+	Closed     bool               `json:"closed,omitempty"`
+	Assignee   string             `json:"assignee,omitempty"`
+	Version    int                `json:"version"`
+	Next       *casefile.Deadline `json:"nextDeadline,omitempty"`
+	Badge      string             `json:"badge,omitempty"` // overdue, due today
 }
 
 // listCases lists cases 50 a page with the workspace's filters — ?status=
@@ -281,7 +281,7 @@ func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
 	for _, l := range ls[from:min(from+pageSize, len(ls))] {
 		c := l.c
 		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version,
-			Closed: l.closed, Assignee: c.Marks[store.MarkAssignee], Badge: l.badge}
+			Closed: l.closed, Assignee: c.Marks[casefile.MarkAssignee], Badge: l.badge}
 		if d := c.Next; d.Rule != "" && !l.closed {
 			cs.Next = &d
 		}
@@ -307,7 +307,7 @@ func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	if _, err := h.Files.AppendEvent(r.Context(), store.Event{Ref: c.Ref, ID: EventViewed + "-" + token[:16], Type: EventViewed, At: now,
+	if _, err := h.Files.AppendEvent(r.Context(), casefile.Event{Ref: c.Ref, ID: EventViewed + "-" + token[:16], Type: EventViewed, At: now,
 		RecordedAt: now, Actor: "api", Data: map[string]string{"version": strconv.Itoa(c.Version)}}); err != nil {
 		h.error(w, r, err)
 		return
@@ -328,9 +328,9 @@ func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
 // listMessages lists the mailbox's messages with an outcome (?outcome=,
 // quarantined by default): the Business Unit's queue of held mail.
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
-	outcome := store.Outcome(r.URL.Query().Get("outcome"))
+	outcome := casefile.Outcome(r.URL.Query().Get("outcome"))
 	if outcome == "" {
-		outcome = store.OutcomeQuarantined
+		outcome = casefile.OutcomeQuarantined
 	}
 	list, err := h.Messages.ListMessages(r.Context(), outcome)
 	if err != nil {
@@ -338,7 +338,7 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if list == nil {
-		list = []store.Message{}
+		list = []casefile.Message{}
 	}
 	writeJSON(w, http.StatusOK, list)
 }

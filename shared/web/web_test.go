@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
 // fakeIntake records the raw input and answers with its functions.
@@ -30,7 +30,7 @@ func (f *fakeIntake) RecordEvent(_ context.Context, ref string, in intake.EventI
 	return f.RecordEventFn(ref, in)
 }
 
-func (f *fakeIntake) Deadlines(_ context.Context, ref string) ([]store.Deadline, error) {
+func (f *fakeIntake) Deadlines(_ context.Context, ref string) ([]casefile.Deadline, error) {
 	return nil, errs.E(errs.NotFound, "no case %s", ref)
 }
 
@@ -115,7 +115,7 @@ func TestRecordEvent(t *testing.T) {
 			return intake.Recorded{}, errs.E(errs.Conflict, "panel-acknowledged was already recorded on 2027-01-05")
 		}
 		return intake.Recorded{Ref: ref, Duplicate: in.Type == "ssp-informed",
-			Deadlines: []store.Deadline{{Ref: ref, Rule: "referrer-feedback", Status: "open"}}}, nil
+			Deadlines: []casefile.Deadline{{Ref: ref, Rule: "referrer-feedback", Status: "open"}}}, nil
 	}}
 	h := New(Handler{Intake: f})
 	for body, want := range map[string]int{

@@ -20,24 +20,24 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // CaseFiles is what the workspace reads of cases, and where it records
 // who looked; store.Store is one.
 type CaseFiles interface {
-	GetCase(ctx context.Context, ref string) (store.Case, error)
-	ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error)
-	ListEvents(ctx context.Context, ref string) ([]store.Event, error)
-	ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error)
-	AppendEvent(ctx context.Context, e store.Event) (bool, error)
+	GetCase(ctx context.Context, ref string) (casefile.Case, error)
+	ListCases(ctx context.Context, status casefile.Status) ([]casefile.CaseSummary, error)
+	ListEvents(ctx context.Context, ref string) ([]casefile.Event, error)
+	ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
+	AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 }
 
 // RawFiles reads the raw inputs cases were read from.
@@ -502,7 +502,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	today := civil.In(w.Now(), workdays.London)
 	held := map[string]bool{} // cases that held mail names
 	if w.Held != nil && id.Role == RoleBusinessUnit {
-		msgs, err := w.Held.ListMessages(r.Context(), store.OutcomeQuarantined)
+		msgs, err := w.Held.ListMessages(r.Context(), casefile.OutcomeQuarantined)
 		if err != nil {
 			w.fail(rw, r, err)
 			return
@@ -519,7 +519,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	rowOf := func(e listed) caseRow {
 		c := e.c
 		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
-			Assignee: c.Marks[store.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10),
+			Assignee: c.Marks[casefile.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10),
 			DueSort: "99999999999", Badge: e.badge}
 		if e.closed {
 			row.Status = "closed"
@@ -532,7 +532,7 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	v := w.view(r, "Cases", "cases")
 	v.Filter, v.Total = f, len(entries)
 	v.RouteOptions = []string{string(referral.RouteNotification), string(referral.RouteLearning), string(referral.RouteUnknown)}
-	v.Statuses = []string{string(store.Incomplete), string(store.Complete), "closed"}
+	v.Statuses = []string{string(casefile.Incomplete), string(casefile.Complete), "closed"}
 	if w.Held != nil && id.Role == RoleBusinessUnit {
 		v.Statuses = append(v.Statuses, "held")
 	}
@@ -566,27 +566,27 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 
 // openCase reads a case the person may see; the 404 page for one they
 // may not (its existence is not confirmed).
-func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (store.Case, bool) {
+func (w *Workspace) openCase(rw http.ResponseWriter, r *http.Request) (casefile.Case, bool) {
 	id, _ := who(r)
 	c, err := w.Cases.GetCase(r.Context(), r.PathValue("ref"))
 	if err == nil && !canSee(id.Role, c.Route, false) {
 		// The L&D chair sees a notification too once the partners sent
 		// it for learning.
-		var events []store.Event
+		var events []casefile.Event
 		if events, err = w.Cases.ListEvents(r.Context(), c.Ref); err == nil && !deadlines.ForLearning(c.Route, events) {
 			err = errs.E(errs.NotFound, "no case")
 		}
 	}
 	if err != nil {
 		w.fail(rw, r, err)
-		return store.Case{}, false
+		return casefile.Case{}, false
 	}
 	return c, true
 }
 
 // caseForm opens the case a form posts to, once the form's token is
 // checked; refused says what did not happen.
-func (w *Workspace) caseForm(rw http.ResponseWriter, r *http.Request, refused string) (store.Case, bool) {
+func (w *Workspace) caseForm(rw http.ResponseWriter, r *http.Request, refused string) (casefile.Case, bool) {
 	c, ok := w.openCase(rw, r)
 	if !ok {
 		return c, false
@@ -600,14 +600,14 @@ func (w *Workspace) caseForm(rw http.ResponseWriter, r *http.Request, refused st
 
 // audit records on the case that someone looked: every view and every
 // raw download, who and when.
-func (w *Workspace) audit(r *http.Request, c store.Case, typ string) error {
+func (w *Workspace) audit(r *http.Request, c casefile.Case, typ string) error {
 	id, _ := who(r)
 	token, err := randomToken()
 	if err != nil {
 		return err
 	}
 	now := w.Now()
-	_, err = w.Cases.AppendEvent(r.Context(), store.Event{Ref: c.Ref, ID: typ + "-" + token[:16], Type: typ, At: now, RecordedAt: now,
+	_, err = w.Cases.AppendEvent(r.Context(), casefile.Event{Ref: c.Ref, ID: typ + "-" + token[:16], Type: typ, At: now, RecordedAt: now,
 		Actor: actor(id), Data: map[string]string{"role": id.Role, "version": strconv.Itoa(c.Version)}})
 	if err != nil {
 		return fmt.Errorf("web: record %s of %s: %w", typ, c.Ref, err)
@@ -645,7 +645,7 @@ func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
 	w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String()}, http.StatusOK, notice)
 }
 
-func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Case, form eventForm, status int, notice string) {
+func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile.Case, form eventForm, status int, notice string) {
 	id, _ := who(r)
 	events, err := w.Cases.ListEvents(r.Context(), c.Ref)
 	if err != nil {
@@ -723,7 +723,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 		}
 	}
 	cv.AssignedToMe = cv.Assignee != "" && cv.Assignee == actor(id)
-	informed := slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed })
+	informed := slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == deadlines.SSPInformed })
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
 	if form.Error != "" {
@@ -734,7 +734,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c store.Ca
 
 // answers lays a case's answers out by section, each problem at its
 // answer; problems of no answer are general.
-func answers(c store.Case) ([]answerSection, []string) {
+func answers(c casefile.Case) ([]answerSection, []string) {
 	byField := map[string][]string{}
 	var general []string
 	for _, p := range c.Problems {
@@ -844,7 +844,7 @@ func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	if slices.ContainsFunc(events, func(e store.Event) bool { return e.Type == deadlines.SSPInformed }) {
+	if slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == deadlines.SSPInformed }) {
 		w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String(), Error: "The partners were told already: see the timeline"}, http.StatusConflict, "")
 		return
 	}
@@ -896,7 +896,7 @@ func (w *Workspace) raw(rw http.ResponseWriter, r *http.Request) {
 
 // held lists the mail held for the Business Unit.
 func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
-	list, err := w.Held.ListMessages(r.Context(), store.OutcomeQuarantined)
+	list, err := w.Held.ListMessages(r.Context(), casefile.OutcomeQuarantined)
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
 )
@@ -42,9 +42,9 @@ func BenchmarkWorkspace10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var ds []store.Deadline
+		var ds []casefile.Deadline
 		for j, rule := range []string{"inform-ssp", "ssp-meeting", "notify-panel", "rapid-review", "lcspr-publication"} {
-			ds = append(ds, store.Deadline{Rule: rule, Due: c.ReceivedAt.Add(time.Duration(24*(j+1)) * time.Hour), Status: deadlines.Open})
+			ds = append(ds, casefile.Deadline{Rule: rule, Due: c.ReceivedAt.Add(time.Duration(24*(j+1)) * time.Hour), Status: deadlines.Open})
 		}
 		if err := st.PutDeadlines(ctx, got.Ref, ds); err != nil {
 			b.Fatal(err)
@@ -60,7 +60,7 @@ func BenchmarkWorkspace10k(b *testing.B) {
 	cookie := rec.Result().Cookies()[0]
 	b.Run("ListCases", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := st.ListCases(ctx, store.Incomplete); err != nil {
+			if _, err := st.ListCases(ctx, casefile.Incomplete); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -25,11 +25,11 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
 
@@ -53,15 +53,15 @@ func (s *sentMail) Send(_ context.Context, m mail.Message) error {
 // fakeHeld is held mail with one message.
 type fakeHeld struct{ released, dismissed []string }
 
-func (f *fakeHeld) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
-	return []store.Message{{Key: "raw-held-1", From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, ReceivedAt: time.Now()}}, nil
+func (f *fakeHeld) ListMessages(context.Context, casefile.Outcome) ([]casefile.Message, error) {
+	return []casefile.Message{{Key: "raw-held-1", From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, ReceivedAt: time.Now()}}, nil
 }
 
 func (f *fakeHeld) HeldMessage(_ context.Context, key string) (inbox.Held, error) {
 	if key != "raw-held-1" {
 		return inbox.Held{}, errs.E(errs.NotFound, "no message %s", key)
 	}
-	return inbox.Held{Message: store.Message{Key: key, From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, Verdicts: map[string]string{"dmarc": "PASS"}},
+	return inbox.Held{Message: casefile.Message{Key: key, From: "someone@gmail.com", Reasons: []string{"untrusted-sender"}, Verdicts: map[string]string{"dmarc": "PASS"}},
 		Subject: "Referral", Text: "Please see the form. <script>alert(1)</script>"}, nil
 }
 
@@ -674,8 +674,8 @@ type heldNaming struct {
 	ref string
 }
 
-func (h *heldNaming) ListMessages(context.Context, store.Outcome) ([]store.Message, error) {
-	return []store.Message{{Key: "raw-held-2", From: "someone@nhs.net", Reasons: []string{"possible-correction"}, Refs: []string{h.ref}, ReceivedAt: time.Now()}}, nil
+func (h *heldNaming) ListMessages(context.Context, casefile.Outcome) ([]casefile.Message, error) {
+	return []casefile.Message{{Key: "raw-held-2", From: "someone@nhs.net", Reasons: []string{"possible-correction"}, Refs: []string{h.ref}, ReceivedAt: time.Now()}}, nil
 }
 
 // TestHeldMessagePage: a held message read before deciding — headers,

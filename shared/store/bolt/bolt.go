@@ -16,6 +16,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
@@ -87,11 +88,11 @@ func (s *Store) DB() *bbolt.DB { return s.db }
 
 // CreateCase implements store.Store. Each case is synced to disk before
 // it returns.
-func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
+func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (casefile.Case, bool, error) {
 	if err := store.CheckNewCase(c, scope); err != nil {
-		return store.Case{}, false, err
+		return casefile.Case{}, false, err
 	}
-	var out store.Case
+	var out casefile.Case
 	var created bool
 	err := s.write(func(tx *bbolt.Tx) error {
 		created = false // write may run this function twice
@@ -117,19 +118,19 @@ func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (sto
 			return err
 		}
 		created = true
-		_, err := appendEvent(tx, store.Event{Ref: out.Ref, ID: store.EventReceived, Type: store.EventReceived,
+		_, err := appendEvent(tx, casefile.Event{Ref: out.Ref, ID: casefile.EventReceived, Type: casefile.EventReceived,
 			At: c.ReceivedAt, RecordedAt: out.CreatedAt, Actor: c.Channel})
 		return err
 	})
 	if err != nil {
-		return store.Case{}, false, fmt.Errorf("bolt: create case: %w", err)
+		return casefile.Case{}, false, fmt.Errorf("bolt: create case: %w", err)
 	}
 	return out, created, nil
 }
 
 // GetCase implements store.Store.
-func (s *Store) GetCase(ctx context.Context, ref string) (store.Case, error) {
-	var c store.Case
+func (s *Store) GetCase(ctx context.Context, ref string) (casefile.Case, error) {
+	var c casefile.Case
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		v := tx.Bucket(bucketCases).Get([]byte(ref))
 		if v == nil {
@@ -141,25 +142,25 @@ func (s *Store) GetCase(ctx context.Context, ref string) (store.Case, error) {
 }
 
 // FindByRawKey implements store.Store.
-func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, error) {
+func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (casefile.Case, error) {
 	var ref []byte
 	_ = s.db.View(func(tx *bbolt.Tx) error {
 		ref = bytes.Clone(tx.Bucket(bucketRaw).Get([]byte(rawKey)))
 		return nil
 	})
 	if ref == nil {
-		return store.Case{}, errs.E(errs.NotFound, "no case for that raw input")
+		return casefile.Case{}, errs.E(errs.NotFound, "no case for that raw input")
 	}
 	return s.GetCase(ctx, string(ref))
 }
 
 // ListCases implements store.Store from the summaries index: no case is
 // decoded whole.
-func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error) {
-	var out []store.CaseSummary
+func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefile.CaseSummary, error) {
+	var out []casefile.CaseSummary
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketSummaries)
-		out = make([]store.CaseSummary, 0, b.Stats().KeyN)
+		out = make([]casefile.CaseSummary, 0, b.Stats().KeyN)
 		return b.ForEach(func(_, v []byte) error {
 			sum, err := decodeSummary(v)
 			if err != nil {
@@ -176,7 +177,7 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 	}
 	// References are given in order, so the index is mostly in order
 	// already: sort only when it is not.
-	order := func(a, b store.CaseSummary) int {
+	order := func(a, b casefile.CaseSummary) int {
 		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
 			return c
 		}
@@ -189,7 +190,7 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 }
 
 // AppendEvent implements store.Store.
-func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
+func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error) {
 	if err := e.Check(); err != nil {
 		return false, err
 	}
@@ -210,7 +211,7 @@ func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 
 // appendEvent adds e unless its id is recorded (false); errs.Conflict if
 // another event holds its unique key.
-func appendEvent(tx *bbolt.Tx, e store.Event) (bool, error) {
+func appendEvent(tx *bbolt.Tx, e casefile.Event) (bool, error) {
 	idKey := key(e.Ref, e.ID)
 	ids := tx.Bucket(bucketEventIDs)
 	if ids.Get(idKey) != nil {
@@ -235,20 +236,20 @@ func appendEvent(tx *bbolt.Tx, e store.Event) (bool, error) {
 }
 
 // ListEvents implements store.Store.
-func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
-	var out []store.Event
+func (s *Store) ListEvents(ctx context.Context, ref string) ([]casefile.Event, error) {
+	var out []casefile.Event
 	err := s.db.View(func(tx *bbolt.Tx) (err error) {
 		if tx.Bucket(bucketCases).Get([]byte(ref)) == nil {
 			return errs.E(errs.NotFound, "no case %s", ref)
 		}
-		out, err = scanPrefix[store.Event](tx.Bucket(bucketEvents), key(ref, ""))
+		out, err = scanPrefix[casefile.Event](tx.Bucket(bucketEvents), key(ref, ""))
 		return err
 	})
 	return out, err
 }
 
 // PutDeadlines implements store.Store.
-func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
+func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Deadline) error {
 	if err := store.CheckDeadlines(ds); err != nil {
 		return err
 	}
@@ -264,7 +265,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 			old = append(old, bytes.Clone(k))
 		}
 		for _, k := range old {
-			var d store.Deadline
+			var d casefile.Deadline
 			if err := getJSON(b, k, &d); err == nil {
 				if err := unindexDeadline(tx, ref, d); err != nil {
 					return err
@@ -288,10 +289,10 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 }
 
 // ListDeadlines implements store.Store.
-func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
-	var out []store.Deadline
+func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error) {
+	var out []casefile.Deadline
 	err := s.db.View(func(tx *bbolt.Tx) (err error) {
-		out, err = scanPrefix[store.Deadline](tx.Bucket(bucketDeadlines), key(ref, ""))
+		out, err = scanPrefix[casefile.Deadline](tx.Bucket(bucketDeadlines), key(ref, ""))
 		return err
 	})
 	return out, err
@@ -299,8 +300,8 @@ func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline
 
 // ListDueDeadlines implements store.Store from the open-deadline index,
 // in due order: no deadline is decoded from JSON.
-func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
-	var out []store.Deadline
+func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]casefile.Deadline, error) {
+	var out []casefile.Deadline
 	upper := []byte(store.TimeKey(t) + "\x01") // every key of a due time at or before t
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketOpenDue).Cursor()
@@ -359,7 +360,7 @@ func getJSON(b *bbolt.Bucket, k []byte, v any) error {
 }
 
 // UpdateCase implements store.Store.
-func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error) {
+func (s *Store) UpdateCase(ctx context.Context, c casefile.Case, e casefile.Event) (bool, error) {
 	if err := store.CheckUpdate(c, e); err != nil {
 		return false, err
 	}
@@ -369,7 +370,7 @@ func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bo
 	var applied bool
 	err := s.write(func(tx *bbolt.Tx) error {
 		applied = false // write may run this function twice
-		var old store.Case
+		var old casefile.Case
 		if err := getJSON(tx.Bucket(bucketCases), []byte(c.Ref), &old); err != nil {
 			return errs.E(errs.NotFound, "no case %s", c.Ref)
 		}
@@ -390,17 +391,17 @@ func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bo
 }
 
 // BeginMessage implements store.Store.
-func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
+func (s *Store) BeginMessage(ctx context.Context, m casefile.Message) (casefile.Message, bool, error) {
 	if err := store.CheckMessage(m); err != nil {
-		return store.Message{}, false, err
+		return casefile.Message{}, false, err
 	}
-	var out store.Message
+	var out casefile.Message
 	var began bool
 	err := s.write(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketMessages)
-		var old store.Message
+		var old casefile.Message
 		if err := getJSON(b, []byte(m.Key), &old); err == nil {
-			if old.State != store.InProgress || old.LockedUntil.After(m.UpdatedAt) {
+			if old.State != casefile.InProgress || old.LockedUntil.After(m.UpdatedAt) {
 				out, began = old, false
 				return nil
 			}
@@ -409,13 +410,13 @@ func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Messag
 		return putJSON(b, []byte(m.Key), m)
 	})
 	if err != nil {
-		return store.Message{}, false, fmt.Errorf("bolt: begin message: %w", err)
+		return casefile.Message{}, false, fmt.Errorf("bolt: begin message: %w", err)
 	}
 	return out, began, nil
 }
 
 // PutMessage implements store.Store.
-func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
+func (s *Store) PutMessage(ctx context.Context, m casefile.Message) error {
 	if err := store.CheckMessage(m); err != nil {
 		return err
 	}
@@ -423,8 +424,8 @@ func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
 }
 
 // GetMessage implements store.Store.
-func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, error) {
-	var m store.Message
+func (s *Store) GetMessage(ctx context.Context, key string) (casefile.Message, error) {
+	var m casefile.Message
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		if err := getJSON(tx.Bucket(bucketMessages), []byte(key), &m); err != nil {
 			return errs.E(errs.NotFound, "no message %s", key)
@@ -435,10 +436,10 @@ func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, erro
 }
 
 // ListMessages implements store.Store.
-func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error) {
-	var out []store.Message
+func (s *Store) ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error) {
+	var out []casefile.Message
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		all, err := scanPrefix[store.Message](tx.Bucket(bucketMessages), nil)
+		all, err := scanPrefix[casefile.Message](tx.Bucket(bucketMessages), nil)
 		for _, m := range all {
 			if m.Outcome == outcome {
 				out = append(out, m)
@@ -452,12 +453,12 @@ func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]stor
 
 // ListStuckMessages implements store.Store by scanning: local stores
 // hold thousands of messages, not millions.
-func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error) {
-	var out []store.Message
+func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.Message, error) {
+	var out []casefile.Message
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		all, err := scanPrefix[store.Message](tx.Bucket(bucketMessages), nil)
+		all, err := scanPrefix[casefile.Message](tx.Bucket(bucketMessages), nil)
 		for _, m := range all {
-			if m.State == store.InProgress && !m.LockedUntil.After(t) {
+			if m.State == casefile.InProgress && !m.LockedUntil.After(t) {
 				out = append(out, m)
 			}
 		}

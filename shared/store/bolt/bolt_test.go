@@ -10,6 +10,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
 )
@@ -105,7 +106,7 @@ func TestIndexesBuiltForOlderFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	due := time.Date(2026, 3, 17, 23, 59, 59, 0, time.UTC)
-	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{{Rule: "inform-ssp", Due: due, Status: store.DeadlineOpen, Owners: []string{"business-unit"}}}); err != nil {
+	if err := s.PutDeadlines(ctx, c.Ref, []casefile.Deadline{{Rule: "inform-ssp", Due: due, Status: casefile.DeadlineOpen, Owners: []string{"business-unit"}}}); err != nil {
 		t.Fatal(err)
 	}
 	// A file from before the indexes: no summaries, no open deadlines, no
@@ -128,7 +129,7 @@ func TestIndexesBuiltForOlderFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	list, err := s.ListCases(ctx, store.Incomplete)
+	list, err := s.ListCases(ctx, casefile.Incomplete)
 	if err != nil || len(list) != 1 || list[0].Ref != c.Ref || list[0].Next.Rule != "inform-ssp" || !list[0].Next.Due.Equal(due) {
 		t.Errorf("cases after reopening: %+v %v", list, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
@@ -23,7 +24,7 @@ import (
 const sep = "\x1f"
 
 // putCase writes a case and its summary, keeping the summary's marks.
-func putCase(tx *bbolt.Tx, c store.Case) error {
+func putCase(tx *bbolt.Tx, c casefile.Case) error {
 	if err := putJSON(tx.Bucket(bucketCases), []byte(c.Ref), c); err != nil {
 		return err
 	}
@@ -67,22 +68,22 @@ const nextField = ".next"
 
 // setNext keeps the summary's next open deadline in step with the
 // deadlines just written.
-func setNext(tx *bbolt.Tx, ref string, ds []store.Deadline) error {
+func setNext(tx *bbolt.Tx, ref string, ds []casefile.Deadline) error {
 	b := tx.Bucket(bucketSummaries)
 	sum, err := decodeSummary(b.Get([]byte(ref)))
 	if err != nil {
 		return err
 	}
-	sum.Next = store.Deadline{}
-	if d, ok := store.NextOpen(ds); ok {
-		sum.Next = store.Deadline{Ref: ref, Rule: d.Rule, Due: d.Due, Status: store.DeadlineOpen}
+	sum.Next = casefile.Deadline{}
+	if d, ok := casefile.NextOpen(ds); ok {
+		sum.Next = casefile.Deadline{Ref: ref, Rule: d.Rule, Due: d.Due, Status: casefile.DeadlineOpen}
 	}
 	return b.Put([]byte(ref), encodeSummary(sum))
 }
 
 // encodeSummary writes the summary's fields, then its next deadline and
 // its marks as key=value fields, in key order.
-func encodeSummary(s store.CaseSummary) []byte {
+func encodeSummary(s casefile.CaseSummary) []byte {
 	f := []string{string(s.Status), string(s.Route), s.Channel, strconv.FormatInt(s.ReceivedAt.UnixNano(), 10),
 		strconv.Itoa(s.Version), s.RawKey, s.Ref}
 	if s.Next.Rule != "" {
@@ -99,30 +100,30 @@ func encodeSummary(s store.CaseSummary) []byte {
 	return []byte(strings.Join(f, sep))
 }
 
-func decodeSummary(v []byte) (store.CaseSummary, error) {
+func decodeSummary(v []byte) (casefile.CaseSummary, error) {
 	f := strings.Split(string(v), sep)
 	if len(f) < 7 {
-		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary with %d fields", len(f))
+		return casefile.CaseSummary{}, fmt.Errorf("bolt: a case summary with %d fields", len(f))
 	}
 	ns, err1 := strconv.ParseInt(f[3], 10, 64)
 	version, err2 := strconv.Atoi(f[4])
 	if err1 != nil || err2 != nil {
-		return store.CaseSummary{}, fmt.Errorf("bolt: a case summary that does not read: %q", v)
+		return casefile.CaseSummary{}, fmt.Errorf("bolt: a case summary that does not read: %q", v)
 	}
-	sum := store.CaseSummary{Status: store.Status(f[0]), Route: referral.Route(f[1]), Channel: f[2], ReceivedAt: time.Unix(0, ns).UTC(),
+	sum := casefile.CaseSummary{Status: casefile.Status(f[0]), Route: referral.Route(f[1]), Channel: f[2], ReceivedAt: time.Unix(0, ns).UTC(),
 		Version: version, RawKey: f[5], Ref: f[6]}
 	for _, kv := range f[7:] {
 		k, val, ok := strings.Cut(kv, "=")
 		if !ok {
-			return store.CaseSummary{}, fmt.Errorf("bolt: a case summary mark that does not read: %q", kv)
+			return casefile.CaseSummary{}, fmt.Errorf("bolt: a case summary mark that does not read: %q", kv)
 		}
 		if k == nextField {
 			rule, due, _ := strings.Cut(val, " ")
 			ns, err := strconv.ParseInt(due, 10, 64)
 			if err != nil {
-				return store.CaseSummary{}, fmt.Errorf("bolt: a case summary's next deadline that does not read: %q", kv)
+				return casefile.CaseSummary{}, fmt.Errorf("bolt: a case summary's next deadline that does not read: %q", kv)
 			}
-			sum.Next = store.Deadline{Ref: sum.Ref, Rule: rule, Due: time.Unix(0, ns).UTC(), Status: store.DeadlineOpen}
+			sum.Next = casefile.Deadline{Ref: sum.Ref, Rule: rule, Due: time.Unix(0, ns).UTC(), Status: casefile.DeadlineOpen}
 			continue
 		}
 		if sum.Marks == nil {
@@ -134,30 +135,30 @@ func decodeSummary(v []byte) (store.CaseSummary, error) {
 }
 
 // dueKey sorts open deadlines by due time, then case and rule.
-func dueKey(d store.Deadline) []byte { return key(store.TimeKey(d.Due), d.Ref, d.Rule) }
+func dueKey(d casefile.Deadline) []byte { return key(store.TimeKey(d.Due), d.Ref, d.Rule) }
 
-func indexDeadline(tx *bbolt.Tx, d store.Deadline) error {
-	if d.Status != store.DeadlineOpen {
+func indexDeadline(tx *bbolt.Tx, d casefile.Deadline) error {
+	if d.Status != casefile.DeadlineOpen {
 		return nil
 	}
 	return tx.Bucket(bucketOpenDue).Put(dueKey(d), []byte(strings.Join(d.Owners, sep)))
 }
 
-func unindexDeadline(tx *bbolt.Tx, ref string, d store.Deadline) error {
+func unindexDeadline(tx *bbolt.Tx, ref string, d casefile.Deadline) error {
 	d.Ref = ref
 	return tx.Bucket(bucketOpenDue).Delete(dueKey(d))
 }
 
-func decodeDue(k, v []byte) (store.Deadline, error) {
+func decodeDue(k, v []byte) (casefile.Deadline, error) {
 	parts := bytes.Split(k, []byte{0})
 	if len(parts) != 3 {
-		return store.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
+		return casefile.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
 	}
 	due, ok := parseTimeKey(parts[0])
 	if !ok {
-		return store.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
+		return casefile.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
 	}
-	d := store.Deadline{Due: due, Ref: string(parts[1]), Rule: string(parts[2]), Status: store.DeadlineOpen}
+	d := casefile.Deadline{Due: due, Ref: string(parts[1]), Rule: string(parts[2]), Status: casefile.DeadlineOpen}
 	if len(v) > 0 {
 		d.Owners = strings.Split(string(v), sep)
 	}
@@ -202,7 +203,7 @@ func buildIndexes(tx *bbolt.Tx) error {
 		}
 	}
 	err = tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
-		var c store.Case
+		var c casefile.Case
 		if err := json.Unmarshal(v, &c); err != nil {
 			return err
 		}
@@ -213,9 +214,9 @@ func buildIndexes(tx *bbolt.Tx) error {
 	if err != nil {
 		return fmt.Errorf("bolt: index cases: %w", err)
 	}
-	byCase := map[string][]store.Deadline{}
+	byCase := map[string][]casefile.Deadline{}
 	err = tx.Bucket(bucketDeadlines).ForEach(func(_, v []byte) error {
-		var d store.Deadline
+		var d casefile.Deadline
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}

@@ -36,6 +36,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
@@ -82,9 +83,9 @@ func keyOf(pk, sk string) map[string]types.AttributeValue {
 }
 
 // CreateCase implements store.Store.
-func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (store.Case, bool, error) {
+func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (casefile.Case, bool, error) {
 	if err := store.CheckNewCase(c, scope); err != nil {
-		return store.Case{}, false, err
+		return casefile.Case{}, false, err
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		existing, err := s.FindByRawKey(ctx, c.RawKey)
@@ -92,37 +93,37 @@ func (s *Store) CreateCase(ctx context.Context, c store.Case, scope string) (sto
 			return existing, false, nil
 		}
 		if errs.Code(err) != errs.NotFound {
-			return store.Case{}, false, err
+			return casefile.Case{}, false, err
 		}
 		n, err := s.counter(ctx, scope)
 		if err != nil {
-			return store.Case{}, false, err
+			return casefile.Case{}, false, err
 		}
 		out := c
 		out.Ref = store.Reference(scope, n+1)
 		out.CreatedAt = s.now().UTC()
 		items, err := s.newCaseItems(out, scope, n)
 		if err != nil {
-			return store.Case{}, false, err
+			return casefile.Case{}, false, err
 		}
 		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
 			return out, true, nil
 		}
 		if !retryable(err) {
-			return store.Case{}, false, fmt.Errorf("dynamo: create case: %w", err)
+			return casefile.Case{}, false, fmt.Errorf("dynamo: create case: %w", err)
 		}
 		// Another intake took the number or the same raw input: read again.
 		select {
 		case <-ctx.Done():
-			return store.Case{}, false, ctx.Err()
+			return casefile.Case{}, false, ctx.Err()
 		case <-time.After(time.Duration(1+rand.IntN(10*(attempt+1))) * time.Millisecond):
 		}
 	}
-	return store.Case{}, false, errs.E(errs.Conflict, "too many referrals arrived at once; try again")
+	return casefile.Case{}, false, errs.E(errs.Conflict, "too many referrals arrived at once; try again")
 }
 
-func (s *Store) newCaseItems(c store.Case, scope string, n int64) ([]types.TransactWriteItem, error) {
+func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]types.TransactWriteItem, error) {
 	body, err := encode(c)
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func (s *Store) newCaseItems(c store.Case, scope string, n int64) ([]types.Trans
 	meta["version"] = num(int64(c.Version))
 	raw := keyOf("RAW#"+c.RawKey, "RAW")
 	raw["ref"] = str(c.Ref)
-	received := store.Event{Ref: c.Ref, ID: store.EventReceived, Type: store.EventReceived, At: c.ReceivedAt, RecordedAt: c.CreatedAt, Actor: c.Channel}
+	received := casefile.Event{Ref: c.Ref, ID: casefile.EventReceived, Type: casefile.EventReceived, At: c.ReceivedAt, RecordedAt: c.CreatedAt, Actor: c.Channel}
 	event, err := s.eventItems(received)
 	if err != nil {
 		return nil, err
@@ -248,8 +249,8 @@ func (s *Store) counter(ctx context.Context, scope string) (int64, error) {
 }
 
 // GetCase implements store.Store.
-func (s *Store) GetCase(ctx context.Context, ref string) (store.Case, error) {
-	var c store.Case
+func (s *Store) GetCase(ctx context.Context, ref string) (casefile.Case, error) {
+	var c casefile.Case
 	item, err := s.get(ctx, casePK(ref), metaSK)
 	if err != nil {
 		return c, err
@@ -269,27 +270,27 @@ func (s *Store) get(ctx context.Context, pk, sk string) (map[string]types.Attrib
 }
 
 // FindByRawKey implements store.Store.
-func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (store.Case, error) {
+func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (casefile.Case, error) {
 	item, err := s.get(ctx, "RAW#"+rawKey, "RAW")
 	if err != nil {
-		return store.Case{}, err
+		return casefile.Case{}, err
 	}
 	ref, ok := item["ref"].(*types.AttributeValueMemberS)
 	if !ok {
-		return store.Case{}, errs.E(errs.NotFound, "no case for that raw input")
+		return casefile.Case{}, errs.E(errs.NotFound, "no case for that raw input")
 	}
 	return s.GetCase(ctx, ref.Value)
 }
 
 // ListCases implements store.Store.
-func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.CaseSummary, error) {
-	statuses := []store.Status{status}
+func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefile.CaseSummary, error) {
+	statuses := []casefile.Status{status}
 	if status == "" {
-		statuses = []store.Status{store.Incomplete, store.Complete}
+		statuses = []casefile.Status{casefile.Incomplete, casefile.Complete}
 	}
-	var out []store.CaseSummary
+	var out []casefile.CaseSummary
 	for _, st := range statuses {
-		list, err := queryAll[store.CaseSummary](ctx, s, &dynamodb.QueryInput{
+		list, err := queryAll[casefile.CaseSummary](ctx, s, &dynamodb.QueryInput{
 			IndexName:                 aws.String(IndexGSI1),
 			KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(st))},
@@ -307,7 +308,7 @@ func (s *Store) ListCases(ctx context.Context, status store.Status) ([]store.Cas
 		m := marks[out[i].Ref]
 		if rule := m[nextMark]; rule != "" {
 			if due, err := time.Parse(time.RFC3339Nano, m[nextMark+"-due"]); err == nil {
-				out[i].Next = store.Deadline{Ref: out[i].Ref, Rule: rule, Due: due, Status: store.DeadlineOpen}
+				out[i].Next = casefile.Deadline{Ref: out[i].Ref, Rule: rule, Due: due, Status: casefile.DeadlineOpen}
 			}
 			delete(m, nextMark)
 			delete(m, nextMark+"-due")
@@ -349,7 +350,7 @@ func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]
 }
 
 // AppendEvent implements store.Store.
-func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
+func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error) {
 	if err := e.Check(); err != nil {
 		return false, err
 	}
@@ -377,7 +378,7 @@ func (s *Store) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 
 // eventItems are the guards and the event: the id's guard first, then
 // the unique key's if the event has one, then the event.
-func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
+func (s *Store) eventItems(e casefile.Event) ([]types.TransactWriteItem, error) {
 	body, err := encode(e)
 	if err != nil {
 		return nil, err
@@ -400,7 +401,7 @@ func (s *Store) eventItems(e store.Event) ([]types.TransactWriteItem, error) {
 const marksPK = "MARKS"
 
 // markItems put or delete the case's mark items an event sets.
-func (s *Store) markItems(e store.Event) []types.TransactWriteItem {
+func (s *Store) markItems(e casefile.Event) []types.TransactWriteItem {
 	keys := make([]string, 0, len(e.Marks))
 	for k := range e.Marks {
 		keys = append(keys, k)
@@ -467,8 +468,8 @@ func (s *Store) caseExists(ref string) *types.ConditionCheck {
 }
 
 // ListEvents implements store.Store.
-func (s *Store) ListEvents(ctx context.Context, ref string) ([]store.Event, error) {
-	out, err := queryAll[store.Event](ctx, s, beginsWith(casePK(ref), "EVENT#"))
+func (s *Store) ListEvents(ctx context.Context, ref string) ([]casefile.Event, error) {
+	out, err := queryAll[casefile.Event](ctx, s, beginsWith(casePK(ref), "EVENT#"))
 	if err == nil && len(out) == 0 { // every case has its received event
 		return nil, errs.E(errs.NotFound, "no case %s", ref)
 	}
@@ -484,7 +485,7 @@ func beginsWith(pk, prefix string) *dynamodb.QueryInput {
 }
 
 // PutDeadlines implements store.Store.
-func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadline) error {
+func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Deadline) error {
 	if err := store.CheckDeadlines(ds); err != nil {
 		return err
 	}
@@ -498,7 +499,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 		}
 		item := keyOf(casePK(ref), "DEADLINE#"+d.Rule)
 		item["body"] = &types.AttributeValueMemberB{Value: body}
-		if d.Status == store.DeadlineOpen {
+		if d.Status == casefile.DeadlineOpen {
 			item[AttrGSI1PK] = str(openDue)
 			item[AttrGSI1SK] = str(store.TimeKey(d.Due) + "#" + ref + "#" + d.Rule)
 		}
@@ -507,7 +508,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 	}
 	// The summary's next open deadline, beside the marks.
 	next := keyOf(casePK(ref), "NEXT")
-	if d, ok := store.NextOpen(ds); ok {
+	if d, ok := casefile.NextOpen(ds); ok {
 		next[AttrGSI1PK], next[AttrGSI1SK] = str(marksPK), str(ref+"#"+nextMark)
 		next["ref"], next["mark"], next["value"], next["due"] = str(ref), str(nextMark), str(d.Rule), str(store.TimeKey(d.Due))
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: next}})
@@ -534,13 +535,13 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []store.Deadlin
 }
 
 // ListDeadlines implements store.Store.
-func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]store.Deadline, error) {
-	return queryAll[store.Deadline](ctx, s, beginsWith(casePK(ref), "DEADLINE#"))
+func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error) {
+	return queryAll[casefile.Deadline](ctx, s, beginsWith(casePK(ref), "DEADLINE#"))
 }
 
 // ListDueDeadlines implements store.Store.
-func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]store.Deadline, error) {
-	return queryAll[store.Deadline](ctx, s, upTo(openDue, t))
+func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]casefile.Deadline, error) {
+	return queryAll[casefile.Deadline](ctx, s, upTo(openDue, t))
 }
 
 func encode(v any) ([]byte, error) {
@@ -576,7 +577,7 @@ func decode(item map[string]types.AttributeValue, v any) error {
 
 // UpdateCase implements store.Store: the case's new version and its
 // event in one transaction, so a retried correction cannot apply twice.
-func (s *Store) UpdateCase(ctx context.Context, c store.Case, e store.Event) (bool, error) {
+func (s *Store) UpdateCase(ctx context.Context, c casefile.Case, e casefile.Event) (bool, error) {
 	if err := store.CheckUpdate(c, e); err != nil {
 		return false, err
 	}
@@ -621,7 +622,7 @@ func messagePK(key string) string { return "MSG#" + key }
 
 const messageSK = "MSG"
 
-func (s *Store) messageItem(m store.Message) (map[string]types.AttributeValue, error) {
+func (s *Store) messageItem(m casefile.Message) (map[string]types.AttributeValue, error) {
 	body, err := encode(m)
 	if err != nil {
 		return nil, err
@@ -631,7 +632,7 @@ func (s *Store) messageItem(m store.Message) (map[string]types.AttributeValue, e
 	item["state"] = str(string(m.State))
 	item["lockedUntil"] = num(m.LockedUntil.UnixNano())
 	switch {
-	case m.State == store.InProgress:
+	case m.State == casefile.InProgress:
 		item[AttrGSI1PK] = str(inProgress)
 		item[AttrGSI1SK] = str(store.TimeKey(m.LockedUntil) + "#" + m.Key)
 	case m.Outcome != "":
@@ -642,19 +643,19 @@ func (s *Store) messageItem(m store.Message) (map[string]types.AttributeValue, e
 }
 
 // BeginMessage implements store.Store.
-func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
+func (s *Store) BeginMessage(ctx context.Context, m casefile.Message) (casefile.Message, bool, error) {
 	if err := store.CheckMessage(m); err != nil {
-		return store.Message{}, false, err
+		return casefile.Message{}, false, err
 	}
 	item, err := s.messageItem(m)
 	if err != nil {
-		return store.Message{}, false, err
+		return casefile.Message{}, false, err
 	}
 	put := &types.Put{TableName: aws.String(s.table), Item: item,
 		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)"),
 		ExpressionAttributeNames: map[string]string{"#state": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":progress": str(string(store.InProgress)),
+			":progress": str(string(casefile.InProgress)),
 			":now":      num(m.UpdatedAt.UnixNano()),
 		}}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}})
@@ -665,11 +666,11 @@ func (s *Store) BeginMessage(ctx context.Context, m store.Message) (store.Messag
 		old, err := s.GetMessage(ctx, m.Key)
 		return old, false, err
 	}
-	return store.Message{}, false, fmt.Errorf("dynamo: begin message: %w", err)
+	return casefile.Message{}, false, fmt.Errorf("dynamo: begin message: %w", err)
 }
 
 // PutMessage implements store.Store.
-func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
+func (s *Store) PutMessage(ctx context.Context, m casefile.Message) error {
 	if err := store.CheckMessage(m); err != nil {
 		return err
 	}
@@ -685,8 +686,8 @@ func (s *Store) PutMessage(ctx context.Context, m store.Message) error {
 }
 
 // GetMessage implements store.Store.
-func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, error) {
-	var m store.Message
+func (s *Store) GetMessage(ctx context.Context, key string) (casefile.Message, error) {
+	var m casefile.Message
 	item, err := s.get(ctx, messagePK(key), messageSK)
 	if err != nil {
 		return m, err
@@ -698,8 +699,8 @@ func (s *Store) GetMessage(ctx context.Context, key string) (store.Message, erro
 }
 
 // ListMessages implements store.Store.
-func (s *Store) ListMessages(ctx context.Context, outcome store.Outcome) ([]store.Message, error) {
-	return queryAll[store.Message](ctx, s, &dynamodb.QueryInput{
+func (s *Store) ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error) {
+	return queryAll[casefile.Message](ctx, s, &dynamodb.QueryInput{
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("MESSAGES#" + string(outcome))},
@@ -710,8 +711,8 @@ const inProgress = "MESSAGES#in-progress"
 
 // ListStuckMessages implements store.Store: a query of the index by lock
 // expiry, never a scan.
-func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]store.Message, error) {
-	return queryAll[store.Message](ctx, s, upTo(inProgress, t))
+func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.Message, error) {
+	return queryAll[casefile.Message](ctx, s, upTo(inProgress, t))
 }
 
 // upTo queries the index partition pk for the items whose sort key starts

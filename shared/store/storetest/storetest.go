@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -57,14 +58,14 @@ func Run(t *testing.T, newStore Factory) {
 var t0 = time.Date(2026, time.March, 16, 9, 30, 0, 0, time.UTC)
 
 // NewCase returns a case for raw input key with a small valid referral.
-func NewCase(key string, at time.Time) store.Case {
-	return store.Case{
+func NewCase(key string, at time.Time) casefile.Case {
+	return casefile.Case{
 		RawKey:      key,
 		RawLocation: "raw/" + key,
 		Channel:     "api",
 		Sender:      "referrer@example.gov.uk",
 		ReceivedAt:  at,
-		Status:      store.Incomplete,
+		Status:      casefile.Incomplete,
 		Route:       referral.RouteUnknown,
 		Referral: referral.Referral{
 			Referrer: referral.Referrer{FullName: "Sam Referrer"},
@@ -74,7 +75,7 @@ func NewCase(key string, at time.Time) store.Case {
 	}
 }
 
-func create(t *testing.T, s store.Store, c store.Case, scope string) store.Case {
+func create(t *testing.T, s store.Store, c casefile.Case, scope string) casefile.Case {
 	t.Helper()
 	got, created, err := s.CreateCase(context.Background(), c, scope)
 	if err != nil {
@@ -120,7 +121,7 @@ func testIdempotent(t *testing.T, s store.Store) {
 	if _, err := s.FindByRawKey(ctx, "none"); errs.Code(err) != errs.NotFound {
 		t.Errorf("FindByRawKey(none) error = %v, want not found", err)
 	}
-	list, err := s.ListCases(ctx, store.Incomplete)
+	list, err := s.ListCases(ctx, casefile.Incomplete)
 	if err != nil || len(list) != 1 {
 		t.Errorf("ListCases = %d cases, %v; want 1", len(list), err)
 	}
@@ -204,7 +205,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 }
 
 // normal makes times comparable with DeepEqual.
-func normal(c store.Case) store.Case {
+func normal(c casefile.Case) casefile.Case {
 	c.ReceivedAt = c.ReceivedAt.UTC()
 	c.CreatedAt = c.CreatedAt.UTC()
 	return c
@@ -215,7 +216,7 @@ func testNotFound(t *testing.T, s store.Store) {
 	if _, err := s.GetCase(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
 		t.Errorf("GetCase error = %v, want not found", err)
 	}
-	if _, err := s.AppendEvent(ctx, store.Event{Ref: "DSP-2026-9999", ID: "x", Type: "note", At: t0}); errs.Code(err) != errs.NotFound {
+	if _, err := s.AppendEvent(ctx, casefile.Event{Ref: "DSP-2026-9999", ID: "x", Type: "note", At: t0}); errs.Code(err) != errs.NotFound {
 		t.Errorf("AppendEvent error = %v, want not found", err)
 	}
 	if _, err := s.ListEvents(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
@@ -229,11 +230,11 @@ func testNotFound(t *testing.T, s store.Store) {
 func testListCases(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	later := NewCase("b", t0.Add(time.Hour))
-	later.Status = store.Complete
+	later.Status = casefile.Complete
 	create(t, s, later, "DSP-2026")
 	create(t, s, NewCase("c", t0.Add(2*time.Hour)), "DSP-2026")
 	create(t, s, NewCase("a", t0), "DSP-2026")
-	incomplete, err := s.ListCases(ctx, store.Incomplete)
+	incomplete, err := s.ListCases(ctx, casefile.Incomplete)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func testListCases(t *testing.T, s store.Store) {
 	} else if a, _ := s.FindByRawKey(ctx, "a"); !reflect.DeepEqual(incomplete[0], normal(a).Summary()) {
 		t.Errorf("summary %+v, want %+v", incomplete[0], normal(a).Summary())
 	}
-	complete, err := s.ListCases(ctx, store.Complete)
+	complete, err := s.ListCases(ctx, casefile.Complete)
 	if err != nil || len(complete) != 1 || complete[0].RawKey != "b" {
 		t.Errorf("ListCases(complete) = %v, %v", keys(complete), err)
 	}
@@ -256,7 +257,7 @@ func testListCases(t *testing.T, s store.Store) {
 	}
 }
 
-func keys(cs []store.CaseSummary) []string {
+func keys(cs []casefile.CaseSummary) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.RawKey)
@@ -268,12 +269,12 @@ func testEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	c := create(t, s, NewCase("events", t0), "DSP-2026")
 	events, err := s.ListEvents(ctx, c.Ref)
-	if err != nil || len(events) != 1 || events[0].Type != store.EventReceived || !events[0].At.Equal(t0) {
+	if err != nil || len(events) != 1 || events[0].Type != casefile.EventReceived || !events[0].At.Equal(t0) {
 		t.Fatalf("after CreateCase the history is %+v, %v; want one received event", events, err)
 	}
-	decision := store.Event{Ref: c.Ref, ID: "ssp-decision-1", Type: "ssp-decision", At: t0.Add(48 * time.Hour), RecordedAt: t0.Add(49 * time.Hour), Actor: "officer-1", Data: map[string]string{"outcome": "criteria-met"}}
-	note := store.Event{Ref: c.Ref, ID: "note-1", Type: "note", At: t0.Add(24 * time.Hour), RecordedAt: t0.Add(50 * time.Hour)}
-	for i, e := range []store.Event{decision, note, decision} { // the repeat is a no-op
+	decision := casefile.Event{Ref: c.Ref, ID: "ssp-decision-1", Type: "ssp-decision", At: t0.Add(48 * time.Hour), RecordedAt: t0.Add(49 * time.Hour), Actor: "officer-1", Data: map[string]string{"outcome": "criteria-met"}}
+	note := casefile.Event{Ref: c.Ref, ID: "note-1", Type: "note", At: t0.Add(24 * time.Hour), RecordedAt: t0.Add(50 * time.Hour)}
+	for i, e := range []casefile.Event{decision, note, decision} { // the repeat is a no-op
 		recorded, err := s.AppendEvent(ctx, e)
 		if err != nil {
 			t.Fatalf("AppendEvent(%s): %v", e.ID, err)
@@ -282,7 +283,7 @@ func testEvents(t *testing.T, s store.Store) {
 			t.Errorf("AppendEvent #%d (%s) recorded = %v, want %v", i, e.ID, recorded, i < 2)
 		}
 	}
-	if _, err := s.AppendEvent(ctx, store.Event{Ref: c.Ref, Type: "note", At: t0}); errs.Code(err) != errs.Invalid {
+	if _, err := s.AppendEvent(ctx, casefile.Event{Ref: c.Ref, Type: "note", At: t0}); errs.Code(err) != errs.Invalid {
 		t.Errorf("event without ID: error %v, want invalid", err)
 	}
 	events, err = s.ListEvents(ctx, c.Ref)
@@ -293,7 +294,7 @@ func testEvents(t *testing.T, s store.Store) {
 	for _, e := range events {
 		got = append(got, e.ID)
 	}
-	if want := []string{store.EventReceived, "note-1", "ssp-decision-1"}; !reflect.DeepEqual(got, want) {
+	if want := []string{casefile.EventReceived, "note-1", "ssp-decision-1"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("history = %v, want %v (by time of event)", got, want)
 	}
 	if e := events[2]; e.Data["outcome"] != "criteria-met" || e.Actor != "officer-1" || !e.RecordedAt.Equal(decision.RecordedAt) {
@@ -306,15 +307,15 @@ func testDeadlines(t *testing.T, s store.Store) {
 	a := create(t, s, NewCase("dl-a", t0), "DSP-2026")
 	b := create(t, s, NewCase("dl-b", t0), "DSP-2026")
 	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
-	if err := s.PutDeadlines(ctx, a.Ref, []store.Deadline{
-		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(7), Status: store.DeadlineOpen, Owners: []string{"ssp", "chair"}},
-		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: store.DeadlineOpen, Owners: []string{"business-unit"}},
-		{Ref: a.Ref, Rule: "notify-panel", Due: day(7), Status: store.DeadlineOpen},
+	if err := s.PutDeadlines(ctx, a.Ref, []casefile.Deadline{
+		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(7), Status: casefile.DeadlineOpen, Owners: []string{"ssp", "chair"}},
+		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: casefile.DeadlineOpen, Owners: []string{"business-unit"}},
+		{Ref: a.Ref, Rule: "notify-panel", Due: day(7), Status: casefile.DeadlineOpen},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutDeadlines(ctx, b.Ref, []store.Deadline{
-		{Ref: b.Ref, Rule: "inform-ssp", Due: day(2), Status: store.DeadlineOpen},
+	if err := s.PutDeadlines(ctx, b.Ref, []casefile.Deadline{
+		{Ref: b.Ref, Rule: "inform-ssp", Due: day(2), Status: casefile.DeadlineOpen},
 		{Ref: b.Ref, Rule: "referral-late", Due: day(-1), Status: "missed"},
 	}); err != nil {
 		t.Fatal(err)
@@ -327,9 +328,9 @@ func testDeadlines(t *testing.T, s store.Store) {
 		t.Errorf("due by day 2: %v", got)
 	}
 	// Replace a's set: inform-ssp met, notify-panel gone.
-	if err := s.PutDeadlines(ctx, a.Ref, []store.Deadline{
+	if err := s.PutDeadlines(ctx, a.Ref, []casefile.Deadline{
 		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: "met"},
-		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(8), Status: store.DeadlineOpen, Owners: []string{"ssp", "chair"}},
+		{Ref: a.Ref, Rule: "ssp-meeting", Due: day(8), Status: casefile.DeadlineOpen, Owners: []string{"ssp", "chair"}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +359,7 @@ func testDeadlines(t *testing.T, s store.Store) {
 	}
 }
 
-func rules(ds []store.Deadline) []string {
+func rules(ds []casefile.Deadline) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.Ref+" "+d.Rule)
@@ -366,8 +367,8 @@ func rules(ds []store.Deadline) []string {
 	return out
 }
 
-func corrected(ref, id string) store.Event {
-	return store.Event{Ref: ref, ID: id, Type: "corrected", At: t0.Add(time.Hour), Actor: "email"}
+func corrected(ref, id string) casefile.Event {
+	return casefile.Event{Ref: ref, ID: id, Type: "corrected", At: t0.Add(time.Hour), Actor: "email"}
 }
 
 func testUpdateCase(t *testing.T, s store.Store) {
@@ -378,7 +379,7 @@ func testUpdateCase(t *testing.T, s store.Store) {
 	}
 	next := c
 	next.Version = 1
-	next.Status = store.Complete
+	next.Status = casefile.Complete
 	next.RawLocation = "raw/upd-2"
 	next.Referral.Referrer.FullName = "Sam Corrected"
 	if applied, err := s.UpdateCase(ctx, next, corrected(c.Ref, "corrected-1")); err != nil || !applied {
@@ -424,7 +425,7 @@ func testUpdateCase(t *testing.T, s store.Store) {
 	if _, err := s.UpdateCase(ctx, next, corrected("DSP-2026-0042", "corrected-5")); errs.Code(err) != errs.Invalid {
 		t.Errorf("update with another case's event: %v, want invalid", err)
 	}
-	done, err := s.ListCases(ctx, store.Complete)
+	done, err := s.ListCases(ctx, casefile.Complete)
 	if err != nil || len(done) != 1 || done[0].Ref != c.Ref {
 		t.Errorf("complete cases after update: %v %v", done, err)
 	}
@@ -467,7 +468,7 @@ func testUpdateConcurrent(t *testing.T, s store.Store) {
 func testUniqueEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	c := create(t, s, NewCase("unique", t0), "DSP-2026")
-	first := store.Event{Ref: c.Ref, ID: "ssp-decision-a", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour), Data: map[string]string{"outcome": "criteria-met"}}
+	first := casefile.Event{Ref: c.Ref, ID: "ssp-decision-a", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour), Data: map[string]string{"outcome": "criteria-met"}}
 	if ok, err := s.AppendEvent(ctx, first); err != nil || !ok {
 		t.Fatalf("first decision: %v, %v", ok, err)
 	}
@@ -479,9 +480,9 @@ func testUniqueEvents(t *testing.T, s store.Store) {
 	if _, err := s.AppendEvent(ctx, other); errs.Code(err) != errs.Conflict {
 		t.Errorf("a second decision: %v, want conflict", err)
 	}
-	action := store.Event{Ref: c.Ref, ID: "action-a1", Type: "action-set", Unique: "action-set#A1", At: t0.Add(time.Hour)}
-	action2 := store.Event{Ref: c.Ref, ID: "action-a2", Type: "action-set", Unique: "action-set#A2", At: t0.Add(time.Hour)}
-	for _, e := range []store.Event{action, action2} {
+	action := casefile.Event{Ref: c.Ref, ID: "action-a1", Type: "action-set", Unique: "action-set#A1", At: t0.Add(time.Hour)}
+	action2 := casefile.Event{Ref: c.Ref, ID: "action-a2", Type: "action-set", Unique: "action-set#A2", At: t0.Add(time.Hour)}
+	for _, e := range []casefile.Event{action, action2} {
 		if ok, err := s.AppendEvent(ctx, e); err != nil || !ok {
 			t.Errorf("AppendEvent(%s) = %v, %v; want recorded", e.ID, ok, err)
 		}
@@ -507,7 +508,7 @@ func testUniqueConcurrent(t *testing.T, s store.Store) {
 	var mu sync.Mutex
 	var recorded, repeats, conflicts int
 	for i := range 32 {
-		e := store.Event{Ref: c.Ref, ID: "ssp-decision-same", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour)}
+		e := casefile.Event{Ref: c.Ref, ID: "ssp-decision-same", Type: "ssp-decision", Unique: "ssp-decision", At: t0.Add(time.Hour)}
 		if i%2 == 1 {
 			e.ID = fmt.Sprintf("ssp-decision-%d", i)
 		}
@@ -546,14 +547,14 @@ func testUniqueConcurrent(t *testing.T, s store.Store) {
 }
 
 // NewMessage returns a message in progress, locked for a minute from at.
-func NewMessage(key string, at time.Time) store.Message {
-	return store.Message{Key: key, MessageID: key + "@example.gov.uk", RawKey: "sha-" + key, RawLocation: "raw/sha-" + key,
-		From: "referrer@example.gov.uk", ReceivedAt: at, State: store.InProgress, LockedUntil: at.Add(time.Minute), UpdatedAt: at}
+func NewMessage(key string, at time.Time) casefile.Message {
+	return casefile.Message{Key: key, MessageID: key + "@example.gov.uk", RawKey: "sha-" + key, RawLocation: "raw/sha-" + key,
+		From: "referrer@example.gov.uk", ReceivedAt: at, State: casefile.InProgress, LockedUntil: at.Add(time.Minute), UpdatedAt: at}
 }
 
 func testMessages(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	if _, _, err := s.BeginMessage(ctx, store.Message{}); errs.Code(err) != errs.Invalid {
+	if _, _, err := s.BeginMessage(ctx, casefile.Message{}); errs.Code(err) != errs.Invalid {
 		t.Errorf("message without key: %v", err)
 	}
 	if _, err := s.GetMessage(ctx, "none"); errs.Code(err) != errs.NotFound {
@@ -577,8 +578,8 @@ func testMessages(t *testing.T, s store.Store) {
 		t.Errorf("begin after the lock expired: began %v err %v", began, err)
 	}
 	done := late
-	done.State, done.Outcome, done.Refs, done.LockedUntil = store.Done, store.OutcomeCase, []string{"DSP-2026-0001"}, time.Time{}
-	done.Attachments = []store.Attachment{{Name: "chronology.docx", ContentType: "application/octet-stream", Location: "raw/x", Bytes: 10}}
+	done.State, done.Outcome, done.Refs, done.LockedUntil = casefile.Done, casefile.OutcomeCase, []string{"DSP-2026-0001"}, time.Time{}
+	done.Attachments = []casefile.Attachment{{Name: "chronology.docx", ContentType: "application/octet-stream", Location: "raw/x", Bytes: 10}}
 	done.Verdicts = map[string]string{"virus": "PASS"}
 	if err := s.PutMessage(ctx, done); err != nil {
 		t.Fatal(err)
@@ -588,17 +589,17 @@ func testMessages(t *testing.T, s store.Store) {
 		t.Errorf("begin when done: began %v err %v\ngot  %+v\nwant %+v", began, err, got, done)
 	}
 	q1, q2 := NewMessage("q1", t0.Add(2*time.Hour)), NewMessage("q2", t0.Add(time.Hour))
-	for _, q := range []store.Message{q1, q2} {
-		q.State, q.Outcome, q.Reasons = store.Done, store.OutcomeQuarantined, []string{"untrusted-sender"}
+	for _, q := range []casefile.Message{q1, q2} {
+		q.State, q.Outcome, q.Reasons = casefile.Done, casefile.OutcomeQuarantined, []string{"untrusted-sender"}
 		if err := s.PutMessage(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	list, err := s.ListMessages(ctx, store.OutcomeQuarantined)
+	list, err := s.ListMessages(ctx, casefile.OutcomeQuarantined)
 	if err != nil || len(list) != 2 || list[0].Key != "q2" || list[1].Key != "q1" {
 		t.Errorf("quarantined, oldest first: %+v %v", list, err)
 	}
-	cases, err := s.ListMessages(ctx, store.OutcomeCase)
+	cases, err := s.ListMessages(ctx, casefile.OutcomeCase)
 	if err != nil || len(cases) != 1 || cases[0].Key != "m1" {
 		t.Errorf("messages that made cases: %+v %v", cases, err)
 	}
@@ -675,8 +676,8 @@ func testStuckMessages(t *testing.T, s store.Store) {
 	early := NewMessage("early", t0.Add(-time.Hour))
 	live := NewMessage("live", t0.Add(time.Hour))
 	done := NewMessage("done", t0.Add(-2*time.Hour))
-	done.State, done.Outcome, done.LockedUntil = store.Done, store.OutcomeCase, time.Time{}
-	for _, m := range []store.Message{late, early, live, done} {
+	done.State, done.Outcome, done.LockedUntil = casefile.Done, casefile.OutcomeCase, time.Time{}
+	for _, m := range []casefile.Message{late, early, live, done} {
 		if err := s.PutMessage(ctx, m); err != nil {
 			t.Fatal(err)
 		}
@@ -693,7 +694,7 @@ func testStuckMessages(t *testing.T, s store.Store) {
 		t.Errorf("stuck messages %v, want %v", keys, want)
 	}
 	// Finished, it is no longer stuck.
-	early.State, early.Outcome, early.LockedUntil = store.Done, store.OutcomeCase, time.Time{}
+	early.State, early.Outcome, early.LockedUntil = casefile.Done, casefile.OutcomeCase, time.Time{}
 	if err := s.PutMessage(ctx, early); err != nil {
 		t.Fatal(err)
 	}
@@ -726,33 +727,33 @@ func testMarks(t *testing.T, s store.Store) {
 		}
 		return out
 	}
-	ev := func(ref, id string, m map[string]string) store.Event {
-		return store.Event{Ref: ref, ID: id, Type: "assigned", At: t0.Add(time.Hour), Marks: m}
+	ev := func(ref, id string, m map[string]string) casefile.Event {
+		return casefile.Event{Ref: ref, ID: id, Type: "assigned", At: t0.Add(time.Hour), Marks: m}
 	}
-	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{store.MarkAssignee: "officer.jones", store.MarkClosed: "yes"})); err != nil {
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{casefile.MarkAssignee: "officer.jones", casefile.MarkClosed: "yes"})); err != nil {
 		t.Fatal(err)
 	}
-	if got := marks(); got[a.Ref][store.MarkAssignee] != "officer.jones" || got[a.Ref][store.MarkClosed] != "yes" || len(got[b.Ref]) != 0 {
+	if got := marks(); got[a.Ref][casefile.MarkAssignee] != "officer.jones" || got[a.Ref][casefile.MarkClosed] != "yes" || len(got[b.Ref]) != 0 {
 		t.Fatalf("after marking: %v", got)
 	}
 	// A correction keeps the marks.
 	c := a
-	c.Version, c.Status = 1, store.Complete
-	if _, err := s.UpdateCase(ctx, c, store.Event{Ref: a.Ref, ID: "v1", Type: "corrected", At: t0.Add(2 * time.Hour)}); err != nil {
+	c.Version, c.Status = 1, casefile.Complete
+	if _, err := s.UpdateCase(ctx, c, casefile.Event{Ref: a.Ref, ID: "v1", Type: "corrected", At: t0.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	// The same event again changes nothing; another takes a mark off.
-	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{store.MarkAssignee: "someone.else"})); err != nil {
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m1", map[string]string{casefile.MarkAssignee: "someone.else"})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m2", map[string]string{store.MarkClosed: ""})); err != nil {
+	if _, err := s.AppendEvent(ctx, ev(a.Ref, "m2", map[string]string{casefile.MarkClosed: ""})); err != nil {
 		t.Fatal(err)
 	}
 	got := marks()
-	if got[a.Ref][store.MarkAssignee] != "officer.jones" || got[a.Ref][store.MarkClosed] != "" || len(got[a.Ref]) != 1 {
+	if got[a.Ref][casefile.MarkAssignee] != "officer.jones" || got[a.Ref][casefile.MarkClosed] != "" || len(got[a.Ref]) != 1 {
 		t.Errorf("after a correction, a repeat and an unmarking: %v", got)
 	}
-	if list, _ := s.ListCases(ctx, store.Complete); len(list) != 1 || list[0].Marks[store.MarkAssignee] != "officer.jones" {
+	if list, _ := s.ListCases(ctx, casefile.Complete); len(list) != 1 || list[0].Marks[casefile.MarkAssignee] != "officer.jones" {
 		t.Errorf("by status: %+v", list)
 	}
 }
@@ -765,7 +766,7 @@ func testNext(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := func() store.Deadline {
+	next := func() casefile.Deadline {
 		t.Helper()
 		list, err := s.ListCases(ctx, "")
 		if err != nil || len(list) != 1 {
@@ -777,18 +778,18 @@ func testNext(t *testing.T, s store.Store) {
 		t.Errorf("no deadlines yet, next %+v", d)
 	}
 	due := t0.Add(48 * time.Hour)
-	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{
+	if err := s.PutDeadlines(ctx, c.Ref, []casefile.Deadline{
 		{Rule: "inform-ssp", Due: t0.Add(24 * time.Hour), Status: "met"},
-		{Rule: "ssp-meeting", Due: due, Status: store.DeadlineOpen},
-		{Rule: "notify-panel", Due: due, Status: store.DeadlineOpen},
-		{Rule: "rapid-review", Due: due.Add(time.Hour), Status: store.DeadlineOpen},
+		{Rule: "ssp-meeting", Due: due, Status: casefile.DeadlineOpen},
+		{Rule: "notify-panel", Due: due, Status: casefile.DeadlineOpen},
+		{Rule: "rapid-review", Due: due.Add(time.Hour), Status: casefile.DeadlineOpen},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if d := next(); d.Rule != "notify-panel" || !d.Due.Equal(due) || d.Ref != c.Ref {
 		t.Errorf("next %+v, want notify-panel at %s", d, due)
 	}
-	if err := s.PutDeadlines(ctx, c.Ref, []store.Deadline{{Rule: "ssp-meeting", Due: due, Status: "met"}}); err != nil {
+	if err := s.PutDeadlines(ctx, c.Ref, []casefile.Deadline{{Rule: "ssp-meeting", Due: due, Status: "met"}}); err != nil {
 		t.Fatal(err)
 	}
 	if d := next(); d.Rule != "" {
