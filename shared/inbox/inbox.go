@@ -73,7 +73,7 @@ type Delivery struct {
 // words).
 type Verdicts map[string]string
 
-// Store is the part of store.Store the inbox uses.
+// Store is the part of store.Ledger and store.Cases the inbox uses.
 type Store interface {
 	BeginMessage(ctx context.Context, m casefile.Message) (casefile.Message, bool, error)
 	ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.Message, error)

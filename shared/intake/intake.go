@@ -45,7 +45,7 @@ type Blobs interface {
 	Put(ctx context.Context, key string, data []byte) error
 }
 
-// Store is the part of store.Store intake uses.
+// Store is the part of store.Cases intake uses.
 type Store interface {
 	CreateCase(ctx context.Context, c casefile.Case, scope string) (casefile.Case, bool, error)
 	FindByRawKey(ctx context.Context, rawKey string) (casefile.Case, error)

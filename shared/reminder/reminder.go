@@ -27,7 +27,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
-// Store is the part of store.Store reminders use.
+// Store is the part of store.Cases reminders use.
 type Store interface {
 	GetCase(ctx context.Context, ref string) (casefile.Case, error)
 	ListEvents(ctx context.Context, ref string) ([]casefile.Event, error)

@@ -1,9 +1,12 @@
-// Package store is the port for keeping cases: each referral with its raw
-// input's key, its history of events and its statutory deadlines.
+// Package store is the port for keeping what the service holds, in three
+// parts by what each keeps: Cases (each referral with its raw input's
+// key, its history of events and its statutory deadlines), Ledger (the
+// mailbox's messages) and Drafts (web forms in progress and sessions).
+// The records are shared/casefile's.
 //
 // Adapters: store/bolt (embedded, the local default) and store/dynamo
-// (DynamoDB single table). Both pass the conformance suite in
-// store/storetest. The package knows no database.
+// (DynamoDB single table) each implement all three as Store. Both pass the
+// conformance suite in store/storetest. The package knows no database.
 package store
 
 import (
@@ -15,9 +18,19 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 )
 
-// Store keeps cases. Methods return *errs.Error with the codes named; any
-// other error is internal.
+// Store is all three parts in one, as both adapters provide them.
 type Store interface {
+	Cases
+	Ledger
+	Drafts
+	// Close releases the store.
+	Close() error
+}
+
+// Cases keeps cases, their events and their deadlines. Methods here and in
+// Ledger and Drafts return *errs.Error with the codes named; any other
+// error is internal.
+type Cases interface {
 	// CreateCase stores c as a new case with the next reference in scope
 	// ("DSP-2026" gives DSP-2026-0001, DSP-2026-0002, … with no gaps) and
 	// its "received" event, in one atomic write. If a case already exists
@@ -65,11 +78,10 @@ type Store interface {
 
 	// ListDeadlines returns a case's deadlines ordered by rule.
 	ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
+}
 
-	// ListDueDeadlines returns the open deadlines of every case due at or
-	// before t, earliest first.
-	ListDueDeadlines(ctx context.Context, t time.Time) ([]casefile.Deadline, error)
-
+// Ledger keeps the mailbox's messages: what arrived and what became of it.
+type Ledger interface {
 	// BeginMessage claims an incoming message for processing (the
 	// idempotency record of the e-mail intake). If no message m.Key is
 	// stored, it stores m in progress until m.LockedUntil and returns it
@@ -93,7 +105,10 @@ type Store interface {
 	// expired at or before t — their processing was cut off (a crash, a
 	// timeout) — earliest lock first.
 	ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.Message, error)
+}
 
+// Drafts keeps web forms in progress and signed-in sessions, short-lived.
+type Drafts interface {
 	// PutDraft stores a web form in progress, replacing the draft d.Key.
 	// errs.Invalid without a key or expiry; errs.TooLarge over
 	// MaxDraftBytes.
@@ -105,9 +120,6 @@ type Store interface {
 
 	// DeleteDraft removes a draft; removing none is not an error.
 	DeleteDraft(ctx context.Context, key string) error
-
-	// Close releases the store.
-	Close() error
 }
 
 // Draft is a web form in progress: its answers, opaque to the store,

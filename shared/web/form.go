@@ -43,7 +43,7 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// Drafts keeps forms in progress; store.Store is one.
+// Drafts keeps forms in progress; store.Drafts is one.
 type Drafts interface {
 	PutDraft(ctx context.Context, d store.Draft) error
 	GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error)

@@ -65,13 +65,6 @@ func BenchmarkWorkspace10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("ListDueDeadlines", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.ListDueDeadlines(ctx, now.AddDate(100, 0, 0)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 	for _, page := range []string{"/cases", "/cases/" + last} {
 		b.Run(page[:min(len(page), 7)], func(b *testing.B) {
 			var took []time.Duration

@@ -30,7 +30,6 @@ var (
 	bucketUnique    = []byte("unique")    // ref \x00 unique key → event id
 	bucketDeadlines = []byte("deadlines") // ref \x00 rule → Deadline JSON
 	bucketSummaries = []byte("summaries") // ref → a case's summary, compact (index.go)
-	bucketOpenDue   = []byte("opendue")   // due \x00 ref \x00 rule → owners: the open deadlines by due date (index.go)
 	bucketMessages  = []byte("messages")  // message key → Message JSON
 	bucketDrafts    = []byte("drafts")    // draft key → Draft JSON
 	bucketMeta      = []byte("meta")      // "indexes" → the version of the indexes (index.go)
@@ -265,12 +264,6 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 			old = append(old, bytes.Clone(k))
 		}
 		for _, k := range old {
-			var d casefile.Deadline
-			if err := getJSON(b, k, &d); err == nil {
-				if err := unindexDeadline(tx, ref, d); err != nil {
-					return err
-				}
-			}
 			if err := b.Delete(k); err != nil {
 				return err
 			}
@@ -278,9 +271,6 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 		for _, d := range ds {
 			d.Ref = ref
 			if err := putJSON(b, key(ref, d.Rule), d); err != nil {
-				return err
-			}
-			if err := indexDeadline(tx, d); err != nil {
 				return err
 			}
 		}
@@ -294,25 +284,6 @@ func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadl
 	err := s.db.View(func(tx *bbolt.Tx) (err error) {
 		out, err = scanPrefix[casefile.Deadline](tx.Bucket(bucketDeadlines), key(ref, ""))
 		return err
-	})
-	return out, err
-}
-
-// ListDueDeadlines implements store.Store from the open-deadline index,
-// in due order: no deadline is decoded from JSON.
-func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]casefile.Deadline, error) {
-	var out []casefile.Deadline
-	upper := []byte(store.TimeKey(t) + "\x01") // every key of a due time at or before t
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bucketOpenDue).Cursor()
-		for k, v := c.First(); k != nil && bytes.Compare(k, upper) < 0; k, v = c.Next() {
-			d, err := decodeDue(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
 	})
 	return out, err
 }

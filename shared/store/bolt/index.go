@@ -13,14 +13,13 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// Two indexes kept in the same transactions as the records they index, so
-// lists read small values instead of whole cases: the summaries of cases
-// (what the case list shows) and the open deadlines by due date. Their
-// values are fields joined by the ASCII unit separator, which no
-// reference, rule, channel or address holds.
+// An index kept in the same transactions as the records it indexes, so
+// the case list reads small values instead of whole cases: the summaries
+// of cases, each with its marks and its next open deadline. Its values are
+// fields joined by the ASCII unit separator, which no reference, rule,
+// channel or address holds.
 const sep = "\x1f"
 
 // putCase writes a case and its summary, keeping the summary's marks.
@@ -134,40 +133,10 @@ func decodeSummary(v []byte) (casefile.CaseSummary, error) {
 	return sum, nil
 }
 
-// dueKey sorts open deadlines by due time, then case and rule.
-func dueKey(d casefile.Deadline) []byte { return key(store.TimeKey(d.Due), d.Ref, d.Rule) }
-
-func indexDeadline(tx *bbolt.Tx, d casefile.Deadline) error {
-	if d.Status != casefile.DeadlineOpen {
-		return nil
-	}
-	return tx.Bucket(bucketOpenDue).Put(dueKey(d), []byte(strings.Join(d.Owners, sep)))
-}
-
-func unindexDeadline(tx *bbolt.Tx, ref string, d casefile.Deadline) error {
-	d.Ref = ref
-	return tx.Bucket(bucketOpenDue).Delete(dueKey(d))
-}
-
-func decodeDue(k, v []byte) (casefile.Deadline, error) {
-	parts := bytes.Split(k, []byte{0})
-	if len(parts) != 3 {
-		return casefile.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
-	}
-	due, ok := parseTimeKey(parts[0])
-	if !ok {
-		return casefile.Deadline{}, fmt.Errorf("bolt: an open-deadline key that does not read: %q", k)
-	}
-	d := casefile.Deadline{Due: due, Ref: string(parts[1]), Rule: string(parts[2]), Status: casefile.DeadlineOpen}
-	if len(v) > 0 {
-		d.Owners = strings.Split(string(v), sep)
-	}
-	return d, nil
-}
-
-// indexVersion names what the indexes hold: 2 adds each summary's next
-// open deadline. A file whose indexes are older is indexed again.
-var indexVersion = []byte("2")
+// indexVersion names what the indexes hold: 2 added each summary's next
+// open deadline, 3 dropped the index of open deadlines by due date. A file
+// whose indexes are older is indexed again.
+var indexVersion = []byte("3")
 
 // buildIndexes makes the indexes of a store file written before they
 // existed (or before they held what they hold now), once, when it is
@@ -177,7 +146,7 @@ func buildIndexes(tx *bbolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if tx.Bucket(bucketSummaries) != nil && tx.Bucket(bucketOpenDue) != nil && bytes.Equal(meta.Get([]byte("indexes")), indexVersion) {
+	if tx.Bucket(bucketSummaries) != nil && bytes.Equal(meta.Get([]byte("indexes")), indexVersion) {
 		return nil
 	}
 	marks := map[string]map[string]string{}
@@ -192,15 +161,15 @@ func buildIndexes(tx *bbolt.Tx) error {
 			return err
 		}
 	}
-	for _, name := range [][]byte{bucketSummaries, bucketOpenDue} {
+	for _, name := range [][]byte{bucketSummaries, []byte("opendue")} { // opendue: version 2's
 		if tx.Bucket(name) != nil {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.CreateBucket(name); err != nil {
-			return err
-		}
+	}
+	if _, err := tx.CreateBucket(bucketSummaries); err != nil {
+		return err
 	}
 	err = tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
 		var c casefile.Case
@@ -221,7 +190,7 @@ func buildIndexes(tx *bbolt.Tx) error {
 			return err
 		}
 		byCase[d.Ref] = append(byCase[d.Ref], d)
-		return indexDeadline(tx, d)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("bolt: index deadlines: %w", err)
@@ -235,32 +204,4 @@ func buildIndexes(tx *bbolt.Tx) error {
 		}
 	}
 	return meta.Put([]byte("indexes"), indexVersion)
-}
-
-// parseTimeKey reads store.TimeKey's fixed layout,
-// 2006-01-02T15:04:05.000000000Z, without time.Parse's generality: the
-// list of open deadlines reads one per deadline.
-func parseTimeKey(b []byte) (time.Time, bool) {
-	if len(b) != 30 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[29] != 'Z' {
-		return time.Time{}, false
-	}
-	num := func(i, j int) (int, bool) {
-		n := 0
-		for _, c := range b[i:j] {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n, true
-	}
-	var v [7]int
-	for i, r := range [7][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}, {20, 29}} {
-		n, ok := num(r[0], r[1])
-		if !ok {
-			return time.Time{}, false
-		}
-		v[i] = n
-	}
-	return time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], v[6], time.UTC), true
 }

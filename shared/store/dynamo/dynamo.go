@@ -71,7 +71,6 @@ func (s *Store) Close() error { return nil }
 const (
 	maxAttempts = 50
 	metaSK      = "META"
-	openDue     = "DEADLINE#open"
 )
 
 func casePK(ref string) string { return "CASE#" + ref }
@@ -499,10 +498,6 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 		}
 		item := keyOf(casePK(ref), "DEADLINE#"+d.Rule)
 		item["body"] = &types.AttributeValueMemberB{Value: body}
-		if d.Status == casefile.DeadlineOpen {
-			item[AttrGSI1PK] = str(openDue)
-			item[AttrGSI1SK] = str(store.TimeKey(d.Due) + "#" + ref + "#" + d.Rule)
-		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
 		keep[d.Rule] = true
 	}
@@ -537,11 +532,6 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 // ListDeadlines implements store.Store.
 func (s *Store) ListDeadlines(ctx context.Context, ref string) ([]casefile.Deadline, error) {
 	return queryAll[casefile.Deadline](ctx, s, beginsWith(casePK(ref), "DEADLINE#"))
-}
-
-// ListDueDeadlines implements store.Store.
-func (s *Store) ListDueDeadlines(ctx context.Context, t time.Time) ([]casefile.Deadline, error) {
-	return queryAll[casefile.Deadline](ctx, s, upTo(openDue, t))
 }
 
 func encode(v any) ([]byte, error) {

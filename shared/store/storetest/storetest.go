@@ -320,13 +320,6 @@ func testDeadlines(t *testing.T, s store.Store) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	due, err := s.ListDueDeadlines(ctx, day(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rules(due); !reflect.DeepEqual(got, []string{a.Ref + " inform-ssp", b.Ref + " inform-ssp"}) {
-		t.Errorf("due by day 2: %v", got)
-	}
 	// Replace a's set: inform-ssp met, notify-panel gone.
 	if err := s.PutDeadlines(ctx, a.Ref, []casefile.Deadline{
 		{Ref: a.Ref, Rule: "inform-ssp", Due: day(1), Status: "met"},
@@ -343,13 +336,6 @@ func testDeadlines(t *testing.T, s store.Store) {
 	}
 	if !list[1].Due.Equal(day(8)) || !reflect.DeepEqual(list[1].Owners, []string{"ssp", "chair"}) || list[0].Status != "met" {
 		t.Errorf("deadline did not round-trip: %+v", list)
-	}
-	due, err = s.ListDueDeadlines(ctx, day(30))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := rules(due); !reflect.DeepEqual(got, []string{b.Ref + " inform-ssp", a.Ref + " ssp-meeting"}) {
-		t.Errorf("due by day 30: %v", got)
 	}
 	if err := s.PutDeadlines(ctx, a.Ref, nil); err != nil {
 		t.Fatal(err)
