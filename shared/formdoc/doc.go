@@ -1,8 +1,8 @@
 // Package formdoc reads the referral form from the files people send: the
 // Word form (.docx), JSON with the form's field names, plain text (an
 // e-mail body or a .txt) laid out as "LABEL: value" under the form's
-// section headings, a PDF's text layer, and e-mails carrying any of these;
-// and it writes the blank Word form from the definition. Readers
+// section headings and a PDF's text layer (an e-mail's parts are chosen
+// by shared/mailform); and it writes the blank Word form from the definition. Readers
 // never fail on a badly filled form: what they cannot place is left out
 // and what they find is checked by package referral. They refuse
 // (errs.Invalid) only input that is not of their format at all.
@@ -13,7 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
 // emailHeaderRE matches the header lines that start real e-mails, as SES
@@ -63,4 +67,37 @@ func Detect(filename, contentType string, data []byte) string {
 		return Text
 	}
 	return Unknown
+}
+
+// Read is what reading an input gave: its format, the referral and the
+// problems found reading it, or the reason it could not be read.
+type Read struct {
+	Format   string // one of the formats above
+	Referral referral.Referral
+	Problems []referral.Problem
+	Err      error
+}
+
+// Reads counts the inputs read, so tests can hold a message to one read
+// of each part.
+var Reads atomic.Int64
+
+// ReadAs reads data in a format: the Word form (and old .doc files, to say
+// what to do with them), a PDF, plain text or the JSON form. Any other
+// format is an error saying so.
+func ReadAs(format string, data []byte) Read {
+	out := Read{Format: format}
+	switch format {
+	case DOCX, DOC:
+		out.Referral, out.Problems, out.Err = ReadDOCX(data)
+	case PDF:
+		out.Referral, out.Problems, out.Err = ReadPDF(data)
+	case Text:
+		out.Referral, out.Problems, out.Err = ReadText(data)
+	case JSON:
+		out.Referral, out.Problems, out.Err = ReadJSON(data)
+	default:
+		out.Err = errs.E(errs.Invalid, "this kind of file (%s) is not read as the referral form", format)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 // ReadDOCX reads the referral form from a Word document: see OpenDOCX for
 // what it refuses, and mapper for how answers are found.
 func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
+	Reads.Add(1)
 	d, err := OpenDOCX(data, DefaultLimits)
 	if err != nil {
 		return referral.Referral{}, nil, err

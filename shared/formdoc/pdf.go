@@ -21,6 +21,7 @@ const MaxPDFPages = 60
 // is refused with a message asking for the Word form; it is kept all the
 // same, as every input is.
 func ReadPDF(data []byte) (referral.Referral, []referral.Problem, error) {
+	Reads.Add(1)
 	text, err := PDFText(data)
 	if err != nil {
 		return referral.Referral{}, nil, err
@@ -28,7 +29,7 @@ func ReadPDF(data []byte) (referral.Referral, []referral.Problem, error) {
 	if strings.TrimSpace(text) == "" {
 		return referral.Referral{}, nil, errs.E(errs.Invalid, "The PDF has no text in it (it may be a scan or a photograph), so it could not be read. It has been kept; please send the completed Word form")
 	}
-	r, probs, err := ReadText([]byte(text))
+	r, probs, err := readText([]byte(text))
 	if err != nil {
 		return r, probs, err
 	}

@@ -12,6 +12,7 @@ import (
 
 // ReadJSON reads a referral written as JSON; see referral.DecodeJSON.
 func ReadJSON(data []byte) (referral.Referral, []referral.Problem, error) {
+	Reads.Add(1)
 	return referral.DecodeJSON(data)
 }
 
@@ -25,6 +26,11 @@ var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
 // separated by commas or semicolons. Without headings, a label answered
 // already in a repeating table starts its next row (see readLines).
 func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
+	Reads.Add(1)
+	return readText(data)
+}
+
+func readText(data []byte) (referral.Referral, []referral.Problem, error) {
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
 		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})

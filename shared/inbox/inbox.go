@@ -39,8 +39,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"log/slog"
 	"path"
 	"regexp"
@@ -425,7 +425,7 @@ func report(rec casefile.Message, duplicate bool) Report {
 // answers the sender. vouched: an officer released it as a correction of
 // the case it names.
 func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailparse.Message, data []byte, vouched bool, log *slog.Logger) (Report, error) {
-	forms, others := s.split(msg)
+	forms, others := mailform.Forms(msg)
 	if ref, may := s.correctionOf(ctx, msg, rec.Verdicts); ref != "" {
 		if !may && !vouched {
 			rec.Refs = []string{ref}
@@ -455,7 +455,7 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 			log.Warn("more forms than one message may open cases for", "forms", len(forms))
 			break
 		}
-		raws = append(raws, raw(rec, msg, data, []mailparse.Attachment{f}))
+		raws = append(raws, raw(rec, msg, data, []mailform.Form{f}))
 		sources = append(sources, source(forms, i))
 	}
 	rec.Refs = nil
@@ -476,12 +476,12 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 
 // source says what a case was read from without echoing a file's name
 // (names often hold a child's): "your Word form (1 of 2)".
-func source(forms []mailparse.Attachment, i int) string {
+func source(forms []mailform.Form, i int) string {
 	if len(forms) == 0 {
 		return "the text of your e-mail"
 	}
 	what := "your Word form"
-	if formdoc.Detect(forms[i].Filename, forms[i].ContentType, forms[i].Data) == formdoc.PDF {
+	if forms[i].Read.Format == formdoc.PDF {
 		what = "your PDF form"
 	}
 	if len(forms) > 1 {
@@ -490,48 +490,18 @@ func source(forms []mailparse.Attachment, i int) string {
 	return what
 }
 
-// split sorts the attachments into referral forms (Word documents and
-// PDFs that read as the form, or that cannot be read and so may be one)
-// and the rest, kept but not read.
-func (s *Service) split(msg *mailparse.Message) (forms, others []mailparse.Attachment) {
-	var pdfs []mailparse.Attachment
-	for _, a := range msg.Attachments {
-		var err error
-		switch formdoc.Detect(a.Filename, a.ContentType, a.Data) {
-		case formdoc.DOCX, formdoc.DOC:
-			_, _, err = formdoc.ReadDOCX(a.Data)
-		case formdoc.PDF:
-			if _, _, err = formdoc.ReadPDF(a.Data); !errors.Is(err, formdoc.ErrNotTheForm) {
-				pdfs = append(pdfs, a)
-				continue
-			}
-		default:
-			others = append(others, a)
-			continue
-		}
-		if errors.Is(err, formdoc.ErrNotTheForm) {
-			others = append(others, a)
-			continue
-		}
-		forms = append(forms, a)
-	}
-	if len(forms) == 0 {
-		return pdfs, others // a PDF of the form when there is no Word form
-	}
-	return forms, append(others, pdfs...)
-}
-
 // raw is the input intake reads: the form attached, or the whole message
 // when there is none (its body is read).
-func raw(rec casefile.Message, msg *mailparse.Message, data []byte, forms []mailparse.Attachment) intake.Raw {
+func raw(rec casefile.Message, msg *mailparse.Message, data []byte, forms []mailform.Form) intake.Raw {
 	sender := msg.From
 	if len(forms) == 0 {
+		body := mailform.Body(msg)
 		return intake.Raw{Data: data, Channel: "email", Sender: sender, Filename: "message.eml", ContentType: "message/rfc822",
-			ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
+			ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key, Read: &body}
 	}
 	f := forms[0]
-	return intake.Raw{Data: f.Data, Channel: "email", Sender: sender, Filename: safeName(f.Filename), ContentType: f.ContentType,
-		ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
+	return intake.Raw{Data: f.Attachment.Data, Channel: "email", Sender: sender, Filename: safeName(f.Attachment.Filename),
+		ContentType: f.Attachment.ContentType, ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key, Read: &f.Read}
 }
 
 // correctionOf finds the case a message names — a reference in the

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/mailparse"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -816,5 +818,29 @@ func TestHeldMessageAndDismiss(t *testing.T) {
 	}
 	if len(e.sent(t)) != before {
 		t.Error("the sender was answered")
+	}
+}
+
+// TestReadOnce: a delivery parses the message once and reads each
+// attachment that may be the form once — choosing it and making the case
+// share the one read — and the body once when no form is attached.
+func TestReadOnce(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		reads int64
+	}{
+		{"two-forms.eml", 2},
+		{"outlook-word-form.eml", 1},
+		{"text-body-latin1.eml", 1},
+	} {
+		e := newEnv(t)
+		parsed, read := mailparse.Parsed.Load(), formdoc.Reads.Load()
+		rep := e.receive(t, sampleEmail(t, tt.file), pass)
+		if rep.Outcome != casefile.OutcomeCase {
+			t.Fatalf("%s: %+v", tt.file, rep)
+		}
+		if p, r := mailparse.Parsed.Load()-parsed, formdoc.Reads.Load()-read; p != 1 || r != tt.reads {
+			t.Errorf("%s: %d parses and %d reads, want 1 and %d", tt.file, p, r, tt.reads)
+		}
 	}
 }

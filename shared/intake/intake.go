@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -38,6 +39,10 @@ type Raw struct {
 	ContentType string
 	ReceivedAt  time.Time
 	MessageKey  string // the e-mail it came in, if any (casefile.Message key)
+	// Read, when set, is what reading Data gave the caller, who had to read
+	// it to choose it (the mailbox): intake takes it instead of reading
+	// again.
+	Read *formdoc.Read
 }
 
 // Blobs keeps raw inputs. Put of a key that exists is a no-op.
@@ -101,7 +106,7 @@ func DefaultReaders() map[string]Reader {
 		formdoc.DOCX:  formdoc.ReadDOCX,
 		formdoc.DOC:   formdoc.ReadDOCX, // says what to do with an old or password-protected document
 		formdoc.PDF:   formdoc.ReadPDF,
-		formdoc.Email: formdoc.ReadEmail,
+		formdoc.Email: mailform.ReadEmail,
 	}
 }
 
@@ -389,17 +394,25 @@ func (s *Service) read(raw Raw) (string, referral.Referral, []referral.Problem) 
 	if len(raw.Data) == 0 {
 		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}
 	}
-	format := formdoc.Detect(raw.Filename, raw.ContentType, raw.Data)
-	readers := s.Readers
-	if readers == nil {
-		readers = DefaultReaders()
+	var format string
+	var r referral.Referral
+	var probs []referral.Problem
+	var err error
+	if raw.Read != nil {
+		format, r, probs, err = raw.Read.Format, raw.Read.Referral, raw.Read.Problems, raw.Read.Err
+	} else {
+		format = formdoc.Detect(raw.Filename, raw.ContentType, raw.Data)
+		readers := s.Readers
+		if readers == nil {
+			readers = DefaultReaders()
+		}
+		read, ok := readers[format]
+		if !ok {
+			return format, referral.Referral{}, []referral.Problem{unreadableProblem(
+				"We cannot read this kind of file yet. It has been kept and the Business Unit will look at it; to avoid delay, please also send the referral form as a Word document")}
+		}
+		r, probs, err = read(raw.Data)
 	}
-	read, ok := readers[format]
-	if !ok {
-		return format, referral.Referral{}, []referral.Problem{unreadableProblem(
-			"We cannot read this kind of file yet. It has been kept and the Business Unit will look at it; to avoid delay, please also send the referral form as a Word document")}
-	}
-	r, probs, err := read(raw.Data)
 	if err != nil {
 		msg := errs.Message(err)
 		if errs.Code(err) != errs.Invalid {

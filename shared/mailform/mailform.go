@@ -1,0 +1,89 @@
+// Package mailform finds the referral in an e-mail: which attachments are
+// the form, read once each, and the form typed in the body when none is
+// attached. The mailbox and the e-mail reader of intake both choose here,
+// so a message is read the same way wherever it comes in.
+package mailform
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/mailparse"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+// Form is an attachment taken for the referral form, with what reading it
+// gave.
+type Form struct {
+	Attachment mailparse.Attachment
+	Read       formdoc.Read
+}
+
+// Forms sorts a message's attachments into the referral forms — Word
+// documents that read as the form or cannot be read and so may be one;
+// PDFs of the form only when no Word form is attached — and the rest, kept
+// but not read as the form. Each attachment is read once.
+func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment) {
+	var pdfs []Form
+	for _, a := range msg.Attachments {
+		format := formdoc.Detect(a.Filename, a.ContentType, a.Data)
+		switch format {
+		case formdoc.DOCX, formdoc.DOC, formdoc.PDF:
+		default:
+			others = append(others, a)
+			continue
+		}
+		read := formdoc.ReadAs(format, a.Data)
+		switch {
+		case errors.Is(read.Err, formdoc.ErrNotTheForm):
+			others = append(others, a)
+		case format == formdoc.PDF:
+			pdfs = append(pdfs, Form{a, read})
+		default:
+			forms = append(forms, Form{a, read})
+		}
+	}
+	if len(forms) == 0 {
+		return pdfs, others // a PDF of the form when there is no Word form
+	}
+	for _, p := range pdfs {
+		others = append(others, p.Attachment)
+	}
+	return forms, others
+}
+
+// Body reads the form typed or pasted into the message's body.
+func Body(msg *mailparse.Message) formdoc.Read {
+	if strings.TrimSpace(msg.Text) == "" {
+		return formdoc.Read{Format: formdoc.Text, Err: errs.E(errs.Invalid,
+			"The e-mail has no referral form attached and nothing in its body. Please attach the completed Word form")}
+	}
+	return formdoc.ReadAs(formdoc.Text, []byte(msg.Text))
+}
+
+// ReadEmail reads the referral from an e-mail given whole (an upload, the
+// parse command): the form attached if there is one (the first, with a
+// problem asking for one form per e-mail when there are more), otherwise
+// the form in the body.
+func ReadEmail(data []byte) (referral.Referral, []referral.Problem, error) {
+	msg, err := mailparse.Parse(bytes.NewReader(data), mailparse.DefaultLimits)
+	if err != nil {
+		return referral.Referral{}, nil, err
+	}
+	forms, _ := Forms(msg)
+	if len(forms) == 0 {
+		read := Body(msg)
+		return read.Referral, read.Problems, read.Err
+	}
+	read := forms[0].Read
+	probs := read.Problems
+	if len(forms) > 1 {
+		probs = append(probs, referral.Problem{Code: "several_forms", Message: fmt.Sprintf(
+			"The e-mail has %d referral forms attached; we read the first. Send each referral in an e-mail of its own", len(forms))})
+	}
+	return read.Referral, probs, read.Err
+}
