@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/sesmail"
 )
@@ -21,12 +22,9 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	blobs := e.Raw()
-	in := e.Intake(blobs, log)
-	lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s")
-	if err != nil {
-		lock = 0 // the inbox's default
+	a := assemble.App(e, log)
+	if lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s"); err == nil {
+		a.Inbox.Lock = lock // else the inbox's default
 	}
-	box := e.Inbox(in, blobs, lock, log)
-	return &sesmail.Handler{Inbox: box, Blobs: blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
+	return &sesmail.Handler{Inbox: a.Inbox, Blobs: a.Blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
 	"github.com/cspr-intake/cspr-intake/shared/web"
@@ -21,9 +22,8 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	svc := e.Intake(e.Raw(), log)
 	return web.New(web.Handler{
-		Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: apigw.MaxBody, Log: log,
+		Intake: assemble.App(e, log).Intake, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: apigw.MaxBody, Log: log,
 		Public: true, BasePath: getenv("BASE_PATH"),
 		Drafts: e.Store, Mail: e.Mail(),
 		RuleTitle: cfg.Rules().TaskTitle,

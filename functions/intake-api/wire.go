@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
@@ -21,9 +22,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	blobs := e.Raw()
-	svc := e.Intake(blobs, log)
-	held := env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)}
+	a := assemble.App(e, log)
 	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: svc, Messages: held, Files: e.Store, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+	return web.New(web.Handler{Intake: a.Intake, Messages: a.Held, Files: e.Store, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
 }

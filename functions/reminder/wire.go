@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
-	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 )
 
@@ -21,17 +17,5 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	cfg := e.Config
-	return &reminder.Service{
-		Store:       e.Store,
-		Mail:        &ses.Sender{Client: sesv2.NewFromConfig(e.AWS), ConfigurationSet: getenv("SES_CONFIGURATION_SET")},
-		Calendar:    e.Calendar,
-		Rules:       cfg.Rules(),
-		Addresses:   cfg.Addresses,
-		From:        cfg.Mailbox,
-		Partnership: cfg.Partnership,
-		BaseURL:     cfg.BaseURL,
-		Now:         time.Now,
-		Log:         log,
-	}, nil
+	return reminder.New(e.Config, e.Calendar, e.Store, e.Mail(), nil, log), nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/web"
@@ -35,8 +36,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if client["clientId"] == "" {
 		return nil, fmt.Errorf("workspace: the secret %s has no clientId", getenv("OIDC_CLIENT_SECRET_NAME"))
 	}
-	blobs := e.Raw()
-	svc := e.Intake(blobs, log)
+	a := assemble.App(e, log)
 	callback := ""
 	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
 		callback = u + "/signin/callback"
@@ -46,7 +46,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	return web.NewWorkspace(web.Workspace{
-		Cases: e.Store, Raw: blobs, Events: svc, Held: env.HeldMail{Store: e.Store, Service: e.Inbox(svc, blobs, 0, log)},
+		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: a.Held,
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		DeadLetters: deadLetters(e),

@@ -27,7 +27,7 @@ func workdaysCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: go run ./infra/local workdays add DATE N | between DATE DATE | holidays YEAR")
 		return 2
 	}
-	cal := workdays.Default
+	cal := workdays.Default()
 	switch {
 	case len(args) == 3 && args[0] == "add":
 		d, err1 := civil.Parse(args[1])
@@ -117,7 +117,7 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	ds := deadlines.Compute(facts, history, workdays.Default, rs, now)
+	ds := deadlines.Compute(facts, history, workdays.Default(), rs, now)
 	type reminderOut struct {
 		Kind string `json:"kind"`
 		At   string `json:"at"`
@@ -131,7 +131,7 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 		Reminders   []reminderOut `json:"reminders"`
 	}
 	list := []out{}
-	rems := deadlines.Reminders(ds, workdays.Default, rs)
+	rems := deadlines.Reminders(ds, workdays.Default(), rs)
 	for _, d := range ds {
 		o := out{Rule: d.Rule, Due: civil.In(d.Due, workdays.London).String(), Status: d.Status, Owners: d.Owners, Provisional: d.Provisional,
 			Reminders: []reminderOut{}}

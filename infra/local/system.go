@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/app"
 	"html/template"
 	"log/slog"
 	"net"
@@ -71,30 +72,18 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		return fail(err)
 	}
 	out.Now = now
-	svc := &intake.Service{
-		Blobs: blobs, Store: st, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: log,
-		Calendar: cal, Rules: cfg.Rules(), Scheduler: sched, Now: now,
-		Notices: out, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
-		CaseURL: cfg.CaseURL, LDChair: cfg.Addresses([]string{deadlines.LDChair}),
-	}
-	rem := &reminder.Service{
-		Store: st, Mail: out, Calendar: cal, Rules: cfg.Rules(), Addresses: cfg.Addresses,
-		From: cfg.Mailbox, Partnership: cfg.Partnership, BaseURL: cfg.BaseURL, Now: now, Log: log,
-	}
-	box := &inbox.Service{
-		Intake: svc, Store: st, Blobs: blobs, Mail: out, Rules: cfg.Rules(),
-		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
-		BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London, Now: now, Log: log,
-		// The local SMTP inbox listens on loopback only and has no SPF,
-		// DKIM or DMARC verdicts to read: corrections go by address alone.
-		TrustWithoutVerdicts: true,
-	}
+	a := app.New(cfg, cal, app.Adapters{Store: st, Blobs: blobs, Mail: out, Scheduler: sched, Now: now, Log: log})
+	svc, box := a.Intake, a.Inbox
+	// The local SMTP inbox listens on loopback only and has no SPF, DKIM
+	// or DMARC verdicts to read: corrections go by address alone.
+	box.TrustWithoutVerdicts = true
+	rem := reminder.New(cfg, cal, st, out, now, log)
 	// Large inputs read at once (web, API and SMTP together) hold at most
 	// four of the largest: a fifth waits (503 with Retry-After; SMTP 451).
 	inputs := admit.New(4 * cfg.MaxInputBytes)
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: heldMail{st, box}, Files: st, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
+	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: a.Held, Files: st, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
 		MaxBody: cfg.MaxInputBytes, Inputs: inputs, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
 	var provider *web.OIDC
@@ -106,7 +95,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 			return nil, err
 		}
 	}
-	sys.workspace = web.NewWorkspace(web.Workspace{Cases: st, Raw: blobs, Events: svc, Held: heldMail{st, box}, Sessions: st, OIDC: provider,
+	sys.workspace = web.NewWorkspace(web.Workspace{Cases: st, Raw: blobs, Events: svc, Held: a.Held, Sessions: st, OIDC: provider,
 		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		Partnership: cfg.Partnership, Rules: cfg.Rules(), Calendar: cal, Now: now, Log: log})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
@@ -152,13 +141,6 @@ func pageHeaders(next http.HandlerFunc) http.HandlerFunc {
 		h.Set("Cache-Control", "no-store")
 		next(w, r)
 	}
-}
-
-// heldMail is the mailbox as the Business Unit's API sees it: the store
-// lists messages, the inbox releases them.
-type heldMail struct {
-	*bolt.Store
-	*inbox.Service
 }
 
 // fireDue sends every reminder due now.

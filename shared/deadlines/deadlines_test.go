@@ -218,7 +218,7 @@ rapid-review 2026-12-11 open`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := summary(Compute(tt.facts, tt.events, workdays.Default, tt.rules, at(tt.now)))
+			got := summary(Compute(tt.facts, tt.events, workdays.Default(), tt.rules, at(tt.now)))
 			if want := strings.TrimPrefix(tt.want, "\n"); want != "" {
 				want += "\n"
 				if got != want {
@@ -232,9 +232,9 @@ rapid-review 2026-12-11 open`},
 }
 
 func TestReminders(t *testing.T) {
-	ds := Compute(notification, []casefile.Event{ev(Received, "2026-03-27T12:00:00Z")}, workdays.Default, Darlington, at("2026-03-27T12:00:00Z"))
+	ds := Compute(notification, []casefile.Event{ev(Received, "2026-03-27T12:00:00Z")}, workdays.Default(), Darlington, at("2026-03-27T12:00:00Z"))
 	var got []string
-	for _, r := range Reminders(ds, workdays.Default, Darlington) {
+	for _, r := range Reminders(ds, workdays.Default(), Darlington) {
 		if r.Rule == "inform-ssp" {
 			got = append(got, fmt.Sprintf("%s %s %s", r.Kind, r.At.UTC().Format(time.RFC3339), strings.Join(r.Roles, ",")))
 		}
@@ -252,8 +252,8 @@ func TestReminders(t *testing.T) {
 	// Met and cancelled deadlines and flags are not reminded.
 	ds = Compute(Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)}, []casefile.Event{
 		ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet), ev(ReferrerTold, "2026-11-26T10:00:00Z"),
-	}, workdays.Default, Darlington, at("2026-11-26T10:00:00Z"))
-	if rs := Reminders(ds, workdays.Default, Darlington); len(rs) != 0 {
+	}, workdays.Default(), Darlington, at("2026-11-26T10:00:00Z"))
+	if rs := Reminders(ds, workdays.Default(), Darlington); len(rs) != 0 {
 		t.Errorf("reminders for finished deadlines: %+v", rs)
 	}
 }
@@ -272,7 +272,7 @@ func BenchmarkCompute(b *testing.B) {
 	now := at("2027-05-01T10:00:00Z")
 	b.ReportAllocs()
 	for b.Loop() {
-		Compute(notification, lifeEvents, workdays.Default, Darlington, now)
+		Compute(notification, lifeEvents, workdays.Default(), Darlington, now)
 	}
 }
 
@@ -287,8 +287,8 @@ func BenchmarkComputeAndRemind(b *testing.B) {
 	now := at("2027-05-01T10:00:00Z")
 	b.ReportAllocs()
 	for b.Loop() {
-		ds := Compute(notification, events, workdays.Default, Darlington, now)
-		Reminders(ds, workdays.Default, Darlington)
+		ds := Compute(notification, events, workdays.Default(), Darlington, now)
+		Reminders(ds, workdays.Default(), Darlington)
 	}
 }
 
@@ -307,12 +307,12 @@ func TestProvisionalRapidReview(t *testing.T) {
 		t.Fatalf("no %s in %v", rule, ds)
 		return casefile.Deadline{}
 	}
-	before := due(Compute(f, events, workdays.Default, Darlington, at("2026-12-24T10:00:00Z")), "rapid-review")
+	before := due(Compute(f, events, workdays.Default(), Darlington, at("2026-12-24T10:00:00Z")), "rapid-review")
 	if !before.Provisional || civil.In(before.Due, workdays.London) != civil.New(2027, 1, 18) {
 		t.Errorf("before the acknowledgement: %+v", before)
 	}
 	events = append(events, ev(PanelAcknowledged, "2026-12-30T10:00:00Z"))
-	after := due(Compute(f, events, workdays.Default, Darlington, at("2026-12-30T10:00:00Z")), "rapid-review")
+	after := due(Compute(f, events, workdays.Default(), Darlington, at("2026-12-30T10:00:00Z")), "rapid-review")
 	if after.Provisional || !after.Due.After(before.Due) || civil.In(after.Due, workdays.London) != civil.New(2027, 1, 21) {
 		t.Errorf("after the acknowledgement: %+v", after)
 	}

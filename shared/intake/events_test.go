@@ -18,7 +18,7 @@ import (
 func withCase(t *testing.T, now time.Time) (*env, Result) {
 	t.Helper()
 	e := newEnv(t)
-	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
+	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default(), deadlines.Darlington, func() time.Time { return now }
 	res, err := e.svc.Submit(context.Background(), Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestRecordEventSameRequest(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	now := time.Date(2026, time.March, 18, 10, 0, 0, 0, time.UTC)
-	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default, deadlines.Darlington, func() time.Time { return now }
+	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default(), deadlines.Darlington, func() time.Time { return now }
 	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
 	if err != nil {
 		t.Fatal(err)

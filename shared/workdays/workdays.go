@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 	_ "time/tzdata"
 
@@ -62,14 +63,16 @@ type Options struct {
 	Log *slog.Logger
 }
 
-// Default is the calendar from the embedded table, with no closures.
-var Default = func() *Calendar {
+// Default is the calendar from the embedded table, with no closures,
+// built the first time it is asked for: a function that builds its own
+// calendar from the settings never pays for this one.
+var Default = sync.OnceValue(func() *Calendar {
 	c, err := New(Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(err) // the embedded table is checked by tests
 	}
 	return c
-}()
+})
 
 type govUK map[string]struct {
 	Division string `json:"division"`

@@ -39,7 +39,7 @@ func TestIsWorkday(t *testing.T) {
 		"2028-04-14": false, // Good Friday 2028, by rules
 		"2031-12-26": false, // Boxing Day 2031, by rules
 	} {
-		if got := Default.IsWorkday(date(s)); got != want {
+		if got := Default().IsWorkday(date(s)); got != want {
 			t.Errorf("IsWorkday(%s) = %v, want %v", s, got, want)
 		}
 	}
@@ -57,7 +57,7 @@ func TestRulesMatchTable(t *testing.T) {
 			rules = append(rules, d.String())
 		}
 		var table []string
-		for _, d := range Default.Holidays(y) {
+		for _, d := range Default().Holidays(y) {
 			table = append(table, d.String())
 		}
 		if strings.Join(sorted(rules), ",") != strings.Join(table, ",") {
@@ -104,7 +104,7 @@ func TestAddWorkdays(t *testing.T) {
 		{"2026-11-23", 0, "2026-11-23", "zero is the same day"},
 	}
 	for _, tt := range tests {
-		if got := Default.AddWorkdays(date(tt.from), tt.n).String(); got != tt.want {
+		if got := Default().AddWorkdays(date(tt.from), tt.n).String(); got != tt.want {
 			t.Errorf("%s: AddWorkdays(%s, %d) = %s, want %s", tt.why, tt.from, tt.n, got, tt.want)
 		}
 	}
@@ -118,14 +118,14 @@ func TestProperties(t *testing.T) {
 	for range 20_000 {
 		d := base.AddDays(r.IntN(365 * 15))
 		n := r.IntN(80) - 40
-		got := Default.AddWorkdays(d, n)
+		got := Default().AddWorkdays(d, n)
 		switch {
-		case n != 0 && !Default.IsWorkday(got):
+		case n != 0 && !Default().IsWorkday(got):
 			t.Fatalf("AddWorkdays(%s, %d) = %s, not a working day", d, n, got)
 		case n > 0 && !got.After(d), n < 0 && !got.Before(d):
 			t.Fatalf("AddWorkdays(%s, %d) = %s moved the wrong way", d, n, got)
 		}
-		if back := Default.WorkdaysBetween(d, got); back != n {
+		if back := Default().WorkdaysBetween(d, got); back != n {
 			t.Fatalf("WorkdaysBetween(%s, %s) = %d, want %d", d, got, back, n)
 		}
 	}
@@ -142,7 +142,7 @@ func TestNextWorkdayAt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		at, _ := time.Parse(time.RFC3339, tt.at)
-		if got := Default.NextWorkdayAt(at, 9, 0).UTC().Format(time.RFC3339); got != tt.want {
+		if got := Default().NextWorkdayAt(at, 9, 0).UTC().Format(time.RFC3339); got != tt.want {
 			t.Errorf("NextWorkdayAt(%s) = %s, want %s", tt.at, got, tt.want)
 		}
 	}
@@ -182,6 +182,6 @@ func TestOptions(t *testing.T) {
 func BenchmarkAddWorkdays(b *testing.B) {
 	d := civil.New(2026, 12, 24)
 	for b.Loop() {
-		Default.AddWorkdays(d, 15)
+		Default().AddWorkdays(d, 15)
 	}
 }

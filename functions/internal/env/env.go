@@ -11,7 +11,6 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"log/slog"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -23,9 +22,6 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
 	"github.com/cspr-intake/cspr-intake/shared/config"
-	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/inbox"
-	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
@@ -97,30 +93,6 @@ func (e Env) Raw() *s3blob.Store {
 	return &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: e.Get("RAW_BUCKET"), MaxBytes: e.Config.MaxInputBytes + 1<<20}
 }
 
-// Intake is the intake use case on the table, the raw bucket and the
-// reminder schedules.
-func (e Env) Intake(blobs intake.Blobs, log *slog.Logger) *intake.Service {
-	return &intake.Service{
-		Blobs: blobs, Store: e.Store, Prefix: e.Config.ReferencePrefix, Location: config.London, MaxBytes: e.Config.MaxInputBytes, Log: log,
-		Calendar: e.Calendar, Rules: e.Config.Rules(), Scheduler: e.Scheduler(),
-		Notices: e.Mail(), BusinessUnit: e.Config.Addresses([]string{deadlines.BusinessUnit}), Partnership: e.Config.Partnership,
-		Mailbox: e.Config.Mailbox, CaseURL: e.Config.CaseURL, LDChair: e.Config.Addresses([]string{deadlines.LDChair}),
-	}
-}
-
-// Inbox is the e-mail intake on the table, the raw bucket and SES, for
-// the mailbox's function and for releasing held mail. lock is how long
-// one delivery may hold a message (0: the inbox's default).
-func (e Env) Inbox(in *intake.Service, blobs inbox.Blobs, lock time.Duration, log *slog.Logger) *inbox.Service {
-	cfg := e.Config
-	return &inbox.Service{
-		Intake: in, Store: e.Store, Blobs: blobs, Mail: e.Mail(),
-		Rules: cfg.Rules(), Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix,
-		SecureDomains: cfg.SecureDomains, BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London,
-		Lock: lock, Log: log,
-	}
-}
-
 // DeadLetters reads the stack's dead-letter queues (EMAIL_DLQ_URL,
 // REMINDER_DLQ_URL) for the held-mail page; nil when neither is set.
 func (e Env) DeadLetters() *dlq.Queues {
@@ -155,11 +127,4 @@ func (e Env) Secret(ctx context.Context, name string) (map[string]string, error)
 		return nil, fmt.Errorf("secret %s is not a JSON object of strings", name)
 	}
 	return v, nil
-}
-
-// HeldMail is the mailbox as the Business Unit's API sees it: the table
-// lists messages, the inbox releases them.
-type HeldMail struct {
-	*dynamo.Store
-	*inbox.Service
 }

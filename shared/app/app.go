@@ -1,0 +1,77 @@
+// Package app assembles the intake from the partnership's settings and the
+// outside systems it runs on — once, for the Lambda functions and the
+// local runner alike. The reminders are assembled by shared/reminder's
+// own New, so the reminder function links no reader of Word, PDF or mail.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
+)
+
+// Blobs keeps raw inputs and reads them back.
+type Blobs interface {
+	Put(ctx context.Context, key string, data []byte) error
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// Adapters are the outside systems: the store, the raw inputs, mail, the
+// reminder schedules (nil: none), the clock (nil: the time) and the log.
+type Adapters struct {
+	Store     store.Store
+	Blobs     Blobs
+	Mail      mail.Sender
+	Scheduler intake.Scheduler
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// App is the intake's use cases, built on one configuration and one
+// working-day calendar.
+type App struct {
+	Config   config.Config
+	Calendar *workdays.Calendar
+	Blobs    Blobs
+	Intake   *intake.Service
+	Inbox    *inbox.Service
+	// Held is held mail for the Business Unit: the store lists it, the
+	// inbox reads, releases and dismisses it.
+	Held Held
+}
+
+// Held is the mailbox's ledger with the inbox's actions on it.
+type Held struct {
+	store.Ledger
+	*inbox.Service
+}
+
+// New builds the intake and the mailbox on the adapters.
+func New(cfg config.Config, cal *workdays.Calendar, ad Adapters) *App {
+	now := ad.Now
+	if now == nil {
+		now = time.Now
+	}
+	rules := cfg.Rules()
+	bu := cfg.Addresses([]string{deadlines.BusinessUnit})
+	in := &intake.Service{
+		Blobs: ad.Blobs, Store: ad.Store, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: ad.Log,
+		Calendar: cal, Rules: rules, Scheduler: ad.Scheduler, Now: now,
+		Notices: ad.Mail, BusinessUnit: bu, LDChair: cfg.Addresses([]string{deadlines.LDChair}),
+		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
+	}
+	box := &inbox.Service{
+		Intake: in, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: rules,
+		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
+		BusinessUnit: bu, Location: config.London, Now: now, Log: ad.Log,
+	}
+	return &App{Config: cfg, Calendar: cal, Blobs: ad.Blobs, Intake: in, Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
+}
