@@ -3,7 +3,10 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -129,5 +132,45 @@ func TestIndexesBuiltForOlderFiles(t *testing.T) {
 	list, err := s.ListCases(ctx, casefile.Incomplete)
 	if err != nil || len(list) != 1 || list[0].Ref != c.Ref || list[0].Next.Rule != "inform-ssp" || !list[0].Next.Due.Equal(due) {
 		t.Errorf("cases after reopening: %+v %v", list, err)
+	}
+}
+
+// BenchmarkOpenLargeStore: opening a store of 20,000 cases with a full
+// referral each (145 MB) — the local runner's start-up on a store years
+// old. It must not grow with the store (docs/performance.md).
+func BenchmarkOpenLargeStore(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "cspr.db")
+	s, err := Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	var wg sync.WaitGroup
+	for w := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < 20000; i += 32 {
+				c := storetest.NewCase(fmt.Sprintf("open-%05d", i), now)
+				c.Referral.IncidentDetails = strings.Repeat("Details of the incident, as the referrer wrote them. ", 60)
+				if _, _, err := s.CreateCase(ctx, c, "DSP-2026"); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s.Close()
+	if fi, err := os.Stat(path); err == nil {
+		b.Logf("store: %.0f MB", float64(fi.Size())/(1<<20))
+	}
+	for b.Loop() {
+		s, err := Open(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
