@@ -2,13 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 )
@@ -29,7 +35,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	client, err := e.Secret(ctx, getenv("OIDC_CLIENT_SECRET_NAME"))
+	client, err := secret(ctx, e, getenv("OIDC_CLIENT_SECRET_NAME"))
 	if err != nil {
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
@@ -56,8 +62,39 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 // deadLetters is nil, not a nil pointer in an interface, when no queue is
 // set.
 func deadLetters(e env.Env) web.DeadLetters {
-	if q := e.DeadLetters(); q != nil {
+	if q := deadLetterQueues(e); q != nil {
 		return q
 	}
 	return nil
+}
+
+// Secret reads a JSON object of strings from Secrets Manager: what
+// CloudFormation writes where the functions may not refer to it (the
+// workspace's client secret, named, not referenced, to break the cycle of
+// the API, its functions and the user pool client's callback address).
+func secret(ctx context.Context, e env.Env, name string) (map[string]string, error) {
+	out, err := secretsmanager.NewFromConfig(e.AWS).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	var v map[string]string
+	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil {
+		return nil, fmt.Errorf("secret %s is not a JSON object of strings", name)
+	}
+	return v, nil
+}
+
+// DeadLetters reads the stack's dead-letter queues (EMAIL_DLQ_URL,
+// REMINDER_DLQ_URL) for the held-mail page; nil when neither is set.
+func deadLetterQueues(e env.Env) *dlq.Queues {
+	urls := map[string]string{}
+	for name, env := range map[string]string{"mailbox": "EMAIL_DLQ_URL", "reminders": "REMINDER_DLQ_URL"} {
+		if u := e.Get(env); u != "" {
+			urls[name] = u
+		}
+	}
+	if len(urls) == 0 {
+		return nil
+	}
+	return &dlq.Queues{Client: awssqs.NewFromConfig(e.AWS), URLs: urls}
 }

@@ -40,7 +40,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"log/slog"
 	"path"
 	"regexp"
@@ -54,6 +53,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"github.com/cspr-intake/cspr-intake/shared/mailparse"
 )
 

@@ -13,7 +13,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )

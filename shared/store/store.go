@@ -12,9 +12,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 )
 

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
@@ -57,8 +58,10 @@ const (
 	confirmationPrefix = "web-confirmation."
 )
 
-var pages = func() map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+// pages are the public form's pages, parsed once, by New: a function that
+// serves only the workspace never parses them.
+var pages = sync.OnceValue(func() map[string]*template.Template {
+	base := template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/pages.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"startContent", "sectionContent", "checkContent", "confirmationContent", "messageContent"} {
 		t := template.Must(base.Clone())
@@ -66,7 +69,7 @@ var pages = func() map[string]*template.Template {
 		out[name] = t
 	}
 	return out
-}()
+})
 
 // view is what every page's layout needs.
 type view struct {
@@ -273,7 +276,7 @@ func (h *Handler) base(title string) view {
 func (h *Handler) at(p string) string { return h.BasePath + p }
 
 func (h *Handler) render(w http.ResponseWriter, status int, page string, v view) {
-	renderPage(w, h.Log, pages[page], "layout", page, status, v)
+	renderPage(w, h.Log, pages()[page], "layout", page, status, v)
 }
 
 // renderPage writes a page whole or not at all: into a buffer first, so a

@@ -12,8 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cspr-intake/cspr-intake/shared/civil"
-	"github.com/cspr-intake/cspr-intake/shared/workdays"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -22,11 +20,13 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
+	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // Cases takes referrals in and records what happens to cases;
@@ -102,6 +102,7 @@ func New(h Handler) *Handler {
 		h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
 	}
 	if h.Drafts != nil {
+		pages() // the form's pages, parsed at start rather than on the first request
 		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
 		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
 			h.mux.HandleFunc("GET "+p, h.sectionPage)

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
@@ -98,6 +99,7 @@ const (
 
 // NewWorkspace returns the workspace ready to serve.
 func NewWorkspace(w Workspace) *Workspace {
+	wsPages() // parsed at start, not on the first request
 	if w.Now == nil {
 		w.Now = time.Now
 	}
@@ -442,8 +444,9 @@ type heldRow struct {
 	Attachments                        int
 }
 
-var wsPages = func() map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+// wsPages are the workspace's pages, parsed once, by NewWorkspace.
+var wsPages = sync.OnceValue(func() map[string]*template.Template {
+	base := template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/workspace.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent"} {
 		t := template.Must(base.Clone())
@@ -451,7 +454,7 @@ var wsPages = func() map[string]*template.Template {
 		out[name] = t
 	}
 	return out
-}()
+})
 
 func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 	id, token := who(r)
@@ -463,7 +466,7 @@ func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 }
 
 func (w *Workspace) render(rw http.ResponseWriter, status int, page string, v wsView) {
-	renderPage(rw, w.Log, wsPages[page], "wsLayout", page, status, v)
+	renderPage(rw, w.Log, wsPages()[page], "wsLayout", page, status, v)
 }
 
 func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body string) {

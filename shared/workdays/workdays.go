@@ -126,9 +126,12 @@ func New(opts Options) (*Calendar, error) {
 	for d := range c.names {
 		c.set(d)
 	}
-	for d := c.start; d.Year <= lastYear; d = d.AddDays(1) {
-		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
-			c.set(d)
+	// Weekends by index: the day after a Saturday is a Sunday, so no date
+	// needs converting (this loop was most of a cold start's calendar).
+	first := c.start.Weekday()
+	for i := range days {
+		if wd := (int(first) + i) % 7; wd == int(time.Saturday) || wd == int(time.Sunday) {
+			c.closed[i/64] |= 1 << (i % 64)
 		}
 	}
 	if opts.Log != nil {

@@ -185,3 +185,12 @@ func BenchmarkAddWorkdays(b *testing.B) {
 		Default().AddWorkdays(d, 15)
 	}
 }
+
+// BenchmarkNew is a cold start's calendar: built from the embedded table.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
