@@ -844,3 +844,37 @@ func TestReadOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestOneDefinitionOfAConditionalQuestionInTheAcknowledgement: a required
+// follow-up question added in the form's definition alone is what the
+// mailbox's acknowledgement asks for (shared/web's
+// TestOneDefinitionOfAConditionalQuestion is its twin).
+func TestOneDefinitionOfAConditionalQuestionInTheAcknowledgement(t *testing.T) {
+	var f *referral.Field
+	for i := range referral.Form {
+		for j := range referral.Form[i].Fields {
+			if referral.Form[i].Fields[j].Path == "children.nationality" {
+				f = &referral.Form[i].Fields[j]
+			}
+		}
+	}
+	saved, savedRequired := referral.FollowUps, f.Required
+	referral.FollowUps = append(append([]referral.FollowUp(nil), referral.FollowUps...),
+		referral.FollowUp{Parent: "children.staffConduct", When: "no", Fields: []string{"children.nationality"}, Reveal: true})
+	f.Required = true
+	t.Cleanup(func() { referral.FollowUps, f.Required = saved, savedRequired })
+
+	body, err := os.ReadFile("../formdoc/testdata/forms/text-in-body.txt") // staff conduct NO, no nationality
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	msg := crlf("From: Sam Nurse <sam.nurse@nhs.net>\nTo: DSP@darlington.gov.uk\nSubject: Referral\nMessage-ID: <hypothetical-1@nhs.net>\n" +
+		"Content-Type: text/plain; charset=utf-8\n\n" + string(body))
+	if rep := e.receive(t, msg, pass); rep.Outcome != casefile.OutcomeCase {
+		t.Fatalf("report %+v", rep)
+	}
+	if ack := e.body(t, 0); !strings.Contains(ack, "enter the child's nationality") {
+		t.Errorf("the acknowledgement does not ask for it:\n%s", ack)
+	}
+}

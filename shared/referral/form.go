@@ -33,6 +33,15 @@ type Field struct {
 	// Words are the question's full words where Label is only the part the
 	// readers of the form match on (the web form asks with these).
 	Words string
+	// Required: the answer must be given whenever the question is asked —
+	// always, or, for a follow-up question (FollowUps), when the answer it
+	// follows is the one that asks it. This, not a validator tag, is the one
+	// place a field is made required; the web form and every reader's
+	// problems follow from it.
+	Required bool
+	// RequiredOr names another field of the same row that may be given
+	// instead ("firstName" for a last name).
+	RequiredOr string
 }
 
 // Section is one numbered section of the form, or the criteria boxes (0).
@@ -104,43 +113,43 @@ var Form = []Section{
 		{Path: "criteria.learningOnly", Label: "Does not meet criteria for Notification but there is learning to be explored", Noun: "box 3 (learning to be explored)", Kind: Tick},
 	}},
 	{Number: 1, Title: "ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)", Fields: []Field{
-		{Path: "referrer.fullName", Label: "FULL NAME", Noun: "your full name", Kind: Text},
-		{Path: "referrer.jobTitle", Label: "JOB TITLE", Noun: "your job title", Kind: Text},
-		{Path: "referrer.organisation", Label: "ORGANISATION", Noun: "your organisation", Kind: Text},
-		{Path: "referrer.email", Label: "EMAIL", Noun: "your email address", Kind: Email},
-		{Path: "referrer.telephone", Label: "TELEPHONE NUMBER", Noun: "your telephone number", Kind: Phone},
-		{Path: "referrer.dateSubmitted", Label: "DATE SUBMITTED", Noun: "the date submitted", Kind: Date},
-		{Path: "referrer.authorisingOfficer", Label: "AUTHORISING OFFICER WITHIN AGENCY", Noun: "the authorising officer within your agency", Kind: Text},
-		{Path: "referrer.authorisingOfficerJobTitle", Label: "JOB TITLE", Noun: "the authorising officer's job title", Kind: Text},
-		{Path: "referrer.organisationAgreementDate", Label: "ORGANISATION AGREEMENT DATE", Noun: "the organisation agreement date", Kind: Date},
+		{Path: "referrer.fullName", Required: true, Label: "FULL NAME", Noun: "your full name", Kind: Text},
+		{Path: "referrer.jobTitle", Required: true, Label: "JOB TITLE", Noun: "your job title", Kind: Text},
+		{Path: "referrer.organisation", Required: true, Label: "ORGANISATION", Noun: "your organisation", Kind: Text},
+		{Path: "referrer.email", Required: true, Label: "EMAIL", Noun: "your email address", Kind: Email},
+		{Path: "referrer.telephone", Required: true, Label: "TELEPHONE NUMBER", Noun: "your telephone number", Kind: Phone},
+		{Path: "referrer.dateSubmitted", Required: true, Label: "DATE SUBMITTED", Noun: "the date submitted", Kind: Date},
+		{Path: "referrer.authorisingOfficer", Required: true, Label: "AUTHORISING OFFICER WITHIN AGENCY", Noun: "the authorising officer within your agency", Kind: Text},
+		{Path: "referrer.authorisingOfficerJobTitle", Required: true, Label: "JOB TITLE", Noun: "the authorising officer's job title", Kind: Text},
+		{Path: "referrer.organisationAgreementDate", Required: true, Label: "ORGANISATION AGREEMENT DATE", Noun: "the organisation agreement date", Kind: Date},
 		{Path: "referrer.meetsNotificationCriteria", Label: "YOU DETERMINE THE CASE MEETS THE CRITERIA FOR NOTIFICATION", Noun: "whether the case meets the criteria for notification", Kind: YesNo},
 		{Path: "referrer.learningToExplore", Label: "YOU DETERMINE THE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION, HOWEVER THERE IS LEARNING TO BE EXPLORED", Noun: "whether there is learning to be explored", Kind: YesNo},
 	}},
 	{Number: 2, Title: "ABOUT THE CHILD(REN)", Fields: []Field{
-		{Path: "children.fullName", Label: "FULL NAME", Noun: "the child's full name", Kind: Text},
-		{Path: "children.dateOfBirth", Label: "DATE OF BIRTH", Noun: "the child's date of birth", Kind: Date},
+		{Path: "children.fullName", Required: true, Label: "FULL NAME", Noun: "the child's full name", Kind: Text},
+		{Path: "children.dateOfBirth", Required: true, Label: "DATE OF BIRTH", Noun: "the child's date of birth", Kind: Date},
 		{Path: "children.ageAtIncident", Label: "AGE AT TIME OF INCIDENT", Noun: "the child's age at the time of the incident", Kind: Age},
-		{Path: "children.gender", Label: "GENDER", Noun: "the child's gender", Kind: Choice, Options: Genders},
+		{Path: "children.gender", Required: true, Label: "GENDER", Noun: "the child's gender", Kind: Choice, Options: Genders},
 		{Path: "children.ethnicity", Label: "ETHNICITY (if known)", Noun: "the child's ethnicity", Kind: Text},
 		{Path: "children.nationality", Label: "NATIONALITY", Noun: "the child's nationality", Kind: Text},
-		{Path: "children.address", Label: "ADDRESS", Noun: "the child's address", Kind: Text},
-		{Path: "children.postcode", Label: "POSTCODE", Noun: "the child's postcode", Kind: Postcode},
-		{Path: "children.incidentDate", Label: "DATE OF SERIOUS INCIDENT", Noun: "the date of the serious incident", Kind: Date},
-		{Path: "children.relatesToDeath", Label: "DOES INCIDENT RELATE TO DEATH OF CHILD?", Noun: "whether the incident relates to the death of the child", Kind: YesNo},
-		{Path: "children.dateOfDeath", Label: "DATE OF DEATH", Noun: "the date of death", Kind: Date},
-		{Path: "children.staffConduct", Label: "DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", Noun: "whether the incident involves the conduct of a staff member", Kind: YesNo},
-		{Path: "children.causeOfDeath", Label: "CAUSE OF DEATH (if applicable)", Noun: "the cause of death", Kind: Text},
-		{Path: "children.coronerInvolved", Label: "IS A CORONER INVOLVED?", Noun: "whether a coroner is involved", Kind: YesNoUnsure},
-		{Path: "children.coronerDetails", Label: "IF YES, RECORD DETAILS OF THE CORONER AND LOCAL AUTHORITY AREA", Noun: "the details of the coroner and local authority area", Kind: LongText},
+		{Path: "children.address", Required: true, Label: "ADDRESS", Noun: "the child's address", Kind: Text},
+		{Path: "children.postcode", Required: true, Label: "POSTCODE", Noun: "the child's postcode", Kind: Postcode},
+		{Path: "children.incidentDate", Required: true, Label: "DATE OF SERIOUS INCIDENT", Noun: "the date of the serious incident", Kind: Date},
+		{Path: "children.relatesToDeath", Required: true, Label: "DOES INCIDENT RELATE TO DEATH OF CHILD?", Noun: "whether the incident relates to the death of the child", Kind: YesNo},
+		{Path: "children.dateOfDeath", Required: true, Label: "DATE OF DEATH", Noun: "the date of death", Kind: Date},
+		{Path: "children.staffConduct", Required: true, Label: "DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", Noun: "whether the incident involves the conduct of a staff member", Kind: YesNo},
+		{Path: "children.causeOfDeath", Required: true, Label: "CAUSE OF DEATH (if applicable)", Noun: "the cause of death", Kind: Text},
+		{Path: "children.coronerInvolved", Required: true, Label: "IS A CORONER INVOLVED?", Noun: "whether a coroner is involved", Kind: YesNoUnsure},
+		{Path: "children.coronerDetails", Required: true, Label: "IF YES, RECORD DETAILS OF THE CORONER AND LOCAL AUTHORITY AREA", Noun: "the details of the coroner and local authority area", Kind: LongText},
 	}},
 	{Number: 3, Title: "PARENTS/GUARDIANS", Fields: []Field{
-		{Path: "parents.lastName", Label: "Parent's last name", Noun: "the parent's last name", Kind: Text},
+		{Path: "parents.lastName", RequiredOr: "firstName", Label: "Parent's last name", Noun: "the parent's last name", Kind: Text},
 		{Path: "parents.firstName", Label: "Parent's first name", Noun: "the parent's first name", Kind: Text},
 		{Path: "parents.dateOfBirth", Label: "Date of birth", Noun: "the parent's date of birth", Kind: Date},
-		{Path: "parents.relationship", Label: "Relationship to child", Noun: "the parent's relationship to the child", Kind: Text},
+		{Path: "parents.relationship", Required: true, Label: "Relationship to child", Noun: "the parent's relationship to the child", Kind: Text},
 	}},
 	{Number: 4, Title: "SIBLINGS", Fields: []Field{
-		{Path: "siblings.lastName", Label: "Sibling's last name", Noun: "the sibling's last name", Kind: Text},
+		{Path: "siblings.lastName", RequiredOr: "firstName", Label: "Sibling's last name", Noun: "the sibling's last name", Kind: Text},
 		{Path: "siblings.firstName", Label: "Sibling's first name", Noun: "the sibling's first name", Kind: Text},
 		{Path: "siblings.dateOfBirth", Label: "Date of birth", Noun: "the sibling's date of birth", Kind: Date},
 		{Path: "siblings.relationship", Label: "Relationship to child", Noun: "the sibling's relationship to the child", Kind: Text},
@@ -150,31 +159,31 @@ var Form = []Section{
 		{Path: "siblings.nationality", Label: "Nationality: (if known)", Noun: "the sibling's nationality", Kind: Text},
 	}},
 	{Number: 5, Title: "CASE DETAILS", Fields: []Field{
-		{Path: "caseDetails.mainCause", Label: "What is the main cause of incident", Noun: "the main cause of the incident", Kind: Choice, Options: MainCauses},
-		{Path: "caseDetails.mainCauseOther", Label: "If other, please state", Noun: "the other main cause", Kind: Text},
+		{Path: "caseDetails.mainCause", Required: true, Label: "What is the main cause of incident", Noun: "the main cause of the incident", Kind: Choice, Options: MainCauses},
+		{Path: "caseDetails.mainCauseOther", Required: true, Label: "If other, please state", Noun: "the other main cause", Kind: Text},
 		{Path: "caseDetails.characteristics", Label: "What are the characteristics of the case (tick all that apply)", Noun: "the characteristics of the case", Kind: Multi, Options: Characteristics},
-		{Path: "caseDetails.characteristicsOther", Label: "If other, please state", Noun: "the other characteristic", Kind: Text},
+		{Path: "caseDetails.characteristicsOther", Required: true, Label: "If other, please state", Noun: "the other characteristic", Kind: Text},
 	}},
 	{Number: 6, Title: "CHILD PROTECTION", Fields: []Field{
-		{Path: "childProtection.knownToSocialCare", Label: "Was the child known to Social Care prior to the incident?", Noun: "whether the child was known to Social Care before the incident", Kind: YesNo},
-		{Path: "childProtection.onChildProtectionPlan", Label: "Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", Noun: "whether the child was on a Child Protection Plan", Kind: YesNo},
-		{Path: "childProtection.cppStart", Label: "Date Child Protection Plan commenced", Noun: "the date the Child Protection Plan started", Kind: Date},
+		{Path: "childProtection.knownToSocialCare", Required: true, Label: "Was the child known to Social Care prior to the incident?", Noun: "whether the child was known to Social Care before the incident", Kind: YesNo},
+		{Path: "childProtection.onChildProtectionPlan", Required: true, Label: "Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", Noun: "whether the child was on a Child Protection Plan", Kind: YesNo},
+		{Path: "childProtection.cppStart", Required: true, Label: "Date Child Protection Plan commenced", Noun: "the date the Child Protection Plan started", Kind: Date},
 		{Path: "childProtection.cppEnd", Label: "Date Child Protection Plan ended", Noun: "the date the Child Protection Plan ended", Kind: Date},
-		{Path: "childProtection.siblingsOnChildProtectionPlan", Label: "Were any siblings on a Child Protection Plan at the time or prior to the incident?", Noun: "whether any siblings were on a Child Protection Plan", Kind: YesNo},
-		{Path: "childProtection.siblingPlans.name", Label: "Name of Sibling", Noun: "the sibling's name", Kind: Text},
+		{Path: "childProtection.siblingsOnChildProtectionPlan", Required: true, Label: "Were any siblings on a Child Protection Plan at the time or prior to the incident?", Noun: "whether any siblings were on a Child Protection Plan", Kind: YesNo},
+		{Path: "childProtection.siblingPlans.name", Required: true, Label: "Name of Sibling", Noun: "the sibling's name", Kind: Text},
 		{Path: "childProtection.siblingPlans.start", Label: "Date CPP commenced", Noun: "the date the sibling's Child Protection Plan started", Kind: Date},
 		{Path: "childProtection.siblingPlans.end", Label: "Date CPP ended", Noun: "the date the sibling's Child Protection Plan ended", Kind: Date},
-		{Path: "childProtection.onChildInNeedPlan", Label: "Was the child on a Child In Need (CiN) Plan at the time or prior to the incident?", Noun: "whether the child was on a Child in Need Plan", Kind: YesNo},
-		{Path: "childProtection.cinStart", Label: "Date Child In Need Plan commenced", Noun: "the date the Child in Need Plan started", Kind: Date},
+		{Path: "childProtection.onChildInNeedPlan", Required: true, Label: "Was the child on a Child In Need (CiN) Plan at the time or prior to the incident?", Noun: "whether the child was on a Child in Need Plan", Kind: YesNo},
+		{Path: "childProtection.cinStart", Required: true, Label: "Date Child In Need Plan commenced", Noun: "the date the Child in Need Plan started", Kind: Date},
 		{Path: "childProtection.cinEnd", Label: "Date Child In Need Plan ended", Noun: "the date the Child in Need Plan ended", Kind: Date},
-		{Path: "childProtection.siblingsOnChildInNeedPlan", Label: "Were any siblings on a Child In Need Plan at the time or prior to the incident?", Noun: "whether any siblings were on a Child in Need Plan", Kind: YesNo},
-		{Path: "childProtection.siblingChildInNeedPlans.name", Label: "Name of Sibling", Noun: "the sibling's name", Kind: Text},
+		{Path: "childProtection.siblingsOnChildInNeedPlan", Required: true, Label: "Were any siblings on a Child In Need Plan at the time or prior to the incident?", Noun: "whether any siblings were on a Child in Need Plan", Kind: YesNo},
+		{Path: "childProtection.siblingChildInNeedPlans.name", Required: true, Label: "Name of Sibling", Noun: "the sibling's name", Kind: Text},
 		{Path: "childProtection.siblingChildInNeedPlans.start", Label: "Date CiN commenced", Noun: "the date the sibling's Child in Need Plan started", Kind: Date},
 		{Path: "childProtection.siblingChildInNeedPlans.end", Label: "Date CiN ended", Noun: "the date the sibling's Child in Need Plan ended", Kind: Date},
 	}},
 	{Number: 7, Title: "OTHER AGENCIES INVOLVED", Fields: []Field{
 		{Path: "agencies.fullName", Label: "FULL NAME", Noun: "the agency contact's full name", Kind: Text},
-		{Path: "agencies.organisation", Label: "ORGANISATION", Noun: "the agency's organisation", Kind: Text},
+		{Path: "agencies.organisation", Required: true, Label: "ORGANISATION", Noun: "the agency's organisation", Kind: Text},
 		{Path: "agencies.startDate", Label: "START DATE", Noun: "the date the agency's involvement started", Kind: Date},
 		{Path: "agencies.endDate", Label: "END DATE", Noun: "the date the agency's involvement ended", Kind: Date},
 		{Path: "noOtherAgencies", Label: "No other agency was involved with the child or family", Noun: "that no other agency was involved", Kind: Tick,
@@ -185,7 +194,7 @@ var Form = []Section{
 		"It will also be helpful to provide a little history of the case to support and enable the Statutory Safeguarding Partners to make an informed decision on whether this meets the criteria for notification.",
 		"Please also outline any action taken after the incident to safeguard the child/sibling",
 	}, Fields: []Field{
-		{Path: "incidentDetails", Label: "DETAILS OF THE CASE/INCIDENT", Noun: "the details of the case or incident", Kind: LongText},
+		{Path: "incidentDetails", Required: true, Label: "DETAILS OF THE CASE/INCIDENT", Noun: "the details of the case or incident", Kind: LongText},
 	}},
 	{Number: 9, Title: "WHY YOU BELIEVE THIS CASE MEETS THE CRITERIA FOR NOTIFICATION?", Guidance: []string{
 		"Please outline why you feel this case meets the criteria for notification.",
@@ -199,7 +208,7 @@ var Form = []Section{
 		{Path: "whyLearning", Label: "WHY YOU BELIEVE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION HOWEVER THERE IS LEARNING TO BE EXPLORED?", Noun: "why you believe there is learning to be explored", Kind: LongText},
 	}},
 	{Number: 11, Title: "AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION", Fields: []Field{
-		{Path: "authorisingOfficerComment", Label: "AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION", Noun: "the authorising officer's comment and recommendation", Kind: LongText},
+		{Path: "authorisingOfficerComment", Required: true, Label: "AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION", Noun: "the authorising officer's comment and recommendation", Kind: LongText},
 	}},
 	{Number: 12, Title: "ANY OTHER REVIEW PENDING OR COMPLETE?", Guidance: []string{
 		"e.g. Internal Agency Review, Disciplinary Processes, Professional Body Process, Criminal Investigation, MAPPA, MARAC, Domestic Homicide, Safeguarding Adult Review, LeDeR Review, Regulatory Bodies or Other (please provide details).",

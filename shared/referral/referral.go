@@ -8,19 +8,19 @@ package referral
 // contract (API, parse output, storage).
 type Referral struct {
 	Criteria                  Criteria        `json:"criteria"`
-	Referrer                  Referrer        `json:"referrer"`                                      // Section 1
-	Children                  []Child         `json:"children" validate:"dive"`                      // Section 2
-	Parents                   []Parent        `json:"parents" validate:"dive"`                       // Section 3
-	Siblings                  []Sibling       `json:"siblings" validate:"dive"`                      // Section 4
-	CaseDetails               CaseDetails     `json:"caseDetails"`                                   // Section 5
-	ChildProtection           ChildProtection `json:"childProtection"`                               // Section 6
-	Agencies                  []Agency        `json:"agencies" validate:"dive"`                      // Section 7
-	NoOtherAgencies           bool            `json:"noOtherAgencies" validate:"-"`                  // Section 7: an explicit "none"
-	IncidentDetails           string          `json:"incidentDetails" validate:"required"`           // Section 8
-	WhyMeetsCriteria          string          `json:"whyMeetsCriteria" validate:"-"`                 // Section 9
-	WhyLearning               string          `json:"whyLearning" validate:"-"`                      // Section 10
-	AuthorisingOfficerComment string          `json:"authorisingOfficerComment" validate:"required"` // Section 11
-	OtherReviews              OtherReviews    `json:"otherReviews"`                                  // Section 12
+	Referrer                  Referrer        `json:"referrer"`                               // Section 1
+	Children                  []Child         `json:"children" validate:"dive"`               // Section 2
+	Parents                   []Parent        `json:"parents" validate:"dive"`                // Section 3
+	Siblings                  []Sibling       `json:"siblings" validate:"dive"`               // Section 4
+	CaseDetails               CaseDetails     `json:"caseDetails"`                            // Section 5
+	ChildProtection           ChildProtection `json:"childProtection"`                        // Section 6
+	Agencies                  []Agency        `json:"agencies" validate:"dive"`               // Section 7
+	NoOtherAgencies           bool            `json:"noOtherAgencies" validate:"-"`           // Section 7: an explicit "none"
+	IncidentDetails           string          `json:"incidentDetails" validate:"-"`           // Section 8
+	WhyMeetsCriteria          string          `json:"whyMeetsCriteria" validate:"-"`          // Section 9
+	WhyLearning               string          `json:"whyLearning" validate:"-"`               // Section 10
+	AuthorisingOfficerComment string          `json:"authorisingOfficerComment" validate:"-"` // Section 11
+	OtherReviews              OtherReviews    `json:"otherReviews"`                           // Section 12
 }
 
 // Criteria are the three boxes at the top of the form.
@@ -32,49 +32,49 @@ type Criteria struct {
 
 // Referrer is Section 1, about the person completing the form.
 type Referrer struct {
-	FullName                   string `json:"fullName" validate:"required"`
-	JobTitle                   string `json:"jobTitle" validate:"required"`
-	Organisation               string `json:"organisation" validate:"required"`
-	Email                      string `json:"email" validate:"required,emailaddr"`
-	Telephone                  string `json:"telephone" validate:"required,ukphone"`
-	DateSubmitted              string `json:"dateSubmitted" validate:"required,date,past"`
-	AuthorisingOfficer         string `json:"authorisingOfficer" validate:"required"`
-	AuthorisingOfficerJobTitle string `json:"authorisingOfficerJobTitle" validate:"required"`
-	OrganisationAgreementDate  string `json:"organisationAgreementDate" validate:"required,date,past"`
+	FullName                   string `json:"fullName" validate:"-"`
+	JobTitle                   string `json:"jobTitle" validate:"-"`
+	Organisation               string `json:"organisation" validate:"-"`
+	Email                      string `json:"email" validate:"emailaddr"`
+	Telephone                  string `json:"telephone" validate:"ukphone"`
+	DateSubmitted              string `json:"dateSubmitted" validate:"date,past"`
+	AuthorisingOfficer         string `json:"authorisingOfficer" validate:"-"`
+	AuthorisingOfficerJobTitle string `json:"authorisingOfficerJobTitle" validate:"-"`
+	OrganisationAgreementDate  string `json:"organisationAgreementDate" validate:"date,past"`
 	MeetsNotificationCriteria  string `json:"meetsNotificationCriteria" validate:"yesno"`
 	LearningToExplore          string `json:"learningToExplore" validate:"yesno"`
 }
 
 // Child is one row of Section 2, about the child(ren).
 type Child struct {
-	FullName        string `json:"fullName" validate:"required"`
-	DateOfBirth     string `json:"dateOfBirth" validate:"required,date,past"`
+	FullName        string `json:"fullName" validate:"-"`
+	DateOfBirth     string `json:"dateOfBirth" validate:"date,past"`
 	AgeAtIncident   string `json:"ageAtIncident" validate:"-"`
-	Gender          string `json:"gender" validate:"required,opt=gender"`
+	Gender          string `json:"gender" validate:"opt=gender"`
 	Ethnicity       string `json:"ethnicity" validate:"-"`
 	Nationality     string `json:"nationality" validate:"-"`
-	Address         string `json:"address" validate:"required"`
-	Postcode        string `json:"postcode" validate:"required,ukpostcode"`
-	IncidentDate    string `json:"incidentDate" validate:"required,date,past"`
-	RelatesToDeath  string `json:"relatesToDeath" validate:"required,yesno"`
-	DateOfDeath     string `json:"dateOfDeath" validate:"required_if=RelatesToDeath yes,date,past"`
-	StaffConduct    string `json:"staffConduct" validate:"required,yesno"`
-	CauseOfDeath    string `json:"causeOfDeath" validate:"required_if=RelatesToDeath yes"`
-	CoronerInvolved string `json:"coronerInvolved" validate:"required_if=RelatesToDeath yes,yesnounsure"`
-	CoronerDetails  string `json:"coronerDetails" validate:"required_if=CoronerInvolved yes"`
+	Address         string `json:"address" validate:"-"`
+	Postcode        string `json:"postcode" validate:"ukpostcode"`
+	IncidentDate    string `json:"incidentDate" validate:"date,past"`
+	RelatesToDeath  string `json:"relatesToDeath" validate:"yesno"`
+	DateOfDeath     string `json:"dateOfDeath" validate:"date,past"`
+	StaffConduct    string `json:"staffConduct" validate:"yesno"`
+	CauseOfDeath    string `json:"causeOfDeath" validate:"-"`
+	CoronerInvolved string `json:"coronerInvolved" validate:"yesnounsure"`
+	CoronerDetails  string `json:"coronerDetails" validate:"-"`
 }
 
 // Parent is one row of Section 3, parents and guardians.
 type Parent struct {
-	LastName     string `json:"lastName" validate:"required_without=FirstName"`
+	LastName     string `json:"lastName" validate:"-"`
 	FirstName    string `json:"firstName" validate:"-"`
 	DateOfBirth  string `json:"dateOfBirth" validate:"date,past"`
-	Relationship string `json:"relationship" validate:"required"`
+	Relationship string `json:"relationship" validate:"-"`
 }
 
 // Sibling is one row of Section 4.
 type Sibling struct {
-	LastName       string `json:"lastName" validate:"required_without=FirstName"`
+	LastName       string `json:"lastName" validate:"-"`
 	FirstName      string `json:"firstName" validate:"-"`
 	DateOfBirth    string `json:"dateOfBirth" validate:"date,past"`
 	Relationship   string `json:"relationship" validate:"-"`
@@ -86,30 +86,30 @@ type Sibling struct {
 
 // CaseDetails is Section 5.
 type CaseDetails struct {
-	MainCause            string   `json:"mainCause" validate:"required,opt=mainCause"`
-	MainCauseOther       string   `json:"mainCauseOther" validate:"required_if=MainCause Other"`
+	MainCause            string   `json:"mainCause" validate:"opt=mainCause"`
+	MainCauseOther       string   `json:"mainCauseOther" validate:"-"`
 	Characteristics      []string `json:"characteristics" validate:"dive,opt=characteristic"`
 	CharacteristicsOther string   `json:"characteristicsOther" validate:"-"`
 }
 
 // ChildProtection is Section 6.
 type ChildProtection struct {
-	KnownToSocialCare             string `json:"knownToSocialCare" validate:"required,yesno"`
-	OnChildProtectionPlan         string `json:"onChildProtectionPlan" validate:"required,yesno"`
-	CppStart                      string `json:"cppStart" validate:"required_if=OnChildProtectionPlan yes,date,past"`
+	KnownToSocialCare             string `json:"knownToSocialCare" validate:"yesno"`
+	OnChildProtectionPlan         string `json:"onChildProtectionPlan" validate:"yesno"`
+	CppStart                      string `json:"cppStart" validate:"date,past"`
 	CppEnd                        string `json:"cppEnd" validate:"date"`
-	SiblingsOnChildProtectionPlan string `json:"siblingsOnChildProtectionPlan" validate:"required,yesno"`
+	SiblingsOnChildProtectionPlan string `json:"siblingsOnChildProtectionPlan" validate:"yesno"`
 	SiblingPlans                  []Plan `json:"siblingPlans" validate:"dive"`
-	OnChildInNeedPlan             string `json:"onChildInNeedPlan" validate:"required,yesno"`
-	CinStart                      string `json:"cinStart" validate:"required_if=OnChildInNeedPlan yes,date,past"`
+	OnChildInNeedPlan             string `json:"onChildInNeedPlan" validate:"yesno"`
+	CinStart                      string `json:"cinStart" validate:"date,past"`
 	CinEnd                        string `json:"cinEnd" validate:"date"`
-	SiblingsOnChildInNeedPlan     string `json:"siblingsOnChildInNeedPlan" validate:"required,yesno"`
+	SiblingsOnChildInNeedPlan     string `json:"siblingsOnChildInNeedPlan" validate:"yesno"`
 	SiblingChildInNeedPlans       []Plan `json:"siblingChildInNeedPlans" validate:"dive"`
 }
 
 // Plan is a sibling's child protection or child in need plan (Section 6).
 type Plan struct {
-	Name  string `json:"name" validate:"required"`
+	Name  string `json:"name" validate:"-"`
 	Start string `json:"start" validate:"date,past"`
 	End   string `json:"end" validate:"date"`
 }
@@ -117,7 +117,7 @@ type Plan struct {
 // Agency is one row of Section 7, other agencies involved.
 type Agency struct {
 	FullName     string `json:"fullName" validate:"-"`
-	Organisation string `json:"organisation" validate:"required"`
+	Organisation string `json:"organisation" validate:"-"`
 	StartDate    string `json:"startDate" validate:"date,past"`
 	EndDate      string `json:"endDate" validate:"date"`
 }

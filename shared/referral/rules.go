@@ -104,9 +104,6 @@ func rules(r *Referral, asOf civil.Date, counts map[string]int) []Problem {
 	if len(cd.Characteristics) == 0 {
 		add(5, "caseDetails.characteristics", "required", "Section 5: tick at least one characteristic of the case (tick “Not Yet Known” if you do not know)")
 	}
-	if contains(cd.Characteristics, "Other") && cd.CharacteristicsOther == "" {
-		add(5, "caseDetails.characteristicsOther", "required", "Section 5: you ticked “Other” for the characteristics of the case; say what it is")
-	}
 
 	// Section 6.
 	cp := r.ChildProtection

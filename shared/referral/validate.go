@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,9 +184,86 @@ func Validate(r *Referral, asOf civil.Date) []Problem {
 			probs = append(probs, fieldProblem(fe, counts))
 		}
 	}
+	probs = append(probs, required(r, counts)...)
 	probs = append(probs, rules(r, asOf, counts)...)
 	sortProblems(probs)
 	return probs
+}
+
+// required reports the answers the form requires and lacks: each Required
+// field whenever it is asked — always, or for a follow-up question when
+// the answer it follows asks it (FollowUps) — in every row of its table.
+func required(r *Referral, counts map[string]int) []Problem {
+	var probs []Problem
+	for _, sec := range Form {
+		for _, f := range sec.Fields {
+			if !f.Required && f.RequiredOr == "" {
+				continue
+			}
+			t, inTable := rowsOf(f.Path)
+			n := 1
+			if inTable {
+				n = counts[t.Path]
+			}
+			for i := range n {
+				at := func(p string) string { return p }
+				if inTable {
+					at = func(p string) string { return fmt.Sprintf("%s[%d]%s", t.Path, i, strings.TrimPrefix(p, t.Path)) }
+				}
+				path := at(f.Path)
+				if Get(r, path) != "" || !asked(r, f.Path, at) {
+					continue
+				}
+				msg := missing(f)
+				if f.RequiredOr != "" {
+					other := f.Path[:strings.LastIndexByte(f.Path, '.')+1] + f.RequiredOr
+					if Get(r, at(other)) != "" {
+						continue
+					}
+					if o, ok := FieldByPath(other); ok {
+						msg += " or " + strings.TrimPrefix(o.Noun, commonPrefix(o.Noun, f.Noun))
+					}
+				}
+				probs = append(probs, Problem{Section: f.Section, Field: path, Code: "required", Message: where(path, f.Section, counts) + ": " + msg})
+			}
+		}
+	}
+	return probs
+}
+
+// asked reports whether a question is asked: every follow-up rule it is in
+// holds (the answer it follows is the one that asks it).
+func asked(r *Referral, path string, at func(string) string) bool {
+	for _, fu := range FollowUps {
+		if !slices.Contains(fu.Fields, path) {
+			continue
+		}
+		if !strings.Contains("\n"+Get(r, at(fu.Parent))+"\n", "\n"+fu.When+"\n") {
+			return false
+		}
+	}
+	return true
+}
+
+// rowsOf returns the table a field's path is in.
+func rowsOf(path string) (Rows, bool) {
+	for _, t := range Tables {
+		if strings.HasPrefix(path, t.Path+".") {
+			return t, true
+		}
+	}
+	return Rows{}, false
+}
+
+// commonPrefix is the words two phrases start with: "the parent's ".
+func commonPrefix(a, b string) string {
+	n := 0
+	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+		if a[i] == ' ' {
+			n = i + 1
+		}
+	}
+	return a[:n]
 }
 
 func asErrors(err error, fes *validator.ValidationErrors) bool {
@@ -208,10 +286,6 @@ func fieldProblem(fe validator.FieldError, counts map[string]int) Problem {
 	p := Problem{Section: f.Section, Field: path}
 	s, _ := fe.Value().(string)
 	switch fe.Tag() {
-	case "required", "required_if":
-		p.Code, p.Message = "required", at+": "+missing(f)
-	case "required_without":
-		p.Code, p.Message = "required", at+": "+missing(f)+" or first name"
 	case "date":
 		if d, ok := ParseDate(s); ok && d.Before(Earliest) {
 			p.Code, p.Message = "implausible_date", fmt.Sprintf("%s: check the year in %s; it must be %d or later", at, f.Noun, Earliest.Year)

@@ -23,38 +23,38 @@ var london = func() *time.Location {
 	return loc
 }()
 
-// reveals are the answers that open follow-up questions (GOV.UK's
-// conditional reveal): when the answer is given, the fields show. They
-// come from the form's definition (referral.FollowUps).
-var reveals = func() map[string]struct {
+// reveal is an answer that opens follow-up questions (GOV.UK's
+// conditional reveal): when the answer is given, the fields show.
+type reveal struct {
 	when   string
 	fields []string
-} {
-	out := map[string]struct {
-		when   string
-		fields []string
-	}{}
+}
+
+// reveals are the form's reveals by the question they follow, read from
+// its definition (referral.FollowUps) on each use: the definition is the
+// one place they are said.
+func reveals() map[string]reveal {
+	out := map[string]reveal{}
 	for _, f := range referral.FollowUps {
 		if f.Reveal {
-			out[f.Parent] = struct {
-				when   string
-				fields []string
-			}{f.When, f.Fields}
+			r := out[f.Parent]
+			r.when, r.fields = f.When, append(r.fields, f.Fields...)
+			out[f.Parent] = r
 		}
 	}
 	return out
-}()
+}
 
 // revealed are the fields shown only under another answer.
-var revealed = func() map[string]string {
+func revealed() map[string]string {
 	out := map[string]string{}
-	for parent, r := range reveals {
+	for parent, r := range reveals() {
 		for _, f := range r.fields {
 			out[f] = parent
 		}
 	}
 	return out
-}()
+}
 
 func tableOf(path string) (referral.Rows, bool) {
 	for _, t := range referral.Tables {
@@ -109,9 +109,10 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		byPath[f.Path] = f
 	}
 	done := map[string]bool{}
+	shown := revealed() // under another answer: laid out with it
 	r := &s.d.Referral
 	for _, f := range sec.Fields {
-		if _, ok := revealed[f.Path]; ok {
+		if _, ok := shown[f.Path]; ok {
 			continue
 		}
 		t, inTable := tableOf(f.Path)
@@ -128,7 +129,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		for i := 0; i < referral.Count(r, t.Path); i++ {
 			row := rowView{ID: idOf(fmt.Sprintf("%s[%d]", t.Path, i)), Table: t.Path, Index: i, Legend: fmt.Sprintf("%s %d", capital(t.One), i+1)}
 			for _, g := range sec.Fields {
-				if _, ok := revealed[g.Path]; ok || !strings.HasPrefix(g.Path, t.Path+".") {
+				if _, ok := shown[g.Path]; ok || !strings.HasPrefix(g.Path, t.Path+".") {
 					continue
 				}
 				row.Fields = append(row.Fields, fieldForRow(g, t, i, r, errOf, byPath))
@@ -200,7 +201,7 @@ func fieldAt(f referral.Field, path string, at func(string) string, r *referral.
 		for _, v := range strings.Split(fv.Value, "\n") {
 			chosen[v] = true
 		}
-		rv, hasReveal := reveals[f.Path]
+		rv, hasReveal := reveals()[f.Path]
 		fv.Inline = (f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure) && !hasReveal
 		fv.Small = len(values) > 6
 		for i, val := range values {
@@ -274,7 +275,7 @@ func readSection(r *referral.Referral, sec referral.Section, form url.Values) {
 		}
 		readField(r, f, f.Path, form)
 	}
-	for parent, rv := range reveals {
+	for parent, rv := range reveals() {
 		f, ok := referral.FieldByPath(parent)
 		if !ok || f.Section != sec.Number {
 			continue

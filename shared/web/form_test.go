@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -527,5 +528,61 @@ func TestConfirmationOfALearningReferral(t *testing.T) {
 	msg, _ := os.ReadFile(filepath.Join(e.outbox.Dir, names[0]))
 	if !strings.Contains(string(msg), "What happens next:") || strings.Contains(string(msg), "deadlines now running") {
 		t.Errorf("the confirmation e-mail:\n%s", msg)
+	}
+}
+
+// withHypotheticalFollowUp makes the child's nationality a required
+// follow-up of the staff-conduct question (asked when the answer is NO) —
+// a conditional question added in the form's definition only — until the
+// test ends.
+func withHypotheticalFollowUp(t *testing.T) {
+	t.Helper()
+	var f *referral.Field
+	for i := range referral.Form {
+		for j := range referral.Form[i].Fields {
+			if referral.Form[i].Fields[j].Path == "children.nationality" {
+				f = &referral.Form[i].Fields[j]
+			}
+		}
+	}
+	if f == nil {
+		t.Fatal("no children.nationality")
+	}
+	savedFollowUps, savedRequired := referral.FollowUps, f.Required
+	referral.FollowUps = append(append([]referral.FollowUp(nil), referral.FollowUps...),
+		referral.FollowUp{Parent: "children.staffConduct", When: "no", Fields: []string{"children.nationality"}, Reveal: true})
+	f.Required = true
+	t.Cleanup(func() { referral.FollowUps, f.Required = savedFollowUps, savedRequired })
+}
+
+// TestOneDefinitionOfAConditionalQuestion: a follow-up question added in
+// the form's definition alone is asked under its answer on the web form,
+// required there and in the JSON problems (and, in shared/inbox's twin of
+// this test, in the mailbox's acknowledgement).
+func TestOneDefinitionOfAConditionalQuestion(t *testing.T) {
+	withHypotheticalFollowUp(t)
+	r := complete(t)
+	r.Children[0].StaffConduct, r.Children[0].Nationality = "No", ""
+	_, probs := referral.Check(&r, civil.New(2026, time.March, 16))
+	if !slices.ContainsFunc(probs, func(p referral.Problem) bool {
+		return p.Field == "children[0].nationality" && p.Code == "required" && p.Message == "Section 2: enter the child's nationality"
+	}) {
+		t.Errorf("JSON problems: %v", probs)
+	}
+	r.Children[0].StaffConduct = "yes"
+	if _, probs := referral.Check(&r, civil.New(2026, time.March, 16)); slices.ContainsFunc(probs, func(p referral.Problem) bool { return p.Field == "children[0].nationality" }) {
+		t.Error("required when the answer does not ask it")
+	}
+	e := newFormEnv(t)
+	_, page := e.get(t, e.client, "/referral/section/2")
+	if !regexp.MustCompile(`(?s)id="children-0-staffConduct[^"]*-conditional"[^>]*>[^<]*<div[^>]*>.{0,600}name="children\[0\]\.nationality"`).MatchString(page) {
+		t.Error("the web form does not ask the question under its answer")
+	}
+	form := FormValues(&r, 2)
+	form.Set("children[0].staffConduct", "no")
+	form.Del("children[0].nationality")
+	status, landed, body := e.post(t, e.client, "/referral/section/2", continueWith(form))
+	if status != 200 || landed != "/referral/section/2" || !strings.Contains(body, "Enter the child") || !strings.Contains(body, "nationality") {
+		t.Errorf("the web form does not require it: %d %s\n%s", status, landed, errorsIn(body))
 	}
 }
