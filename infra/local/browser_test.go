@@ -376,7 +376,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("referral: %d %v", status, v)
 		}
 		raw, _ := os.ReadFile("../../events/referrals/complete.json")
-		held := "From: someone@gmail.com\r\nTo: DSP@darlington.gov.uk\r\nSubject: Referral\r\nMessage-ID: <held-1@gmail.com>\r\n\r\nPlease see the form.\r\n"
+		held := "From: someone@gmail.com\r\nTo: DSP@darlington.gov.uk\r\nSubject: Referral\r\nMessage-ID: <held-1@gmail.com>\r\n\r\nPlease see the form.\r\nSECTION 1\r\nFULL NAME: Someone Referrer\r\n"
 		if err := smtp.SendMail(a.SMTP, nil, "someone@gmail.com", []string{"DSP@darlington.gov.uk"}, []byte(held)); err != nil {
 			t.Fatal(err)
 		}

@@ -112,6 +112,7 @@ type mapper struct {
 	table   *tableState // a repeating table being read
 	seenAny bool        // any label found at all
 	loose   bool        // lines of loose text: table columns are labels too
+	last    string      // the field whose label was found last (its path without rows)
 }
 
 func (m *mapper) labels() []sectionLabels {
@@ -541,8 +542,25 @@ func (m *mapper) match(line string) (referral.Field, string, bool) {
 		return res.f, res.rest, res.ok
 	}
 	f, rest, ok := m.matchUncached(line)
+	if ok {
+		rest = labelTail(f, rest)
+	}
 	m.matches[matchKey{m.section, line}] = matchResult{f, rest, ok}
 	return f, rest, ok
+}
+
+// numberWordRE is what people print after a number's label: "Telephone
+// No.", "Tel. no:", "Contact number".
+var numberWordRE = regexp.MustCompile(`(?i)^(no\.?|nos\.?|number|num\.?|#)\s*[:.\-–]?\s*`)
+
+// labelTail takes from what follows a label the words that belong to the
+// label, not the answer: "No." after a telephone's label is never its
+// number.
+func labelTail(f referral.Field, rest string) string {
+	if f.Kind == referral.Phone {
+		return numberWordRE.ReplaceAllString(rest, "")
+	}
+	return rest
 }
 
 type matchKey struct {
@@ -629,6 +647,8 @@ func (m *mapper) path(f referral.Field) string {
 // pathFor is path, moving on to the next child when this one has the
 // answer already. Twin labels (JOB TITLE) go to the first unanswered.
 func (m *mapper) pathFor(f referral.Field) string {
+	f = m.twin(f)
+	defer func() { m.last = f.Path }()
 	if strings.HasPrefix(f.Path, "children.") && m.filled[m.path(f)] && m.child < referral.MaxRowIndex {
 		m.child++
 	}
@@ -640,6 +660,20 @@ func (m *mapper) pathFor(f referral.Field) string {
 		}
 	}
 	return m.path(f)
+}
+
+// twin chooses between fields that share a label in a section ("If other,
+// please state" follows both the main cause and the characteristics in
+// Section 5): the one printed after the question whose label was found
+// last. Without such a question, f stands.
+func (m *mapper) twin(f referral.Field) referral.Field {
+	fields := labelFields(m.section)
+	for i, g := range fields {
+		if key(g.Label) == key(f.Label) && i > 0 && fields[i-1].Path == m.last {
+			return g
+		}
+	}
+	return f
 }
 
 // labelled reads a row of labels and answers.
@@ -698,7 +732,7 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			m.seenAny = true
 			if f.Kind == referral.Multi || (f.Kind == referral.Choice && m.isGrid(f)) {
 				g := f
-				m.grid = &g
+				m.grid, m.last = &g, f.Path
 				if inline[li] != "" {
 					m.set(m.pathFor(f), inline[li])
 				}

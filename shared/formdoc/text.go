@@ -47,7 +47,10 @@ func readText(data []byte) (referral.Referral, []referral.Problem, error) {
 			return r, append(probs, more...), err
 		}
 	}
-	r, more := readLines(lines)
+	r, more, found := readLines(lines)
+	if !found {
+		return referral.Referral{}, nil, notTheForm() // a letter, a chronology: no label of the form in it
+	}
 	return r, append(probs, more...), nil
 }
 
@@ -108,9 +111,10 @@ func textPara(line string) *Para {
 // an agency stay together); a label answered already in a repeating table
 // starts that table's next row (a second child, sibling or agency). An
 // answer runs on to the lines below it up to the next label.
-func readLines(lines []string) (referral.Referral, []referral.Problem) {
+func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 	l := &looseReader{m: &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}, loose: true}, rows: map[string]int{}, seen: map[string]bool{}}
 	var current string // the concrete path being answered
+	var found bool     // any label of the form
 	var field referral.Field
 	var value []string
 	flush := func() {
@@ -129,10 +133,11 @@ func readLines(lines []string) (referral.Referral, []referral.Problem) {
 			continue
 		}
 		flush()
+		found = true
 		field, current, value = f, path, []string{rest}
 	}
 	flush()
-	return l.r, nil
+	return l.r, nil, found
 }
 
 // looseReader places loose lines: the rows each table has reached and
@@ -143,6 +148,7 @@ type looseReader struct {
 	rows    map[string]int  // table → its current row
 	seen    map[string]bool // concrete paths answered
 	section int             // the section of the last label found
+	last    string          // the field of the last label found (its path without rows)
 }
 
 // at is a field's concrete path in its table's current row.
@@ -175,9 +181,17 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 		if !ok {
 			continue
 		}
-		// A label printed twice in a section (JOB TITLE) answers its
-		// fields in order.
-		if p, _, _ := l.at(f); l.seen[p] {
+		// A label printed after two questions ("If other, please state")
+		// answers the one just asked; a label printed twice in a section
+		// (JOB TITLE) answers its fields in order.
+		twin := false
+		for i, g := range looseIndex[s].fields {
+			if i > 0 && key(g.Label) == key(f.Label) && looseIndex[s].fields[i-1].Path == l.last {
+				f, twin = g, true
+				break
+			}
+		}
+		if p, _, _ := l.at(f); l.seen[p] && !twin {
 			for _, g := range looseIndex[s].fields {
 				if gp, _, _ := l.at(g); g.Path != f.Path && key(g.Label) == key(f.Label) && !l.seen[gp] {
 					f = g
@@ -197,7 +211,7 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 			path, _, _ = l.at(c.f)
 		}
 		l.seen[path] = true
-		l.section = c.f.Section
+		l.section, l.last = c.f.Section, c.f.Path
 		return c.f, path, c.rest, true
 	}
 	unanswered := func(c candidate) bool { p, _, _ := l.at(c.f); return !l.seen[p] }

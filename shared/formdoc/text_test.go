@@ -1,6 +1,7 @@
 package formdoc
 
 import (
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -43,13 +44,15 @@ func TestReadText(t *testing.T) {
 	}
 }
 
+// TestReadTextNotAForm: text with no label of the form — nothing, a
+// note, a letter, a chronology, bytes — is refused as not the form, never
+// read as an empty one.
 func TestReadTextNotAForm(t *testing.T) {
-	for _, in := range []string{"", "Hello, please call me about a case.", "\xff\xfe\x00garbage"} {
-		r, _, err := ReadText([]byte(in))
-		if err != nil {
-			t.Errorf("ReadText(%q): %v", in, err)
+	for _, in := range []string{"", "Hello, please call me about a case.", "\xff\xfe\x00garbage",
+		"Dear colleague,\nPlease find below the chronology for the family.\n12/01/2026 Home visit. No concerns.\n14/01/2026 School reported absence.\nRegards\nSam\n"} {
+		if _, _, err := ReadText([]byte(in)); !errors.Is(err, ErrNotTheForm) {
+			t.Errorf("ReadText(%q): %v, want not the form", in, err)
 		}
-		referral.Check(&r, civil.New(2026, 3, 16))
 	}
 }
 

@@ -39,6 +39,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path"
@@ -144,6 +145,7 @@ const (
 	ReasonTooManyForms  = "too-many-forms"      // more forms than one message may open cases for
 	ReasonMayCorrect    = "possible-correction" // names a case but may not change it: another sender, or checks not passed
 	ReasonFailed        = "processing-failed"   // processing was cut off again and again: for a person to look at
+	ReasonNotTheForm    = "not-the-form"        // neither an attachment nor the body is the referral form: the sender is told
 	maxAttempts         = 3
 	maxFormsPerMessage  = 10
 	defaultLock         = 2 * time.Minute
@@ -433,6 +435,10 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 			return s.hold(ctx, rec, casefile.OutcomeQuarantined, []string{ReasonMayCorrect}, log)
 		}
 		raw := raw(rec, msg, data, forms)
+		if len(forms) == 0 {
+			body := mailform.Body(msg)
+			raw.Read = &body
+		}
 		res, err := s.Intake.Correct(ctx, ref, raw)
 		if err != nil {
 			return report(rec, false), err
@@ -447,7 +453,20 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 	var raws []intake.Raw
 	var sources []string
 	if len(forms) == 0 {
-		raws, sources = []intake.Raw{raw(rec, msg, data, nil)}, []string{source(nil, 0)}
+		body := mailform.Body(msg)
+		if errors.Is(body.Err, formdoc.ErrNotTheForm) {
+			// A letter, a chronology, "please see attached" with nothing
+			// attached: no case. The sender is told; the Business Unit sees
+			// it held.
+			log.Warn("message is not the referral form: held, the sender told")
+			if err := s.refuse(ctx, rec, msg, errs.Message(body.Err)); err != nil {
+				return report(rec, false), err
+			}
+			return s.hold(ctx, rec, casefile.OutcomeQuarantined, []string{ReasonNotTheForm}, log)
+		}
+		r := raw(rec, msg, data, nil)
+		r.Read = &body
+		raws, sources = []intake.Raw{r}, []string{source(nil, 0)}
 	}
 	for i, f := range forms {
 		if i == maxFormsPerMessage {
@@ -494,10 +513,9 @@ func source(forms []mailform.Form, i int) string {
 // when there is none (its body is read).
 func raw(rec casefile.Message, msg *mailparse.Message, data []byte, forms []mailform.Form) intake.Raw {
 	sender := msg.From
-	if len(forms) == 0 {
-		body := mailform.Body(msg)
+	if len(forms) == 0 { // the body is read, and handed over, by process
 		return intake.Raw{Data: data, Channel: "email", Sender: sender, Filename: "message.eml", ContentType: "message/rfc822",
-			ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key, Read: &body}
+			ReceivedAt: rec.ReceivedAt, MessageKey: rec.Key}
 	}
 	f := forms[0]
 	return intake.Raw{Data: f.Attachment.Data, Channel: "email", Sender: sender, Filename: safeName(f.Attachment.Filename),

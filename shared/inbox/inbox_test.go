@@ -568,16 +568,16 @@ func TestBadInput(t *testing.T) {
 		outcome casefile.Outcome
 	}{
 		{"empty", nil, casefile.OutcomeQuarantined}, // no sender: held
-		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), casefile.OutcomeCase},
+		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), casefile.OutcomeQuarantined}, // not the form: held, the sender told
 		{"not an e-mail", []byte{0xff, 0xfe, 0, 1, 2}, casefile.OutcomeRefused},
 		{"100-level nesting", crlf(nested), casefile.OutcomeRefused},
 		{"1,000 attachments", crlf(many), casefile.OutcomeRefused},
 		{"malformed base64", crlf(head + "Message-ID: <b64@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: " + docxType + "; name=\"f.docx\"\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n--x--\n"), casefile.OutcomeCase},
 		{"unknown charset", crlf(head + "Message-ID: <cs@x>\nContent-Type: text/plain; charset=x-klingon\n\nFULL NAME: Sam Referrer\n"), casefile.OutcomeCase},
-		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), casefile.OutcomeCase},
+		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), casefile.OutcomeQuarantined},
 		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), casefile.OutcomeCase},
-		{"40 MB attachment", big, casefile.OutcomeCase}, // an incomplete case that says the message was too large to read
-		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), casefile.OutcomeCase},
+		{"40 MB attachment", big, casefile.OutcomeQuarantined}, // photographs and "form to follow": not the form
+		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), casefile.OutcomeQuarantined},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

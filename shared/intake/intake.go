@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -150,6 +151,11 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	}
 
 	p := s.Parse(raw)
+	if p.NotTheForm {
+		// A letter or a chronology, kept above: no case is opened for it.
+		log.Warn("not the referral form: no case opened", "format", p.Format)
+		return Result{}, errs.Wrap(errs.Invalid, formdoc.ErrNotTheForm, "%s", p.Problems[0].Message)
+	}
 	status := casefile.Complete
 	if len(p.Problems) > 0 {
 		status = casefile.Incomplete
@@ -274,7 +280,7 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 	}
 	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data), "ref", ref)
 	eventID := EventCorrected + "-" + key[:16]
-	format, read, readProbs := s.read(raw)
+	format, read, readProbs, _ := s.read(raw)
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.GetCase(ctx, ref)
 		if err != nil {
@@ -366,14 +372,17 @@ type Parsed struct {
 	Referral referral.Referral
 	Problems []referral.Problem
 	Readable bool // false: nothing of the form could be read, and Problems says why
+	// NotTheForm: what was sent is not the referral form at all (a letter,
+	// a chronology): Submit opens no case for it.
+	NotTheForm bool
 }
 
 // Parse reads and checks a raw input as of the day it was received, in
 // the partnership's zone. It needs only Readers, MaxBytes and Location;
 // the same input and day always give the same answer.
 func (s *Service) Parse(raw Raw) Parsed {
-	format, r, probs := s.read(raw)
-	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs}
+	format, r, probs, notForm := s.read(raw)
+	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs, NotTheForm: notForm}
 	if unreadable(probs) {
 		return p
 	}
@@ -384,19 +393,17 @@ func (s *Service) Parse(raw Raw) Parsed {
 }
 
 // read picks a reader by the input's format. A problem with code
-// "unreadable" means nothing of the form could be read.
-func (s *Service) read(raw Raw) (string, referral.Referral, []referral.Problem) {
+// "unreadable" means nothing of the form could be read; notForm that it is
+// not the form at all.
+func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []referral.Problem, notForm bool) {
 	if s.MaxBytes > 0 && int64(len(raw.Data)) > s.MaxBytes {
 		return "", referral.Referral{}, []referral.Problem{unreadableProblem(fmt.Sprintf(
 			"What you sent is %s MB, more than the %s MB we read. It has been kept; please send the referral form on its own",
-			megabytes(int64(len(raw.Data))), megabytes(s.MaxBytes)))}
+			megabytes(int64(len(raw.Data))), megabytes(s.MaxBytes)))}, false
 	}
 	if len(raw.Data) == 0 {
-		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}
+		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}, false
 	}
-	var format string
-	var r referral.Referral
-	var probs []referral.Problem
 	var err error
 	if raw.Read != nil {
 		format, r, probs, err = raw.Read.Format, raw.Read.Referral, raw.Read.Problems, raw.Read.Err
@@ -409,7 +416,7 @@ func (s *Service) read(raw Raw) (string, referral.Referral, []referral.Problem) 
 		read, ok := readers[format]
 		if !ok {
 			return format, referral.Referral{}, []referral.Problem{unreadableProblem(
-				"We cannot read this kind of file yet. It has been kept and the Business Unit will look at it; to avoid delay, please also send the referral form as a Word document")}
+				"This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")}, true
 		}
 		r, probs, err = read(raw.Data)
 	}
@@ -419,9 +426,9 @@ func (s *Service) read(raw Raw) (string, referral.Referral, []referral.Problem) 
 			msg = "We could not read the form. It has been kept and the Business Unit will look at it"
 		}
 		s.logger().Warn("input not read", "format", format, "code", errs.Code(err))
-		return format, referral.Referral{}, []referral.Problem{unreadableProblem(msg)}
+		return format, referral.Referral{}, []referral.Problem{unreadableProblem(msg)}, errors.Is(err, formdoc.ErrNotTheForm)
 	}
-	return format, r, probs
+	return format, r, probs, false
 }
 
 const codeUnreadable = "unreadable"

@@ -159,7 +159,7 @@ func TestReferenceYearIsLondon(t *testing.T) {
 		time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC): "DSP-2026-0001",
 		time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC):    "DSP-2027-0001",
 	} {
-		res, err := e.svc.Submit(context.Background(), Raw{Data: []byte(at.String()), Channel: "api", ReceivedAt: at})
+		res, err := e.svc.Submit(context.Background(), Raw{Data: []byte("FULL NAME: Sam Referrer\nReceived " + at.String()), Channel: "api", ReceivedAt: at})
 		if err != nil || res.Ref != want {
 			t.Errorf("received %s: ref %s, %v; want %s", at, res.Ref, err, want)
 		}

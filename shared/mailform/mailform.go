@@ -31,6 +31,9 @@ func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment)
 	var pdfs []Form
 	for _, a := range msg.Attachments {
 		format := formdoc.Detect(a.Filename, a.ContentType, a.Data)
+		if named := sentAs(a); named != "" && format != formdoc.DOCX && format != formdoc.DOC && format != formdoc.PDF {
+			format = named // sent as the Word form or a PDF but damaged: read as that, to say why not
+		}
 		switch format {
 		case formdoc.DOCX, formdoc.DOC, formdoc.PDF:
 		default:
@@ -56,10 +59,23 @@ func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment)
 	return forms, others
 }
 
+// sentAs is the form's format a file was sent as, by its name or type:
+// "" for anything else.
+func sentAs(a mailparse.Attachment) string {
+	name, ct := strings.ToLower(a.Filename), strings.ToLower(a.ContentType)
+	switch {
+	case strings.HasSuffix(name, ".docx") || strings.HasSuffix(name, ".doc") || strings.Contains(ct, "wordprocessingml") || strings.Contains(ct, "msword"):
+		return formdoc.DOCX
+	case strings.HasSuffix(name, ".pdf") || strings.Contains(ct, "application/pdf"):
+		return formdoc.PDF
+	}
+	return ""
+}
+
 // Body reads the form typed or pasted into the message's body.
 func Body(msg *mailparse.Message) formdoc.Read {
 	if strings.TrimSpace(msg.Text) == "" {
-		return formdoc.Read{Format: formdoc.Text, Err: errs.E(errs.Invalid,
+		return formdoc.Read{Format: formdoc.Text, Err: errs.Wrap(errs.Invalid, formdoc.ErrNotTheForm,
 			"The e-mail has no referral form attached and nothing in its body. Please attach the completed Word form")}
 	}
 	return formdoc.ReadAs(formdoc.Text, []byte(msg.Text))

@@ -908,6 +908,9 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("released") != "" {
 		v.Notice = "The message was released: it was read and its sender answered."
 	}
+	if why := r.URL.Query().Get("stillheld"); why != "" {
+		v.Notice = "The message was read again and is still held (" + why + "): no case was opened."
+	}
 	if r.URL.Query().Get("dismissed") != "" {
 		v.Notice = "The message was marked not a referral: it is kept and its sender was not answered."
 	}
@@ -977,8 +980,13 @@ func (w *Workspace) release(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _ := who(r)
-	if _, err := w.Held.Release(r.Context(), r.PathValue("key"), actor(id)); err != nil {
+	rep, err := w.Held.Release(r.Context(), r.PathValue("key"), actor(id))
+	if err != nil {
 		w.fail(rw, r, err)
+		return
+	}
+	if rep.Outcome == casefile.OutcomeQuarantined { // read, and held again: not the form, or a case it may not change
+		http.Redirect(rw, r, w.at("/cases/held?stillheld="+url.QueryEscape(strings.Join(rep.Reasons, ", "))), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(rw, r, w.at("/cases/held?released=1"), http.StatusSeeOther)

@@ -1,0 +1,45 @@
+package formdoc
+
+import "testing"
+
+// TestTwinLabels: Section 5 prints "If other, please state" after the main
+// cause and again after the characteristics; each answers the question it
+// follows, whichever of them is blank, with or without section headings.
+func TestTwinLabels(t *testing.T) {
+	for name, in := range map[string]string{
+		"headings, the first blank": "SECTION 5: CASE DETAILS\nWhat is the main cause of incident\n[ ] Non-Accidental Injury\n[x] Neglect\nIf other, please state:\n" +
+			"What are the characteristics of the case (tick all that apply)\n[x] Physical Abuse\n[x] Other\nIf other, please state: Online harm\n",
+		"headings, only the second printed": "SECTION 5: CASE DETAILS\nWhat is the main cause of incident: Neglect\n" +
+			"What are the characteristics of the case (tick all that apply): Physical Abuse, Other\nIf other, please state: Online harm\n",
+		"loose lines": "What is the main cause of incident: Neglect\nWhat are the characteristics of the case (tick all that apply): Physical Abuse, Other\nIf other, please state: Online harm\n",
+	} {
+		r, _, err := ReadText([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if cd := r.CaseDetails; cd.MainCauseOther != "" || cd.CharacteristicsOther != "Online harm" {
+			t.Errorf("%s: main cause other %q, characteristics other %q", name, cd.MainCauseOther, cd.CharacteristicsOther)
+		}
+	}
+	r, _, _ := ReadText([]byte("SECTION 5\nWhat is the main cause of incident: Other\nIf other, please state: Dog attack\nWhat are the characteristics of the case (tick all that apply): Neglect\nIf other, please state:\n"))
+	if cd := r.CaseDetails; cd.MainCauseOther != "Dog attack" || cd.CharacteristicsOther != "" {
+		t.Errorf("the main cause's other: %+v", cd)
+	}
+}
+
+// TestLabelWords: punctuation and abbreviations printed with a label are
+// the label's, never the answer: "Telephone No." is not a number.
+func TestLabelWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"SECTION 1\nFull name: Sam Referrer\nTelephone No.: 01325 406453\nE-mail: sam@darlington.gov.uk\n": "01325 406453",
+		"SECTION 1\nFull name: Sam Referrer\nTelephone No.\nE-mail: sam@darlington.gov.uk\n":               "",
+		"SECTION 1\nFull name: Sam Referrer\nTel. no: 01325 406453\n":                                       "01325 406453",
+		"Full name: Sam Referrer\nTelephone number: 01325 406453\n":                                         "01325 406453",
+		"Full name: Sam Referrer\nTelephone: 0800 NO 1234\n":                                                "0800 NO 1234",
+	} {
+		r, _, err := ReadText([]byte(in))
+		if err != nil || r.Referrer.Telephone != want {
+			t.Errorf("%q: telephone %q (%v), want %q", in, r.Referrer.Telephone, err, want)
+		}
+	}
+}
