@@ -33,9 +33,9 @@ func TestLabelWords(t *testing.T) {
 	for in, want := range map[string]string{
 		"SECTION 1\nFull name: Sam Referrer\nTelephone No.: 01325 406453\nE-mail: sam@darlington.gov.uk\n": "01325 406453",
 		"SECTION 1\nFull name: Sam Referrer\nTelephone No.\nE-mail: sam@darlington.gov.uk\n":               "",
-		"SECTION 1\nFull name: Sam Referrer\nTel. no: 01325 406453\n":                                       "01325 406453",
-		"Full name: Sam Referrer\nTelephone number: 01325 406453\n":                                         "01325 406453",
-		"Full name: Sam Referrer\nTelephone: 0800 NO 1234\n":                                                "0800 NO 1234",
+		"SECTION 1\nFull name: Sam Referrer\nTel. no: 01325 406453\n":                                      "01325 406453",
+		"Full name: Sam Referrer\nTelephone number: 01325 406453\n":                                        "01325 406453",
+		"Full name: Sam Referrer\nTelephone: 0800 NO 1234\n":                                               "0800 NO 1234",
 	} {
 		r, _, err := ReadText([]byte(in))
 		if err != nil || r.Referrer.Telephone != want {

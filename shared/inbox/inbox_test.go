@@ -567,7 +567,7 @@ func TestBadInput(t *testing.T) {
 		data    []byte
 		outcome casefile.Outcome
 	}{
-		{"empty", nil, casefile.OutcomeQuarantined}, // no sender: held
+		{"empty", nil, casefile.OutcomeQuarantined},                                         // no sender: held
 		{"headers only", crlf(head + "Message-ID: <h@x>\n\n"), casefile.OutcomeQuarantined}, // not the form: held, the sender told
 		{"not an e-mail", []byte{0xff, 0xfe, 0, 1, 2}, casefile.OutcomeRefused},
 		{"100-level nesting", crlf(nested), casefile.OutcomeRefused},
