@@ -184,6 +184,10 @@ func TestTickedOption(t *testing.T) {
 		{"nothing ticked", []Item{{Text: "YES ☐ NO ☐"}}, ""},
 		{"both ticked", []Item{{Text: "YES ☒ NO ☒"}}, "yes and no"},
 		{"unsure", []Item{{Text: "YES ☐ NO ☐ UNSURE ☑"}}, "unsure"},
+		{"X typed after", []Item{{Text: "YES  NO X"}}, "no"},
+		{"x typed before", []Item{{Text: "x YES NO"}}, "yes"},
+		{"X alone is not a tick", []Item{{Text: "X"}}, ""},
+		{"X with one option is not a tick", []Item{{Text: "NO X"}}, ""},
 	}
 	for _, tt := range tests {
 		if got := tickedOption(tt.items, referral.YesNoUnsure); got != tt.want {

@@ -3,6 +3,7 @@ package formdoc
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -751,8 +752,8 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				}
 				v := tickedOption(items, f.Kind)
 				typed := inline[li] + " " + strings.Join(answerLines, " ")
-				if v == "" && strings.ContainsAny(typed, "☒☑") {
-					v = tickedOption([]Item{{Text: typed}}, f.Kind)
+				if v == "" && f.Kind != referral.Tick {
+					v = tickedOption([]Item{{Text: typed}}, f.Kind) // ticks typed: ☒, ✓, X beside an option
 				}
 				switch {
 				case v != "":
@@ -836,8 +837,10 @@ func tickedOption(items []Item, kind referral.Kind) string {
 		opt   string
 		box   bool
 		ticks bool
+		typed bool // an X typed as a tick
 	}
 	var toks []token
+	options := 0
 	for _, it := range items {
 		if it.Box != nil {
 			toks = append(toks, token{box: true, ticks: *it.Box})
@@ -849,12 +852,20 @@ func tickedOption(items []Item, kind referral.Kind) string {
 				toks = append(toks, token{box: true, ticks: true})
 			case w == "☐":
 				toks = append(toks, token{box: true})
+			case w == "X" || w == "x":
+				toks = append(toks, token{box: true, ticks: true, typed: true})
 			default:
 				if o := optionWord(w); o != "" {
 					toks = append(toks, token{opt: o})
+					options++
 				}
 			}
 		}
+	}
+	// A typed X is a tick only among the options it ticks ("YES NO X",
+	// "X YES NO"): on its own it is an answer of its own, read elsewhere.
+	if options < 2 {
+		toks = slices.DeleteFunc(toks, func(t token) bool { return t.typed })
 	}
 	if kind == referral.Tick {
 		for _, t := range toks {

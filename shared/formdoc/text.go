@@ -251,6 +251,12 @@ func setText(r *referral.Referral, f referral.Field, path, value string) {
 	case referral.YesNo, referral.YesNoUnsure, referral.Tick:
 		// "YES [ ] NO [x]": the option with the tick.
 		marked := tickMarks.Replace(value)
+		if f.Kind != referral.Tick {
+			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
+				value = v // ticks typed beside the options: "YES NO X"
+				break
+			}
+		}
 		if strings.ContainsAny(marked, "☒☐") {
 			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
 				value = v

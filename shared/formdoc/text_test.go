@@ -96,6 +96,18 @@ func TestReadTextTicks(t *testing.T) {
 	if c := r.Children[0]; c.RelatesToDeath != "no" || c.CoronerInvolved != "no" || r.ChildProtection.KnownToSocialCare != "yes" {
 		t.Errorf("ticks before options read as %+v / %q", c, r.ChildProtection.KnownToSocialCare)
 	}
+	// Ticks typed as X beside the option, with or without headings.
+	for _, in := range []string{
+		"SECTION 2\nDOES INCIDENT RELATE TO DEATH OF CHILD? YES  NO X\nDOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER? X YES NO\n",
+		"DOES INCIDENT RELATE TO DEATH OF CHILD? YES  NO X\nDOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER? X YES NO\n",
+	} {
+		if r, _, err = ReadText([]byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Children[0]; c.RelatesToDeath != "no" || c.StaffConduct != "yes" {
+			t.Errorf("typed X read as death %q, staff conduct %q", c.RelatesToDeath, c.StaffConduct)
+		}
+	}
 }
 
 // TestPastedHTMLForm: the form pasted into an HTML e-mail reads the same
