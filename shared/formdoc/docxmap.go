@@ -225,6 +225,12 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if grid {
 		return
 	}
+	if m.grid != nil && m.grid.TextTo != "" && m.capture == nil {
+		// Words under a list printed without boxes: its details.
+		if f, ok := referral.FieldByPath(m.grid.TextTo); ok && !m.filled[f.Path] {
+			m.capture, m.capText = &f, nil
+		}
+	}
 	if m.capture != nil {
 		for _, c := range row {
 			for _, line := range c.lines {

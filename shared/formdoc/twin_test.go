@@ -1,6 +1,11 @@
 package formdoc
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
 
 // TestTwinLabels: Section 5 prints "If other, please state" after the main
 // cause and again after the characteristics; each answers the question it
@@ -40,6 +45,28 @@ func TestLabelWords(t *testing.T) {
 		r, _, err := ReadText([]byte(in))
 		if err != nil || r.Referrer.Telephone != want {
 			t.Errorf("%q: telephone %q (%v), want %q", in, r.Referrer.Telephone, err, want)
+		}
+	}
+}
+
+// TestSection12Words: Section 12 prints no boxes: what is written under
+// its question is the details, and the review types it names by their
+// printed names are its types — never a guess from other words.
+func TestSection12Words(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"SECTION 12: ANY OTHER REVIEW PENDING OR COMPLETE?\nANY OTHER REVIEW PENDING OR COMPLETE?\nA criminal investigation is under way; a MARAC was held on 2 March.\n": {
+			"Criminal Investigation,MARAC", "A criminal investigation is under way; a MARAC was held on 2 March."},
+		"ANY OTHER REVIEW PENDING OR COMPLETE? Police inquiry; Disciplinary processes started\n": {
+			"Disciplinary", "Police inquiry\nDisciplinary processes started"},
+		"ANY OTHER REVIEW PENDING OR COMPLETE? MAPPA, Other\n": {"MAPPA,Other", ""},
+	} {
+		r, _, err := ReadText([]byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		referral.Normalize(&r)
+		if got := strings.Join(r.OtherReviews.Types, ","); got != want[0] || r.OtherReviews.Details != want[1] {
+			t.Errorf("%q: types %q, details %q; want %q, %q", in, got, r.OtherReviews.Details, want[0], want[1])
 		}
 	}
 }

@@ -42,6 +42,10 @@ type Field struct {
 	// RequiredOr names another field of the same row that may be given
 	// instead ("firstName" for a last name).
 	RequiredOr string
+	// TextTo is where words written under a list question go when the
+	// form prints no boxes for it (Section 12's other reviews: the words are
+	// the details, the review types named in them are recognised).
+	TextTo string
 }
 
 // Section is one numbered section of the form, or the criteria boxes (0).
@@ -213,7 +217,7 @@ var Form = []Section{
 	{Number: 12, Title: "ANY OTHER REVIEW PENDING OR COMPLETE?", Guidance: []string{
 		"e.g. Internal Agency Review, Disciplinary Processes, Professional Body Process, Criminal Investigation, MAPPA, MARAC, Domestic Homicide, Safeguarding Adult Review, LeDeR Review, Regulatory Bodies or Other (please provide details).",
 	}, Fields: []Field{
-		{Path: "otherReviews.types", Label: "ANY OTHER REVIEW PENDING OR COMPLETE?", Noun: "the other reviews pending or complete", Kind: Multi, Options: ReviewTypes},
+		{Path: "otherReviews.types", TextTo: "otherReviews.details", Label: "ANY OTHER REVIEW PENDING OR COMPLETE?", Noun: "the other reviews pending or complete", Kind: Multi, Options: ReviewTypes},
 		{Path: "otherReviews.details", Label: "please provide details", Noun: "the details of the other reviews", Kind: LongText},
 		{Path: "otherReviews.earlyLearning", Label: "Please provide details of any early learning or changes to practice that you may have implemented to improve or safeguard individuals going forward with your knowledge from this case.", Noun: "any early learning or changes to practice", Kind: LongText},
 		{Path: "otherReviews.noneKnown", Label: "Please indicate if you are unaware of any other reviews ongoing (do not leave blank).", Noun: "that you know of no other reviews", Kind: Tick},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,7 @@ func Normalize(r *Referral) []Problem {
 	for i := range r.Children {
 		deriveAge(&r.Children[i])
 	}
+	recogniseReviews(&r.OtherReviews)
 	sortProblems(probs)
 	return probs
 }
@@ -369,4 +371,52 @@ func noneInvolved(r *Referral) []Agency {
 		out = append(out, a)
 	}
 	return out
+}
+
+// reviewWords are the words that name each review type in a referrer's
+// own text, as the form prints them in Section 12's guidance; "Other" is
+// never recognised from words.
+var reviewWords = func() map[string]*regexp.Regexp {
+	words := map[string]string{
+		"Internal Agency Review":    `internal agency reviews?`,
+		"Disciplinary":              `disciplinary`,
+		"Professional Body":         `professional bod(y|ies)`,
+		"Criminal Investigation":    `criminal investigations?`,
+		"MAPPA":                     `mappa`,
+		"MARAC":                     `marac`,
+		"Domestic Homicide Review":  `domestic homicide`,
+		"Safeguarding Adult Review": `safeguarding adults? reviews?`,
+		"LeDeR Review":              `leder`,
+		"Regulatory Body":           `regulatory bod(y|ies)`,
+	}
+	out := map[string]*regexp.Regexp{}
+	for t, w := range words {
+		out[t] = regexp.MustCompile(`(?i)\b` + w + `\b`)
+	}
+	return out
+}()
+
+// recogniseReviews keeps Section 12 exact: a type that is not on the list
+// (words written where the form prints no boxes) moves to the details, and
+// the review types the details name are recognised into the types — by
+// their printed names only, never guessed.
+func recogniseReviews(or *OtherReviews) {
+	var kept, words []string
+	for _, t := range or.Types {
+		if slices.Contains(ReviewTypes, t) {
+			kept = append(kept, t)
+		} else {
+			words = append(words, t)
+		}
+	}
+	if len(words) > 0 {
+		or.Details = strings.TrimSpace(strings.Join(append([]string{or.Details}, words...), "\n"))
+	}
+	for _, t := range ReviewTypes {
+		if re := reviewWords[t]; re != nil && re.MatchString(or.Details) && !slices.Contains(kept, t) {
+			kept = append(kept, t)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return optionIndex(ReviewTypes, kept[i]) < optionIndex(ReviewTypes, kept[j]) })
+	or.Types = kept
 }
