@@ -852,7 +852,7 @@ func tickedOption(items []Item, kind referral.Kind) string {
 			toks = append(toks, token{box: true, ticks: *it.Box})
 			continue
 		}
-		for _, w := range strings.Fields(glyphSpacer.Replace(it.Text)) {
+		for _, w := range strings.Fields(glyphSpacer.Replace(tickMarks.Replace(it.Text))) {
 			switch {
 			case w == "☒":
 				toks = append(toks, token{box: true, ticks: true})

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Writes referral forms the way other tools and people write them, for the
+reader's corpus test (TestCorpus). The answers each file should read as are
+written by hand in <name>.expected.json beside it, not by the reader.
+
+Needs python3-docx (Debian). Run from this folder with the Debian python3 (make.sh does)
+"""
+from docx import Document
+from docx.shared import Pt
+
+CHILD = [
+    ("FULL NAME", "Jamie Example"),
+    ("DATE OF BIRTH", "04/09/2019"),
+    ("GENDER", "Male"),
+    ("ADDRESS", "7 Sample Road, Darlington"),
+    ("POSTCODE", "DL3 6AH"),
+    ("DATE OF INCIDENT", "02/11/2026"),
+]
+REFERRER = [
+    ("FULL NAME", "Alex Nurse"),
+    ("JOB TITLE", "Health Visitor"),
+    ("ORGANISATION", "County Durham and Darlington NHS Foundation Trust"),
+    ("EMAIL ADDRESS", "alex.nurse@nhs.net"),
+    ("Telephone No.", "01325 380100"),
+]
+
+
+def table(doc, rows):
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, value in rows:
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    return t
+
+
+def typed_x():
+    """A two-column table, ticks typed as X beside the option."""
+    doc = Document()
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)")
+    table(doc, REFERRER)
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    table(doc, CHILD + [
+        ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "YES     NO X"),
+        ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", "X YES   NO"),
+    ])
+    doc.add_paragraph("SECTION 6: CHILD PROTECTION")
+    table(doc, [
+        ("Was the child known to Social Care prior to the incident?", "YES X  NO"),
+        ("Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", "YES  NO X"),
+    ])
+    doc.save("pydocx-typed-x.docx")
+
+
+def paragraphs():
+    """Headings and 'Label: value' paragraphs, as a form retyped in Word."""
+    doc = Document()
+    doc.add_heading("Section 1: About the person completing the form", level=1)
+    for label, value in REFERRER:
+        doc.add_paragraph(f"{label}: {value}")
+    doc.add_heading("Section 2: About the child", level=1)
+    for label, value in CHILD:
+        doc.add_paragraph(f"{label}: {value}")
+    doc.add_paragraph("Does incident relate to death of child? [ ] YES [x] NO")
+    doc.add_heading("Section 5: Case details", level=1)
+    doc.add_paragraph("What is the main cause of incident: Neglect")
+    doc.add_paragraph("What are the characteristics of the case (tick all that apply): Neglect, Other")
+    doc.add_paragraph("If other, please state: Poor home conditions")
+    doc.add_heading("Section 12: Any other review pending or complete?", level=1)
+    doc.add_paragraph("ANY OTHER REVIEW PENDING OR COMPLETE?")
+    doc.add_paragraph("A MARAC was held in October.")
+    doc.save("pydocx-paragraphs.docx")
+
+
+def glyphs_before():
+    """Tick glyphs before their options, in the answer cell."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    table(doc, CHILD + [
+        ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "☐ YES ☒ NO"),
+        ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", "☒ YES ☐ NO"),
+    ])
+    doc.save("pydocx-glyphs-before.docx")
+
+
+if __name__ == "__main__":
+    typed_x()
+    paragraphs()
+    glyphs_before()
