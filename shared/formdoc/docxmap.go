@@ -733,6 +733,12 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			answerLines = append(answerLines, a.lines...)
 			answerItems = append(answerItems, a.items...)
 		}
+		// Answers stacked as their labels are keep their places, an empty
+		// one too (an empty form field beside DATE OF BIRTH, then the age).
+		positional := answerLines
+		for len(positional) > len(labels) && strings.TrimSpace(positional[len(positional)-1]) == "" {
+			positional = positional[:len(positional)-1]
+		}
 		answerLines = trimEmpty(answerLines)
 		for li, f := range labels {
 			found = true
@@ -775,10 +781,15 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				switch {
 				case inline[li] != "":
 					m.set(path, inline[li])
+				case len(labels) > 1 && len(positional) == len(labels):
+					m.set(path, positional[li])
 				case len(labels) > 1 && len(answerLines) == len(labels):
 					m.set(path, answerLines[li])
-				case len(labels) == 1 || li == 0:
+				case len(labels) == 1:
 					m.set(path, strings.Join(answerLines, "\n"))
+				default:
+					// Several labels and answers that cannot be told apart:
+					// none is read, rather than guessed.
 				}
 			}
 		}

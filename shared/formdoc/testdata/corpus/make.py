@@ -83,7 +83,32 @@ def glyphs_before():
     doc.save("pydocx-glyphs-before.docx")
 
 
+def stacked():
+    """Two labels stacked in one cell beside their two answers stacked in
+    one cell, the first answer left as an empty form field (en spaces)."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    cells = t.add_row().cells
+    cells[0].text = "FULL NAME"
+    cells[1].text = "Jamie Example"
+    cells[2].text = "GENDER"
+    cells[3].text = "Male"
+    cells = t.add_row().cells
+    cells[0].text = "DATE OF BIRTH"
+    cells[0].add_paragraph("AGE AT TIME OF INCIDENT")
+    cells[1].text = "\u2002\u2002\u2002\u2002\u2002"
+    cells[1].add_paragraph("7")
+    cells[2].text = "ETHNICITY (if known)"
+    cells[2].add_paragraph("NATIONALITY")
+    cells[3].text = "White British"
+    cells[3].add_paragraph("\u2002\u2002\u2002\u2002\u2002")
+    doc.save("pydocx-stacked.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
     glyphs_before()
+    stacked()
