@@ -772,6 +772,9 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 					m.set(path, v)
 				case countBoxes(items) > 0 || strings.ContainsAny(typed, "☐☒"):
 					// boxes, none ticked: unanswered
+				case onlyOptions(typed):
+					// the options printed, none ticked (or the ticks lost on
+					// the way): unanswered, never the words as an answer
 				case inline[li] != "":
 					m.set(path, inline[li]) // typed: "Yes", "X"
 				case len(answerLines) > 0 && len(labels) == 1:
@@ -918,6 +921,21 @@ func tickedOption(items []Item, kind referral.Kind) string {
 // glyphSpacer sets tick glyphs apart as words and makes them two: ticked
 // and not.
 var glyphSpacer = strings.NewReplacer("☒", " ☒ ", "☑", " ☒ ", "✓", " ☒ ", "✔", " ☒ ", "☐", " ☐ ")
+
+// onlyOptions reports whether text is nothing but two or more of the
+// options' words: "YES NO" is the question's options, not an answer.
+func onlyOptions(text string) bool {
+	words := strings.Fields(text)
+	if len(words) < 2 {
+		return false
+	}
+	for _, w := range words {
+		if optionWord(w) == "" {
+			return false
+		}
+	}
+	return true
+}
 
 func optionWord(w string) string {
 	switch strings.ToUpper(strings.Trim(w, " :.-()")) {

@@ -251,6 +251,9 @@ func setText(r *referral.Referral, f referral.Field, path, value string) {
 	case referral.YesNo, referral.YesNoUnsure, referral.Tick:
 		// "YES [ ] NO [x]": the option with the tick.
 		marked := tickMarks.Replace(value)
+		if onlyOptions(marked) {
+			return // the options printed, none ticked: unanswered
+		}
 		if f.Kind != referral.Tick {
 			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
 				value = v // ticks typed beside the options: "YES NO X"
