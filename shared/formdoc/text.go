@@ -125,6 +125,15 @@ func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 		current, value = "", nil
 	}
 	for _, line := range lines {
+		if t, n, ok := blockHeading(line); ok {
+			// "Parent 2", "Agency 1": the lines below are that row's.
+			flush()
+			l.rows[t.Path], l.block = min(n-1, t.Max-1), t.Path
+			if f, ok := referral.FieldByPath(t.Path + "." + firstColumnOf(t.Path)); ok {
+				l.section = f.Section
+			}
+			continue
+		}
 		f, path, rest, ok := l.match(line)
 		if !ok {
 			if current != "" {
@@ -149,6 +158,41 @@ type looseReader struct {
 	seen    map[string]bool // concrete paths answered
 	section int             // the section of the last label found
 	last    string          // the field of the last label found (its path without rows)
+	block   string          // the table a block heading ("Agency 2") opened, until another
+}
+
+// blockRE is a heading typed above one row's lines: "Parent 1",
+// "Agency 2:", "Sibling 3".
+var blockRE = regexp.MustCompile(`(?i)^\s*(child|parent|guardian|parent/guardian|sibling|agency)\s+(\d{1,2})\s*:?\s*$`)
+
+// blockHeading reads a block heading: its table and its number (1 on).
+func blockHeading(line string) (referral.Rows, int, bool) {
+	m := blockRE.FindStringSubmatch(line)
+	if m == nil {
+		return referral.Rows{}, 0, false
+	}
+	path := map[string]string{"child": "children", "parent": "parents", "guardian": "parents", "parent/guardian": "parents",
+		"sibling": "siblings", "agency": "agencies"}[strings.ToLower(m[1])]
+	n := 0
+	fmt.Sscan(m[2], &n)
+	for _, t := range referral.Tables {
+		if t.Path == path && n >= 1 {
+			return t, n, true
+		}
+	}
+	return referral.Rows{}, 0, false
+}
+
+// firstColumnOf is the first field of a table in the form's order.
+func firstColumnOf(table string) string {
+	for _, s := range referral.Form {
+		for _, f := range s.Fields {
+			if strings.HasPrefix(f.Path, table+".") {
+				return strings.TrimPrefix(f.Path, table+".")
+			}
+		}
+	}
+	return ""
 }
 
 // at is a field's concrete path in its table's current row.
@@ -216,6 +260,16 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 	}
 	unanswered := func(c candidate) bool { p, _, _ := l.at(c.f); return !l.seen[p] }
 	inTable := func(c candidate) bool { _, _, ok := l.at(c.f); return ok }
+	if l.block != "" { // under a block heading: that row's fields first, in that row
+		for _, c := range cands {
+			if strings.HasPrefix(c.f.Path, l.block+".") {
+				path, _, _ := l.at(c.f)
+				l.seen[path] = true
+				l.section, l.last = c.f.Section, c.f.Path
+				return c.f, path, c.rest, true
+			}
+		}
+	}
 	for _, c := range cands { // unanswered, in the section of the line before
 		if c.f.Section == l.section && unanswered(c) {
 			return pick(c)

@@ -70,3 +70,23 @@ func TestSection12Words(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockHeadings: rows typed as blocks under "Parent 1", "Agency 2"
+// headings keep to their rows — an agency's "Full name" is not the
+// referrer's, and a heading is never part of the answer above it.
+func TestBlockHeadings(t *testing.T) {
+	r, _, err := ReadText([]byte("FULL NAME: Sam Referrer\n" +
+		"Parent 1\nParent's last name: Example\nParent's first name: Pat\nRelationship to child: Mother\n" +
+		"Parent 2\nParent's last name: Other\nRelationship to child: Father\n" +
+		"Agency 1\nFull name: PC Example\nOrganisation: Durham Constabulary\nStart date: 14/03/2026\n" +
+		"Agency 2\nFull name: Dr Who\nOrganisation: Example Surgery\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Referrer.FullName != "Sam Referrer" || len(r.Parents) != 2 || r.Parents[0].Relationship != "Mother" ||
+		r.Parents[1].LastName != "Other" || r.Parents[1].FirstName != "" || len(r.Agencies) != 2 ||
+		r.Agencies[0].FullName != "PC Example" || r.Agencies[0].StartDate != "14/03/2026" ||
+		r.Agencies[1].Organisation != "Example Surgery" || r.Agencies[1].StartDate != "" {
+		t.Errorf("read as %q, %+v, %+v", r.Referrer.FullName, r.Parents, r.Agencies)
+	}
+}
