@@ -107,8 +107,68 @@ def stacked():
     doc.save("pydocx-stacked.docx")
 
 
+def next_cell_ticks():
+    """Options in one cell, ticks typed in the next cell; answers typed as
+    words; dates written the ways people write them."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=3)
+    t.style = "Table Grid"
+    for label, a, b in [
+        ("FULL NAME", "Jamie Example", ""),
+        ("DATE OF BIRTH", "4th September 2019", ""),
+        ("DATE OF INCIDENT", "02.11.26", ""),
+        ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "No", ""),
+        ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", "YES\nNO", "\n✓"),
+    ]:
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = label, a, b
+    doc.save("pydocx-next-cell.docx")
+
+
+def agencies():
+    """Section 7 with more rows than printed, a blank row between."""
+    doc = Document()
+    doc.add_paragraph("SECTION 7: OTHER AGENCIES INVOLVED")
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    for row in [("FULL NAME", "ORGANISATION", "START DATE", "END DATE"),
+                ("PC Example", "Durham Constabulary", "14/03/2026", ""),
+                ("", "", "", ""),
+                ("Dr Example", "Example Medical Practice", "02/05/2022", "14/03/2026"),
+                ("School Nurse", "Example Primary School", "01/09/2025", "")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("pydocx-agencies.docx")
+
+
+def criteria_and_none_known():
+    """The criteria boxes ticked with typed X in the third column, the
+    referrer's YES/NO questions, and Section 12's "unaware of any other
+    reviews" answered with a tick."""
+    doc = Document()
+    t = doc.add_table(rows=0, cols=3)
+    t.style = "Table Grid"
+    for row in [("1.", "You believe it is known or suspected that a child has been abused or neglected, which meet the following criteria:", "X"),
+                ("2.", "The child dies or is seriously harmed* in the local authority area", "X"),
+                ("3.", "Does not meet criteria for Notification but there is learning to be explored (to be referred to the Learning and Development Group).", "")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)")
+    table(doc, [("FULL NAME", "Alex Nurse"),
+                ("YOU DETERMINE THE CASE MEETS THE CRITERIA FOR NOTIFICATION (to be referred to Statutory Safeguarding Partners)", "YES ☒ NO ☐")])
+    doc.add_paragraph("SECTION 12: ANY OTHER REVIEW PENDING OR COMPLETE?")
+    table(doc, [("Please indicate if you are unaware of any other reviews ongoing (do not leave blank).", "☒")])
+    doc.save("pydocx-criteria.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
     glyphs_before()
     stacked()
+    next_cell_ticks()
+    agencies()
+    criteria_and_none_known()
