@@ -2,6 +2,7 @@ package formdoc
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +19,8 @@ import (
 // answer right, empty (not read: the referrer is asked for it) or wrong (a
 // different answer, or an answer where the form has none: the worst
 // outcome, which fails the test). Every answer the reader gives is
-// counted, not only those expected.
+// counted, not only those expected. A file whose expected answers are
+// {"refused": …} is not the form, and must be refused as such.
 func TestCorpus(t *testing.T) {
 	var files []string
 	for _, ext := range []string{"docx", "txt", "pdf"} {
@@ -45,6 +47,13 @@ func TestCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		read := ReadAs(Detect(name, "", doc), doc)
+		if want["refused"] != "" {
+			if !errors.Is(read.Err, ErrNotTheForm) {
+				wrong++
+				t.Errorf("%s: not the form, read as the form (%v)", name, read.Err)
+			}
+			continue
+		}
 		if read.Err != nil {
 			t.Errorf("%s: %v", name, read.Err)
 			continue

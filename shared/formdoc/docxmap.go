@@ -110,10 +110,12 @@ type mapper struct {
 	capText []string
 	below   []pendingLabel // labels whose answers are on the next row
 	matches map[matchKey]matchResult
-	table   *tableState // a repeating table being read
-	seenAny bool        // any label found at all
-	loose   bool        // lines of loose text: table columns are labels too
-	last    string      // the field whose label was found last (its path without rows)
+	table   *tableState    // a repeating table being read
+	seenAny bool           // any label found at all
+	loose   bool           // lines of loose text: table columns are labels too
+	last    string         // the field whose label was found last (its path without rows)
+	rows    map[string]int // a table typed as paragraphs → its current row
+	ptable  string         // the table whose column label was found last
 }
 
 func (m *mapper) labels() []sectionLabels {
@@ -134,7 +136,7 @@ type tableState struct {
 
 // MapDocument maps a Word document's body to a referral.
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	m := &mapper{filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256)}
+	m := &mapper{filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256), rows: map[string]int{}}
 	rows := rowsOf(d.Blocks)
 	for i, row := range rows {
 		var next []cellInfo
@@ -193,6 +195,9 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.table != nil && m.tableRow(row) {
 		return
 	}
+	if m.blockRow(row) || m.splitPairs(row, next) {
+		return
+	}
 	if m.tableHeader(row) {
 		return
 	}
@@ -218,7 +223,7 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 		}
 	}
 	grid := m.gridRow(row, next)
-	if m.labelled(row, next) {
+	if m.labelled(row, next) || m.paragraphColumn(row) {
 		m.endCapture()
 		return
 	}

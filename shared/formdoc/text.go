@@ -124,7 +124,7 @@ func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 		setText(&l.r, field, current, strings.TrimSpace(strings.Join(value, "\n")))
 		current, value = "", nil
 	}
-	for _, line := range lines {
+	for _, line := range l.split(lines) {
 		if t, n, ok := blockHeading(line); ok {
 			// "Parent 2", "Agency 1": the lines below are that row's.
 			flush()
@@ -136,8 +136,10 @@ func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 		}
 		f, path, rest, ok := l.match(line)
 		if !ok {
-			if current != "" {
+			if current != "" && runsOn(field, value, line) {
 				value = append(value, line)
+			} else if current != "" {
+				flush()
 			}
 			continue
 		}
@@ -148,6 +150,61 @@ func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 	flush()
 	return l.r, nil, found
 }
+
+// split returns the lines with each line of several "label: answer"
+// pairs made one line a pair (see pairs).
+func (l *looseReader) split(lines []string) []string {
+	var out []string
+	for _, line := range lines {
+		if strings.Count(line, ":") < 2 {
+			out = append(out, line)
+			continue
+		}
+		first := false
+		for s := 1; s < len(looseIndex) && !first; s++ {
+			l.m.section = s
+			f, _, ok := l.m.match(line)
+			first = ok && f.Kind != referral.LongText
+		}
+		if !first {
+			out = append(out, line)
+			continue
+		}
+		out = append(out, pairs(line, func(k string) bool { return looseKeys[k] })...)
+	}
+	return out
+}
+
+// runsOn reports whether a line without a label continues the answer
+// above it. A long answer (Sections 8 to 12) runs on to the next label,
+// blank lines and all; a short one ends at the first blank line once it
+// has words; a number, address of e-mail, date, postcode or choice is one
+// line: what follows it ("Thanks, Alex", a heading typed as "Child") is
+// not part of it.
+func runsOn(f referral.Field, value []string, line string) bool {
+	answered := strings.TrimSpace(strings.Join(value, "")) != ""
+	switch f.Kind {
+	case referral.LongText, referral.Multi:
+		return true
+	case referral.Text:
+		return !answered || strings.TrimSpace(line) != "" && strings.TrimSpace(value[len(value)-1]) != ""
+	default:
+		return !answered
+	}
+}
+
+// looseKeys are the keys of every label, table columns too.
+var looseKeys = func() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range looseIndex {
+		for _, keys := range s.keys {
+			for _, k := range keys {
+				out[k] = true
+			}
+		}
+	}
+	return out
+}()
 
 // looseReader places loose lines: the rows each table has reached and
 // the answers given.

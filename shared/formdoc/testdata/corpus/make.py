@@ -164,6 +164,272 @@ def criteria_and_none_known():
     doc.save("pydocx-criteria.docx")
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def checkmarks():
+    """Ticks as people type them: ✓ and ✔ after the option, x in lower
+    case, "Yes" typed, UNSURE ticked, nothing beside the unticked option."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    table(doc, [
+        ("FULL NAME", "Jamie Example"),
+        ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "YES ✓   NO"),
+        ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", "Yes"),
+        ("DATE OF DEATH", "30/10/2026"),
+        ("IS A CORONER INVOLVED?", "YES    NO    UNSURE ✔"),
+    ])
+    doc.add_paragraph("SECTION 6: CHILD PROTECTION")
+    table(doc, [
+        ("Was the child known to Social Care prior to the incident?", "YES    NO ✔"),
+        ("Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", "YES     NO x"),
+        ("Was the child on a Child In Need (CiN) Plan at the time or prior to the incident?", "NO"),
+    ])
+    doc.save("pydocx-checkmarks.docx")
+
+
+def sdt_checkbox(checked):
+    from docx.oxml import parse_xml
+    glyph = "☒" if checked else "☐"
+    return parse_xml(
+        f'<w:sdt xmlns:w="{W}" xmlns:w14="{W14}"><w:sdtPr><w14:checkbox>'
+        f'<w14:checked w14:val="{1 if checked else 0}"/></w14:checkbox></w:sdtPr>'
+        f'<w:sdtContent><w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>')
+
+
+def sdt_text(value, extra=""):
+    from docx.oxml import parse_xml
+    return parse_xml(
+        f'<w:sdt xmlns:w="{W}"><w:sdtPr>{extra}</w:sdtPr>'
+        f'<w:sdtContent><w:r><w:t xml:space="preserve">{value}</w:t></w:r></w:sdtContent></w:sdt>')
+
+
+def content_controls():
+    """Word's content controls written by hand into python3-docx's XML:
+    check boxes, a drop-down, a date picker and an untouched placeholder."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+
+    def row(label):
+        cells = t.add_row().cells
+        cells[0].text = label
+        return cells[1].paragraphs[0]
+
+    row("FULL NAME").add_run("Jamie Example")
+    row("DATE OF BIRTH")._p.append(sdt_text(
+        "04/09/2019", '<w:date w:fullDate="2019-09-04T00:00:00Z"><w:dateFormat w:val="dd/MM/yyyy"/></w:date>'))
+    row("GENDER")._p.append(sdt_text(
+        "Male", '<w:dropDownList><w:listItem w:displayText="Male" w:value="Male"/><w:listItem w:displayText="Female" w:value="Female"/></w:dropDownList>'))
+    row("NATIONALITY")._p.append(sdt_text("Click or tap here to enter text.", "<w:showingPlcHdr/>"))
+    para = row("DOES INCIDENT RELATE TO DEATH OF CHILD?")
+    para.add_run("YES ")
+    para._p.append(sdt_checkbox(False))
+    para.add_run(" NO ")
+    para._p.append(sdt_checkbox(True))
+    para = row("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?")
+    para._p.append(sdt_checkbox(False))
+    para.add_run(" YES ")
+    para._p.append(sdt_checkbox(False))
+    para.add_run(" NO")
+    doc.save("pydocx-content-controls.docx")
+
+
+def merged():
+    """Merged cells: a heading across the table, a label beside two rows
+    of answers merged down, answers spanning two columns."""
+    doc = Document()
+    t = doc.add_table(rows=6, cols=3)
+    t.style = "Table Grid"
+    head = t.cell(0, 0).merge(t.cell(0, 2))
+    head.text = "SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)"
+    t.cell(1, 0).text = "FULL NAME"
+    t.cell(1, 1).merge(t.cell(1, 2)).text = "Alex Nurse"
+    t.cell(2, 0).text = "JOB TITLE"
+    t.cell(2, 1).merge(t.cell(2, 2)).text = "Health Visitor"
+    t.cell(3, 0).text = "ORGANISATION"
+    t.cell(3, 1).merge(t.cell(3, 2)).text = "County Durham and Darlington NHS Foundation Trust"
+    t.cell(4, 0).text = "EMAIL ADDRESS"
+    t.cell(4, 1).text = "alex.nurse@nhs.net"
+    t.cell(4, 2).text = ""
+    t.cell(5, 0).text = "TELEPHONE NUMBER"
+    t.cell(5, 1).merge(t.cell(5, 2)).text = "01325 380100"
+    doc.save("pydocx-merged.docx")
+
+
+def tracked():
+    """Tracked changes: an answer retyped (the old words deleted, the new
+    inserted), a row inserted and a row deleted."""
+    from docx.oxml import parse_xml
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = table(doc, [("FULL NAME", ""), ("GENDER", "Female"), ("GENDER", "Male"), ("POSTCODE", "DL3 6AH")])
+    name = t.rows[0].cells[1].paragraphs[0]._p
+    name.append(parse_xml(f'<w:del xmlns:w="{W}" w:id="1" w:author="A" w:date="2026-11-02T10:00:00Z"><w:r><w:delText>Jaime Exampel</w:delText></w:r></w:del>'))
+    name.append(parse_xml(f'<w:ins xmlns:w="{W}" w:id="2" w:author="A" w:date="2026-11-02T10:00:00Z"><w:r><w:t>Jamie Example</w:t></w:r></w:ins>'))
+    deleted = t.rows[1]._tr
+    deleted.get_or_add_trPr().append(parse_xml(f'<w:del xmlns:w="{W}" w:id="3" w:author="A" w:date="2026-11-02T10:00:00Z"/>'))
+    for r in deleted.iter(f"{{{W}}}r"):
+        for wt in r.findall(f"{{{W}}}t"):
+            wt.tag = f"{{{W}}}delText"
+    inserted = t.rows[3]._tr
+    inserted.get_or_add_trPr().append(parse_xml(f'<w:ins xmlns:w="{W}" w:id="4" w:author="A" w:date="2026-11-02T10:00:00Z"/>'))
+    doc.save("pydocx-tracked.docx")
+
+
+def blocks_headed():
+    """Sections 3 and 4 typed as paragraphs under Word headings: a line
+    naming each parent and sibling, then "label: value" lines."""
+    doc = Document()
+    doc.add_heading("Section 3: Parents/Guardians", level=1)
+    doc.add_paragraph("Parent 1")
+    for line in ["Parent's last name: Example", "Parent's first name: Morgan", "Date of birth: 12/05/1990", "Relationship to child: Mother"]:
+        doc.add_paragraph(line)
+    doc.add_paragraph("Parent 2")
+    for line in ["Parent's last name: Sample", "Parent's first name: Chris", "Relationship to child: Stepfather"]:
+        doc.add_paragraph(line)
+    doc.add_heading("Section 4: Siblings", level=1)
+    doc.add_paragraph("Sibling 1")
+    for line in ["Sibling's last name: Example", "Sibling's first name: Riley", "Date of birth: 03/03/2016", "Relationship to child: Sister", "Gender: Female"]:
+        doc.add_paragraph(line)
+    doc.save("pydocx-blocks-headed.docx")
+
+
+def pairs_on_a_line():
+    """Section 6 as lines of text with several questions on one line."""
+    doc = Document()
+    doc.add_heading("SECTION 6: CHILD PROTECTION", level=2)
+    doc.add_paragraph("Was the child on a Child Protection Plan (CPP) at the time or prior to the incident? [x] YES [ ] NO")
+    doc.add_paragraph("Date Child Protection Plan commenced: 01/02/2026    Date Child Protection Plan ended: 01/08/2026")
+    doc.add_paragraph("Were any siblings on a Child In Need Plan at the time or prior to the incident? [x] YES [ ] NO")
+    doc.add_paragraph("Name of Sibling: Riley Example   Date CiN commenced: 01/03/2025   Date CiN ended: 01/09/2025")
+    doc.save("pydocx-pairs-on-a-line.docx")
+
+
+def label_words():
+    """Labels as people retype them: lower case, abbreviations, colons."""
+    doc = Document()
+    doc.add_paragraph("Section 1 - About the person completing the form")
+    table(doc, [
+        ("Full name:", "Alex Nurse"),
+        ("Job title:", "Health Visitor"),
+        ("E-mail:", "alex.nurse@nhs.net"),
+        ("Tel. no:", "01325 380100"),
+        ("Date submitted:", "03/11/2026"),
+    ])
+    doc.add_paragraph("Section 2 - About the child")
+    table(doc, [
+        ("Full name:", "Jamie Example"),
+        ("Date of Birth:", "04/09/2019"),
+        ("Gender:", "male"),
+        ("Post code:", "dl3 6ah"),
+        ("Date of serious incident:", "2 November 2026"),
+    ])
+    doc.save("pydocx-label-words.docx")
+
+
+def sibling_plans():
+    """Section 6's sibling plan tables filled with two rows each."""
+    doc = Document()
+    doc.add_paragraph("SECTION 6: CHILD PROTECTION")
+    table(doc, [
+        ("Was the child known to Social Care prior to the incident?", "YES ☒ NO ☐"),
+        ("Were any siblings on a Child Protection Plan at the time or prior to the incident?", "YES ☒ NO ☐"),
+    ])
+    t = doc.add_table(rows=0, cols=3)
+    t.style = "Table Grid"
+    for row in [("Name of Sibling", "Date CPP commenced", "Date CPP ended"),
+                ("Riley Example", "01/01/2025", "01/07/2025"),
+                ("Sam Example", "15/02/2026", "")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("pydocx-sibling-plans.docx")
+
+
+def people_tables():
+    """Sections 3 and 4 as tables with a header row, as printed."""
+    doc = Document()
+    doc.add_paragraph("SECTION 3: PARENTS/GUARDIANS")
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    for row in [("Parent's last name", "Parent's first name", "Date of birth", "Relationship to child"),
+                ("Example", "Morgan", "12/05/1990", "Mother"),
+                ("Sample", "Chris", "", "Stepfather")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.add_paragraph("SECTION 4: SIBLINGS")
+    t = doc.add_table(rows=0, cols=5)
+    t.style = "Table Grid"
+    for row in [("Sibling's last name", "Sibling's first name", "Date of birth", "Relationship to child", "Gender"),
+                ("Example", "Riley", "03/03/2016", "Sister", "Female")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("pydocx-people-tables.docx")
+
+
+def long_text():
+    """Sections 8 to 11 written at length, several paragraphs each."""
+    doc = Document()
+    doc.add_paragraph("SECTION 8: DETAILS OF THE CASE/INCIDENT")
+    doc.add_paragraph("On 2 November 2026 Jamie was brought to the emergency department with a head injury.")
+    doc.add_paragraph("The explanation given did not match the injury.")
+    doc.add_paragraph("SECTION 9: WHY YOU BELIEVE THIS CASE MEETS THE CRITERIA FOR NOTIFICATION?")
+    doc.add_paragraph("Serious harm and neglect are suspected.")
+    doc.add_paragraph("SECTION 11: AGENCY AUTHORISING OFFICER COMMENT & RECOMMENDATION")
+    doc.add_paragraph("Agreed. Notify the partners.")
+    doc.save("pydocx-long-text.docx")
+
+
+def emphasis(run, how):
+    from docx.enum.text import WD_COLOR_INDEX
+    if how == "bold":
+        run.bold = True
+    elif how == "highlight":
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def emphasised():
+    """An option shown chosen by highlighting or making it bold, the
+    others left plain."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, options, chosen, how in [
+        ("DOES INCIDENT RELATE TO DEATH OF CHILD?", ["YES", "NO"], "NO", "highlight"),
+        ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", ["YES", "NO"], "YES", "bold"),
+    ]:
+        cells = t.add_row().cells
+        cells[0].text = label
+        para = cells[1].paragraphs[0]
+        for i, o in enumerate(options):
+            if i:
+                para.add_run("   ")
+            emphasis(para.add_run(o), how if o == chosen else "")
+    doc.save("pydocx-emphasised.docx")
+
+
+def chronology():
+    """Not the form: a chronology table, as sometimes sent instead."""
+    doc = Document()
+    doc.add_heading("Chronology of involvement", level=1)
+    t = doc.add_table(rows=0, cols=3)
+    t.style = "Table Grid"
+    for row in [("Date", "Agency", "Event"),
+                ("02/05/2022", "GP", "Registered with the practice"),
+                ("14/03/2026", "Police", "Called to the address")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("not-the-form-chronology.docx")
+
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -172,3 +438,15 @@ if __name__ == "__main__":
     next_cell_ticks()
     agencies()
     criteria_and_none_known()
+    checkmarks()
+    content_controls()
+    merged()
+    tracked()
+    blocks_headed()
+    pairs_on_a_line()
+    label_words()
+    sibling_plans()
+    people_tables()
+    long_text()
+    emphasised()
+    chronology()
