@@ -42,8 +42,9 @@ type Para struct {
 
 // Item is a piece of text or a check box.
 type Item struct {
-	Text string
-	Box  *bool // a check box, ticked or not
+	Text   string
+	Box    *bool // a check box, ticked or not
+	Marked bool  // the text is bold, highlighted or shaded: how some people tick an option
 }
 
 // Table is a table's rows.
@@ -456,6 +457,7 @@ type runState struct {
 	inInstr []bool // per open field: still before "separate"
 	box     *bool  // a FORMCHECKBOX being read
 	dd      *dropDown
+	marked  bool // the run being read is bold, highlighted or shaded
 }
 
 type dropDown struct {
@@ -482,9 +484,29 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 			return err
 		}
 		if !inField {
-			para.Items = append(para.Items, Item{Text: text})
+			para.Items = append(para.Items, Item{Text: text, Marked: st.marked})
 		}
 		return nil
+	case "r":
+		outer := st.marked
+		st.marked = false
+		err := p.inline(t.name, para, st)
+		st.marked = outer
+		return err
+	case "rPr":
+		return p.each(t.name, func(t token) error {
+			switch {
+			case isW(t, "b"), isW(t, "bCs"):
+				st.marked = st.marked || on(t)
+			case isW(t, "highlight"):
+				v, _ := attr(t, "val")
+				st.marked = st.marked || (v != "" && v != "none")
+			case isW(t, "shd"):
+				fill, _ := attr(t, "fill")
+				st.marked = st.marked || (fill != "" && !strings.EqualFold(fill, "auto") && !strings.EqualFold(fill, "FFFFFF"))
+			}
+			return p.skip()
+		})
 	case "tab", "ptab":
 		if !inField {
 			para.Items = append(para.Items, Item{Text: "\t"})
@@ -533,7 +555,7 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 			}
 		}
 		return p.skip()
-	case "instrText", "delText", "delInstrText", "rPr", "pPr", "del", "commentReference", "footnoteReference", "endnoteReference", "bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak":
+	case "instrText", "delText", "delInstrText", "pPr", "del", "commentReference", "footnoteReference", "endnoteReference", "bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak":
 		return p.skip()
 	case "sdt":
 		return p.inlineSDT(t.name, para, st)

@@ -189,6 +189,9 @@ func TestTickedOption(t *testing.T) {
 		{"x typed before", []Item{{Text: "x YES NO"}}, "yes"},
 		{"X alone is not a tick", []Item{{Text: "X"}}, ""},
 		{"X with one option is not a tick", []Item{{Text: "NO X"}}, ""},
+		{"one option bold or highlighted", []Item{{Text: "YES", Marked: true}, {Text: "   NO"}}, "yes"},
+		{"every option bold", []Item{{Text: "YES   NO", Marked: true}}, ""},
+		{"a bold option beside boxes: the boxes say", []Item{{Text: "YES ☐", Marked: true}, {Text: " NO ☒"}}, "no"},
 	}
 	for _, tt := range tests {
 		if got := tickedOption(tt.items, referral.YesNoUnsure); got != tt.want {

@@ -856,13 +856,16 @@ func afterLabel(items []Item, f referral.Field) []Item {
 // same side of its option: after it when the first of them is an option
 // ("YES ☒ NO ☐"), before it when the first is a box ("☐ YES ☒ NO"). A box
 // with no option on that side makes the answer unreadable, never a guess.
-// For a single tick box (referral.Tick) any tick is "yes".
+// Without boxes, the one option of two or more printed bold, highlighted
+// or shaded is chosen. For a single tick box (referral.Tick) any tick is
+// "yes".
 func tickedOption(items []Item, kind referral.Kind) string {
 	type token struct {
-		opt   string
-		box   bool
-		ticks bool
-		typed bool // an X typed as a tick
+		opt    string
+		box    bool
+		ticks  bool
+		typed  bool // an X typed as a tick
+		marked bool // an option made bold, highlighted or shaded
 	}
 	var toks []token
 	options := 0
@@ -881,7 +884,7 @@ func tickedOption(items []Item, kind referral.Kind) string {
 				toks = append(toks, token{box: true, ticks: true, typed: true})
 			default:
 				if o := optionWord(w); o != "" {
-					toks = append(toks, token{opt: o})
+					toks = append(toks, token{opt: o, marked: it.Marked})
 					options++
 				}
 			}
@@ -901,6 +904,20 @@ func tickedOption(items []Item, kind referral.Kind) string {
 		return ""
 	}
 	if len(toks) == 0 {
+		return ""
+	}
+	if !slices.ContainsFunc(toks, func(t token) bool { return t.box }) {
+		// No boxes: one option made to stand out from the others (bold,
+		// highlighted) is the one chosen; all or none of them, no answer.
+		var marked []string
+		for _, t := range toks {
+			if t.marked {
+				marked = append(marked, t.opt)
+			}
+		}
+		if len(marked) == 1 && options >= 2 {
+			return marked[0]
+		}
 		return ""
 	}
 	before := toks[0].box
