@@ -115,6 +115,7 @@ type mapper struct {
 	loose   bool           // lines of loose text: table columns are labels too
 	last    string         // the field whose label was found last (its path without rows)
 	rows    map[string]int // a table typed as paragraphs → its current row
+	cont    *continued     // the answer a row with an empty label cell goes on with
 	ptable  string         // the table whose column label was found last
 }
 
@@ -138,7 +139,11 @@ type tableState struct {
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
 	m := &mapper{filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256), rows: map[string]int{}}
 	rows := rowsOf(d.Blocks)
-	for i, row := range rows {
+	for i := 0; i < len(rows); i++ {
+		row := rows[i]
+		if joined, n := m.wrappedLabel(rows[i:]); n > 0 {
+			row, i = joined, i+n
+		}
 		var next []cellInfo
 		if i+1 < len(rows) {
 			next = rows[i+1]
@@ -169,7 +174,78 @@ func (m *mapper) set(path, value string) {
 	m.filled[path] = true
 }
 
+// continued is an answer read from a table's answer cell, which the next
+// rows go on with while their label cells are empty: an address over two
+// rows, or a cell's text wrapped onto the next line of a PDF.
+type continued struct {
+	path  string
+	table int
+	col   int
+}
+
+// continues adds a row whose label cell is empty to the answer above it.
+func (m *mapper) continues(row []cellInfo) bool {
+	c := m.cont
+	if c == nil || len(row) < 2 || row[0].table != c.table || row[0].table == 0 || strings.TrimSpace(row[0].text()) != "" {
+		return false
+	}
+	var text []string
+	for _, cell := range row {
+		t := strings.TrimSpace(cell.text())
+		if t == "" {
+			continue
+		}
+		if cell.col < c.col || countBoxes(cell.items) > 0 {
+			return false
+		}
+		text = append(text, t)
+	}
+	if len(text) == 0 || m.rowHasLabel(row) {
+		return false
+	}
+	m.set(c.path, referral.Get(&m.r, c.path)+" "+strings.Join(text, " "))
+	return true
+}
+
+// wrappedLabel joins a label printed over several rows ("DOES INCIDENT
+// RELATE TO" / "DEATH OF CHILD?": a narrow column, or a PDF's lines) into
+// the first of them, and says how many rows it took in.
+func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
+	first := rows[0]
+	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || m.rowHasLabel(first) {
+		return nil, 0
+	}
+	label := strings.TrimSpace(first[0].lines[0])
+	if label == "" {
+		return nil, 0
+	}
+	for n := 1; n < len(rows) && n <= 3; n++ {
+		r := rows[n]
+		if len(r[0].lines) != 1 || r[0].col != 0 || countBoxes(r[0].items) > 0 || m.rowHasLabel(r) {
+			return nil, 0
+		}
+		for _, c := range r[1:] {
+			if strings.TrimSpace(c.text()) != "" {
+				return nil, 0
+			}
+		}
+		label += " " + strings.TrimSpace(r[0].lines[0])
+		if _, rest, ok := m.match(label); ok && rest == "" {
+			joined := slices.Clone(first)
+			joined[0].lines = []string{label}
+			joined[0].items = append(slices.Clone(first[0].items), Item{Text: " " + strings.TrimSpace(r[0].lines[0])})
+			joined[0].key = key(label)
+			return joined, n
+		}
+	}
+	return nil, 0
+}
+
 func (m *mapper) row(row []cellInfo, next []cellInfo) {
+	if m.continues(row) {
+		return
+	}
+	m.cont = nil
 	// A section heading.
 	for _, c := range row {
 		if mm := heading(firstLine(c)); mm != nil {
@@ -795,6 +871,9 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 					m.set(path, answerLines[li])
 				case len(labels) == 1:
 					m.set(path, strings.Join(answerLines, "\n"))
+					if len(answer) > 0 && (f.Kind == referral.Text || f.Kind == referral.LongText) {
+						m.cont = &continued{path: path, table: c.table, col: answer[0].col}
+					}
 				default:
 					// Several labels and answers that cannot be told apart:
 					// none is read, rather than guessed.

@@ -2,10 +2,10 @@ package formdoc
 
 import (
 	"bytes"
-
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 
@@ -64,12 +64,70 @@ func PDFText(data []byte) (text string, err error) {
 		if page.V.IsNull() {
 			continue
 		}
-		for _, row := range textRows(page.Content().Text) {
-			b.WriteString(rowLine(row))
+		var kept []pdf.Text
+		added := addedNewlines(page)
+		for i, t := range page.Content().Text {
+			if !added[i] {
+				kept = append(kept, t)
+			}
+		}
+		rows := textRows(kept)
+		lay := pageLayoutOf(rows)
+		for i := range rows {
+			b.WriteString(lay.line(rows, i))
 			b.WriteByte('\n')
 		}
 	}
 	return b.String(), nil
+}
+
+// addedNewlines marks the pieces of a page's text that the PDF library
+// adds itself: after every TJ it shows a newline through the current font,
+// and a subset font (LibreOffice's) draws code 10 as whichever glyph has
+// it — "Alex Nursel", "Jamie Example:". It walks the page as Content does
+// and counts what Content shows, so the marks fall on those pieces
+// exactly; a real letter with that code is never taken for one.
+func addedNewlines(p pdf.Page) map[int]bool {
+	added := map[int]bool{}
+	var enc pdf.TextEncoding
+	shown := 0
+	count := func(raw string) int {
+		if enc != nil {
+			raw = enc.Decode(raw)
+		}
+		return utf8.RuneCountInString(raw)
+	}
+	pdf.Interpret(p.V.Key("Contents"), func(stk *pdf.Stack, op string) {
+		args := make([]pdf.Value, stk.Len())
+		for i := len(args) - 1; i >= 0; i-- {
+			args[i] = stk.Pop()
+		}
+		switch op {
+		case "Tf":
+			if len(args) == 2 {
+				f := p.Font(args[0].Name())
+				enc = f.Encoder()
+			}
+		case "Tj", "'", "\"":
+			if len(args) > 0 {
+				shown += count(args[len(args)-1].RawString())
+			}
+		case "TJ":
+			if len(args) != 1 {
+				return
+			}
+			for i := 0; i < args[0].Len(); i++ {
+				if x := args[0].Index(i); x.Kind() == pdf.String {
+					shown += count(x.RawString())
+				}
+			}
+			for n := count("\n"); n > 0; n-- {
+				added[shown] = true
+				shown++
+			}
+		}
+	})
+	return added
 }
 
 // textRows groups a page's pieces of text into printed rows, top of the
@@ -93,24 +151,82 @@ func textRows(pieces []pdf.Text) []pdf.TextHorizontal {
 	return rows
 }
 
-// rowLine joins a printed row's pieces left to right: touching pieces
+// pageLayout is where a page's text starts and where its table cells do.
+type pageLayout struct {
+	left    float64   // the left edge of the page's text
+	columns []float64 // where a cell's text starts after a wide gap, in two rows or more
+	tabbed  []bool    // rows with a wide gap: table rows
+}
+
+// pageLayoutOf finds a page's left edge and the columns of its tables.
+func pageLayoutOf(rows []pdf.TextHorizontal) pageLayout {
+	lay := pageLayout{left: math.Inf(1), tabbed: make([]bool, len(rows))}
+	seen := map[float64]int{}
+	for i, row := range rows {
+		sort.Sort(row)
+		end := math.Inf(-1)
+		for _, t := range row {
+			if t.S == " " {
+				continue
+			}
+			lay.left = min(lay.left, t.X)
+			if t.X-end > 2*math.Max(t.FontSize, 1) {
+				seen[math.Round(t.X)]++
+				lay.tabbed[i] = true
+			}
+			end = t.X + t.W
+		}
+	}
+	for x, n := range seen {
+		if n >= 2 {
+			lay.columns = append(lay.columns, x)
+		}
+	}
+	return lay
+}
+
+// line joins a printed row's pieces left to right: touching pieces
 // directly, a word gap as a space, a wider gap (a new table cell) as a tab.
-func rowLine(pieces pdf.TextHorizontal) string {
-	sort.Sort(pieces)
+// A word that starts a column of the table around it after more than a
+// word's gap is a new cell even when the gap is narrow ("…Social Care
+// YES X NO": the answer's cell, a cell's padding away); a row
+// that starts inside the table, right of its first column, starts with a
+// tab (a cell's text wrapped onto its next line).
+func (lay pageLayout) line(rows []pdf.TextHorizontal, i int) string {
+	inTable := lay.tabbed[i] || (i > 0 && lay.tabbed[i-1]) || (i+1 < len(rows) && lay.tabbed[i+1])
 	var b strings.Builder
 	end := math.Inf(-1)
-	for _, t := range pieces {
-		gap := t.X - end
+	wordGap := false
+	for _, t := range rows[i] {
 		size := math.Max(t.FontSize, 1)
+		if t.S == " " && b.Len() > 0 {
+			wordGap = true
+			continue
+		}
+		gap := t.X - end
 		switch {
 		case b.Len() == 0:
+			if inTable && t.X-lay.left > 2*size {
+				b.WriteByte('\t')
+			}
 		case gap > 2*size:
 			b.WriteByte('\t')
-		case gap > 0.2*size:
+		case inTable && gap > 0.7*size && lay.startsColumn(t.X):
+			b.WriteByte('\t')
+		case wordGap || gap > 0.2*size:
 			b.WriteByte(' ')
 		}
 		b.WriteString(t.S)
-		end = t.X + t.W
+		end, wordGap = t.X+t.W, false
 	}
 	return b.String()
+}
+
+func (lay pageLayout) startsColumn(x float64) bool {
+	for _, c := range lay.columns {
+		if math.Abs(x-c) < 0.6 {
+			return true
+		}
+	}
+	return false
 }

@@ -14,3 +14,27 @@ for name in libreoffice-html libreoffice-checkboxes; do
   soffice --headless --convert-to docx:"MS Word 2007 XML" --outdir "$tmp" "$tmp/$name.html" >/dev/null 2>&1
   cp "$tmp/$name.docx" "$name.docx"
 done
+# The same forms as other tools re-write them: LibreOffice to ODT and back,
+# to PDF and to text; pandoc to plain text (a form pasted into an e-mail).
+# Their answers are their sources' (the words are the same; checked by
+# reading each output), in copies of the sources' expected files.
+lo() { soffice --headless --convert-to "$1" --outdir "$tmp" "$2" >/dev/null 2>&1; }
+for name in content-controls tracked merged; do
+  lo odt "pydocx-$name.docx"
+  lo docx:"MS Word 2007 XML" "$tmp/pydocx-$name.odt"
+  cp "$tmp/pydocx-$name.docx" "libreoffice-odt-$name.docx"
+  cp "pydocx-$name.expected.json" "libreoffice-odt-$name.expected.json"
+done
+for name in typed-x paragraphs glyphs-before; do
+  lo pdf "pydocx-$name.docx"
+  cp "$tmp/pydocx-$name.pdf" "libreoffice-$name.pdf"
+  cp "pydocx-$name.expected.json" "libreoffice-$name.expected.json"
+done
+lo "txt:Text (encoded):UTF8" pydocx-typed-x.docx
+cp "$tmp/pydocx-typed-x.txt" libreoffice-typed-x.txt
+for name in typed-x paragraphs; do
+  pandoc -f docx -t plain -o "pandoc-plain-$name.txt" "pydocx-$name.docx"
+  cp "pydocx-$name.expected.json" "pandoc-plain-$name.expected.json"
+done
+# Not the form: random bytes named .docx.
+head -c 4096 /dev/urandom > not-the-form-random.docx
