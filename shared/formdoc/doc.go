@@ -97,7 +97,7 @@ func ReadAs(format string, data []byte) Read {
 	case JSON:
 		out.Referral, out.Problems, out.Err = ReadJSON(data)
 	default:
-		out.Err = errs.E(errs.Invalid, "this kind of file (%s) is not read as the referral form", format)
+		out.Err = errs.Wrap(errs.Invalid, ErrNotTheForm, "This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")
 	}
 	return out
 }

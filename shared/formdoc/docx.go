@@ -38,6 +38,9 @@ type Block struct {
 // Para is a paragraph: text and check boxes in order.
 type Para struct {
 	Items []Item
+	// Wrapped: read from text, the line right below another with no blank
+	// line between, so it may go on with the answer above it.
+	Wrapped bool
 }
 
 // Item is a piece of text or a check box.

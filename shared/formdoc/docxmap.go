@@ -36,6 +36,8 @@ type cellInfo struct {
 	lines []string // paragraphs
 	items []Item   // every item, for boxes
 	key   string   // the label key of all its text
+	// wrapped: a paragraph of text right below the line before it
+	wrapped bool
 }
 
 func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
@@ -48,7 +50,7 @@ func rowsOf(blocks []Block) [][]cellInfo {
 	for _, b := range blocks {
 		switch {
 		case b.Para != nil:
-			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items}})
+			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items, wrapped: b.Para.Wrapped}})
 		case b.Table != nil:
 			tables++
 			for _, r := range b.Table.Rows {
@@ -110,13 +112,18 @@ type mapper struct {
 	capText []string
 	below   []pendingLabel // labels whose answers are on the next row
 	matches map[matchKey]matchResult
-	table   *tableState    // a repeating table being read
-	seenAny bool           // any label found at all
-	loose   bool           // lines of loose text: table columns are labels too
-	last    string         // the field whose label was found last (its path without rows)
-	rows    map[string]int // a table typed as paragraphs → its current row
-	cont    *continued     // the answer a row with an empty label cell goes on with
-	ptable  string         // the table whose column label was found last
+	table   *tableState     // a repeating table being read
+	seenAny bool            // any label found at all
+	loose   bool            // lines of loose text: table columns are labels too
+	last    string          // the field whose label was found last (its path without rows)
+	rows    map[string]int  // a table typed as paragraphs → its current row
+	cont    *continued      // the answer a row with an empty label cell goes on with
+	unread  map[string]bool // answers found and not read with certainty
+	// hiddenTicks: the text comes from a PDF, where a tick drawn as a
+	// shape has no text: options printed with no tick may have one.
+	hiddenTicks bool
+	appending   bool   // set is adding to an answer, not answering again
+	ptable      string // the table whose column label was found last
 }
 
 func (m *mapper) labels() []sectionLabels {
@@ -159,10 +166,17 @@ func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
 
 func (m *mapper) set(path, value string) {
 	value = strings.TrimSpace(value)
-	if value == "" {
+	if value == "" || m.unread[path] {
 		return
 	}
-	if f, ok := referral.FieldByPath(path); ok && f.Kind == referral.Multi {
+	f, ok := referral.FieldByPath(path)
+	if ok && f.Kind != referral.Multi && m.filled[path] {
+		if old := referral.Get(&m.r, path); old != "" && !strings.EqualFold(old, value) && !m.appending {
+			m.unreadable(path) // two answers to one question: which is meant?
+			return
+		}
+	}
+	if ok && f.Kind == referral.Multi {
 		for _, v := range strings.FieldsFunc(value, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
 			if v = strings.TrimSpace(v); v != "" {
 				_ = referral.Set(&m.r, path, v)
@@ -172,6 +186,20 @@ func (m *mapper) set(path, value string) {
 		_ = referral.Set(&m.r, path, value)
 	}
 	m.filled[path] = true
+}
+
+// unreadable leaves the answer at path empty, with a problem asking the
+// referrer to check it (referral.Unreadable).
+func (m *mapper) unreadable(path string) {
+	if m.unread == nil {
+		m.unread = map[string]bool{}
+	}
+	if m.unread[path] {
+		return
+	}
+	m.unread[path], m.filled[path] = true, true
+	referral.Clear(&m.r, path)
+	m.probs = append(m.probs, referral.Unreadable(path))
 }
 
 // continued is an answer read from a table's answer cell, which the next
@@ -186,6 +214,9 @@ type continued struct {
 // continues adds a row whose label cell is empty to the answer above it.
 func (m *mapper) continues(row []cellInfo) bool {
 	c := m.cont
+	if c != nil && c.table == 0 {
+		return m.wrappedLine(row)
+	}
 	if c == nil || len(row) < 2 || row[0].table != c.table || row[0].table == 0 || strings.TrimSpace(row[0].text()) != "" {
 		return false
 	}
@@ -203,7 +234,32 @@ func (m *mapper) continues(row []cellInfo) bool {
 	if len(text) == 0 || m.rowHasLabel(row) {
 		return false
 	}
+	m.appending = true
 	m.set(c.path, referral.Get(&m.r, c.path)+" "+strings.Join(text, " "))
+	m.appending = false
+	return true
+}
+
+// wrappedLine adds a line of text right below a "label: answer" line to
+// that answer, when it has no label of its own: the answer wrapped
+// ("…apply): Physical" / "Abuse"), or an address over two lines. A list
+// takes the line's options; a text, its words.
+func (m *mapper) wrappedLine(row []cellInfo) bool {
+	c := m.cont
+	if len(row) != 1 || row[0].table != 0 || !row[0].wrapped || len(row[0].lines) != 1 || countBoxes(row[0].items) > 0 {
+		return false
+	}
+	line := strings.TrimSpace(row[0].lines[0])
+	if line == "" || m.rowHasLabel(row) {
+		return false
+	}
+	if f, _ := referral.FieldByPath(c.path); f.Kind == referral.Multi {
+		m.set(c.path, line)
+		return true
+	}
+	m.appending = true
+	m.set(c.path, referral.Get(&m.r, c.path)+" "+line)
+	m.appending = false
 	return true
 }
 
@@ -732,12 +788,15 @@ func (m *mapper) path(f referral.Field) string {
 	return "children[" + strconv.Itoa(m.child) + "]" + strings.TrimPrefix(f.Path, "children")
 }
 
-// pathFor is path, moving on to the next child when this one has the
-// answer already. Twin labels (JOB TITLE) go to the first unanswered.
+// pathFor is path, moving on to the next child when this one has a name
+// already. Twin labels (JOB TITLE) go to the first unanswered.
 func (m *mapper) pathFor(f referral.Field) string {
 	f = m.twin(f)
 	defer func() { m.last = f.Path }()
-	if strings.HasPrefix(f.Path, "children.") && m.filled[m.path(f)] && m.child < referral.MaxRowIndex {
+	// A child's name answered already starts the next child's rows; any
+	// other answer given twice for one child is two answers to one
+	// question (set makes it unreadable), not a child of its own.
+	if f.Path == "children.fullName" && m.filled[m.path(f)] && m.child < referral.MaxRowIndex {
 		m.child++
 	}
 	if m.filled[f.Path] {
@@ -828,7 +887,11 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				g := f
 				m.grid, m.last = &g, f.Path
 				if inline[li] != "" {
-					m.set(m.pathFor(f), inline[li])
+					path := m.pathFor(f)
+					m.set(path, inline[li])
+					if c.table == 0 && f.Kind == referral.Multi {
+						m.cont = &continued{path: path}
+					}
 				}
 				continue
 			}
@@ -843,16 +906,22 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				if len(answer) == 0 || countBoxes(items) == 0 {
 					items = append(afterLabel(c.items, f), answerItems...)
 				}
-				v := tickedOption(items, f.Kind)
+				v, unsure := tickState(items, f.Kind)
 				typed := inline[li] + " " + strings.Join(answerLines, " ")
 				if v == "" && f.Kind != referral.Tick {
-					v = tickedOption([]Item{{Text: typed}}, f.Kind) // ticks typed: ☒, ✓, X beside an option
+					var unsureTyped bool
+					v, unsureTyped = tickState([]Item{{Text: typed}}, f.Kind) // ticks typed: ☒, ✓, X beside an option
+					unsure = unsure || unsureTyped
 				}
 				switch {
 				case v != "":
 					m.set(path, v)
+				case unsure:
+					m.unreadable(path)
 				case countBoxes(items) > 0 || strings.ContainsAny(typed, "☐☒"):
 					// boxes, none ticked: unanswered
+				case onlyOptions(typed) && m.hiddenTicks:
+					m.unreadable(path) // a PDF: ticks drawn as shapes have no text
 				case onlyOptions(typed):
 					// the options printed, none ticked (or the ticks lost on
 					// the way): unanswered, never the words as an answer
@@ -865,6 +934,9 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				switch {
 				case inline[li] != "":
 					m.set(path, inline[li])
+					if c.table == 0 && (f.Kind == referral.Text || f.Kind == referral.LongText) {
+						m.cont = &continued{path: path}
+					}
 				case len(labels) > 1 && len(positional) == len(labels):
 					m.set(path, positional[li])
 				case len(labels) > 1 && len(answerLines) == len(labels):
@@ -874,9 +946,10 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 					if len(answer) > 0 && (f.Kind == referral.Text || f.Kind == referral.LongText) {
 						m.cont = &continued{path: path, table: c.table, col: answer[0].col}
 					}
-				default:
+				case len(answerLines) > 0:
 					// Several labels and answers that cannot be told apart:
 					// none is read, rather than guessed.
+					m.unreadable(path)
 				}
 			}
 		}
@@ -939,6 +1012,13 @@ func afterLabel(items []Item, f referral.Field) []Item {
 // or shaded is chosen. For a single tick box (referral.Tick) any tick is
 // "yes".
 func tickedOption(items []Item, kind referral.Kind) string {
+	v, _ := tickState(items, kind)
+	return v
+}
+
+// tickState is tickedOption, and whether ticks were there that could not
+// be read: a box with no option beside it, or a tick beside none.
+func tickState(items []Item, kind referral.Kind) (string, bool) {
 	type token struct {
 		opt    string
 		box    bool
@@ -977,13 +1057,13 @@ func tickedOption(items []Item, kind referral.Kind) string {
 	if kind == referral.Tick {
 		for _, t := range toks {
 			if t.ticks {
-				return "yes"
+				return "yes", false
 			}
 		}
-		return ""
+		return "", false
 	}
 	if len(toks) == 0 {
-		return ""
+		return "", false
 	}
 	if !slices.ContainsFunc(toks, func(t token) bool { return t.box }) {
 		// No boxes: one option made to stand out from the others (bold,
@@ -995,9 +1075,9 @@ func tickedOption(items []Item, kind referral.Kind) string {
 			}
 		}
 		if len(marked) == 1 && options >= 2 {
-			return marked[0]
+			return marked[0], false
 		}
-		return ""
+		return "", false
 	}
 	before := toks[0].box
 	var ticked []string
@@ -1010,13 +1090,15 @@ func tickedOption(items []Item, kind referral.Kind) string {
 			j = i + 1
 		}
 		if j < 0 || j >= len(toks) || toks[j].box {
-			return "" // a box with no option beside it: cannot be read
+			// A box with no option beside it: cannot be read. Unticked
+			// boxes only: nothing was answered.
+			return "", slices.ContainsFunc(toks, func(t token) bool { return t.ticks })
 		}
 		if t.ticks {
 			ticked = append(ticked, toks[j].opt)
 		}
 	}
-	return strings.Join(ticked, " and ") // two ticked is a contradiction the checker reports
+	return strings.Join(ticked, " and "), false // two ticked is a contradiction the checker reports
 }
 
 // glyphSpacer sets tick glyphs apart as words and makes them two: ticked

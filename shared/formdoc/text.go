@@ -1,6 +1,7 @@
 package formdoc
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -31,6 +32,7 @@ func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 func readText(data []byte) (referral.Referral, []referral.Problem, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark, as LibreOffice writes
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
 		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
@@ -55,21 +57,53 @@ func readText(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 // textDocument turns lines of text into a document: runs of lines with
-// tabs become a table whose cells are the tab-separated parts; other lines
-// are paragraphs. Ticks typed as [x] or ☒ become tick boxes.
+// tabs become a table whose cells are the tab-separated parts, tables
+// laid out with spaces (spacedTable) tables too; other lines are
+// paragraphs, each marked when it is the line right below another (a
+// wrapped answer may go on there). Ticks typed as [x] or ☒ become tick
+// boxes.
 func textDocument(lines []string) Document {
 	var d Document
 	var table *Table
-	for _, line := range lines {
-		line = tickMarks.Replace(line)
+	blank := true // the line before was blank
+	for i := 0; i < len(lines); i++ {
+		line := tickMarks.Replace(lines[i])
 		if strings.TrimSpace(line) == "" {
-			continue // blank lines say nothing, and must not split a table
+			blank = true
+			continue // blank lines must not split a table
+		}
+		header := i+1 < len(lines) && len(dashGroups(lines[i+1])) >= 2 && dashGroups(line) == nil
+		if header || len(dashGroups(line)) == 1 {
+			from := i
+			if header {
+				from = i + 1
+			}
+			if rows, used, ok := spacedTable(lines[from:]); ok {
+				if header {
+					rows = append([][]string{splitColumns(lines[i], dashGroups(lines[i+1]))}, rows...)
+				}
+				t := &Table{}
+				for _, cells := range rows {
+					var row Row
+					for _, cell := range cells {
+						row.Cells = append(row.Cells, Cell{Span: 1, Blocks: []Block{{Para: textPara(tickMarks.Replace(cell))}}})
+					}
+					t.Rows = append(t.Rows, row)
+				}
+				d.Blocks = append(d.Blocks, Block{Table: t})
+				table, blank, i = nil, true, from+used-1
+				continue
+			}
 		}
 		if !strings.Contains(line, "\t") {
 			table = nil
-			d.Blocks = append(d.Blocks, Block{Para: textPara(line)})
+			p := textPara(line)
+			p.Wrapped = !blank
+			d.Blocks = append(d.Blocks, Block{Para: p})
+			blank = false
 			continue
 		}
+		blank = false
 		if table == nil {
 			table = &Table{}
 			d.Blocks = append(d.Blocks, Block{Table: table})

@@ -298,7 +298,7 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 		} else {
 			next.Referral, changed = referral.Merge(c.Referral, read)
 			route, checked := referral.Check(&next.Referral, civil.In(raw.ReceivedAt, s.location()))
-			next.Route, next.Problems = route, append(append([]referral.Problem(nil), readProbs...), checked...)
+			next.Route, next.Problems = route, referral.WithReadProblems(&next.Referral, readProbs, checked)
 		}
 		next.Status = casefile.Complete
 		if len(next.Problems) > 0 {
@@ -388,7 +388,7 @@ func (s *Service) Parse(raw Raw) Parsed {
 	}
 	p.Readable = true
 	route, checked := referral.Check(&p.Referral, civil.In(raw.ReceivedAt, s.location()))
-	p.Route, p.Problems = route, append(p.Problems, checked...)
+	p.Route, p.Problems = route, referral.WithReadProblems(&p.Referral, p.Problems, checked)
 	return p
 }
 
@@ -431,7 +431,7 @@ func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []ref
 	return format, r, probs, false
 }
 
-const codeUnreadable = "unreadable"
+const codeUnreadable = referral.CodeUnreadable
 
 func unreadableProblem(msg string) referral.Problem {
 	return referral.Problem{Code: codeUnreadable, Message: msg}

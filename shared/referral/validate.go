@@ -405,3 +405,43 @@ func orderOf(path string) int {
 	}
 	return -1 // whole-table and whole-section problems come first
 }
+
+// CodeUnreadable marks an answer that could not be read with certainty —
+// boxes that cannot be paired with their options, two answers to one
+// question, ticks a PDF does not show — or, with no Field, an input of
+// which nothing could be read. The answer is left empty and the referrer
+// is asked to check it: never a guess.
+const CodeUnreadable = "unreadable"
+
+// Unreadable is the problem for the answer at path that could not be read.
+func Unreadable(path string) Problem {
+	f, _ := FieldByPath(path)
+	return Problem{Section: f.Section, Field: path, Code: CodeUnreadable,
+		Message: where(path, f.Section, nil) + ": we could not read " + f.Noun + " from what you sent; please check it"}
+}
+
+// WithReadProblems puts a reader's problems with the checker's for the
+// same referral: an answer the reader could not read is not reported
+// missing as well, and one that has an answer after all (a correction
+// kept the earlier answer) is not reported.
+func WithReadProblems(r *Referral, read, checked []Problem) []Problem {
+	unread := map[string]bool{}
+	var out []Problem
+	for _, p := range read {
+		if p.Code == CodeUnreadable && p.Field != "" {
+			if Get(r, p.Field) != "" {
+				continue
+			}
+			unread[p.Field] = true
+		}
+		out = append(out, p)
+	}
+	for _, p := range checked {
+		if p.Code == "required" && unread[p.Field] {
+			continue
+		}
+		out = append(out, p)
+	}
+	sortProblems(out)
+	return out
+}

@@ -23,7 +23,10 @@ for name in content-controls tracked merged; do
   lo odt "pydocx-$name.docx"
   lo docx:"MS Word 2007 XML" "$tmp/pydocx-$name.odt"
   cp "$tmp/pydocx-$name.docx" "libreoffice-odt-$name.docx"
-  cp "pydocx-$name.expected.json" "libreoffice-odt-$name.expected.json"
+  # LibreOffice 7.4 keeps a retyped answer's tracked change but drops a
+  # row's: its copy has both GENDER rows as plain rows, and its answers
+  # are written by hand (libreoffice-odt-tracked.expected.json).
+  [ "$name" = tracked ] || cp "pydocx-$name.expected.json" "libreoffice-odt-$name.expected.json"
 done
 for name in typed-x paragraphs glyphs-before; do
   lo pdf "pydocx-$name.docx"
