@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -20,7 +21,9 @@ import (
 // different answer, or an answer where the form has none: the worst
 // outcome, which fails the test). Every answer the reader gives is
 // counted, not only those expected. A file whose expected answers are
-// {"refused": …} is not the form, and must be refused as such.
+// {"refused": …} is not the form, and must be refused as such; the paths
+// listed in "unreadable" must come with a problem saying they could not be
+// read.
 func TestCorpus(t *testing.T) {
 	var files []string
 	for _, ext := range []string{"docx", "txt", "pdf"} {
@@ -57,6 +60,16 @@ func TestCorpus(t *testing.T) {
 		if read.Err != nil {
 			t.Errorf("%s: %v", name, read.Err)
 			continue
+		}
+		if paths := want["unreadable"]; paths != "" {
+			delete(want, "unreadable")
+			for _, p := range strings.Split(paths, ", ") {
+				if !slices.ContainsFunc(read.Problems, func(pr referral.Problem) bool {
+					return pr.Code == referral.CodeUnreadable && pr.Field == p
+				}) {
+					t.Errorf("%s: %s is not said to be unreadable: %+v", name, p, read.Problems)
+				}
+			}
 		}
 		r := read.Referral
 		referral.Normalize(&r)

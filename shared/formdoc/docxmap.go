@@ -144,7 +144,13 @@ type tableState struct {
 
 // MapDocument maps a Word document's body to a referral.
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	m := &mapper{filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256), rows: map[string]int{}}
+	return mapDocument(d, false)
+}
+
+// mapDocument is MapDocument; hiddenTicks says the document's text came
+// from a PDF, where ticks drawn as shapes leave no text.
+func mapDocument(d Document, hiddenTicks bool) (referral.Referral, []referral.Problem, error) {
+	m := &mapper{hiddenTicks: hiddenTicks, filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256), rows: map[string]int{}}
 	rows := rowsOf(d.Blocks)
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]

@@ -29,7 +29,7 @@ func ReadPDF(data []byte) (referral.Referral, []referral.Problem, error) {
 	if strings.TrimSpace(text) == "" {
 		return referral.Referral{}, nil, errs.E(errs.Invalid, "The PDF has no text in it (it may be a scan or a photograph), so it could not be read. It has been kept; please send the completed Word form")
 	}
-	r, probs, err := readText([]byte(text))
+	r, probs, err := readTextFrom([]byte(text), true)
 	if err != nil {
 		return r, probs, err
 	}

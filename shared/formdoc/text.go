@@ -32,6 +32,13 @@ func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 func readText(data []byte) (referral.Referral, []referral.Problem, error) {
+	return readTextFrom(data, false)
+}
+
+// readTextFrom is readText; hiddenTicks says the text came from a PDF,
+// where options printed without a tick may have one drawn as a shape: such
+// a question is unreadable, not unanswered.
+func readTextFrom(data []byte, hiddenTicks bool) (referral.Referral, []referral.Problem, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark, as LibreOffice writes
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
@@ -45,11 +52,11 @@ func readText(data []byte) (referral.Referral, []referral.Problem, error) {
 	// line by line.
 	for _, line := range lines {
 		if sectionRE.MatchString(line) {
-			r, more, err := MapDocument(textDocument(lines))
+			r, more, err := mapDocument(textDocument(lines), hiddenTicks)
 			return r, append(probs, more...), err
 		}
 	}
-	r, more, found := readLines(lines)
+	r, more, found := readLines(lines, hiddenTicks)
 	if !found {
 		return referral.Referral{}, nil, notTheForm() // a letter, a chronology: no label of the form in it
 	}
@@ -145,17 +152,20 @@ func textPara(line string) *Para {
 // an agency stay together); a label answered already in a repeating table
 // starts that table's next row (a second child, sibling or agency). An
 // answer runs on to the lines below it up to the next label.
-func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
+func readLines(lines []string, hiddenTicks bool) (referral.Referral, []referral.Problem, bool) {
 	l := &looseReader{m: &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}, loose: true}, rows: map[string]int{}, seen: map[string]bool{}}
 	var current string // the concrete path being answered
 	var found bool     // any label of the form
 	var field referral.Field
 	var value []string
+	var probs []referral.Problem
 	flush := func() {
 		if current == "" {
 			return
 		}
-		setText(&l.r, field, current, strings.TrimSpace(strings.Join(value, "\n")))
+		if !setText(&l.r, field, current, strings.TrimSpace(strings.Join(value, "\n")), hiddenTicks) {
+			probs = append(probs, referral.Unreadable(current))
+		}
 		current, value = "", nil
 	}
 	for _, line := range l.split(lines) {
@@ -182,7 +192,7 @@ func readLines(lines []string) (referral.Referral, []referral.Problem, bool) {
 		field, current, value = f, path, []string{rest}
 	}
 	flush()
-	return l.r, nil, found
+	return l.r, probs, found
 }
 
 // split returns the lines with each line of several "label: answer"
@@ -387,32 +397,30 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 // tickMarks are the ways people tick in plain text: [x], [X], (x), [✓].
 var tickMarks = strings.NewReplacer("[x]", "☒", "[X]", "☒", "(x)", "☒", "(X)", "☒", "[✓]", "☒", "[✔]", "☒", "[ ]", "☐", "( )", "☐", "[]", "☐")
 
-// setText writes one answer at path, splitting lists into options.
-func setText(r *referral.Referral, f referral.Field, path, value string) {
+// setText writes one answer at path, splitting lists into options, and
+// says whether it could be read: boxes beside no option, or (hiddenTicks,
+// a PDF) options printed with no tick to be seen, cannot.
+func setText(r *referral.Referral, f referral.Field, path, value string, hiddenTicks bool) bool {
 	if value == "" {
-		return
+		return true
 	}
 	switch f.Kind {
 	case referral.YesNo, referral.YesNoUnsure, referral.Tick:
 		// "YES [ ] NO [x]": the option with the tick.
 		marked := tickMarks.Replace(value)
 		if onlyOptions(marked) {
-			return // the options printed, none ticked: unanswered
+			return !hiddenTicks // the options printed, none ticked: unanswered
 		}
-		if f.Kind != referral.Tick {
-			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
-				value = v // ticks typed beside the options: "YES NO X"
-				break
-			}
-		}
-		if strings.ContainsAny(marked, "☒☐") {
-			if v := tickedOption([]Item{{Text: marked}}, f.Kind); v != "" {
-				value = v
-			} else if f.Kind == referral.Tick && strings.Contains(marked, "☒") {
-				value = "yes"
-			} else {
-				return // boxes, none ticked
-			}
+		v, unsure := tickState([]Item{{Text: marked}}, f.Kind)
+		switch {
+		case v != "":
+			value = v // ticks beside the options: "YES NO X", "[ ] YES [x] NO"
+		case unsure:
+			return false
+		case f.Kind == referral.Tick && strings.Contains(marked, "☒"):
+			value = "yes"
+		case strings.ContainsAny(marked, "☒☐"):
+			return true // boxes, none ticked
 		}
 	case referral.Multi:
 		for _, opt := range strings.FieldsFunc(value, func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
@@ -420,9 +428,10 @@ func setText(r *referral.Referral, f referral.Field, path, value string) {
 				_ = referral.Set(r, path, opt)
 			}
 		}
-		return
+		return true
 	}
 	_ = referral.Set(r, path, value) // every path comes from the Form
+	return true
 }
 
 // labelKey reduces a label to capital letters and digits separated by

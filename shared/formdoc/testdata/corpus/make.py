@@ -430,6 +430,42 @@ def chronology():
 
 
 
+def legacy_checkbox(checked):
+    """A Word 97 check-box form field (FORMCHECKBOX)."""
+    from docx.oxml import parse_xml
+    state = '<w:checked/>' if checked else ''
+    return [parse_xml(x) for x in (
+        f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val=""/><w:enabled/>'
+        f'<w:checkBox><w:sizeAuto/><w:default w:val="0"/>{state}</w:checkBox></w:ffData></w:fldChar></w:r>',
+        f'<w:r xmlns:w="{W}"><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r>',
+        f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="end"/></w:r>')]
+
+
+def form_fields():
+    """Ticks as Word 97 check-box form fields, which a PDF printed from the
+    document draws as shapes: the PDF's text has the options and no tick."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, yes in [("FULL NAME", None),
+                       ("DOES INCIDENT RELATE TO DEATH OF CHILD?", False),
+                       ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", True)]:
+        cells = t.add_row().cells
+        cells[0].text = label
+        para = cells[1].paragraphs[0]
+        if yes is None:
+            para.add_run("Jamie Example")
+            continue
+        para.add_run("YES ")
+        for r in legacy_checkbox(yes):
+            para._p.append(r)
+        para.add_run("   NO ")
+        for r in legacy_checkbox(not yes):
+            para._p.append(r)
+    doc.save("pydocx-form-fields.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -450,3 +486,4 @@ if __name__ == "__main__":
     long_text()
     emphasised()
     chronology()
+    form_fields()
