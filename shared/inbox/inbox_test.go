@@ -878,3 +878,45 @@ func TestOneDefinitionOfAConditionalQuestionInTheAcknowledgement(t *testing.T) {
 		t.Errorf("the acknowledgement does not ask for it:\n%s", ack)
 	}
 }
+
+// TestAcknowledgementAsksToCheckUnreadable: a PDF printed from a form whose
+// ticks are check-box fields shows the options with no tick to be seen;
+// the acknowledgement asks the referrer to check those answers, rather
+// than guessing them or saying they are missing.
+func TestAcknowledgementAsksToCheckUnreadable(t *testing.T) {
+	e := newEnv(t)
+	pdf, err := os.ReadFile(filepath.Join("..", "formdoc", "testdata", "corpus", "libreoffice-form-fields.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := crlf("From: sam.referrer@darlington.gov.uk\nTo: DSP@darlington.gov.uk\nSubject: Referral\nMIME-Version: 1.0\n" +
+		"Message-ID: <pdf-ticks@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nThe form, printed to PDF.\n--x\n" +
+		attachment("Referral.pdf", "application/pdf", pdf) + "--x--\n")
+	rep := e.receive(t, msg, pass)
+	if rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	c, err := e.store.GetCase(context.Background(), rep.Refs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	unread := map[string]bool{}
+	for _, p := range c.Problems {
+		if p.Code == "unreadable" {
+			unread[p.Field] = true
+		}
+		if p.Code == "required" && (p.Field == "children[0].relatesToDeath" || p.Field == "children[0].staffConduct") {
+			t.Errorf("an unreadable answer is reported missing as well: %+v", p)
+		}
+	}
+	if !unread["children[0].relatesToDeath"] || !unread["children[0].staffConduct"] || c.Referral.Children[0].RelatesToDeath != "" {
+		t.Errorf("problems %+v, answer %q", c.Problems, c.Referral.Children[0].RelatesToDeath)
+	}
+	body := e.body(t, 0)
+	for _, want := range []string{"we could not read whether the incident relates to the death of the child from what you sent; please check it",
+		"we could not read whether the incident involves the conduct of a staff member from what you sent; please check it"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("acknowledgement lacks %q:\n%s", want, body)
+		}
+	}
+}
