@@ -33,7 +33,10 @@ type Case struct {
 	Route       referral.Route     `json:"route"`
 	Referral    referral.Referral  `json:"referral"`
 	Problems    []referral.Problem `json:"problems"`
-	CreatedAt   time.Time          `json:"createdAt"`
+	// Sources says where in what was sent each answer was read ("table 2,
+	// row 3"), by its path, so the case page can show it.
+	Sources   map[string]string `json:"sources,omitempty"`
+	CreatedAt time.Time         `json:"createdAt"`
 	// Version counts the corrections: 0 as first received, then 1, 2, …
 	// Each version's raw input is kept; RawLocation is the latest.
 	Version int `json:"version"`

@@ -23,7 +23,7 @@ import (
 // counted, not only those expected. A file whose expected answers are
 // {"refused": …} is not the form, and must be refused as such; the paths
 // listed in "unreadable" must come with a problem saying they could not be
-// read.
+// read. Every answer says where in the file it was read.
 func TestCorpus(t *testing.T) {
 	var files []string
 	for _, ext := range []string{"docx", "txt", "pdf"} {
@@ -69,6 +69,11 @@ func TestCorpus(t *testing.T) {
 				}) {
 					t.Errorf("%s: %s is not said to be unreadable: %+v", name, p, read.Problems)
 				}
+			}
+		}
+		for p := range answers(&read.Referral) {
+			if read.Sources[p] == "" {
+				t.Errorf("%s: %s has no source", name, p)
 			}
 		}
 		r := read.Referral
@@ -160,4 +165,27 @@ func answers(r *referral.Referral) map[string]string {
 	}
 	walk("", tree)
 	return out
+}
+
+// TestSources: each answer keeps where it was read, for the case page.
+func TestSources(t *testing.T) {
+	for _, tt := range []struct{ file, path, want string }{
+		{"pydocx-typed-x.docx", "referrer.fullName", "table 1, row 1"},
+		{"pydocx-typed-x.docx", "childProtection.onChildProtectionPlan", "table 3, row 2"},
+		{"pydocx-paragraphs.docx", "children[0].postcode", "paragraph 12"},
+		{"pydocx-paragraphs.docx", "otherReviews.details", "paragraph 21"},
+		{"email-loose.txt", "referrer.telephone", "line 9"},
+		{"email-loose.txt", "childProtection.cinEnd", "line 28"},
+		{"libreoffice-typed-x.pdf", "referrer.organisation", "line 5 of its text"},
+		{"pandoc-plain-typed-x.txt", "referrer.organisation", "line 8"},
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata/corpus", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := ReadAs(Detect(tt.file, "", data), data)
+		if got := read.Sources[tt.path]; got != tt.want {
+			t.Errorf("%s: %s read from %q, want %q", tt.file, tt.path, got, tt.want)
+		}
+	}
 }

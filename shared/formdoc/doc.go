@@ -76,6 +76,10 @@ type Read struct {
 	Referral referral.Referral
 	Problems []referral.Problem
 	Err      error
+	// Sources says where each answer was read, by its path: "table 2,
+	// row 3" or "paragraph 4" of a Word document, "line 12" of text, "line
+	// 12 of its text" of a PDF. JSON names its answers: it has none.
+	Sources map[string]string
 }
 
 // Reads counts the inputs read, so tests can hold a message to one read
@@ -89,15 +93,16 @@ func ReadAs(format string, data []byte) Read {
 	out := Read{Format: format}
 	switch format {
 	case DOCX, DOC:
-		out.Referral, out.Problems, out.Err = ReadDOCX(data)
+		out = readDOCX(data)
 	case PDF:
-		out.Referral, out.Problems, out.Err = ReadPDF(data)
+		out = readPDF(data)
 	case Text:
-		out.Referral, out.Problems, out.Err = ReadText(data)
+		out = readText(data)
 	case JSON:
 		out.Referral, out.Problems, out.Err = ReadJSON(data)
 	default:
 		out.Err = errs.Wrap(errs.Invalid, ErrNotTheForm, "This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")
 	}
+	out.Format = format
 	return out
 }

@@ -41,6 +41,7 @@ type Para struct {
 	// Wrapped: read from text, the line right below another with no blank
 	// line between, so it may go on with the answer above it.
 	Wrapped bool
+	Line    int // read from text: its line, from 1
 }
 
 // Item is a piece of text or a check box.
@@ -58,6 +59,7 @@ type Table struct {
 // Row is a table row.
 type Row struct {
 	Cells []Cell
+	Line  int // read from text: its first line, from 1
 }
 
 // Cell is a table cell; nested tables are kept as blocks.

@@ -14,12 +14,19 @@ import (
 // ReadDOCX reads the referral form from a Word document: see OpenDOCX for
 // what it refuses, and mapper for how answers are found.
 func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
+	read := readDOCX(data)
+	return read.Referral, read.Problems, read.Err
+}
+
+func readDOCX(data []byte) Read {
 	Reads.Add(1)
 	d, err := OpenDOCX(data, DefaultLimits)
 	if err != nil {
-		return referral.Referral{}, nil, err
+		return Read{Format: DOCX, Err: err}
 	}
-	return MapDocument(d)
+	read := mapDocument(d, false)
+	read.Format = DOCX
+	return read
 }
 
 // pendingLabel is a label whose answer is expected in the next row.
@@ -38,6 +45,7 @@ type cellInfo struct {
 	key   string   // the label key of all its text
 	// wrapped: a paragraph of text right below the line before it
 	wrapped bool
+	where   string // where it is in the document: "table 2, row 3", "paragraph 4", "line 12"
 }
 
 func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
@@ -46,18 +54,27 @@ func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
 // paragraph outside tables is a row of one cell.
 func rowsOf(blocks []Block) [][]cellInfo {
 	var rows [][]cellInfo
-	tables := 0
+	tables, paras := 0, 0
 	for _, b := range blocks {
 		switch {
 		case b.Para != nil:
-			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items, wrapped: b.Para.Wrapped}})
+			paras++
+			where := "paragraph " + strconv.Itoa(paras)
+			if b.Para.Line > 0 {
+				where = "line " + strconv.Itoa(b.Para.Line)
+			}
+			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items, wrapped: b.Para.Wrapped, where: where}})
 		case b.Table != nil:
 			tables++
-			for _, r := range b.Table.Rows {
+			for ri, r := range b.Table.Rows {
 				var row []cellInfo
 				col := 0
+				where := "table " + strconv.Itoa(tables) + ", row " + strconv.Itoa(ri+1)
+				if r.Line > 0 {
+					where = "line " + strconv.Itoa(r.Line)
+				}
 				for _, c := range r.Cells {
-					ci := cellInfo{table: tables, col: col}
+					ci := cellInfo{table: tables, col: col, where: where}
 					if c.VMerge != "continue" {
 						collect(&ci, c.Blocks)
 					}
@@ -122,8 +139,11 @@ type mapper struct {
 	// hiddenTicks: the text comes from a PDF, where a tick drawn as a
 	// shape has no text: options printed with no tick may have one.
 	hiddenTicks bool
-	appending   bool   // set is adding to an answer, not answering again
-	ptable      string // the table whose column label was found last
+	appending   bool              // set is adding to an answer, not answering again
+	ptable      string            // the table whose column label was found last
+	at          string            // where the row being read is
+	capAt       string            // where the text being captured starts
+	src         map[string]string // where each answer was read
 }
 
 func (m *mapper) labels() []sectionLabels {
@@ -144,13 +164,16 @@ type tableState struct {
 
 // MapDocument maps a Word document's body to a referral.
 func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	return mapDocument(d, false)
+	read := mapDocument(d, false)
+	return read.Referral, read.Problems, read.Err
 }
 
-// mapDocument is MapDocument; hiddenTicks says the document's text came
-// from a PDF, where ticks drawn as shapes leave no text.
-func mapDocument(d Document, hiddenTicks bool) (referral.Referral, []referral.Problem, error) {
-	m := &mapper{hiddenTicks: hiddenTicks, filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256), rows: map[string]int{}}
+// mapDocument is MapDocument, with where each answer was read;
+// hiddenTicks says the document's text came from a PDF, where ticks drawn
+// as shapes leave no text.
+func mapDocument(d Document, hiddenTicks bool) Read {
+	m := &mapper{hiddenTicks: hiddenTicks, filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256),
+		rows: map[string]int{}, src: map[string]string{}}
 	rows := rowsOf(d.Blocks)
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]
@@ -161,13 +184,16 @@ func mapDocument(d Document, hiddenTicks bool) (referral.Referral, []referral.Pr
 		if i+1 < len(rows) {
 			next = rows[i+1]
 		}
+		if len(row) > 0 {
+			m.at = row[0].where
+		}
 		m.row(row, next)
 	}
 	m.endCapture()
 	if !m.seenAny {
-		return referral.Referral{}, nil, notTheForm()
+		return Read{Err: notTheForm()}
 	}
-	return m.r, m.probs, nil
+	return Read{Referral: m.r, Problems: m.probs, Sources: m.src}
 }
 
 func (m *mapper) set(path, value string) {
@@ -192,6 +218,9 @@ func (m *mapper) set(path, value string) {
 		_ = referral.Set(&m.r, path, value)
 	}
 	m.filled[path] = true
+	if m.src != nil && m.src[path] == "" {
+		m.src[path] = m.at
+	}
 }
 
 // unreadable leaves the answer at path empty, with a problem asking the
@@ -204,6 +233,9 @@ func (m *mapper) unreadable(path string) {
 		return
 	}
 	m.unread[path], m.filled[path] = true, true
+	if m.src != nil {
+		m.src[path] = m.at
+	}
 	referral.Clear(&m.r, path)
 	m.probs = append(m.probs, referral.Unreadable(path))
 }
@@ -378,6 +410,9 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 		for _, c := range row {
 			for _, line := range c.lines {
 				if strings.Trim(line, "☐☒☑ \t") != "" && !m.isGuidance(line) {
+					if len(m.capText) == 0 {
+						m.capAt = m.at
+					}
 					m.capText = append(m.capText, line)
 				}
 			}
@@ -450,7 +485,10 @@ func sectionDef(n int) referral.Section {
 
 func (m *mapper) endCapture() {
 	if m.capture != nil && !m.filled[m.capture.Path] {
+		at := m.at
+		m.at = m.capAt
 		m.set(m.capture.Path, strings.TrimSpace(strings.Join(m.capText, "\n")))
+		m.at = at
 	}
 	m.capture, m.capText = nil, nil
 }

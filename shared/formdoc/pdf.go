@@ -21,22 +21,32 @@ const MaxPDFPages = 60
 // is refused with a message asking for the Word form; it is kept all the
 // same, as every input is.
 func ReadPDF(data []byte) (referral.Referral, []referral.Problem, error) {
+	read := readPDF(data)
+	return read.Referral, read.Problems, read.Err
+}
+
+func readPDF(data []byte) Read {
 	Reads.Add(1)
 	text, err := PDFText(data)
 	if err != nil {
-		return referral.Referral{}, nil, err
+		return Read{Format: PDF, Err: err}
 	}
 	if strings.TrimSpace(text) == "" {
-		return referral.Referral{}, nil, errs.E(errs.Invalid, "The PDF has no text in it (it may be a scan or a photograph), so it could not be read. It has been kept; please send the completed Word form")
+		return Read{Format: PDF, Err: errs.E(errs.Invalid, "The PDF has no text in it (it may be a scan or a photograph), so it could not be read. It has been kept; please send the completed Word form")}
 	}
-	r, probs, err := readTextFrom([]byte(text), true)
-	if err != nil {
-		return r, probs, err
+	read := readTextFrom([]byte(text), true)
+	read.Format = PDF
+	if read.Err != nil {
+		return read
 	}
-	if referral.Get(&r, "referrer.fullName") == "" && referral.Get(&r, "children[0].fullName") == "" && r.IncidentDetails == "" {
-		return referral.Referral{}, nil, notTheForm()
+	r := &read.Referral
+	if referral.Get(r, "referrer.fullName") == "" && referral.Get(r, "children[0].fullName") == "" && r.IncidentDetails == "" {
+		return Read{Format: PDF, Err: notTheForm()}
 	}
-	return r, probs, nil
+	for path, at := range read.Sources {
+		read.Sources[path] = at + " of its text"
+	}
+	return read
 }
 
 // PDFText returns a PDF's text, one line per printed row, with wide gaps

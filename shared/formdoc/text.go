@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,18 +28,21 @@ var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
 // separated by commas or semicolons. Without headings, a label answered
 // already in a repeating table starts its next row (see readLines).
 func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
-	Reads.Add(1)
-	return readText(data)
+	read := readText(data)
+	return read.Referral, read.Problems, read.Err
 }
 
-func readText(data []byte) (referral.Referral, []referral.Problem, error) {
-	return readTextFrom(data, false)
+func readText(data []byte) Read {
+	Reads.Add(1)
+	read := readTextFrom(data, false)
+	read.Format = Text
+	return read
 }
 
 // readTextFrom is readText; hiddenTicks says the text came from a PDF,
 // where options printed without a tick may have one drawn as a shape: such
 // a question is unreadable, not unanswered.
-func readTextFrom(data []byte, hiddenTicks bool) (referral.Referral, []referral.Problem, error) {
+func readTextFrom(data []byte, hiddenTicks bool) Read {
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark, as LibreOffice writes
 	var probs []referral.Problem
 	if !utf8.Valid(data) {
@@ -52,15 +56,17 @@ func readTextFrom(data []byte, hiddenTicks bool) (referral.Referral, []referral.
 	// line by line.
 	for _, line := range lines {
 		if sectionRE.MatchString(line) {
-			r, more, err := mapDocument(textDocument(lines), hiddenTicks)
-			return r, append(probs, more...), err
+			read := mapDocument(textDocument(lines), hiddenTicks)
+			read.Problems = append(probs, read.Problems...)
+			return read
 		}
 	}
-	r, more, found := readLines(lines, hiddenTicks)
+	read, found := readLines(lines, hiddenTicks)
 	if !found {
-		return referral.Referral{}, nil, notTheForm() // a letter, a chronology: no label of the form in it
+		return Read{Err: notTheForm()} // a letter, a chronology: no label of the form in it
 	}
-	return r, append(probs, more...), nil
+	read.Problems = append(probs, read.Problems...)
+	return read
 }
 
 // textDocument turns lines of text into a document: runs of lines with
@@ -87,12 +93,12 @@ func textDocument(lines []string) Document {
 			}
 			if rows, used, ok := spacedTable(lines[from:]); ok {
 				if header {
-					rows = append([][]string{splitColumns(lines[i], dashGroups(lines[i+1]))}, rows...)
+					rows = append([]spacedRow{{splitColumns(lines[i], dashGroups(lines[i+1])), -1}}, rows...)
 				}
 				t := &Table{}
-				for _, cells := range rows {
-					var row Row
-					for _, cell := range cells {
+				for _, sr := range rows {
+					row := Row{Line: from + sr.line + 1}
+					for _, cell := range sr.cells {
 						row.Cells = append(row.Cells, Cell{Span: 1, Blocks: []Block{{Para: textPara(tickMarks.Replace(cell))}}})
 					}
 					t.Rows = append(t.Rows, row)
@@ -105,7 +111,7 @@ func textDocument(lines []string) Document {
 		if !strings.Contains(line, "\t") {
 			table = nil
 			p := textPara(line)
-			p.Wrapped = !blank
+			p.Wrapped, p.Line = !blank, i+1
 			d.Blocks = append(d.Blocks, Block{Para: p})
 			blank = false
 			continue
@@ -115,7 +121,7 @@ func textDocument(lines []string) Document {
 			table = &Table{}
 			d.Blocks = append(d.Blocks, Block{Table: table})
 		}
-		var row Row
+		row := Row{Line: i + 1}
 		for _, cell := range strings.Split(line, "\t") {
 			row.Cells = append(row.Cells, Cell{Span: 1, Blocks: []Block{{Para: textPara(cell)}}})
 		}
@@ -152,23 +158,31 @@ func textPara(line string) *Para {
 // an agency stay together); a label answered already in a repeating table
 // starts that table's next row (a second child, sibling or agency). An
 // answer runs on to the lines below it up to the next label.
-func readLines(lines []string, hiddenTicks bool) (referral.Referral, []referral.Problem, bool) {
+func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 	l := &looseReader{m: &mapper{filled: map[string]bool{}, matches: map[matchKey]matchResult{}, loose: true}, rows: map[string]int{}, seen: map[string]bool{}}
 	var current string // the concrete path being answered
 	var found bool     // any label of the form
 	var field referral.Field
 	var value []string
 	var probs []referral.Problem
+	src := map[string]string{}
+	at := 0 // the line of the label being answered
 	flush := func() {
 		if current == "" {
 			return
 		}
-		if !setText(&l.r, field, current, strings.TrimSpace(strings.Join(value, "\n")), hiddenTicks) {
+		v := strings.TrimSpace(strings.Join(value, "\n"))
+		if !setText(&l.r, field, current, v, hiddenTicks) {
 			probs = append(probs, referral.Unreadable(current))
+			v = "unread"
+		}
+		if v != "" && src[current] == "" {
+			src[current] = "line " + strconv.Itoa(at)
 		}
 		current, value = "", nil
 	}
-	for _, line := range l.split(lines) {
+	for _, nl := range l.split(lines) {
+		line := nl.text
 		if t, n, ok := blockHeading(line); ok {
 			// "Parent 2", "Agency 1": the lines below are that row's.
 			flush()
@@ -189,19 +203,25 @@ func readLines(lines []string, hiddenTicks bool) (referral.Referral, []referral.
 		}
 		flush()
 		found = true
-		field, current, value = f, path, []string{rest}
+		field, current, value, at = f, path, []string{rest}, nl.n
 	}
 	flush()
-	return l.r, probs, found
+	return Read{Referral: l.r, Problems: probs, Sources: src}, found
 }
 
-// split returns the lines with each line of several "label: answer"
-// pairs made one line a pair (see pairs).
-func (l *looseReader) split(lines []string) []string {
-	var out []string
-	for _, line := range lines {
+// numbered is a line of text and its number, from 1.
+type numbered struct {
+	text string
+	n    int
+}
+
+// split returns the lines, numbered, with each line of several "label:
+// answer" pairs made one line a pair (see pairs).
+func (l *looseReader) split(lines []string) []numbered {
+	var out []numbered
+	for i, line := range lines {
 		if strings.Count(line, ":") < 2 {
-			out = append(out, line)
+			out = append(out, numbered{line, i + 1})
 			continue
 		}
 		first := false
@@ -211,10 +231,12 @@ func (l *looseReader) split(lines []string) []string {
 			first = ok && f.Kind != referral.LongText
 		}
 		if !first {
-			out = append(out, line)
+			out = append(out, numbered{line, i + 1})
 			continue
 		}
-		out = append(out, pairs(line, func(k string) bool { return looseKeys[k] })...)
+		for _, p := range pairs(line, func(k string) bool { return looseKeys[k] }) {
+			out = append(out, numbered{p, i + 1})
+		}
 	}
 	return out
 }

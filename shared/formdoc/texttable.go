@@ -45,10 +45,17 @@ func dashGroups(line string) []int {
 	return starts
 }
 
+// spacedRow is a row of a table laid out with spaces: its cells and the
+// line it starts on, counted from the table's first.
+type spacedRow struct {
+	cells []string
+	line  int
+}
+
 // spacedTable reads a table laid out with spaces starting at lines[0]:
-// its rows' cells, and how many lines it took. ok is false when no table
-// starts there.
-func spacedTable(lines []string) (rows [][]string, used int, ok bool) {
+// its rows, and how many lines it took. ok is false when no table starts
+// there.
+func spacedTable(lines []string) (rows []spacedRow, used int, ok bool) {
 	first := dashGroups(lines[0])
 	switch {
 	case len(first) == 1: // framed: rows of several lines
@@ -69,22 +76,26 @@ func spacedTable(lines []string) (rows [][]string, used int, ok bool) {
 			return nil, 0, false
 		}
 		var row []string
-		for _, line := range lines[1:end] {
+		start := 0
+		for i, line := range lines[1:end] {
 			if dashGroups(line) != nil || strings.TrimSpace(line) == "" {
 				if row != nil {
-					rows, row = append(rows, row), nil
+					rows, row = append(rows, spacedRow{row, start}), nil
 				}
 				continue
+			}
+			if row == nil {
+				start = i + 1
 			}
 			row = joinCells(row, splitColumns(line, cols))
 		}
 		if row != nil {
-			rows = append(rows, row)
+			rows = append(rows, spacedRow{row, start})
 		}
 		return rows, end + 1, len(rows) > 0
 	case len(first) >= 2: // a simple table: the header above the dashes, a row a line
 		for i := 1; i < len(lines) && strings.TrimSpace(lines[i]) != "" && dashGroups(lines[i]) == nil; i++ {
-			rows = append(rows, splitColumns(lines[i], first))
+			rows = append(rows, spacedRow{splitColumns(lines[i], first), i})
 			used = i + 1
 		}
 		return rows, max(used, 1), len(rows) > 0

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,8 +69,9 @@ type Scheduler interface {
 	Ensure(ctx context.Context, ref string, rs []deadlines.Reminder) error
 }
 
-// Reader reads a referral from one format of input.
-type Reader func(data []byte) (referral.Referral, []referral.Problem, error)
+// Reader reads a referral from one format of input: what it read, the
+// problems found, where each answer was, or why it could not.
+type Reader func(data []byte) formdoc.Read
 
 // Service runs intake.
 type Service struct {
@@ -101,12 +103,15 @@ type Service struct {
 
 // DefaultReaders are the formats read without further set-up.
 func DefaultReaders() map[string]Reader {
+	as := func(format string) Reader {
+		return func(data []byte) formdoc.Read { return formdoc.ReadAs(format, data) }
+	}
 	return map[string]Reader{
-		formdoc.JSON:  formdoc.ReadJSON,
-		formdoc.Text:  formdoc.ReadText,
-		formdoc.DOCX:  formdoc.ReadDOCX,
-		formdoc.DOC:   formdoc.ReadDOCX, // says what to do with an old or password-protected document
-		formdoc.PDF:   formdoc.ReadPDF,
+		formdoc.JSON:  as(formdoc.JSON),
+		formdoc.Text:  as(formdoc.Text),
+		formdoc.DOCX:  as(formdoc.DOCX),
+		formdoc.DOC:   as(formdoc.DOC), // says what to do with an old or password-protected document
+		formdoc.PDF:   as(formdoc.PDF),
 		formdoc.Email: mailform.ReadEmail,
 	}
 }
@@ -172,6 +177,7 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 		Route:       p.Route,
 		Referral:    p.Referral,
 		Problems:    p.Problems,
+		Sources:     p.Sources,
 	}, s.Prefix+"-"+strconv.Itoa(civil.In(raw.ReceivedAt, s.location()).Year))
 	if err != nil {
 		return Result{}, fmt.Errorf("intake: store case: %w", err)
@@ -280,7 +286,7 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 	}
 	log := s.logger().With("channel", raw.Channel, "rawKey", key[:16], "bytes", len(raw.Data), "ref", ref)
 	eventID := EventCorrected + "-" + key[:16]
-	format, read, readProbs, _ := s.read(raw)
+	format, read, readProbs, sources, _ := s.read(raw)
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.GetCase(ctx, ref)
 		if err != nil {
@@ -297,6 +303,7 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 			next.Problems = append(append([]referral.Problem(nil), readProbs...), withoutUnreadable(c.Problems)...)
 		} else {
 			next.Referral, changed = referral.Merge(c.Referral, read)
+			next.Sources = mergeSources(c.Sources, sources, changed, c.Version+1)
 			route, checked := referral.Check(&next.Referral, civil.In(raw.ReceivedAt, s.location()))
 			next.Route, next.Problems = route, referral.WithReadProblems(&next.Referral, readProbs, checked)
 		}
@@ -329,6 +336,24 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 		res.Changed = changed
 		return res, nil
 	}
+}
+
+// mergeSources is where each answer of a corrected case was read: the
+// answers the correction changed, in the correction (version n); the
+// rest where they were.
+func mergeSources(before, correction map[string]string, changed []string, n int) map[string]string {
+	out := maps.Clone(before)
+	for _, p := range changed {
+		if out == nil {
+			out = map[string]string{}
+		}
+		if at := correction[p]; at != "" {
+			out[p] = at + " of correction " + strconv.Itoa(n)
+		} else {
+			delete(out, p)
+		}
+	}
+	return out
 }
 
 // changedOf reads the answers a recorded correction changed.
@@ -371,7 +396,8 @@ type Parsed struct {
 	Route    referral.Route
 	Referral referral.Referral
 	Problems []referral.Problem
-	Readable bool // false: nothing of the form could be read, and Problems says why
+	Sources  map[string]string // where each answer was read (formdoc.Read)
+	Readable bool              // false: nothing of the form could be read, and Problems says why
 	// NotTheForm: what was sent is not the referral form at all (a letter,
 	// a chronology): Submit opens no case for it.
 	NotTheForm bool
@@ -381,8 +407,8 @@ type Parsed struct {
 // the partnership's zone. It needs only Readers, MaxBytes and Location;
 // the same input and day always give the same answer.
 func (s *Service) Parse(raw Raw) Parsed {
-	format, r, probs, notForm := s.read(raw)
-	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs, NotTheForm: notForm}
+	format, r, probs, sources, notForm := s.read(raw)
+	p := Parsed{Format: format, Route: referral.RouteUnknown, Referral: r, Problems: probs, Sources: sources, NotTheForm: notForm}
 	if unreadable(probs) {
 		return p
 	}
@@ -395,18 +421,18 @@ func (s *Service) Parse(raw Raw) Parsed {
 // read picks a reader by the input's format. A problem with code
 // "unreadable" means nothing of the form could be read; notForm that it is
 // not the form at all.
-func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []referral.Problem, notForm bool) {
+func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []referral.Problem, sources map[string]string, notForm bool) {
 	if s.MaxBytes > 0 && int64(len(raw.Data)) > s.MaxBytes {
 		return "", referral.Referral{}, []referral.Problem{unreadableProblem(fmt.Sprintf(
 			"What you sent is %s MB, more than the %s MB we read. It has been kept; please send the referral form on its own",
-			megabytes(int64(len(raw.Data))), megabytes(s.MaxBytes)))}, false
+			megabytes(int64(len(raw.Data))), megabytes(s.MaxBytes)))}, nil, false
 	}
 	if len(raw.Data) == 0 {
-		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}, false
+		return "", referral.Referral{}, []referral.Problem{unreadableProblem("What you sent was empty. Please send the completed referral form")}, nil, false
 	}
 	var err error
 	if raw.Read != nil {
-		format, r, probs, err = raw.Read.Format, raw.Read.Referral, raw.Read.Problems, raw.Read.Err
+		format, r, probs, err, sources = raw.Read.Format, raw.Read.Referral, raw.Read.Problems, raw.Read.Err, raw.Read.Sources
 	} else {
 		format = formdoc.Detect(raw.Filename, raw.ContentType, raw.Data)
 		readers := s.Readers
@@ -416,9 +442,10 @@ func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []ref
 		read, ok := readers[format]
 		if !ok {
 			return format, referral.Referral{}, []referral.Problem{unreadableProblem(
-				"This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")}, true
+				"This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")}, nil, true
 		}
-		r, probs, err = read(raw.Data)
+		got := read(raw.Data)
+		r, probs, err, sources = got.Referral, got.Problems, got.Err, got.Sources
 	}
 	if err != nil {
 		msg := errs.Message(err)
@@ -426,9 +453,9 @@ func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []ref
 			msg = "We could not read the form. It has been kept and the Business Unit will look at it"
 		}
 		s.logger().Warn("input not read", "format", format, "code", errs.Code(err))
-		return format, referral.Referral{}, []referral.Problem{unreadableProblem(msg)}, errors.Is(err, formdoc.ErrNotTheForm)
+		return format, referral.Referral{}, []referral.Problem{unreadableProblem(msg)}, nil, errors.Is(err, formdoc.ErrNotTheForm)
 	}
-	return format, r, probs, false
+	return format, r, probs, sources, false
 }
 
 const codeUnreadable = referral.CodeUnreadable

@@ -85,21 +85,19 @@ func Body(msg *mailparse.Message) formdoc.Read {
 // parse command): the form attached if there is one (the first, with a
 // problem asking for one form per e-mail when there are more), otherwise
 // the form in the body.
-func ReadEmail(data []byte) (referral.Referral, []referral.Problem, error) {
+func ReadEmail(data []byte) formdoc.Read {
 	msg, err := mailparse.Parse(bytes.NewReader(data), mailparse.DefaultLimits)
 	if err != nil {
-		return referral.Referral{}, nil, err
+		return formdoc.Read{Format: formdoc.Email, Err: err}
 	}
 	forms, _ := Forms(msg)
 	if len(forms) == 0 {
-		read := Body(msg)
-		return read.Referral, read.Problems, read.Err
+		return Body(msg)
 	}
 	read := forms[0].Read
-	probs := read.Problems
 	if len(forms) > 1 {
-		probs = append(probs, referral.Problem{Code: "several_forms", Message: fmt.Sprintf(
+		read.Problems = append(read.Problems, referral.Problem{Code: "several_forms", Message: fmt.Sprintf(
 			"The e-mail has %d referral forms attached; we read the first. Send each referral in an e-mail of its own", len(forms))})
 	}
-	return read.Referral, probs, read.Err
+	return read
 }

@@ -38,7 +38,8 @@ func TestEmailFixtures(t *testing.T) {
 				Referral *referral.Referral `json:"referral,omitempty"`
 				Error    string             `json:"error,omitempty"`
 			}
-			r, probs, err := ReadEmail(data)
+			read := ReadEmail(data)
+			r, probs, err := read.Referral, read.Problems, read.Err
 			if err != nil {
 				out.Error = errs.Message(err)
 			} else {

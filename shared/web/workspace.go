@@ -428,7 +428,9 @@ type answerSection struct {
 	Title  string
 	Rows   []answerRow
 }
-type answerRow struct{ Label, Value, Problem, ID string }
+// answerRow is one answer on the case page: Source is where in what was
+// sent it was read ("table 2, row 3"), for checking it against the form.
+type answerRow struct{ Label, Value, Problem, ID, Source string }
 type eventOption struct{ Value, Text string }
 type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Reviewer, Error string }
 
@@ -760,7 +762,7 @@ func answers(c casefile.Case) ([]answerSection, []string) {
 				}
 			}
 			if table == "" {
-				as.Rows = append(as.Rows, answerRow{Label: f.Label, Value: referral.Get(&r, f.Path), Problem: strings.Join(byField[f.Path], " "), ID: f.Path})
+				as.Rows = append(as.Rows, answerRow{Label: f.Label, Value: referral.Get(&r, f.Path), Problem: strings.Join(byField[f.Path], " "), ID: f.Path, Source: c.Sources[f.Path]})
 				continue
 			}
 			if seenTable[table] {
@@ -778,7 +780,7 @@ func answers(c casefile.Case) ([]answerSection, []string) {
 					if n > 1 {
 						label = fmt.Sprintf("%s (%d)", g.Label, i+1)
 					}
-					as.Rows = append(as.Rows, answerRow{Label: label, Value: referral.Get(&r, p), Problem: strings.Join(byField[p], " "), ID: p})
+					as.Rows = append(as.Rows, answerRow{Label: label, Value: referral.Get(&r, p), Problem: strings.Join(byField[p], " "), ID: p, Source: c.Sources[p]})
 				}
 			}
 		}

@@ -703,3 +703,27 @@ func TestHeldMessagePage(t *testing.T) {
 		t.Errorf("the partners read held mail: %d", status)
 	}
 }
+
+// TestCasePageShowsWhereAnswersWereRead: a case read from a Word form shows
+// beside each answer where in the form it was read, and an answer that
+// could not be read says so where it belongs.
+func TestCasePageShowsWhereAnswersWereRead(t *testing.T) {
+	e := newWSEnv(t, nil)
+	corpus := filepath.Join("..", "formdoc", "testdata", "corpus")
+	docx, err := os.ReadFile(filepath.Join(corpus, "libreoffice-odt-tracked.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: docx, Filename: "Referral.docx", Channel: "api", ReceivedAt: e.now.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, RoleBusinessUnit)
+	_, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	for _, want := range []string{"Read from table 1, row 1", "Read from table 1, row 4",
+		"we could not read the child&#39;s gender from what you sent; please check it", "Read from table 1, row 3"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("case page lacks %q", want)
+		}
+	}
+}
