@@ -499,6 +499,9 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		st.marked = outer
 		return err
 	case "rPr":
+		if !markedRun(p.dec.inner()) {
+			return p.skip() // most runs: fonts and sizes, read past without tokenizing
+		}
 		return p.each(t.name, func(t token) error {
 			switch {
 			case isW(t, "b"), isW(t, "bCs"):
@@ -567,6 +570,13 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 	default: // r, ins, hyperlink, smartTag, fldSimple, customXml, txbxContent, p inside text boxes…
 		return p.inline(t.name, para, st)
 	}
+}
+
+// markedRun reports whether run properties, as written, may make the
+// run bold, highlighted or shaded; false is certain.
+func markedRun(props []byte) bool {
+	return props == nil || bytes.Contains(props, []byte(":b")) || bytes.Contains(props, []byte("<b")) ||
+		bytes.Contains(props, []byte("highlight")) || bytes.Contains(props, []byte("shd"))
 }
 
 func (p *parser) text(end xml.Name) (string, error) {

@@ -74,21 +74,40 @@ func PDFText(data []byte) (text string, err error) {
 		if page.V.IsNull() {
 			continue
 		}
-		var kept []pdf.Text
+		var glyphs []Glyph
 		added := addedNewlines(page)
 		for i, t := range page.Content().Text {
 			if !added[i] {
-				kept = append(kept, t)
+				glyphs = append(glyphs, Glyph{S: t.S, X: t.X, Y: t.Y, W: t.W, Size: t.FontSize})
 			}
 		}
-		rows := textRows(kept)
-		lay := pageLayoutOf(rows)
-		for i := range rows {
-			b.WriteString(lay.line(rows, i))
-			b.WriteByte('\n')
-		}
+		b.WriteString(PageLines(glyphs))
 	}
 	return b.String(), nil
+}
+
+// Glyph is a piece of a PDF page's text where it is printed, as any PDF
+// library gives it: the left end of its baseline (X, Y, from the page's
+// bottom left), its width and its font's size, in points.
+type Glyph struct {
+	S       string
+	X, Y, W float64
+	Size    float64
+}
+
+// PageLines lays a page's text out as lines, one per printed row, top
+// first; table cells are separated by tabs, and a row that starts inside
+// a table's later column starts with one. It is the PDF reader's layout,
+// whichever library gives the glyphs.
+func PageLines(glyphs []Glyph) string {
+	var b strings.Builder
+	rows := textRows(glyphs)
+	lay := pageLayoutOf(rows)
+	for i := range rows {
+		b.WriteString(lay.line(rows, i))
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // addedNewlines marks the pieces of a page's text that the PDF library
@@ -143,16 +162,16 @@ func addedNewlines(p pdf.Page) map[int]bool {
 // textRows groups a page's pieces of text into printed rows, top of the
 // page first: pieces whose baselines are within a third of the font size
 // share a row.
-func textRows(pieces []pdf.Text) []pdf.TextHorizontal {
-	sorted := append([]pdf.Text(nil), pieces...)
+func textRows(pieces []Glyph) [][]Glyph {
+	sorted := append([]Glyph(nil), pieces...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Y > sorted[j].Y })
-	var rows []pdf.TextHorizontal
+	var rows [][]Glyph
 	var baseline float64
 	for _, t := range sorted {
 		if t.S == "" {
 			continue
 		}
-		if len(rows) == 0 || math.Abs(baseline-t.Y) > math.Max(t.FontSize, 1)/3 {
+		if len(rows) == 0 || math.Abs(baseline-t.Y) > math.Max(t.Size, 1)/3 {
 			rows = append(rows, nil)
 			baseline = t.Y
 		}
@@ -169,18 +188,18 @@ type pageLayout struct {
 }
 
 // pageLayoutOf finds a page's left edge and the columns of its tables.
-func pageLayoutOf(rows []pdf.TextHorizontal) pageLayout {
+func pageLayoutOf(rows [][]Glyph) pageLayout {
 	lay := pageLayout{left: math.Inf(1), tabbed: make([]bool, len(rows))}
 	seen := map[float64]int{}
 	for i, row := range rows {
-		sort.Sort(row)
+		sort.SliceStable(row, func(a, b int) bool { return row[a].X < row[b].X })
 		end := math.Inf(-1)
 		for _, t := range row {
 			if t.S == " " {
 				continue
 			}
 			lay.left = min(lay.left, t.X)
-			if t.X-end > 2*math.Max(t.FontSize, 1) {
+			if t.X-end > 2*math.Max(t.Size, 1) {
 				seen[math.Round(t.X)]++
 				lay.tabbed[i] = true
 			}
@@ -202,13 +221,13 @@ func pageLayoutOf(rows []pdf.TextHorizontal) pageLayout {
 // YES X NO": the answer's cell, a cell's padding away); a row
 // that starts inside the table, right of its first column, starts with a
 // tab (a cell's text wrapped onto its next line).
-func (lay pageLayout) line(rows []pdf.TextHorizontal, i int) string {
+func (lay pageLayout) line(rows [][]Glyph, i int) string {
 	inTable := lay.tabbed[i] || (i > 0 && lay.tabbed[i-1]) || (i+1 < len(rows) && lay.tabbed[i+1])
 	var b strings.Builder
 	end := math.Inf(-1)
 	wordGap := false
 	for _, t := range rows[i] {
-		size := math.Max(t.FontSize, 1)
+		size := math.Max(t.Size, 1)
 		if t.S == " " && b.Len() > 0 {
 			wordGap = true
 			continue

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"unicode/utf8"
 )
@@ -22,6 +23,7 @@ type tokenizer struct {
 	ns       []nsBinding // prefix bindings in scope, innermost last
 	depth    []int       // len(ns) at each open element
 	names    []xml.Name  // open elements, for end tags of self-closing ones
+	raws     []string    // open elements' names as written, to match end tags
 	empty    bool        // the last start tag was self-closing: its end comes next
 	buf      []byte
 	interned [256]string // names read, by a hash of their bytes
@@ -163,7 +165,7 @@ type tokAttr struct {
 
 // value decodes the attribute's value.
 func (a tokAttr) value() string {
-	if bytes.IndexByte(a.raw, '&') < 0 {
+	if bytes.IndexByte(a.raw, '&') < 0 && bytes.IndexByte(a.raw, '\r') < 0 {
 		return string(a.raw)
 	}
 	v, err := (&tokenizer{}).unescape(a.raw)
@@ -192,20 +194,27 @@ func (t *tokenizer) Token() (token, error) {
 		rest := t.data[t.pos:]
 		switch {
 		case bytes.HasPrefix(rest, []byte("<?")):
-			if err := t.skipPast("?>"); err != nil {
+			if err := t.procInst(); err != nil {
 				return token{}, err
 			}
 		case bytes.HasPrefix(rest, []byte("<!--")):
-			if err := t.skipPast("-->"); err != nil {
-				return token{}, err
+			// The first "--" ends the comment, and must be followed by '>'.
+			end := bytes.Index(rest[4:], []byte("--"))
+			if end < 0 || 4+end+2 >= len(rest) || rest[4+end+2] != '>' {
+				return token{}, errMalformed
 			}
+			t.pos += 4 + end + 3
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			end := bytes.Index(rest, []byte("]]>"))
 			if end < 0 {
 				return token{}, errMalformed
 			}
 			t.pos += end + 3
-			return token{kind: tText, text: rest[9:end]}, nil
+			text, err := t.chars(rest[9:end])
+			if err != nil {
+				return token{}, err
+			}
+			return token{kind: tText, text: text}, nil
 		case bytes.HasPrefix(rest, []byte("<!")):
 			return token{}, fmt.Errorf("%w: DOCTYPE and declarations are not accepted", errMalformed)
 		case bytes.HasPrefix(rest, []byte("</")):
@@ -216,13 +225,120 @@ func (t *tokenizer) Token() (token, error) {
 	}
 }
 
-func (t *tokenizer) skipPast(marker string) error {
-	i := bytes.Index(t.data[t.pos:], []byte(marker))
+// procInst reads past a processing instruction: a name, then anything up
+// to "?>". The XML declaration may only say version 1.0 and UTF-8 (what
+// encoding/xml reads without a charset reader); anything else in it is
+// refused.
+func (t *tokenizer) procInst() error {
+	t.pos += 2
+	start := t.pos
+	for t.pos < len(t.data) && !isSpace(t.data[t.pos]) && t.data[t.pos] != '?' {
+		t.pos++
+	}
+	target := t.data[start:t.pos]
+	if !isName(target) || bytes.IndexByte(target, ':') >= 0 {
+		return errMalformed
+	}
+	t.skipSpace()
+	i := bytes.Index(t.data[t.pos:], []byte("?>"))
 	if i < 0 {
 		return errMalformed
 	}
-	t.pos += i + len(marker)
+	content := t.data[t.pos : t.pos+i]
+	t.pos += i + 2
+	if string(target) == "xml" && !xmlDecl.Match(content) {
+		return fmt.Errorf("%w: an XML declaration other than version 1.0 in UTF-8", errMalformed)
+	}
 	return nil
+}
+
+// xmlDecl is the XML declaration's content this tokenizer reads: version
+// 1.0, UTF-8 if an encoding is named, standalone yes or no.
+var xmlDecl = regexp.MustCompile(`^version=("1\.0"|'1\.0')(\s+encoding=("[uU][tT][fF]-8"|'[uU][tT][fF]-8'))?(\s+standalone=("yes"|"no"|'yes'|'no'))?\s*$`)
+
+// isName reports whether b is a name this tokenizer reads: ASCII letters,
+// digits, '.', '-' and '_', starting with a letter or '_', and at most one
+// colon between two such names. (XML allows more; WordprocessingML uses
+// none of it, and what is refused here cannot be read differently.)
+func isName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	first := true
+	colons := 0
+	for _, c := range b {
+		switch {
+		case c == ':':
+			if first {
+				return false
+			}
+			colons++
+			first = true
+			continue
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
+		case '0' <= c && c <= '9', c == '.', c == '-':
+			if first {
+				return false
+			}
+		default:
+			return false
+		}
+		first = false
+	}
+	return !first && colons <= 1
+}
+
+// chars checks character data as written (text, CDATA) and returns it as
+// XML reads it: "\r\n" and "\r" as "\n". Every character must be one XML
+// allows, in UTF-8.
+func (t *tokenizer) chars(raw []byte) ([]byte, error) {
+	if !xmlChars(raw) {
+		return nil, fmt.Errorf("%w: a character XML does not allow", errMalformed)
+	}
+	if bytes.IndexByte(raw, '\r') < 0 {
+		return raw, nil
+	}
+	t.buf = appendNewlines(t.buf[:0], raw)
+	return t.buf, nil
+}
+
+// appendNewlines appends raw with "\r\n" and "\r" made "\n".
+func appendNewlines(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		switch {
+		case raw[i] != '\r':
+			dst = append(dst, raw[i])
+		case i+1 < len(raw) && raw[i+1] == '\n':
+		default:
+			dst = append(dst, '\n')
+		}
+	}
+	return dst
+}
+
+// xmlChars reports whether b is UTF-8 holding only characters XML allows.
+func xmlChars(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !xmlRune(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func xmlRune(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // text reads character data up to the next '<', decoding references.
@@ -234,8 +350,12 @@ func (t *tokenizer) text() (token, error) {
 	}
 	t.pos = start + end
 	raw := t.data[start:t.pos]
+	if bytes.Contains(raw, []byte("]]>")) {
+		return token{}, errMalformed
+	}
 	if bytes.IndexByte(raw, '&') < 0 {
-		return token{kind: tText, text: raw}, nil
+		text, err := t.chars(raw)
+		return token{kind: tText, text: text}, err
 	}
 	out, err := t.unescape(raw)
 	if err != nil {
@@ -244,15 +364,17 @@ func (t *tokenizer) text() (token, error) {
 	return token{kind: tText, text: out}, nil
 }
 
+// unescape decodes references and "\r" as XML reads character data, and
+// checks every character of the result.
 func (t *tokenizer) unescape(raw []byte) ([]byte, error) {
 	t.buf = t.buf[:0]
 	for len(raw) > 0 {
 		i := bytes.IndexByte(raw, '&')
 		if i < 0 {
-			t.buf = append(t.buf, raw...)
+			t.buf = appendNewlines(t.buf, raw)
 			break
 		}
-		t.buf = append(t.buf, raw[:i]...)
+		t.buf = appendNewlines(t.buf, raw[:i])
 		raw = raw[i:]
 		semi := bytes.IndexByte(raw, ';')
 		if semi < 2 || semi > 12 {
@@ -277,16 +399,19 @@ func (t *tokenizer) unescape(raw []byte) ([]byte, error) {
 			}
 			var n uint64
 			var err error
-			if len(ref) > 1 && (ref[1] == 'x' || ref[1] == 'X') {
+			if len(ref) > 1 && ref[1] == 'x' {
 				n, err = strconv.ParseUint(ref[2:], 16, 32)
 			} else {
 				n, err = strconv.ParseUint(ref[1:], 10, 32)
 			}
-			if err != nil || !utf8.ValidRune(rune(n)) {
+			if err != nil || !xmlRune(rune(n)) {
 				return nil, errMalformed
 			}
 			t.buf = utf8.AppendRune(t.buf, rune(n))
 		}
+	}
+	if !xmlChars(t.buf) {
+		return nil, fmt.Errorf("%w: a character XML does not allow", errMalformed)
 	}
 	return t.buf, nil
 }
@@ -307,7 +432,7 @@ func (t *tokenizer) name() (prefix, local string, err error) {
 		}
 		t.pos++
 	}
-	if t.pos == start || t.pos >= len(t.data) {
+	if t.pos == start || t.pos >= len(t.data) || !isName(t.data[start:t.pos]) {
 		return "", "", errMalformed
 	}
 	if colon < 0 {
@@ -372,13 +497,17 @@ func (t *tokenizer) startTag() (token, error) {
 	if end >= len(t.data) {
 		return token{}, errMalformed
 	}
-	region := bytes.TrimRight(t.data[t.pos:end], " \t\r\n")
+	region := t.data[t.pos:end]
 	selfClosing := len(region) > 0 && region[len(region)-1] == '/'
 	if selfClosing {
 		region = region[:len(region)-1]
 	}
-	if bytes.Contains(region, []byte("xmlns")) || bytes.IndexByte(region, '&') >= 0 {
-		return t.startTagStrict(prefix, local) // namespace declarations or references: read now
+	if !t.attrsWellFormed(region) {
+		return token{}, fmt.Errorf("%w: attributes", errMalformed)
+	}
+	region = bytes.TrimRight(region, " \t\r\n")
+	if bytes.Contains(region, []byte("xmlns")) || bytes.IndexByte(region, '&') >= 0 || bytes.IndexByte(region, '\r') >= 0 {
+		return t.startTagStrict(prefix, local) // namespace declarations, references or "\r" in values: read now
 	}
 	t.depth = append(t.depth, len(t.ns))
 	t.pos = end + 1
@@ -389,6 +518,47 @@ func (t *tokenizer) startTag() (token, error) {
 	}
 	t.empty = selfClosing
 	return tok, err
+}
+
+// attrsWellFormed checks a start tag's attributes as written, without
+// keeping them: each is whitespace, a name, '=', and a quoted value with
+// no '<' and only characters and references XML allows; at the end
+// whitespace may follow.
+func (t *tokenizer) attrsWellFormed(b []byte) bool {
+	for {
+		n := len(b)
+		b = bytes.TrimLeft(b, " \t\r\n")
+		if len(b) == 0 {
+			return true
+		}
+		if len(b) == n {
+			return false // no whitespace before the name
+		}
+		eq := bytes.IndexByte(b, '=')
+		if eq < 0 || !isName(bytes.TrimRight(b[:eq], " \t\r\n")) {
+			return false
+		}
+		b = bytes.TrimLeft(b[eq+1:], " \t\r\n")
+		if len(b) == 0 || (b[0] != '"' && b[0] != '\'') {
+			return false
+		}
+		end := bytes.IndexByte(b[1:], b[0])
+		if end < 0 {
+			return false
+		}
+		v := b[1 : 1+end]
+		if bytes.IndexByte(v, '<') >= 0 || bytes.Contains(v, []byte("]]>")) {
+			return false
+		}
+		if bytes.IndexByte(v, '&') >= 0 {
+			if _, err := t.unescape(v); err != nil {
+				return false
+			}
+		} else if !xmlChars(v) {
+			return false
+		}
+		b = b[2+end:]
+	}
 }
 
 // startTagStrict reads a start tag's attributes now: those that bind
@@ -444,6 +614,8 @@ func (t *tokenizer) startTagStrict(prefix, local string) (token, error) {
 		switch {
 		case ap == "" && al == "xmlns":
 			t.ns = append(t.ns, nsBinding{"", knownURI(tokAttr{raw: raw}.value())})
+		case ap == "xmlns" && (al == "xml" || al == "xmlns"):
+			return token{}, errMalformed // the reserved prefixes are not bound again
 		case ap == "xmlns":
 			t.ns = append(t.ns, nsBinding{al, knownURI(tokAttr{raw: raw}.value())})
 		default:
@@ -462,6 +634,22 @@ func knownURI(uri string) string {
 		}
 	}
 	return uri
+}
+
+// inner returns what is inside the element whose start tag was the last
+// token, as written, without reading it: nil for a self-closing one or
+// when its end cannot be found. Only for elements that never contain an
+// element of their own name.
+func (t *tokenizer) inner() []byte {
+	if t.empty {
+		return nil
+	}
+	closing := append(append([]byte("</"), t.lastRaw...), '>')
+	i := bytes.Index(t.data[t.pos:], closing)
+	if i < 0 {
+		return nil
+	}
+	return t.data[t.pos : t.pos+i]
 }
 
 // SkipElement skips the rest of the element whose start tag was the last
@@ -506,8 +694,12 @@ func (t *tokenizer) lookup(prefix string) string {
 }
 
 func (t *tokenizer) start(prefix, local string, raw []rawAttr) (token, error) {
+	if prefix == "xmlns" {
+		return token{}, errMalformed // an element in the namespace-declaration prefix
+	}
 	name := xml.Name{Space: t.resolve(prefix, true), Local: local}
 	t.names = append(t.names, name)
+	t.raws = append(t.raws, t.intern(t.lastRaw))
 	var attrs []tokAttr
 	if len(raw) > 0 {
 		attrs = make([]tokAttr, len(raw))
@@ -521,6 +713,7 @@ func (t *tokenizer) start(prefix, local string, raw []rawAttr) (token, error) {
 func (t *tokenizer) end() xml.Name {
 	name := t.names[len(t.names)-1]
 	t.names = t.names[:len(t.names)-1]
+	t.raws = t.raws[:len(t.raws)-1]
 	t.ns = t.ns[:t.depth[len(t.depth)-1]]
 	t.depth = t.depth[:len(t.depth)-1]
 	return name
@@ -538,12 +731,8 @@ func (t *tokenizer) endTag() (token, error) {
 		return token{}, errMalformed
 	}
 	t.pos++
-	local := qname
-	if c := bytes.IndexByte(qname, ':'); c >= 0 {
-		local = qname[c+1:]
-	}
-	if len(t.names) == 0 || t.names[len(t.names)-1].Local != string(local) {
-		return token{}, fmt.Errorf("%w: unexpected end tag %q", errMalformed, local)
+	if len(t.raws) == 0 || t.raws[len(t.raws)-1] != string(qname) {
+		return token{}, fmt.Errorf("%w: unexpected end tag %q", errMalformed, qname)
 	}
 	return token{kind: tEnd, name: t.end()}, nil
 }

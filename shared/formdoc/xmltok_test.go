@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -115,4 +116,44 @@ func asXML(t *tokenizer) func() (xml.Token, error) {
 		}
 		return xml.CharData(tok.text), nil
 	}
+}
+
+// encodingXMLTokens is what encoding/xml reads from doc, in the form
+// tokens renders, processing instructions and comments left out.
+func encodingXMLTokens(doc []byte) (string, error) {
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	s, err := tokens(func() (xml.Token, error) {
+		tok, err := dec.Token()
+		switch tok.(type) {
+		case xml.ProcInst, xml.Comment:
+			return xml.CharData(nil), err
+		}
+		return tok, err
+	})
+	return strings.ReplaceAll(s, `""`, ""), err
+}
+
+// FuzzTokenizer: whatever the tokenizer reads, encoding/xml reads too,
+// as the same elements, attributes and text. The tokenizer may refuse
+// more (DOCTYPE, names beyond ASCII, odd declarations); it may never read
+// differently.
+func FuzzTokenizer(f *testing.F) {
+	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!-- c --><a xmlns="urn:d" xmlns:p="urn:p"><p:b p:x="1 &amp; 2" y='&#x41;&#66;'>t&lt;&gt;&quot;&apos;<![CDATA[<raw>]]></p:b><c/><d xmlns:p="urn:q"><p:e/></d><p:e/></a>`))
+	f.Add([]byte("<w:document xmlns:w=\"" + nsW + "\"><w:body><w:p><w:r><w:t xml:space=\"preserve\"> a\r\nb\rc </w:t></w:r></w:p></w:body></w:document>"))
+	f.Add([]byte(`<a b="x&#13;y" c="1"><b/>&#65;</a>`))
+	f.Add([]byte(`<a><!----><?pi data?></a>`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		got, err := tokens(asXML(newTokenizer(doc)))
+		if err != nil {
+			return // refused
+		}
+		got = strings.ReplaceAll(got, `""`, "")
+		want, err := encodingXMLTokens(doc)
+		if err != nil {
+			t.Fatalf("the tokenizer read what encoding/xml refuses (%v): %q", err, doc)
+		}
+		if got != want {
+			t.Fatalf("tokens differ for %q\n got %s\nwant %s", doc, got, want)
+		}
+	})
 }
