@@ -141,6 +141,7 @@ type mapper struct {
 	hiddenTicks bool
 	appending   bool              // set is adding to an answer, not answering again
 	ptable      string            // the table whose column label was found last
+	options     *optionRows       // a question's options one a line below it
 	at          string            // where the row being read is
 	capAt       string            // where the text being captured starts
 	src         map[string]string // where each answer was read
@@ -189,6 +190,7 @@ func mapDocument(d Document, hiddenTicks bool) Read {
 		}
 		m.row(row, next)
 	}
+	m.endOptions()
 	m.endCapture()
 	if !m.seenAny {
 		return Read{Err: notTheForm()}
@@ -371,9 +373,22 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.tableHeader(row) {
 		return
 	}
+	if m.options != nil {
+		if len(row) == 1 && len(row[0].lines) == 1 && optionLine(row[0].lines[0]) {
+			m.options.items = append(m.options.items, append([]Item{{Text: " "}}, row[0].items...)...)
+			return // the next of the options, one a line
+		}
+		m.endOptions()
+	}
 	if len(m.below) > 0 {
 		pending := m.below
 		m.below = nil
+		if len(pending) == 1 && yesNoKind(pending[0].field.Kind) && len(row) == 1 && len(row[0].lines) == 1 && optionLine(row[0].lines[0]) {
+			// "IS A CORONER INVOLVED?" then "( ) YES" / "(x) NO" / "( ) UNSURE":
+			// the options one a line, read when they end.
+			m.options = &optionRows{pl: pending[0], items: slices.Clone(row[0].items), at: m.at}
+			return
+		}
 		if !m.rowHasLabel(row) {
 			for _, pl := range pending {
 				// One label: the whole next row answers it. Several: each
@@ -425,14 +440,51 @@ func (m *mapper) setBelow(pl pendingLabel, text string, items []Item) {
 		return
 	}
 	f := pl.field
-	if f.Kind == referral.Tick || f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure {
-		if v := tickedOption(items, f.Kind); v != "" {
+	if f.Kind == referral.Tick {
+		text = "yes" // anything written under "indicate if you are unaware…" says so
+	}
+	if yesNoKind(f.Kind) {
+		v, unsure := tickState(items, f.Kind)
+		switch {
+		case v != "":
 			text = v
-		} else if f.Kind == referral.Tick {
-			text = "yes" // anything written under "indicate if you are unaware…" says so
+		case unsure:
+			m.unreadable(pl.path)
+			return
+		case countBoxes(items) > 0 || strings.ContainsAny(text, "☐☒") || onlyOptions(text):
+			return // boxes or options, none ticked: unanswered, never the words
 		}
 	}
 	m.set(pl.path, text)
+}
+
+func yesNoKind(k referral.Kind) bool { return k == referral.YesNo || k == referral.YesNoUnsure }
+
+// optionRows is a yes/no question's options printed one a line below it,
+// being read.
+type optionRows struct {
+	pl    pendingLabel
+	items []Item
+	at    string // where the first option is
+}
+
+// endOptions reads the options gathered below a question.
+func (m *mapper) endOptions() {
+	o := m.options
+	m.options = nil
+	if o == nil {
+		return
+	}
+	at := m.at
+	m.at = o.at
+	defer func() { m.at = at }()
+	v, unsure := tickState(o.items, o.pl.field.Kind)
+	switch {
+	case v != "":
+		m.set(o.pl.path, v)
+	case unsure || m.hiddenTicks:
+		m.unreadable(o.pl.path)
+	}
 }
 
 func (m *mapper) rowHasLabel(row []cellInfo) bool {
@@ -606,16 +658,15 @@ func notTheForm() error {
 
 // aliases are other ways people label the same answers.
 var aliases = map[string][]string{
-	"referrer.email":           {"EMAIL ADDRESS", "E MAIL", "E MAIL ADDRESS"},
-	"referrer.telephone":       {"TELEPHONE", "PHONE", "PHONE NUMBER", "TEL", "TEL NO", "CONTACT NUMBER"},
-	"children.dateOfBirth":     {"DOB", "D O B"},
-	"children.postcode":        {"POST CODE"},
-	"children.ageAtIncident":   {"AGE", "AGE AT INCIDENT"},
-	"children.ethnicity":       {"ETHNICITY"},
-	"referrer.dateSubmitted":   {"DATE"},
-	"children.incidentDate":    {"DATE OF INCIDENT", "INCIDENT DATE"},
-	"siblings.nationality":     {"NATIONALITY"},
-	"childProtection.cppStart": {"DATE CPP COMMENCED"},
+	"referrer.email":         {"EMAIL ADDRESS", "E MAIL", "E MAIL ADDRESS"},
+	"referrer.telephone":     {"TELEPHONE", "PHONE", "PHONE NUMBER", "TEL", "TEL NO", "CONTACT NUMBER"},
+	"children.dateOfBirth":   {"DOB", "D O B"},
+	"children.postcode":      {"POST CODE"},
+	"children.ageAtIncident": {"AGE", "AGE AT INCIDENT"},
+	"children.ethnicity":     {"ETHNICITY"},
+	"referrer.dateSubmitted": {"DATE"},
+	"children.incidentDate":  {"DATE OF INCIDENT", "INCIDENT DATE"},
+	"siblings.nationality":   {"NATIONALITY"},
 }
 
 // typos are misspellings printed on versions of the form.

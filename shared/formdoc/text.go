@@ -249,6 +249,9 @@ func (l *looseReader) split(lines []string) []numbered {
 // not part of it.
 func runsOn(f referral.Field, value []string, line string) bool {
 	answered := strings.TrimSpace(strings.Join(value, "")) != ""
+	if f.Kind != referral.Text && f.Kind != referral.LongText && optionLine(line) {
+		return true // the options one a line, each with its box: "[x] Neglect"
+	}
 	switch f.Kind {
 	case referral.LongText, referral.Multi:
 		return true
@@ -257,6 +260,31 @@ func runsOn(f referral.Field, value []string, line string) bool {
 	default:
 		return !answered
 	}
+}
+
+// optionLine reports whether a line is an option with its box before or
+// after it: "[x] Neglect", "( ) Other", "☐ YES", "Neglect ☒".
+func optionLine(line string) bool {
+	t := strings.TrimSpace(tickMarks.Replace(line))
+	return t != "" && (strings.HasPrefix(t, "☒") || strings.HasPrefix(t, "☐") || strings.HasSuffix(t, "☒") || strings.HasSuffix(t, "☐"))
+}
+
+// tickedLines reads options written one a line with their boxes: the
+// ticked options' words, and whether any line had a box.
+func tickedLines(value string) (ticked []string, boxed bool) {
+	for _, line := range strings.Split(value, "\n") {
+		if !optionLine(line) {
+			continue
+		}
+		boxed = true
+		t := strings.TrimSpace(tickMarks.Replace(line))
+		if strings.HasPrefix(t, "☒") || strings.HasSuffix(t, "☒") {
+			if opt := strings.TrimSpace(strings.Trim(t, "☒☐")); opt != "" {
+				ticked = append(ticked, opt)
+			}
+		}
+	}
+	return ticked, boxed
 }
 
 // looseKeys are the keys of every label, table columns too.
@@ -393,6 +421,13 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 			}
 		}
 	}
+	if t := tableOfPath(l.last); t != "" && t != "children" { // a table's columns on one line: that table's
+		for _, c := range cands {
+			if strings.HasPrefix(c.f.Path, t+".") {
+				return pick(c)
+			}
+		}
+	}
 	for _, c := range cands { // unanswered, in the section of the line before
 		if c.f.Section == l.section && unanswered(c) {
 			return pick(c)
@@ -444,7 +479,22 @@ func setText(r *referral.Referral, f referral.Field, path, value string, hiddenT
 		case strings.ContainsAny(marked, "☒☐"):
 			return true // boxes, none ticked
 		}
-	case referral.Multi:
+	case referral.Choice, referral.Multi:
+		if ticked, boxed := tickedLines(value); boxed {
+			// Options one a line with their boxes: the ticked ones; none
+			// ticked is unanswered; two ticked of a single choice cannot
+			// be read.
+			if f.Kind == referral.Choice && len(ticked) > 1 {
+				return false
+			}
+			for _, opt := range ticked {
+				_ = referral.Set(r, path, opt)
+			}
+			return true
+		}
+		if f.Kind == referral.Choice {
+			break
+		}
 		for _, opt := range strings.FieldsFunc(value, func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
 			if opt = strings.TrimSpace(opt); opt != "" {
 				_ = referral.Set(r, path, opt)
