@@ -499,8 +499,9 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		st.marked = outer
 		return err
 	case "rPr":
-		if !markedRun(p.dec.inner()) {
-			return p.skip() // most runs: fonts and sizes, read past without tokenizing
+		if marked, ok := runMarked(p.dec.inner()); ok {
+			st.marked = st.marked || marked
+			return p.skip() // read as written, without tokenizing: most runs have a dozen properties
 		}
 		return p.each(t.name, func(t token) error {
 			switch {
@@ -572,11 +573,62 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 	}
 }
 
-// markedRun reports whether run properties, as written, may make the
-// run bold, highlighted or shaded; false is certain.
-func markedRun(props []byte) bool {
-	return props == nil || bytes.Contains(props, []byte(":b")) || bytes.Contains(props, []byte("<b")) ||
-		bytes.Contains(props, []byte("highlight")) || bytes.Contains(props, []byte("shd"))
+// runMarked reads run properties as Word writes them (the main namespace
+// as "w:") for bold, highlighting and shading: ok is false when they are
+// written otherwise, and must be tokenized.
+func runMarked(props []byte) (marked, ok bool) {
+	if props == nil {
+		return false, false
+	}
+	rest := props
+	for {
+		i := bytes.IndexByte(rest, '<')
+		if i < 0 {
+			return marked, true
+		}
+		rest = rest[i+1:]
+		if !bytes.HasPrefix(rest, []byte("w:")) {
+			if bytes.HasPrefix(rest, []byte("/w:")) {
+				continue
+			}
+			return false, false // another prefix, a comment: tokenize
+		}
+		end := bytes.IndexByte(rest, '>')
+		if end < 0 {
+			return false, false
+		}
+		tag := rest[2:end]
+		name := tag
+		if j := bytes.IndexAny(tag, " /\t\r\n"); j >= 0 {
+			name = tag[:j]
+		}
+		switch string(name) {
+		case "b", "bCs":
+			v, has := wAttr(tag, "val")
+			marked = marked || !has || v == "1" || v == "true" || v == "on"
+		case "highlight":
+			v, _ := wAttr(tag, "val")
+			marked = marked || (v != "" && v != "none")
+		case "shd":
+			fill, _ := wAttr(tag, "fill")
+			marked = marked || (fill != "" && !strings.EqualFold(fill, "auto") && !strings.EqualFold(fill, "FFFFFF"))
+		}
+		rest = rest[end:]
+	}
+}
+
+// wAttr finds w:name="value" in a tag as written.
+func wAttr(tag []byte, name string) (string, bool) {
+	for _, q := range []string{`"`, `'`} {
+		key := []byte(" w:" + name + "=" + q)
+		if i := bytes.Index(tag, key); i >= 0 {
+			v := tag[i+len(key):]
+			if j := bytes.IndexByte(v, q[0]); j >= 0 {
+				return string(v[:j]), true
+			}
+		}
+	}
+	return "", false
 }
 
 func (p *parser) text(end xml.Name) (string, error) {

@@ -45,7 +45,7 @@ type cellInfo struct {
 	key   string   // the label key of all its text
 	// wrapped: a paragraph of text right below the line before it
 	wrapped bool
-	where   string // where it is in the document: "table 2, row 3", "paragraph 4", "line 12"
+	where   place // where it is in the document
 }
 
 func (c cellInfo) text() string { return strings.Join(c.lines, "\n") }
@@ -59,20 +59,14 @@ func rowsOf(blocks []Block) [][]cellInfo {
 		switch {
 		case b.Para != nil:
 			paras++
-			where := "paragraph " + strconv.Itoa(paras)
-			if b.Para.Line > 0 {
-				where = "line " + strconv.Itoa(b.Para.Line)
-			}
+			where := place{para: paras, line: b.Para.Line}
 			rows = append(rows, []cellInfo{{lines: []string{b.Para.Text()}, items: b.Para.Items, wrapped: b.Para.Wrapped, where: where}})
 		case b.Table != nil:
 			tables++
 			for ri, r := range b.Table.Rows {
 				var row []cellInfo
 				col := 0
-				where := "table " + strconv.Itoa(tables) + ", row " + strconv.Itoa(ri+1)
-				if r.Line > 0 {
-					where = "line " + strconv.Itoa(r.Line)
-				}
+				where := place{table: tables, row: ri + 1, line: r.Line}
 				for _, c := range r.Cells {
 					ci := cellInfo{table: tables, col: col, where: where}
 					if c.VMerge != "continue" {
@@ -142,8 +136,8 @@ type mapper struct {
 	appending   bool              // set is adding to an answer, not answering again
 	ptable      string            // the table whose column label was found last
 	options     *optionRows       // a question's options one a line below it
-	at          string            // where the row being read is
-	capAt       string            // where the text being captured starts
+	at          place             // where the row being read is
+	capAt       place             // where the text being captured starts
 	src         map[string]string // where each answer was read
 }
 
@@ -221,7 +215,7 @@ func (m *mapper) set(path, value string) {
 	}
 	m.filled[path] = true
 	if m.src != nil && m.src[path] == "" {
-		m.src[path] = m.at
+		m.src[path] = m.at.String()
 	}
 }
 
@@ -236,10 +230,28 @@ func (m *mapper) unreadable(path string) {
 	}
 	m.unread[path], m.filled[path] = true, true
 	if m.src != nil {
-		m.src[path] = m.at
+		m.src[path] = m.at.String()
 	}
 	referral.Clear(&m.r, path)
 	m.probs = append(m.probs, referral.Unreadable(path))
+}
+
+// place is where a row is in a document: a Word table's row, a
+// paragraph, or a line of text. Its words are made only for the answers.
+type place struct {
+	table, row, para, line int
+}
+
+func (p place) String() string {
+	switch {
+	case p.line > 0:
+		return "line " + strconv.Itoa(p.line)
+	case p.table > 0:
+		return "table " + strconv.Itoa(p.table) + ", row " + strconv.Itoa(p.row)
+	case p.para > 0:
+		return "paragraph " + strconv.Itoa(p.para)
+	}
+	return ""
 }
 
 // continued is an answer read from a table's answer cell, which the next
@@ -308,7 +320,7 @@ func (m *mapper) wrappedLine(row []cellInfo) bool {
 // the first of them, and says how many rows it took in.
 func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	first := rows[0]
-	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || m.rowHasLabel(first) {
+	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || len(rows) < 2 || !labelOnly(rows[1]) || m.rowHasLabel(first) {
 		return nil, 0
 	}
 	label := strings.TrimSpace(first[0].lines[0])
@@ -317,13 +329,8 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	}
 	for n := 1; n < len(rows) && n <= 3; n++ {
 		r := rows[n]
-		if len(r[0].lines) != 1 || r[0].col != 0 || countBoxes(r[0].items) > 0 || m.rowHasLabel(r) {
+		if !labelOnly(r) || m.rowHasLabel(r) {
 			return nil, 0
-		}
-		for _, c := range r[1:] {
-			if strings.TrimSpace(c.text()) != "" {
-				return nil, 0
-			}
 		}
 		label += " " + strings.TrimSpace(r[0].lines[0])
 		if _, rest, ok := m.match(label); ok && rest == "" {
@@ -335,6 +342,20 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 		}
 	}
 	return nil, 0
+}
+
+// labelOnly reports whether a row has words in its first cell only, one
+// line of them and no boxes: how a label's second line looks.
+func labelOnly(r []cellInfo) bool {
+	if len(r) == 0 || len(r[0].lines) != 1 || r[0].col != 0 || countBoxes(r[0].items) > 0 {
+		return false
+	}
+	for _, c := range r[1:] {
+		if len(c.lines) > 0 && strings.TrimSpace(c.text()) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *mapper) row(row []cellInfo, next []cellInfo) {
@@ -465,7 +486,7 @@ func yesNoKind(k referral.Kind) bool { return k == referral.YesNo || k == referr
 type optionRows struct {
 	pl    pendingLabel
 	items []Item
-	at    string // where the first option is
+	at    place // where the first option is
 }
 
 // endOptions reads the options gathered below a question.

@@ -29,6 +29,9 @@ type tokenizer struct {
 	interned [256]string // names read, by a hash of their bytes
 	attrBuf  []rawAttr
 	lastRaw  []byte // the qualified name of the last start tag, as written
+	// the end tag of the last start tag's element, found from closeFor
+	closeBuf          []byte
+	closeFor, closeAt int
 	// the last prefix resolved, valid while the bindings are unchanged
 	cacheLen              int
 	cachePrefix, cacheURI string
@@ -111,13 +114,13 @@ func (tok token) attrNamed(local string, spaces ...string) (tokAttr, bool) {
 // nextAttr reads the first attribute of raw (a start tag's attributes as
 // written, checked by the tokenizer) and returns what follows it.
 func (tok token) nextAttr(raw []byte) (tokAttr, []byte, bool) {
-	rest := bytes.TrimLeft(raw, " \t\r\n")
+	rest := trimLeftSpace(raw)
 	eq := bytes.IndexByte(rest, '=')
 	if eq <= 0 {
 		return tokAttr{}, nil, false
 	}
-	name := bytes.TrimRight(rest[:eq], " \t\r\n")
-	rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
+	name := trimRightSpace(rest[:eq])
+	rest = trimLeftSpace(rest[eq+1:])
 	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
 		return tokAttr{}, nil, false
 	}
@@ -418,6 +421,22 @@ func (t *tokenizer) unescape(raw []byte) ([]byte, error) {
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
+// trimLeftSpace and trimRightSpace trim XML's white space (bytes.Trim
+// builds its set of bytes at every call).
+func trimLeftSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+func trimRightSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
 // name reads a qualified name at pos.
 func (t *tokenizer) name() (prefix, local string, err error) {
 	start := t.pos
@@ -505,7 +524,7 @@ func (t *tokenizer) startTag() (token, error) {
 	if !t.attrsWellFormed(region) {
 		return token{}, fmt.Errorf("%w: attributes", errMalformed)
 	}
-	region = bytes.TrimRight(region, " \t\r\n")
+	region = trimRightSpace(region)
 	if bytes.Contains(region, []byte("xmlns")) || bytes.IndexByte(region, '&') >= 0 || bytes.IndexByte(region, '\r') >= 0 {
 		return t.startTagStrict(prefix, local) // namespace declarations, references or "\r" in values: read now
 	}
@@ -520,44 +539,119 @@ func (t *tokenizer) startTag() (token, error) {
 	return tok, err
 }
 
+// Byte classes for attrsWellFormed.
+const (
+	nameStart = 1 + iota // a letter or '_'
+	nameChar             // a digit, '.' or '-'
+	nameColon
+)
+
+const (
+	valueOK    = iota
+	valueBad   // '<', control characters
+	valueCheck // '&', ']', UTF-8: looked at again
+)
+
+var byteClass, valueClass = func() (names, values [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
+			names[c] = nameStart
+		case '0' <= c && c <= '9', c == '.', c == '-':
+			names[c] = nameChar
+		case c == ':':
+			names[c] = nameColon
+		}
+		switch {
+		case c == '<', c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			values[c] = valueBad
+		case c == '&', c == ']', c >= utf8.RuneSelf:
+			values[c] = valueCheck
+		}
+	}
+	return names, values
+}()
+
 // attrsWellFormed checks a start tag's attributes as written, without
 // keeping them: each is whitespace, a name, '=', and a quoted value with
 // no '<' and only characters and references XML allows; at the end
-// whitespace may follow.
+// whitespace may follow. One pass over the bytes: it runs at every tag.
 func (t *tokenizer) attrsWellFormed(b []byte) bool {
+	i, n := 0, len(b)
 	for {
-		n := len(b)
-		b = bytes.TrimLeft(b, " \t\r\n")
-		if len(b) == 0 {
+		j := i
+		for i < n && isSpace(b[i]) {
+			i++
+		}
+		if i == n {
 			return true
 		}
-		if len(b) == n {
+		if i == j {
 			return false // no whitespace before the name
 		}
-		eq := bytes.IndexByte(b, '=')
-		if eq < 0 || !isName(bytes.TrimRight(b[:eq], " \t\r\n")) {
-			return false
-		}
-		b = bytes.TrimLeft(b[eq+1:], " \t\r\n")
-		if len(b) == 0 || (b[0] != '"' && b[0] != '\'') {
-			return false
-		}
-		end := bytes.IndexByte(b[1:], b[0])
-		if end < 0 {
-			return false
-		}
-		v := b[1 : 1+end]
-		if bytes.IndexByte(v, '<') >= 0 || bytes.Contains(v, []byte("]]>")) {
-			return false
-		}
-		if bytes.IndexByte(v, '&') >= 0 {
-			if _, err := t.unescape(v); err != nil {
+		// The name: as isName, in the same pass.
+		start, colon := i, -1
+		for i < n && b[i] != '=' && !isSpace(b[i]) {
+			switch byteClass[b[i]] {
+			case nameStart:
+			case nameChar:
+				if i == start || i == colon+1 {
+					return false
+				}
+			case nameColon:
+				if colon >= 0 || i == start {
+					return false
+				}
+				colon = i
+			default:
 				return false
 			}
-		} else if !xmlChars(v) {
+			i++
+		}
+		if i == start || i == colon+1 {
 			return false
 		}
-		b = b[2+end:]
+		for i < n && isSpace(b[i]) {
+			i++
+		}
+		if i == n || b[i] != '=' {
+			return false
+		}
+		i++
+		for i < n && isSpace(b[i]) {
+			i++
+		}
+		if i == n || (b[i] != '"' && b[i] != '\'') {
+			return false
+		}
+		q := b[i]
+		i++
+		vstart, slow := i, false
+		for i < n && b[i] != q {
+			switch valueClass[b[i]] {
+			case valueBad:
+				return false
+			case valueCheck:
+				slow = true // references, "]]>", UTF-8: checked below
+			}
+			i++
+		}
+		if i == n {
+			return false
+		}
+		if v := b[vstart:i]; slow {
+			if bytes.Contains(v, []byte("]]>")) {
+				return false
+			}
+			if bytes.IndexByte(v, '&') >= 0 {
+				if _, err := t.unescape(v); err != nil {
+					return false
+				}
+			} else if !xmlChars(v) {
+				return false
+			}
+		}
+		i++ // the closing quote
 	}
 }
 
@@ -644,12 +738,23 @@ func (t *tokenizer) inner() []byte {
 	if t.empty {
 		return nil
 	}
-	closing := append(append([]byte("</"), t.lastRaw...), '>')
-	i := bytes.Index(t.data[t.pos:], closing)
+	i := t.closingAt()
 	if i < 0 {
 		return nil
 	}
 	return t.data[t.pos : t.pos+i]
+}
+
+// closingAt finds the end tag of the element whose start tag was the last
+// token, from pos: its offset, or -1. The last answer is kept, as inner
+// and SkipElement ask in turn.
+func (t *tokenizer) closingAt() int {
+	if t.closeFor == t.pos && t.closeFor > 0 {
+		return t.closeAt
+	}
+	t.closeBuf = append(append(append(t.closeBuf[:0], "</"...), t.lastRaw...), '>')
+	t.closeFor, t.closeAt = t.pos, bytes.Index(t.data[t.pos:], t.closeBuf)
+	return t.closeAt
 }
 
 // SkipElement skips the rest of the element whose start tag was the last
@@ -661,12 +766,11 @@ func (t *tokenizer) SkipElement() error {
 		t.end()
 		return nil
 	}
-	closing := append(append([]byte("</"), t.lastRaw...), '>')
-	i := bytes.Index(t.data[t.pos:], closing)
+	i := t.closingAt()
 	if i < 0 {
 		return errMalformed
 	}
-	t.pos += i + len(closing)
+	t.pos += i + len(t.closeBuf)
 	t.end()
 	return nil
 }
