@@ -428,6 +428,7 @@ type answerSection struct {
 	Title  string
 	Rows   []answerRow
 }
+
 // answerRow is one answer on the case page: Source is where in what was
 // sent it was read ("table 2, row 3"), for checking it against the form.
 type answerRow struct{ Label, Value, Problem, ID, Source string }
