@@ -73,7 +73,7 @@ func deadLetters(e env.Env) web.DeadLetters {
 // workspace's client secret, named, not referenced, to break the cycle of
 // the API, its functions and the user pool client's callback address).
 func secret(ctx context.Context, e env.Env, name string) (map[string]string, error) {
-	out, err := secretsmanager.NewFromConfig(e.AWS).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
+	out, err := secretsmanager.NewFromConfig(e.AWS, func(o *secretsmanager.Options) { o.BaseEndpoint = e.Endpoint("SECRETS_MANAGER") }).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
 	if err != nil {
 		return nil, fmt.Errorf("secret %s: %w", name, err)
 	}
@@ -96,5 +96,5 @@ func deadLetterQueues(e env.Env) *dlq.Queues {
 	if len(urls) == 0 {
 		return nil
 	}
-	return &dlq.Queues{Client: awssqs.NewFromConfig(e.AWS), URLs: urls}
+	return &dlq.Queues{Client: awssqs.NewFromConfig(e.AWS, func(o *awssqs.Options) { o.BaseEndpoint = e.Endpoint("SQS") }), URLs: urls}
 }

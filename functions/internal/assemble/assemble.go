@@ -26,7 +26,7 @@ func App(e env.Env, log *slog.Logger) *app.App {
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN.
 func Scheduler(e env.Env) *eventbridge.Scheduler {
 	return &eventbridge.Scheduler{
-		Client:        scheduler.NewFromConfig(e.AWS),
+		Client:        scheduler.NewFromConfig(e.AWS, func(o *scheduler.Options) { o.BaseEndpoint = e.Endpoint("SCHEDULER") }),
 		Group:         e.Get("SCHEDULE_GROUP"),
 		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
 		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),
@@ -37,5 +37,5 @@ func Scheduler(e env.Env) *eventbridge.Scheduler {
 // Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's
 // worth.
 func Raw(e env.Env) *s3blob.Store {
-	return &s3blob.Store{Client: s3.NewFromConfig(e.AWS), Bucket: e.Get("RAW_BUCKET"), MaxBytes: e.Config.MaxInputBytes + 1<<20}
+	return &s3blob.Store{Client: s3.NewFromConfig(e.AWS, func(o *s3.Options) { o.BaseEndpoint = e.Endpoint("S3") }), Bucket: e.Get("RAW_BUCKET"), MaxBytes: e.Config.MaxInputBytes + 1<<20}
 }
