@@ -7,8 +7,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
-	"github.com/cspr-intake/cspr-intake/shared/apigw"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/form"
 )
 
 // newHandler builds the web form from the environment template.yaml sets:
@@ -22,10 +21,10 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	return web.New(web.Handler{
-		Intake: assemble.App(e, log).Intake, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: apigw.MaxBody, Log: log,
-		Public: true, BasePath: getenv("BASE_PATH"),
-		Drafts: e.Store, Mail: e.Mail(),
+	return form.New(form.Handler{
+		Intake: assemble.App(e, log).Intake, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Log: log,
+		BasePath: getenv("BASE_PATH"),
+		Drafts:   e.Store, Mail: e.Mail(),
 		RuleTitle: cfg.Rules().TaskTitle,
 	}), nil
 }

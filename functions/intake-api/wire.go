@@ -7,7 +7,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/api"
 )
 
 // newHandler builds the intake API and the Business Unit's held-mail
@@ -24,5 +24,5 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	cfg := e.Config
 	a := assemble.App(e, log)
 	// A Function URL request is at most 6 MB.
-	return web.New(web.Handler{Intake: a.Intake, Messages: a.Held, Files: e.Store, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, MaxBody: 6 << 20, Log: log}), nil
+	return api.New(api.Handler{Intake: a.Intake, Messages: a.Held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
 )
 
 // newHandler builds the workspace from the environment template.yaml sets:
@@ -47,11 +47,11 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
 		callback = u + "/signin/callback"
 	}
-	provider, err := web.NewOIDC(ctx, getenv("OIDC_ISSUER"), client["clientId"], client["clientSecret"], callback, cfg.SignIn.GroupsClaim)
+	provider, err := workspace.NewOIDC(ctx, getenv("OIDC_ISSUER"), client["clientId"], client["clientSecret"], callback, cfg.SignIn.GroupsClaim)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
-	return web.NewWorkspace(web.Workspace{
+	return workspace.NewWorkspace(workspace.Workspace{
 		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: a.Held,
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
@@ -61,7 +61,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 
 // deadLetters is nil, not a nil pointer in an interface, when no queue is
 // set.
-func deadLetters(e env.Env) web.DeadLetters {
+func deadLetters(e env.Env) workspace.DeadLetters {
 	if q := deadLetterQueues(e); q != nil {
 		return q
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/form"
 )
 
 // axeExpected are findings GOV.UK's own components knowingly produce, each
@@ -151,7 +151,7 @@ func (b *browser) waitFor(cond string) bool {
 // them: text typed, boxes ticked.
 func (b *browser) fill(r *referral.Referral, section int) {
 	b.t.Helper()
-	values, _ := json.Marshal(web.FormValues(r, section))
+	values, _ := json.Marshal(form.FormValues(r, section))
 	_, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`(() => {
 		const values = `+string(values)+`;
 		for (const el of document.querySelectorAll('form input[name], form textarea[name]')) {

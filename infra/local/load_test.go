@@ -16,7 +16,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/form"
 )
 
 var loadCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -82,7 +82,7 @@ func (u *user) walk(r *referral.Referral) error {
 				}
 			}
 		}
-		v := web.FormValues(r, n)
+		v := form.FormValues(r, n)
 		v.Set("action", "continue")
 		if _, err := u.do(http.MethodPost, path, v); err != nil {
 			return err

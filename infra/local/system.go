@@ -24,7 +24,9 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
 	"github.com/cspr-intake/cspr-intake/shared/schedule/local"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
-	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/api"
+	"github.com/cspr-intake/cspr-intake/shared/web/form"
+	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
 )
 
 // system is everything the local runner runs, on embedded parts.
@@ -36,7 +38,7 @@ type system struct {
 	reminders *reminder.Service
 	outbox    *outbox.Outbox
 	inputs    *admit.Budget // bytes of large inputs read at once
-	workspace *web.Workspace
+	workspace *workspace.Workspace
 	handler   http.Handler
 	log       *slog.Logger
 	now       func() time.Time
@@ -83,27 +85,28 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	inputs := admit.New(4 * cfg.MaxInputBytes)
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(web.Handler{Intake: svc, Messages: a.Held, Files: st, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox,
-		MaxBody: cfg.MaxInputBytes, Inputs: inputs, Now: now, Log: log,
+	mux.Handle("/", form.New(form.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
-	var provider *web.OIDC
+	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: a.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
+		RuleTitle: cfg.Rules().TaskTitle, Now: now, Log: log}))
+	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if provider, err = web.NewOIDC(ctx, si.Issuer, si.ClientID, si.ClientSecret, strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim); err != nil {
+		if provider, err = workspace.NewOIDC(ctx, si.Issuer, si.ClientID, si.ClientSecret, strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim); err != nil {
 			st.Close()
 			return nil, err
 		}
 	}
-	sys.workspace = web.NewWorkspace(web.Workspace{Cases: st, Raw: blobs, Events: svc, Held: a.Held, Sessions: st, OIDC: provider,
+	sys.workspace = workspace.NewWorkspace(workspace.Workspace{Cases: st, Raw: blobs, Events: svc, Held: a.Held, Sessions: st, OIDC: provider,
 		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		Partnership: cfg.Partnership, Rules: cfg.Rules(), Calendar: cal, Now: now, Log: log})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
 		mux.Handle(p, sys.workspace)
 	}
 	// The outbox holds every e-mail sent: the Business Unit's, behind sign-in.
-	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), web.RoleBusinessUnit))
-	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), web.RoleBusinessUnit))
+	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), workspace.RoleBusinessUnit))
+	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), workspace.RoleBusinessUnit))
 	sys.handler = loopbackOnly(mux, cfg.BaseURL)
 	return sys, nil
 }

@@ -1,142 +1,88 @@
-// Package web holds the HTTP handlers, by audience, that the local runner
-// serves on loopback and the functions serve in AWS — the same handlers in
-// both places:
+// Package web holds what the partnership's HTTP handlers share; the
+// handlers themselves are by audience, each in its own package, mounted by
+// the function that serves it and all together by the local runner:
 //
-//   - Handler: the public web form (form.go) and, unless Public, the JSON
-//     intake API (web.go) for partner systems and the Business Unit;
-//   - Workspace: the partnership's signed-in case pages (workspace.go,
-//     figures.go) and their sign-in (signin.go).
+//   - form: the public web form, for referrers;
+//   - api: the JSON intake API, for partner systems and the Business Unit;
+//   - workspace: the partnership's signed-in case pages and their sign-in.
+//
+// Here: the pages' layout and assets, the security headers every response
+// carries, the case list's filters (one definition for the workspace and
+// the API), and small helpers.
 package web
 
 import (
-	"context"
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
 	"encoding/json"
-	"errors"
+	"html/template"
+	"io/fs"
 	"log/slog"
-	"mime"
+	"net"
 	"net/http"
-	"strconv"
-	"time"
-
-	"github.com/cspr-intake/cspr-intake/shared/admit"
-	"github.com/cspr-intake/cspr-intake/shared/casefile"
-	"github.com/cspr-intake/cspr-intake/shared/civil"
-	"github.com/cspr-intake/cspr-intake/shared/errs"
-	"github.com/cspr-intake/cspr-intake/shared/formdoc"
-	"github.com/cspr-intake/cspr-intake/shared/inbox"
-	"github.com/cspr-intake/cspr-intake/shared/intake"
-	"github.com/cspr-intake/cspr-intake/shared/mail"
-	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
-// Cases takes referrals in and records what happens to cases;
-// *intake.Service is one.
-type Cases interface {
-	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
-	RecordEvent(ctx context.Context, ref string, in intake.EventInput) (intake.Recorded, error)
-	Deadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
+//go:embed templates/layout.html
+var layoutFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// Audit events every view of a case records (the workspace's and the
+// API's alike).
+const (
+	EventViewed        = "viewed"
+	EventRawDownloaded = "raw-downloaded"
+)
+
+// ErrorLink is one line of a page's error summary: what is wrong, linked
+// to where (the layout's "errorSummary").
+type ErrorLink struct{ Href, Message string }
+
+// Pages parses an audience's pages: the shared layout with the audience's
+// own file (in its own embedded files), one template a content block.
+func Pages(own fs.FS, file string, contents ...string) map[string]*template.Template {
+	base := template.Must(template.New("").ParseFS(layoutFS, "templates/layout.html"))
+	template.Must(base.ParseFS(own, file))
+	out := map[string]*template.Template{}
+	for _, name := range contents {
+		t := template.Must(base.Clone())
+		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
+		out[name] = t
+	}
+	return out
 }
 
-// Messages is the mailbox's held mail, for the Business Unit: listed by
-// outcome and released into intake. Only the local runner sets it until
-// the Business Unit's signed-in pages exist in AWS.
-type Messages interface {
-	ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error)
-	Release(ctx context.Context, key, officer string) (inbox.Report, error)
-	HeldMessage(ctx context.Context, key string) (inbox.Held, error)
-	Dismiss(ctx context.Context, key, officer string) error
+// RenderPage writes a page whole, or a plain error when it cannot be
+// made: nothing half-written.
+func RenderPage(w http.ResponseWriter, log *slog.Logger, t *template.Template, layout, page string, status int, v any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
+		log.Error("render page", "page", page, "err", err)
+		http.Error(w, "The page could not be shown. Please try again.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
 }
 
-// Handler serves the pages and the API.
-type Handler struct {
-	Intake      Cases
-	Messages    Messages  // optional: GET /api/messages, POST /api/messages/{key}/release
-	Files       CaseFiles // optional: GET /api/cases, GET /api/cases/{ref}
-	Partnership string
-	Mailbox     string
-	MaxBody     int64         // largest request body read
-	Inputs      *admit.Budget // bytes of request bodies read at once; nil for no bound
-	Now         func() time.Time
-	Log         *slog.Logger
-
-	// Public serves only what referrers use (the web form, the blank Word
-	// form, health), not the intake API or the Business Unit's endpoints:
-	// for the function behind the public address.
-	Public bool
-
-	// BasePath starts every link the pages make: "/live" behind API
-	// Gateway's default address (its paths start with the stage), "" on a
-	// custom domain and locally.
-	BasePath string
-
-	// The web form, served when Drafts is set.
-	Drafts           Drafts
-	Mail             mail.Sender              // optional: the referrer's confirmation e-mail
-	RuleTitle        func(rule string) string // a deadline's title ("" for flags that are not tasks)
-	DraftIdle        time.Duration            // answers are deleted after this long idle; 60 minutes if 0
-	SubmitsPerMinute int                      // per client address; 0 for no limit (the WAF's job in AWS)
-
-	mux    *http.ServeMux
-	limits *limiter
+// Assets serves the embedded CSS, JavaScript and licence under /assets/.
+func Assets() http.Handler {
+	sub, _ := fs.Sub(assetFS, "assets")
+	files := http.FileServer(http.FS(sub))
+	return http.StripPrefix("/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
 }
 
-// New returns a ready handler.
-func New(h Handler) *Handler {
-	if h.Now == nil {
-		h.Now = time.Now
-	}
-	if h.Log == nil {
-		h.Log = slog.Default()
-	}
-	if h.MaxBody == 0 {
-		h.MaxBody = 10 << 20
-	}
-	h.mux = http.NewServeMux()
-	h.mux.HandleFunc("GET /healthz", h.health)
-	h.mux.HandleFunc("GET /{$}", h.startPage)
-	h.mux.Handle("GET /assets/", assets())
-	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
-	if !h.Public {
-		h.mux.HandleFunc("POST /api/referrals", h.submit)
-		h.mux.HandleFunc("POST /api/cases/{ref}/events", h.recordEvent)
-		h.mux.HandleFunc("GET /api/cases/{ref}/deadlines", h.deadlines)
-	}
-	if h.Drafts != nil {
-		pages() // the form's pages, parsed at start rather than on the first request
-		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
-		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
-			h.mux.HandleFunc("GET "+p, h.sectionPage)
-			h.mux.HandleFunc("POST "+p, h.sectionPage)
-		}
-		h.mux.HandleFunc("GET /referral/check", h.checkPage)
-		h.mux.HandleFunc("POST /referral/submit", h.submitForm)
-		h.mux.HandleFunc("GET /referral/confirmation", h.confirmationPage)
-		h.mux.HandleFunc("GET /referral/copy.docx", h.copyDocx)
-		h.mux.HandleFunc("GET /referral/new", h.newReferral)
-		h.mux.HandleFunc("GET /referral/timed-out", h.timedOut)
-		h.mux.HandleFunc("POST /referral/keepalive", h.keepAlive)
-	}
-	if h.Files != nil && !h.Public {
-		h.mux.HandleFunc("GET /api/cases", h.listCases)
-		h.mux.HandleFunc("GET /api/cases/{ref}", h.getCase)
-	}
-	if h.Messages != nil && !h.Public {
-		h.mux.HandleFunc("GET /api/messages", h.listMessages)
-		h.mux.HandleFunc("POST /api/messages/{key}/release", h.release)
-	}
-	return &h
-}
-
-// ServeHTTP sets the security headers every response carries and routes.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	securityHeaders(w)
-	h.mux.ServeHTTP(w, r)
-}
-
-// securityHeaders are the headers every page and answer carries: a CSP
+// SecurityHeaders are the headers every page and answer carries: a CSP
 // without inline script or style, HSTS, no sniffing, no referrer, and no
 // copy kept by the browser.
-func securityHeaders(w http.ResponseWriter) {
+func SecurityHeaders(w http.ResponseWriter) {
 	hd := w.Header()
 	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 	hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
@@ -145,270 +91,42 @@ func securityHeaders(w http.ResponseWriter) {
 	hd.Set("Cache-Control", "no-store")
 }
 
-func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+// Health answers a load balancer's or a deployment's check.
+func Health(w http.ResponseWriter, _ *http.Request) {
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// blankForm serves the blank referral form as a Word document.
-func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-	w.Header().Set("Content-Disposition", `attachment; filename="referral-form.docx"`)
-	_, _ = w.Write(formdoc.BlankDOCX(h.Partnership))
-}
-
-// submit takes one referral as the request body: the form as JSON, or a
-// file such as text (its name in the X-Filename header, optional).
-func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
-	if simpleRequest(r) && r.Header.Get("X-Filename") == "" {
-		h.error(w, r, errUnsupportedType)
-		return
-	}
-	body, held, err := h.Inputs.Read(http.MaxBytesReader(w, r.Body, h.MaxBody), r.ContentLength)
-	defer h.Inputs.Release(held)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.Is(err, admit.ErrBusy):
-		w.Header().Set("Retry-After", "30")
-		h.error(w, r, errs.E(errs.Busy, "Many large referrals are being read at this moment; nothing was received. Please send it again in a minute"))
-		return
-	case errors.As(err, &tooBig):
-		h.error(w, r, errs.E(errs.TooLarge, "The request is larger than %d MB; send the referral form on its own", h.MaxBody>>20))
-		return
-	case err != nil:
-		h.error(w, r, errs.Wrap(errs.Invalid, err, "The request could not be read; send it again"))
-		return
-	}
-	res, err := h.Intake.Submit(r.Context(), intake.Raw{
-		Data:        body,
-		Channel:     "api",
-		Filename:    r.Header.Get("X-Filename"),
-		ContentType: r.Header.Get("Content-Type"),
-		ReceivedAt:  h.Now(),
-	})
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	status := http.StatusCreated
-	if res.Duplicate {
-		status = http.StatusOK
-	}
-	w.Header().Set("Location", "/api/cases/"+res.Ref)
-	writeJSON(w, status, res)
-}
-
-// recordEvent records a lifecycle event on a case:
-// {"type": "ssp-decision", "at": "2027-01-04", "outcome": "criteria-met"}.
-// It answers 201 with the case's deadlines as they now stand, or 200 with
-// "duplicate": true when the same event was recorded before.
-func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request) {
-	if !isJSON(r) {
-		h.error(w, r, errUnsupportedType)
-		return
-	}
-	var in intake.EventInput
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		h.error(w, r, errs.Wrap(errs.Invalid, err, "The event must be JSON such as {\"type\": \"ssp-decision\", \"at\": \"2027-01-04\", \"outcome\": \"criteria-met\"}"))
-		return
-	}
-	in.Actor = "api"
-	rec, err := h.Intake.RecordEvent(r.Context(), r.PathValue("ref"), in)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	status := http.StatusCreated
-	if rec.Duplicate {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, rec)
-}
-
-func (h *Handler) deadlines(w http.ResponseWriter, r *http.Request) {
-	ds, err := h.Intake.Deadlines(r.Context(), r.PathValue("ref"))
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ref": r.PathValue("ref"), "deadlines": ds})
-}
-
-// caseSummary is one case in the API's list.
-type caseSummary struct {
-	Ref        string             `json:"ref"`
-	ReceivedAt time.Time          `json:"receivedAt"`
-	Channel    string             `json:"channel"`
-	Route      string             `json:"route"`
-	Status     string             `json:"status"`
-	Closed     bool               `json:"closed,omitempty"`
-	Assignee   string             `json:"assignee,omitempty"`
-	Version    int                `json:"version"`
-	Next       *casefile.Deadline `json:"nextDeadline,omitempty"`
-	Badge      string             `json:"badge,omitempty"` // overdue, due today
-}
-
-// listCases lists cases 50 a page with the workspace's filters — ?status=
-// (incomplete, complete, closed), ?route=, ?due= (today, overdue), ?year=
-// — newest first, or soonest deadline first with ?sort=due; ?page= (the
-// next page's number is in "next").
-func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := filterOf(q)
-	f.Mine = "" // the API is not a person
-	cases, err := h.Files.ListCases(r.Context(), f.storeStatus())
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	task := h.RuleTitle
-	if task == nil {
-		task = func(rule string) string { return rule }
-	}
-	ls := lister{today: civil.In(h.Now(), workdays.London), task: task}.sel(cases, f)
-	if q.Get("sort") == "due" {
-		byDue(ls)
-	} else {
-		byReceived(ls)
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	from := min((page-1)*pageSize, len(ls))
-	out := struct {
-		Cases []caseSummary `json:"cases"`
-		Next  int           `json:"next,omitempty"`
-	}{Cases: []caseSummary{}}
-	for _, l := range ls[from:min(from+pageSize, len(ls))] {
-		c := l.c
-		cs := caseSummary{Ref: c.Ref, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Route: string(c.Route), Status: string(c.Status), Version: c.Version,
-			Closed: l.closed, Assignee: c.Marks[casefile.MarkAssignee], Badge: l.badge}
-		if d := c.Next; d.Rule != "" && !l.closed {
-			cs.Next = &d
-		}
-		out.Cases = append(out.Cases, cs)
-	}
-	if from+pageSize < len(ls) {
-		out.Next = page + 1
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// getCase is one case whole — its referral, problems, history and
-// deadlines — and records that it was read.
-func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
-	c, err := h.Files.GetCase(r.Context(), r.PathValue("ref"))
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	now := h.Now()
-	token, err := randomToken()
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	if _, err := h.Files.AppendEvent(r.Context(), casefile.Event{Ref: c.Ref, ID: EventViewed + "-" + token[:16], Type: EventViewed, At: now,
-		RecordedAt: now, Actor: "api", Data: map[string]string{"version": strconv.Itoa(c.Version)}}); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	events, err := h.Files.ListEvents(r.Context(), c.Ref)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	ds, err := h.Files.ListDeadlines(r.Context(), c.Ref)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"case": c, "events": events, "deadlines": ds})
-}
-
-// listMessages lists the mailbox's messages with an outcome (?outcome=,
-// quarantined by default): the Business Unit's queue of held mail.
-func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
-	outcome := casefile.Outcome(r.URL.Query().Get("outcome"))
-	if outcome == "" {
-		outcome = casefile.OutcomeQuarantined
-	}
-	list, err := h.Messages.ListMessages(r.Context(), outcome)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []casefile.Message{}
-	}
-	writeJSON(w, http.StatusOK, list)
-}
-
-// release reads a held message after all, on the word of the officer
-// named in X-Officer.
-func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
-	officer := r.Header.Get("X-Officer")
-	if officer == "" {
-		h.error(w, r, errs.E(errs.Invalid, "Say who releases the message (X-Officer)"))
-		return
-	}
-	rep, err := h.Messages.Release(r.Context(), r.PathValue("key"), officer)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
-}
-
-// errUnsupportedType refuses a request any web page could have sent
-// without the browser asking first (CORS): a "simple" content type and no
-// header of ours.
-var errUnsupportedType = errs.E(errs.Unsupported, "Send the request as JSON (Content-Type: application/json), or a file with its name in X-Filename")
-
-// simpleRequest reports whether a POST is one a browser sends cross-site
-// without a preflight: no content type, or one a plain HTML form uses.
-func simpleRequest(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return true
-	}
-	switch mt {
-	case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
-		return true
-	}
-	return false
-}
-
-// isJSON reports whether a request says its body is JSON.
-func isJSON(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "application/json"
-}
-
-// error is the one place that turns an error into a response: the code
-// picks the status, the message is safe to show, and only internal errors
-// are logged (without request bodies).
-func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
-	code := errs.Code(err)
-	status := map[string]int{
-		errs.Invalid:     http.StatusBadRequest,
-		errs.NotFound:    http.StatusNotFound,
-		errs.Conflict:    http.StatusConflict,
-		errs.TooLarge:    http.StatusRequestEntityTooLarge,
-		errs.Unsupported: http.StatusUnsupportedMediaType,
-		errs.Busy:        http.StatusServiceUnavailable,
-	}[code]
-	if status == 0 {
-		status = http.StatusInternalServerError
-		h.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	writeJSON(w, status, map[string]string{"error": code, "message": errs.Message(err)})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as indented JSON with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// RandomToken is 32 random bytes, URL-safe: a session's or a draft's key.
+func RandomToken() (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// Secure reports whether a request came over HTTPS (or from anywhere but
+// this machine): its cookies must be Secure.
+func Secure(r *http.Request) bool {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }

@@ -1,4 +1,4 @@
-package web
+package form
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
 var london = func() *time.Location {
@@ -150,7 +151,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 		} else if _, isTable := tableNamed(p.Field); isTable {
 			href += "-add"
 		}
-		v.Errors = append(v.Errors, errorView{Href: href, Message: onPage(p.Message)})
+		v.Errors = append(v.Errors, web.ErrorLink{Href: href, Message: onPage(p.Message)})
 	}
 	return v
 }

@@ -1,4 +1,12 @@
-package web
+// Package form is the public web form: one page a section of the
+// referral form (the criteria boxes, then sections 1 to 12), a
+// check-your-answers page and a confirmation, on GOV.UK Design System
+// patterns, with the service's start page and the blank Word form. It
+// works without JavaScript. Answers are kept server-side in a draft under
+// a random token in a cookie (Secure, HttpOnly, SameSite=Lax), deleted
+// after an idle time; every POST carries a CSRF token derived from the
+// draft's token.
+package form
 
 import (
 	"bytes"
@@ -12,9 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,20 +35,87 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
-// The web form: one page a section of the referral form (the criteria
-// boxes, then sections 1 to 12), a check-your-answers page and a
-// confirmation, on GOV.UK Design System patterns. It works without
-// JavaScript. Answers are kept server-side in a draft under a random token
-// in a cookie (Secure, HttpOnly, SameSite=Lax), deleted after an idle
-// time; every POST carries a CSRF token derived from the draft's token.
+//go:embed templates/pages.html
+var pagesFS embed.FS
 
-//go:embed templates/*.html
-var templateFS embed.FS
+// Intake takes a referral in and says what deadlines it runs;
+// *intake.Service is one.
+type Intake interface {
+	Submit(ctx context.Context, raw intake.Raw) (intake.Result, error)
+	Deadlines(ctx context.Context, ref string) ([]casefile.Deadline, error)
+}
 
-//go:embed assets
-var assetFS embed.FS
+// Handler serves the start page, the blank Word form and, when Drafts is
+// set, the web form's pages.
+type Handler struct {
+	Intake      Intake
+	Partnership string
+	Mailbox     string
+	Now         func() time.Time
+	Log         *slog.Logger
+
+	// BasePath starts every link the pages make: "/live" behind API
+	// Gateway's default address (its paths start with the stage), "" on a
+	// custom domain and locally.
+	BasePath string
+
+	// The web form, served when Drafts is set.
+	Drafts           Drafts
+	Mail             mail.Sender              // optional: the referrer's confirmation e-mail
+	RuleTitle        func(rule string) string // a deadline's title ("" for flags that are not tasks)
+	DraftIdle        time.Duration            // answers are deleted after this long idle; 60 minutes if 0
+	SubmitsPerMinute int                      // per client address; 0 for no limit (the WAF's job in AWS)
+
+	mux    *http.ServeMux
+	limits *limiter
+}
+
+// New returns a ready handler.
+func New(h Handler) *Handler {
+	if h.Now == nil {
+		h.Now = time.Now
+	}
+	if h.Log == nil {
+		h.Log = slog.Default()
+	}
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /healthz", web.Health)
+	h.mux.HandleFunc("GET /{$}", h.startPage)
+	h.mux.Handle("GET /assets/", web.Assets())
+	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
+	if h.Drafts != nil {
+		pages() // the form's pages, parsed at start rather than on the first request
+		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
+		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
+			h.mux.HandleFunc("GET "+p, h.sectionPage)
+			h.mux.HandleFunc("POST "+p, h.sectionPage)
+		}
+		h.mux.HandleFunc("GET /referral/check", h.checkPage)
+		h.mux.HandleFunc("POST /referral/submit", h.submitForm)
+		h.mux.HandleFunc("GET /referral/confirmation", h.confirmationPage)
+		h.mux.HandleFunc("GET /referral/copy.docx", h.copyDocx)
+		h.mux.HandleFunc("GET /referral/new", h.newReferral)
+		h.mux.HandleFunc("GET /referral/timed-out", h.timedOut)
+		h.mux.HandleFunc("POST /referral/keepalive", h.keepAlive)
+	}
+	return &h
+}
+
+// ServeHTTP sets the security headers every response carries and routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	web.SecurityHeaders(w)
+	h.mux.ServeHTTP(w, r)
+}
+
+// blankForm is the blank Word form, for those who fill it in and e-mail it.
+func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Disposition", `attachment; filename="referral-form.docx"`)
+	_, _ = w.Write(formdoc.BlankDOCX(h.Partnership))
+}
 
 // Drafts keeps forms in progress; store.Drafts is one.
 type Drafts interface {
@@ -61,14 +134,7 @@ const (
 // pages are the public form's pages, parsed once, by New: a function that
 // serves only the workspace never parses them.
 var pages = sync.OnceValue(func() map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/pages.html"))
-	out := map[string]*template.Template{}
-	for _, name := range []string{"startContent", "sectionContent", "checkContent", "confirmationContent", "messageContent"} {
-		t := template.Must(base.Clone())
-		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
-		out[name] = t
-	}
-	return out
+	return web.Pages(pagesFS, "templates/pages.html", "startContent", "sectionContent", "checkContent", "confirmationContent", "messageContent")
 })
 
 // view is what every page's layout needs.
@@ -76,7 +142,7 @@ type view struct {
 	Title, Partnership, Mailbox, CSRF, Back string
 	Base                                    string // BasePath, before every link
 	IdleSeconds, IdleMinutes                int
-	Errors                                  []errorView
+	Errors                                  []web.ErrorLink
 
 	// section pages
 	Action, Return, Caption, Heading string
@@ -90,8 +156,6 @@ type view struct {
 	Route, Next string
 	Deadlines   []deadlineView
 }
-
-type errorView struct{ Href, Message string }
 
 type itemView struct {
 	Field *fieldView
@@ -220,20 +284,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (session, error)
 // for plain HTTP to a loopback address (the local runner), where some
 // browsers (Safari) refuse Secure cookies and the form would lose its
 // answers. Nothing leaves the machine there.
-func secure(r *http.Request) bool {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		return true
-	}
-	host, _, err := net.SplitHostPort(r.Host)
-	if err != nil {
-		host = r.Host
-	}
-	if host == "localhost" {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
-}
+func secure(r *http.Request) bool { return web.Secure(r) }
 
 // steps are the form's pages in order: "criteria", "1" … "12".
 var steps = func() []string {
@@ -276,22 +327,11 @@ func (h *Handler) base(title string) view {
 func (h *Handler) at(p string) string { return h.BasePath + p }
 
 func (h *Handler) render(w http.ResponseWriter, status int, page string, v view) {
-	renderPage(w, h.Log, pages()[page], "layout", page, status, v)
+	web.RenderPage(w, h.Log, pages()[page], "layout", page, status, v)
 }
 
 // renderPage writes a page whole or not at all: into a buffer first, so a
 // template error is a clean 500, never half a page.
-func renderPage(w http.ResponseWriter, log *slog.Logger, t *template.Template, layout, page string, status int, v any) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
-		log.Error("render page", "page", page, "err", err)
-		http.Error(w, "The page could not be shown. Please try again.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
 
 // startPage is the service's start page.
 func (h *Handler) startPage(w http.ResponseWriter, r *http.Request) {
@@ -553,7 +593,7 @@ func (h *Handler) checkView(s session, probs []referral.Problem) view {
 		if p.Section > 0 {
 			step = strconv.Itoa(p.Section)
 		}
-		v.Errors = append(v.Errors, errorView{Href: h.at(stepPath(step)) + "?return=check#" + idOf(p.Field), Message: p.Message})
+		v.Errors = append(v.Errors, web.ErrorLink{Href: h.at(stepPath(step)) + "?return=check#" + idOf(p.Field), Message: p.Message})
 	}
 	return v
 }
@@ -712,14 +752,4 @@ func (h *Handler) keepAlive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// assets serves the embedded CSS, JavaScript and licence.
-func assets() http.Handler {
-	sub, _ := fs.Sub(assetFS, "assets")
-	files := http.FileServer(http.FS(sub))
-	return http.StripPrefix("/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	}))
 }

@@ -1,9 +1,10 @@
-package web
+package workspace
 
 import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
@@ -25,9 +26,12 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/web"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
@@ -52,6 +56,23 @@ type EventRecorder interface {
 	Assign(ctx context.Context, ref, officer string) error
 }
 
+// Messages is the mailbox's held mail, for the Business Unit: listed by
+// outcome, read, released into intake or dismissed.
+type Messages interface {
+	ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error)
+	Release(ctx context.Context, key, officer string) (inbox.Report, error)
+	HeldMessage(ctx context.Context, key string) (inbox.Held, error)
+	Dismiss(ctx context.Context, key, officer string) error
+}
+
+// Sessions keeps signed-in sessions and one-time links as short-lived
+// records; store.Drafts is one.
+type Sessions interface {
+	PutDraft(ctx context.Context, d store.Draft) error
+	GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error)
+	DeleteDraft(ctx context.Context, key string) error
+}
+
 // Workspace serves the partnership's signed-in pages: the case list, each
 // case with its answers, raw input, deadlines and timeline, the forms that
 // record what happened, and held mail. Every page needs a session; every
@@ -64,8 +85,8 @@ type Workspace struct {
 	// DeadLetters, optional: what AWS could not deliver after its retries,
 	// listed with the held mail.
 	DeadLetters DeadLetters
-	Sessions    Drafts // server-side sessions, in the drafts' short-lived records
-	OIDC        *OIDC  // the identity provider; nil: local one-time links only
+	Sessions    Sessions // server-side sessions, in the drafts' short-lived records
+	OIDC        *OIDC    // the identity provider; nil: local one-time links only
 
 	// "Inform the partners": a notice to the Statutory Safeguarding
 	// Partners (reference and link, never a child's details), from the
@@ -93,8 +114,8 @@ type DeadLetters interface {
 
 // Audit event types: who looked at a case, and who took its raw input.
 const (
-	EventViewed        = "viewed"
-	EventRawDownloaded = "raw-downloaded"
+	EventViewed        = web.EventViewed
+	EventRawDownloaded = web.EventRawDownloaded
 )
 
 // NewWorkspace returns the workspace ready to serve.
@@ -131,7 +152,7 @@ func NewWorkspace(w Workspace) *Workspace {
 
 // ServeHTTP sets the pages' security headers and routes.
 func (w *Workspace) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	securityHeaders(rw)
+	web.SecurityHeaders(rw)
 	w.mux.ServeHTTP(rw, r)
 }
 
@@ -198,7 +219,7 @@ func (w *Workspace) keepSession(ctx context.Context, s wsSession) error {
 
 // startSession signs a person in: a new token, its record, the cookie.
 func (w *Workspace) startSession(rw http.ResponseWriter, r *http.Request, id Identity, next string) {
-	token, err := randomToken()
+	token, err := web.RandomToken()
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -208,7 +229,7 @@ func (w *Workspace) startSession(rw http.ResponseWriter, r *http.Request, id Ide
 		w.fail(rw, r, err)
 		return
 	}
-	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: w.at("/"), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: w.at("/"), HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	w.Log.Info("signed in", "subject", id.Subject, "role", id.Role)
 	http.Redirect(rw, r, w.at(safeNext(next)), http.StatusSeeOther)
 }
@@ -251,8 +272,8 @@ func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusUnauthorized, "Sign in", "Use the sign-in link the local runner wrote to its log when it started (the signinURL of its first lines).")
 		return
 	}
-	state, err1 := randomToken()
-	nonce, err2 := randomToken()
+	state, err1 := web.RandomToken()
+	nonce, err2 := web.RandomToken()
 	if err1 != nil || err2 != nil {
 		w.fail(rw, r, fmt.Errorf("web: random: %v %v", err1, err2))
 		return
@@ -265,7 +286,7 @@ func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
 	// The state is tied to this browser too: a callback carrying someone
 	// else's state finds no cookie to match.
 	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: state, Path: w.at("/signin"), MaxAge: int(roundTripLife / time.Second),
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(rw, r, w.oauth(r).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
 }
 
@@ -285,7 +306,7 @@ func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = w.Sessions.DeleteDraft(r.Context(), keep("oidc", c.Value)) // one use
-	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: "", Path: w.at("/signin"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: "", Path: w.at("/signin"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	if !ok || q.Get("code") == "" {
 		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
 		return
@@ -320,7 +341,7 @@ func (w *Workspace) signOut(rw http.ResponseWriter, r *http.Request) {
 	if ok {
 		_ = w.Sessions.DeleteDraft(r.Context(), keep("session", s.token))
 	}
-	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: w.at("/"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: w.at("/"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	w.message(rw, http.StatusOK, "You are signed out", "Close the browser if others use this computer.")
 }
 
@@ -372,14 +393,14 @@ func recordable(role string) []string {
 type wsView struct {
 	Title, Partnership, Base, CSRF, Nav string
 	Who                                 Identity
-	Errors                              []errorView
+	Errors                              []web.ErrorLink
 	Notice                              string
 
 	Heading string
 	Body    []string
 
 	Rows                          []caseRow
-	Filter                        caseFilter
+	Filter                        web.Filter
 	Total, Page, Pages            int
 	PrevURL, NextURL              string
 	Case                          *caseView
@@ -449,15 +470,11 @@ type heldRow struct {
 
 // wsPages are the workspace's pages, parsed once, by NewWorkspace.
 var wsPages = sync.OnceValue(func() map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/workspace.html"))
-	out := map[string]*template.Template{}
-	for _, name := range []string{"casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent"} {
-		t := template.Must(base.Clone())
-		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
-		out[name] = t
-	}
-	return out
+	return web.Pages(pagesFS, "templates/workspace.html", "casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent")
 })
+
+//go:embed templates/workspace.html
+var pagesFS embed.FS
 
 func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 	id, token := who(r)
@@ -469,7 +486,7 @@ func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 }
 
 func (w *Workspace) render(rw http.ResponseWriter, status int, page string, v wsView) {
-	renderPage(rw, w.Log, wsPages()[page], "wsLayout", page, status, v)
+	web.RenderPage(rw, w.Log, wsPages()[page], "wsLayout", page, status, v)
 }
 
 func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body string) {
@@ -493,14 +510,12 @@ func (w *Workspace) fail(rw http.ResponseWriter, r *http.Request, err error) {
 func londonDate(t time.Time) string { return t.In(workdays.London).Format("2 Jan 2006") }
 func londonTime(t time.Time) string { return t.In(workdays.London).Format("2 Jan 2006 15:04") }
 
-const pageSize = 50
-
 // list is every case the person may see, with its next deadline.
 func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	id, _ := who(r)
 	q := r.URL.Query()
-	f := filterOf(q)
-	cases, err := w.Cases.ListCases(r.Context(), f.storeStatus())
+	f := web.FilterOf(q)
+	cases, err := w.Cases.ListCases(r.Context(), f.StoreStatus())
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -520,18 +535,21 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Filter and sort small entries; only the page's rows are written out.
-	entries := lister{role: id.Role, me: actor(id), today: today, held: held, task: w.Rules.TaskTitle}.sel(cases, f)
-	byDue(entries)
-	rowOf := func(e listed) caseRow {
-		c := e.c
+	sees := func(c *casefile.CaseSummary) bool {
+		return canSee(id.Role, c.Route, c.Marks[casefile.MarkLearning] != "")
+	}
+	entries := web.Lister{Sees: sees, Me: actor(id), Today: today, Held: held, Task: w.Rules.TaskTitle}.Select(cases, f)
+	web.ByDue(entries)
+	rowOf := func(e web.Listed) caseRow {
+		c := e.C
 		row := caseRow{Ref: c.Ref, Received: londonDate(c.ReceivedAt), Channel: c.Channel, Route: string(c.Route), Status: string(c.Status),
 			Assignee: c.Marks[casefile.MarkAssignee], HeldMail: held[c.Ref], ReceivedSort: strconv.FormatInt(c.ReceivedAt.Unix(), 10),
-			DueSort: "99999999999", Badge: e.badge}
-		if e.closed {
+			DueSort: "99999999999", Badge: e.Badge}
+		if e.Closed {
 			row.Status = "closed"
 		}
-		if !e.due.IsZero() {
-			row.Next, row.Due, row.DueSort = w.Rules.TaskTitle(c.Next.Rule), londonDate(e.due), strconv.FormatInt(e.due.Unix(), 10)
+		if !e.Due.IsZero() {
+			row.Next, row.Due, row.DueSort = w.Rules.TaskTitle(c.Next.Rule), londonDate(e.Due), strconv.FormatInt(e.Due.Unix(), 10)
 		}
 		return row
 	}
@@ -545,10 +563,10 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 	for y := civil.In(w.Now(), workdays.London).Year; y >= 2019 && len(v.Years) < 8; y-- {
 		v.Years = append(v.Years, strconv.Itoa(y))
 	}
-	v.Pages = max(1, (len(entries)+pageSize-1)/pageSize)
+	v.Pages = max(1, (len(entries)+web.PageSize-1)/web.PageSize)
 	v.Page, _ = strconv.Atoi(q.Get("page"))
 	v.Page = min(max(v.Page, 1), v.Pages)
-	for _, e := range entries[(v.Page-1)*pageSize : min(v.Page*pageSize, len(entries))] {
+	for _, e := range entries[(v.Page-1)*web.PageSize : min(v.Page*web.PageSize, len(entries))] {
 		v.Rows = append(v.Rows, rowOf(e))
 	}
 	pageURL := func(n int) string {
@@ -608,7 +626,7 @@ func (w *Workspace) caseForm(rw http.ResponseWriter, r *http.Request, refused st
 // raw download, who and when.
 func (w *Workspace) audit(r *http.Request, c casefile.Case, typ string) error {
 	id, _ := who(r)
-	token, err := randomToken()
+	token, err := web.RandomToken()
 	if err != nil {
 		return err
 	}
@@ -733,7 +751,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
 	if form.Error != "" {
-		v.Errors = []errorView{{Href: "#event-type", Message: form.Error}}
+		v.Errors = []web.ErrorLink{{Href: "#event-type", Message: form.Error}}
 	}
 	w.render(rw, status, "caseContent", v)
 }

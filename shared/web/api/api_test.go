@@ -1,14 +1,22 @@
-package web
+package api
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
@@ -79,30 +87,26 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
-func TestPages(t *testing.T) {
-	h := New(Handler{Intake: &fakeIntake{}, Partnership: "Darlington Safeguarding Partnership", Mailbox: "DSP@darlington.gov.uk"})
-	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "DSP@darlington.gov.uk", "/referral-form.docx": "word/document.xml"} {
+// TestHealthAndMethods: health; the API's paths only, and their methods.
+func TestHealthAndMethods(t *testing.T) {
+	h := New(Handler{Intake: &fakeIntake{}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	var v map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || rec.Code != http.StatusOK || v["status"] != "ok" {
+		t.Errorf("GET /healthz: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/nowhere", "/", "/referral-form.docx"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
-			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, rec.Code)
 		}
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nowhere", nil))
-	if rec.Code != http.StatusNotFound {
-		t.Errorf("GET /nowhere: %d", rec.Code)
 	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/referrals", bytes.NewReader(nil)))
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /api/referrals: %d", rec.Code)
-	}
-	var v map[string]any
-	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
-	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-		t.Error(err)
 	}
 }
 
@@ -175,4 +179,84 @@ func TestSubmitWhenBusy(t *testing.T) {
 	if rec := send(); rec.Code != http.StatusCreated {
 		t.Errorf("after: %d", rec.Code)
 	}
+}
+
+// TestCasesAPI: the case list with the workspace's filters, and one case
+// whole with its reading recorded, on a real store and intake.
+func TestCasesAPI(t *testing.T) {
+	e := newCasesEnv(t)
+	res, _ := e.submit(t, "complete.json")
+	e.submit(t, "incomplete.json")
+	h := New(Handler{Intake: e.in, Files: e.store, Now: func() time.Time { return e.now }})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=complete", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ref": "`+res.Ref+`"`) || strings.Count(rec.Body.String(), `"channel"`) != 1 ||
+		!strings.Contains(rec.Body.String(), `"nextDeadline"`) {
+		t.Errorf("GET /api/cases?status=complete: %d\n%s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/"+res.Ref, nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"deadlines"`) || !strings.Contains(rec.Body.String(), `"type": "viewed"`) {
+		t.Errorf("GET /api/cases/%s: %d\n%s", res.Ref, rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/DSP-2026-9999", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("unknown case: %d", rec.Code)
+	}
+	// The workspace's filters: closed, due, year; the assignee shown.
+	if err := e.in.Assign(context.Background(), res.Ref, "jo.officer@darlington.gov.uk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]int{"status=closed": 1, "status=complete": 0, "year=2025": 0, "year=2026": 2, "due=today&sort=due": 1, "due=overdue": 0} {
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?"+query, nil))
+		if got := strings.Count(rec.Body.String(), `"channel"`); rec.Code != 200 || got != want {
+			t.Errorf("GET /api/cases?%s: %d, %d cases, want %d\n%s", query, rec.Code, got, want, rec.Body)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=closed", nil))
+	if !strings.Contains(rec.Body.String(), `"assignee": "jo.officer@darlington.gov.uk"`) || !strings.Contains(rec.Body.String(), `"closed": true`) {
+		t.Errorf("the closed case:\n%s", rec.Body)
+	}
+}
+
+type casesEnv struct {
+	store *bolt.Store
+	in    *intake.Service
+	now   time.Time
+}
+
+func newCasesEnv(t *testing.T) *casesEnv {
+	t.Helper()
+	data := t.TempDir()
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, _ := dir.New(data)
+	cfg := config.Default()
+	cal, _ := cfg.Calendar(nil)
+	e := &casesEnv{store: st, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	e.in = &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Calendar: cal, Rules: cfg.Rules(), Now: func() time.Time { return e.now }}
+	return e
+}
+
+func (e *casesEnv) submit(t *testing.T, name string) (intake.Result, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, data
 }

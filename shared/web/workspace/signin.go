@@ -1,10 +1,8 @@
-package web
+package workspace
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
+	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
 // Identity is who is signed in to the workspace.
@@ -74,15 +73,7 @@ func keep(kind, token string) string {
 	return "ws-" + kind + "-" + hex.EncodeToString(sum[:])
 }
 
-func randomToken() (string, error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(raw), nil
-}
-
-func putJSON(ctx context.Context, d Drafts, key string, v any, until time.Time) error {
+func putJSON(ctx context.Context, d Sessions, key string, v any, until time.Time) error {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -90,7 +81,7 @@ func putJSON(ctx context.Context, d Drafts, key string, v any, until time.Time) 
 	return d.PutDraft(ctx, store.Draft{Key: key, Body: body, ExpiresAt: until})
 }
 
-func getJSON(ctx context.Context, d Drafts, key string, now time.Time, v any) (bool, error) {
+func getJSON(ctx context.Context, d Sessions, key string, now time.Time, v any) (bool, error) {
 	rec, err := d.GetDraft(ctx, key, now)
 	if errs.Code(err) == errs.NotFound {
 		return false, nil
@@ -110,7 +101,7 @@ func (w *Workspace) IssueLink(ctx context.Context, role, name string) (string, e
 	if !slices.Contains(roleOrder, role) {
 		return "", errs.E(errs.Invalid, "%q is not a workspace role", role)
 	}
-	token, err := randomToken()
+	token, err := web.RandomToken()
 	if err != nil {
 		return "", err
 	}

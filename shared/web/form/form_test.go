@@ -1,4 +1,4 @@
-package web
+package form
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
@@ -101,7 +102,7 @@ func (e *formEnv) post(t *testing.T, c *http.Client, path string, form url.Value
 
 func complete(t *testing.T) referral.Referral {
 	t.Helper()
-	data, err := os.ReadFile("../../events/referrals/complete.json")
+	data, err := os.ReadFile("../../../events/referrals/complete.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestWebFormAssetsAndHeaders(t *testing.T) {
 // under 1 ms).
 func BenchmarkRenderSection(b *testing.B) {
 	h := New(Handler{Partnership: "Darlington Safeguarding Partnership", Mailbox: "DSP@darlington.gov.uk", Drafts: nopDrafts{}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
-	data, _ := os.ReadFile("../../events/referrals/complete.json")
+	data, _ := os.ReadFile("../../../events/referrals/complete.json")
 	r, _, _ := referral.DecodeJSON(data)
 	referral.AddRow(&r, "children")
 	s := session{token: "benchmark-token-0123456789", d: draft{Referral: r}}
@@ -440,7 +441,7 @@ func (d *deletedDrafts) DeleteDraft(_ context.Context, key string) error {
 // on the server and clears the cookie on the path it was set on.
 func TestNewReferralBehindBasePath(t *testing.T) {
 	drafts := &deletedDrafts{}
-	h := New(Handler{Intake: &fakeIntake{}, Drafts: drafts, BasePath: "/live"})
+	h := New(Handler{Intake: fakeIntake{}, Drafts: drafts, BasePath: "/live"})
 	token := "a-draft-token-0123456789abcdef"
 	req := httptest.NewRequest("GET", "https://refer.example.gov.uk/referral/new", nil)
 	req.AddCookie(&http.Cookie{Name: draftCookie, Value: token})
@@ -584,5 +585,39 @@ func TestOneDefinitionOfAConditionalQuestion(t *testing.T) {
 	status, landed, body := e.post(t, e.client, "/referral/section/2", continueWith(form))
 	if status != 200 || landed != "/referral/section/2" || !strings.Contains(body, "Enter the child") || !strings.Contains(body, "nationality") {
 		t.Errorf("the web form does not require it: %d %s\n%s", status, landed, errorsIn(body))
+	}
+}
+
+// fakeIntake answers nothing: for pages that do not submit.
+type fakeIntake struct{}
+
+func (fakeIntake) Submit(context.Context, intake.Raw) (intake.Result, error) {
+	return intake.Result{}, errs.E(errs.Unsupported, "not in this test")
+}
+
+func (fakeIntake) Deadlines(_ context.Context, ref string) ([]casefile.Deadline, error) {
+	return nil, errs.E(errs.NotFound, "no case %s", ref)
+}
+
+// TestPages: the start page, the blank Word form and health, with the
+// security headers; the API is not here.
+func TestPages(t *testing.T) {
+	h := New(Handler{Intake: fakeIntake{}, Partnership: "Darlington Safeguarding Partnership", Mailbox: "DSP@darlington.gov.uk"})
+	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "DSP@darlington.gov.uk", "/referral-form.docx": "word/document.xml"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: security headers missing", path)
+		}
+	}
+	for _, path := range []string{"/nowhere", "/api/referrals"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, rec.Code)
+		}
 	}
 }

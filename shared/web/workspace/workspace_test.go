@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"bytes"
@@ -107,7 +107,7 @@ func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 
 func (e *wsEnv) submit(t *testing.T, name string) (intake.Result, []byte) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "events", "referrals", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,49 +421,6 @@ func TestVerifyIDToken(t *testing.T) {
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
-// TestCasesAPI: the JSON twins of the workspace's pages.
-func TestCasesAPI(t *testing.T) {
-	e := newWSEnv(t, nil)
-	res, _ := e.submit(t, "complete.json")
-	e.submit(t, "incomplete.json")
-	h := New(Handler{Intake: e.in, Files: e.store, Now: func() time.Time { return e.now }})
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=complete", nil))
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ref": "`+res.Ref+`"`) || strings.Count(rec.Body.String(), `"channel"`) != 1 ||
-		!strings.Contains(rec.Body.String(), `"nextDeadline"`) {
-		t.Errorf("GET /api/cases?status=complete: %d\n%s", rec.Code, rec.Body)
-	}
-	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/"+res.Ref, nil))
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"deadlines"`) || !strings.Contains(rec.Body.String(), `"type": "viewed"`) {
-		t.Errorf("GET /api/cases/%s: %d\n%s", res.Ref, rec.Code, rec.Body)
-	}
-	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases/DSP-2026-9999", nil))
-	if rec.Code != http.StatusNotFound {
-		t.Errorf("unknown case: %d", rec.Code)
-	}
-	// The workspace's filters: closed, due, year; the assignee shown.
-	if err := e.in.Assign(context.Background(), res.Ref, "jo.officer@darlington.gov.uk"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
-		t.Fatal(err)
-	}
-	for query, want := range map[string]int{"status=closed": 1, "status=complete": 0, "year=2025": 0, "year=2026": 2, "due=today&sort=due": 1, "due=overdue": 0} {
-		rec = httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?"+query, nil))
-		if got := strings.Count(rec.Body.String(), `"channel"`); rec.Code != 200 || got != want {
-			t.Errorf("GET /api/cases?%s: %d, %d cases, want %d\n%s", query, rec.Code, got, want, rec.Body)
-		}
-	}
-	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=closed", nil))
-	if !strings.Contains(rec.Body.String(), `"assignee": "jo.officer@darlington.gov.uk"`) || !strings.Contains(rec.Body.String(), `"closed": true`) {
-		t.Errorf("the closed case:\n%s", rec.Body)
-	}
-}
-
 // TestFigures: a quarter's numbers by route and channel, working days to
 // the partners' decision, deadlines met and missed; as CSV too; no child's
 // details anywhere.
@@ -526,7 +483,7 @@ func TestWorkspaceCloseCase(t *testing.T) {
 // the Group's decision; the partners' events are not theirs to record.
 func TestLDChairDecides(t *testing.T) {
 	e := newWSEnv(t, nil)
-	data, err := os.ReadFile(filepath.Join("..", "formdoc", "testdata", "forms", "learning-route.docx"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "formdoc", "testdata", "forms", "learning-route.docx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -709,7 +666,7 @@ func TestHeldMessagePage(t *testing.T) {
 // could not be read says so where it belongs.
 func TestCasePageShowsWhereAnswersWereRead(t *testing.T) {
 	e := newWSEnv(t, nil)
-	corpus := filepath.Join("..", "formdoc", "testdata", "corpus")
+	corpus := filepath.Join("..", "..", "formdoc", "testdata", "corpus")
 	docx, err := os.ReadFile(filepath.Join(corpus, "libreoffice-odt-tracked.docx"))
 	if err != nil {
 		t.Fatal(err)
