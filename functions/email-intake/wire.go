@@ -8,6 +8,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	"github.com/cspr-intake/cspr-intake/shared/sesmail"
 )
 
@@ -23,8 +24,9 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	a := assemble.App(e, log)
+	box := mailbox.New(a).Inbox
 	if lock, err := time.ParseDuration(strings.TrimSpace(getenv("LOCK_SECONDS")) + "s"); err == nil {
-		a.Inbox.Lock = lock // else the inbox's default
+		box.Lock = lock // else the inbox's default
 	}
-	return &sesmail.Handler{Inbox: a.Inbox, Blobs: a.Blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
+	return &sesmail.Handler{Inbox: box, Blobs: a.Blobs, Bucket: getenv("RAW_BUCKET"), Prefix: getenv("MAIL_PREFIX")}, nil
 }

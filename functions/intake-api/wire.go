@@ -7,6 +7,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	"github.com/cspr-intake/cspr-intake/shared/web/api"
 )
 
@@ -23,6 +24,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	}
 	cfg := e.Config
 	a := assemble.App(e, log)
+	held := mailbox.New(a).Held
 	// A Function URL request is at most 6 MB.
-	return api.New(api.Handler{Intake: a.Intake, Messages: a.Held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
+	return api.New(api.Handler{Intake: a.Intake, Messages: held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
 }

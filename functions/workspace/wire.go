@@ -14,6 +14,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
@@ -43,6 +44,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, fmt.Errorf("workspace: the secret %s has no clientId", getenv("OIDC_CLIENT_SECRET_NAME"))
 	}
 	a := assemble.App(e, log)
+	held := mailbox.New(a).Held
 	callback := ""
 	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
 		callback = u + "/signin/callback"
@@ -52,7 +54,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	return workspace.NewWorkspace(workspace.Workspace{
-		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: a.Held,
+		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: held,
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		DeadLetters: deadLetters(e),

@@ -7,11 +7,12 @@ import (
 )
 
 // TestFunctionsLinkTheirOwn: each Lambda links the handlers of its own
-// audience and not another's — the public form no sign-in (OIDC) and no
-// API, the API no pages, the reminder no reader of Word, PDF or mail.
+// audience and not another's — the public form no sign-in (OIDC), no API
+// and no mailbox or MIME reader, the API no pages, the reminder no reader
+// of Word, PDF or mail.
 func TestFunctionsLinkTheirOwn(t *testing.T) {
 	never := map[string][]string{
-		"form-intake":  {"shared/web/workspace", "shared/web/api", "github.com/coreos/go-oidc"},
+		"form-intake":  {"shared/web/workspace", "shared/web/api", "github.com/coreos/go-oidc", "shared/inbox", "shared/mailparse", "github.com/emersion/go-message/charset"},
 		"intake-api":   {"shared/web/workspace", "shared/web/form", "github.com/coreos/go-oidc"},
 		"workspace":    {"shared/web/form", "shared/web/api"},
 		"email-intake": {"shared/web/"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cspr-intake/cspr-intake/shared/app"
+	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	"html/template"
 	"log/slog"
 	"net"
@@ -75,7 +76,8 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	}
 	out.Now = now
 	a := app.New(cfg, cal, app.Adapters{Store: st, Blobs: blobs, Mail: out, Scheduler: sched, Now: now, Log: log})
-	svc, box := a.Intake, a.Inbox
+	m := mailbox.New(a)
+	svc, box := a.Intake, m.Inbox
 	// The local SMTP inbox listens on loopback only and has no SPF, DKIM
 	// or DMARC verdicts to read: corrections go by address alone.
 	box.TrustWithoutVerdicts = true
@@ -87,7 +89,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	mux := http.NewServeMux()
 	mux.Handle("/", form.New(form.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
-	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: a.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
+	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: m.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
 		RuleTitle: cfg.Rules().TaskTitle, Now: now, Log: log}))
 	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
@@ -98,7 +100,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 			return nil, err
 		}
 	}
-	sys.workspace = workspace.NewWorkspace(workspace.Workspace{Cases: st, Raw: blobs, Events: svc, Held: a.Held, Sessions: st, OIDC: provider,
+	sys.workspace = workspace.NewWorkspace(workspace.Workspace{Cases: st, Raw: blobs, Events: svc, Held: m.Held, Sessions: st, OIDC: provider,
 		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 		Partnership: cfg.Partnership, Rules: cfg.Rules(), Calendar: cal, Now: now, Log: log})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {

@@ -1,7 +1,8 @@
 // Package app assembles the intake from the partnership's settings and the
 // outside systems it runs on — once, for the Lambda functions and the
-// local runner alike. The reminders are assembled by shared/reminder's
-// own New, so the reminder function links no reader of Word, PDF or mail.
+// local runner alike. The mailbox is assembled on it by shared/app/mailbox
+// and the reminders by shared/reminder's own New, so the web form's
+// function links no mail reader and the reminder function no reader at all.
 package app
 
 import (
@@ -11,7 +12,6 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
-	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store"
@@ -42,19 +42,12 @@ type App struct {
 	Calendar *workdays.Calendar
 	Blobs    Blobs
 	Intake   *intake.Service
-	Inbox    *inbox.Service
-	// Held is held mail for the Business Unit: the store lists it, the
-	// inbox reads, releases and dismisses it.
-	Held Held
+	// Adapters are kept for what is assembled on the app later: the
+	// mailbox (shared/app/mailbox).
+	Adapters Adapters
 }
 
-// Held is the mailbox's ledger with the inbox's actions on it.
-type Held struct {
-	store.Ledger
-	*inbox.Service
-}
-
-// New builds the intake and the mailbox on the adapters.
+// New builds the intake on the adapters.
 func New(cfg config.Config, cal *workdays.Calendar, ad Adapters) *App {
 	now := ad.Now
 	if now == nil {
@@ -68,10 +61,6 @@ func New(cfg config.Config, cal *workdays.Calendar, ad Adapters) *App {
 		Notices: ad.Mail, BusinessUnit: bu, LDChair: cfg.Addresses([]string{deadlines.LDChair}),
 		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 	}
-	box := &inbox.Service{
-		Intake: in, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: rules,
-		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
-		BusinessUnit: bu, Location: config.London, Now: now, Log: ad.Log,
-	}
-	return &App{Config: cfg, Calendar: cal, Blobs: ad.Blobs, Intake: in, Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
+	ad.Now = now
+	return &App{Config: cfg, Calendar: cal, Blobs: ad.Blobs, Intake: in, Adapters: ad}
 }

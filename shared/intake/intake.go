@@ -27,7 +27,6 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
-	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
@@ -101,18 +100,19 @@ type Service struct {
 	CaseURL      func(ref string) string
 }
 
-// DefaultReaders are the formats read without further set-up.
+// DefaultReaders are the formats read without further set-up. A whole
+// e-mail (formdoc.Email) is read where the mailbox is assembled
+// (shared/app/mailbox), so what takes no mail links no MIME reader.
 func DefaultReaders() map[string]Reader {
 	as := func(format string) Reader {
 		return func(data []byte) formdoc.Read { return formdoc.ReadAs(format, data) }
 	}
 	return map[string]Reader{
-		formdoc.JSON:  as(formdoc.JSON),
-		formdoc.Text:  as(formdoc.Text),
-		formdoc.DOCX:  as(formdoc.DOCX),
-		formdoc.DOC:   as(formdoc.DOC), // says what to do with an old or password-protected document
-		formdoc.PDF:   as(formdoc.PDF),
-		formdoc.Email: mailform.ReadEmail,
+		formdoc.JSON: as(formdoc.JSON),
+		formdoc.Text: as(formdoc.Text),
+		formdoc.DOCX: as(formdoc.DOCX),
+		formdoc.DOC:  as(formdoc.DOC), // says what to do with an old or password-protected document
+		formdoc.PDF:  as(formdoc.PDF),
 	}
 }
 

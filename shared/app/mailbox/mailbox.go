@@ -1,0 +1,50 @@
+// Package mailbox assembles the secure mailbox on the intake (shared/app):
+// the inbox, held mail for the Business Unit, and the reading of a whole
+// e-mail for intake (an upload, the parse command, a released message).
+// Only what takes mail imports it.
+package mailbox
+
+import (
+	"maps"
+
+	"github.com/cspr-intake/cspr-intake/shared/app"
+	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
+	"github.com/cspr-intake/cspr-intake/shared/inbox"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
+	"github.com/cspr-intake/cspr-intake/shared/store"
+)
+
+// Mailbox is the inbox and its held mail.
+type Mailbox struct {
+	Inbox *inbox.Service
+	// Held is held mail for the Business Unit: the store lists it, the
+	// inbox reads, releases and dismisses it.
+	Held Held
+}
+
+// Held is the mailbox's ledger with the inbox's actions on it.
+type Held struct {
+	store.Ledger
+	*inbox.Service
+}
+
+// New builds the mailbox on an app, and has its intake read whole e-mails.
+func New(a *app.App) *Mailbox {
+	cfg, ad := a.Config, a.Adapters
+	readers := a.Intake.Readers
+	if readers == nil {
+		readers = intake.DefaultReaders()
+	}
+	readers = maps.Clone(readers)
+	readers[formdoc.Email] = mailform.ReadEmail
+	a.Intake.Readers = readers
+	box := &inbox.Service{
+		Intake: a.Intake, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: cfg.Rules(),
+		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
+		BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London, Now: ad.Now, Log: ad.Log,
+	}
+	return &Mailbox{Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
+}
