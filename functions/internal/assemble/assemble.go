@@ -7,7 +7,6 @@ package assemble
 import (
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
@@ -37,5 +36,9 @@ func Scheduler(e env.Env) *eventbridge.Scheduler {
 // Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's
 // worth.
 func Raw(e env.Env) *s3blob.Store {
-	return &s3blob.Store{Client: s3.NewFromConfig(e.AWS, func(o *s3.Options) { o.BaseEndpoint = e.Endpoint("S3") }), Bucket: e.Get("RAW_BUCKET"), MaxBytes: e.Config.MaxInputBytes + 1<<20}
+	st := &s3blob.Store{Bucket: e.Get("RAW_BUCKET"), Region: e.AWS.Region, Credentials: e.AWS.Credentials, MaxBytes: e.Config.MaxInputBytes + 1<<20}
+	if ep := e.Endpoint("S3"); ep != nil {
+		st.Endpoint = *ep
+	}
+	return st
 }
