@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
@@ -143,9 +144,9 @@ type mapper struct {
 
 func (m *mapper) labels() []sectionLabels {
 	if m.loose {
-		return looseIndex
+		return looseIndex()
 	}
-	return labelIndex
+	return labelIndex()
 }
 
 type tableState struct {
@@ -571,7 +572,7 @@ func (m *mapper) isGuidance(line string) bool {
 	if k == "" {
 		return true
 	}
-	for _, gk := range guidanceKeys[m.section] {
+	for _, gk := range guidanceKeys()[m.section] {
 		if k == gk || (len(k) > 20 && strings.Contains(gk, k)) || similar(k, gk) {
 			return true
 		}
@@ -579,8 +580,8 @@ func (m *mapper) isGuidance(line string) bool {
 	return false
 }
 
-// guidanceKeys are the label keys of each section's printed guidance.
-var guidanceKeys = func() map[int][]string {
+// guidanceKeys() are the label keys of each section's printed guidance.
+var guidanceKeys = sync.OnceValue(func() map[int][]string {
 	out := map[int][]string{}
 	for _, s := range referral.Form {
 		for _, g := range s.Guidance {
@@ -588,10 +589,10 @@ var guidanceKeys = func() map[int][]string {
 		}
 	}
 	return out
-}()
+})
 
-// optionKeys are the label keys of each closed list's options.
-var optionKeys = func() map[string][]string {
+// optionKeys() are the label keys of each closed list's options.
+var optionKeys = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
 	for _, s := range referral.Form {
 		for _, f := range s.Fields {
@@ -601,16 +602,16 @@ var optionKeys = func() map[string][]string {
 		}
 	}
 	return out
-}()
+})
 
-// criteriaKeys are the label keys of the criteria boxes.
-var criteriaKeys = func() []string {
+// criteriaKeys() are the label keys of the criteria boxes.
+var criteriaKeys = sync.OnceValue(func() []string {
 	var out []string
 	for _, f := range sectionDef(0).Fields {
 		out = append(out, labelKey(f.Label))
 	}
 	return out
-}()
+})
 
 // criteria reads the three boxes at the top of the form.
 func (m *mapper) criteria(row []cellInfo) {
@@ -622,7 +623,7 @@ func (m *mapper) criteria(row []cellInfo) {
 	}
 	key := labelKey(all.String())
 	for i, f := range sectionDef(0).Fields {
-		lk := criteriaKeys[i]
+		lk := criteriaKeys()[i]
 		if !strings.Contains(key, lk) && !similar(firstWords(key, len(strings.Fields(lk))), lk) {
 			continue
 		}
@@ -743,10 +744,10 @@ func hasWordPrefix(k, lk string) bool {
 // labelFields are the fields found by their label beside or below the
 // answer: every field of the section but those read as table columns.
 func labelFields(section int) []referral.Field {
-	if section < 0 || section >= len(labelIndex) {
+	if section < 0 || section >= len(labelIndex()) {
 		return nil
 	}
-	return labelIndex[section].fields
+	return labelIndex()[section].fields
 }
 
 // labelled fields and their label keys (with aliases), per section,
@@ -757,11 +758,11 @@ type sectionLabels struct {
 	words  [][][]string // each key's words
 }
 
-var labelIndex = indexLabels(false)
+var labelIndex = sync.OnceValue(func() []sectionLabels { return indexLabels(false) })
 
-// looseIndex has every field, table columns too: loose text has no
+// looseIndex() has every field, table columns too: loose text has no
 // tables, so a sibling's name is a label like any other.
-var looseIndex = indexLabels(true)
+var looseIndex = sync.OnceValue(func() []sectionLabels { return indexLabels(true) })
 
 func indexLabels(columns bool) []sectionLabels {
 	out := make([]sectionLabels, 13)
@@ -1316,7 +1317,7 @@ func optionOf(f referral.Field, c cellInfo) string {
 		return ""
 	}
 	k := key(text)
-	for i, ok := range optionKeys[f.Path] {
+	for i, ok := range optionKeys()[f.Path] {
 		if ok == k {
 			return f.Options[i]
 		}
@@ -1329,7 +1330,7 @@ func (m *mapper) tableHeader(row []cellInfo) bool {
 	if len(row) < 2 {
 		return false
 	}
-	columns := tableColumns[m.section]
+	columns := tableColumns()[m.section]
 	if len(columns) == 0 {
 		return false
 	}
@@ -1367,8 +1368,8 @@ type tableColumn struct {
 	words             []string
 }
 
-// tableColumns are the repeating tables' column labels, per section.
-var tableColumns = func() map[int][]tableColumn {
+// tableColumns() are the repeating tables' column labels, per section.
+var tableColumns = sync.OnceValue(func() map[int][]tableColumn {
 	out := map[int][]tableColumn{}
 	for _, s := range referral.Form {
 		for _, f := range s.Fields {
@@ -1381,7 +1382,7 @@ var tableColumns = func() map[int][]tableColumn {
 		}
 	}
 	return out
-}()
+})
 
 // tableRow reads a data row of the repeating table; false ends the table.
 func (m *mapper) tableRow(row []cellInfo) bool {

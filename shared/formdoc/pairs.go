@@ -63,7 +63,7 @@ func labelBefore(s string, isLabel func(key string) bool) (int, bool) {
 // isLabelHere reports whether k is exactly the key of a label in the
 // current section: a question's or a table column's.
 func (m *mapper) isLabelHere(k string) bool {
-	if m.section <= 0 || m.section >= len(labelIndex) {
+	if m.section <= 0 || m.section >= len(labelIndex()) {
 		return false
 	}
 	for _, keys := range m.labels()[m.section].keys {
@@ -71,7 +71,7 @@ func (m *mapper) isLabelHere(k string) bool {
 			return true
 		}
 	}
-	for _, col := range tableColumns[m.section] {
+	for _, col := range tableColumns()[m.section] {
 		if col.key == k {
 			return true
 		}
@@ -119,7 +119,7 @@ func (m *mapper) columnOf(line string) (col tableColumn, rest string, ok bool) {
 		return tableColumn{}, "", false
 	}
 	var found []tableColumn
-	for _, c := range tableColumns[m.section] {
+	for _, c := range tableColumns()[m.section] {
 		if k != c.key && !hasWordPrefix(k, c.key) {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -225,7 +226,7 @@ func (l *looseReader) split(lines []string) []numbered {
 			continue
 		}
 		first := false
-		for s := 1; s < len(looseIndex) && !first; s++ {
+		for s := 1; s < len(looseIndex()) && !first; s++ {
 			l.m.section = s
 			f, _, ok := l.m.match(line)
 			first = ok && f.Kind != referral.LongText
@@ -234,7 +235,7 @@ func (l *looseReader) split(lines []string) []numbered {
 			out = append(out, numbered{line, i + 1})
 			continue
 		}
-		for _, p := range pairs(line, func(k string) bool { return looseKeys[k] }) {
+		for _, p := range pairs(line, func(k string) bool { return looseKeys()[k] }) {
 			out = append(out, numbered{p, i + 1})
 		}
 	}
@@ -287,10 +288,10 @@ func tickedLines(value string) (ticked []string, boxed bool) {
 	return ticked, boxed
 }
 
-// looseKeys are the keys of every label, table columns too.
-var looseKeys = func() map[string]bool {
+// looseKeys() are the keys of every label, table columns too.
+var looseKeys = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
-	for _, s := range looseIndex {
+	for _, s := range looseIndex() {
 		for _, keys := range s.keys {
 			for _, k := range keys {
 				out[k] = true
@@ -298,7 +299,7 @@ var looseKeys = func() map[string]bool {
 		}
 	}
 	return out
-}()
+})
 
 // looseReader places loose lines: the rows each table has reached and
 // the answers given.
@@ -359,7 +360,7 @@ func (l *looseReader) at(f referral.Field) (string, referral.Rows, bool) {
 // match finds the field a line labels and the path it answers.
 func (l *looseReader) match(line string) (referral.Field, string, string, bool) {
 	k := key(line)
-	for _, f := range labelIndex[0].fields {
+	for _, f := range labelIndex()[0].fields {
 		if lk := key(f.Label); k == lk || hasWordPrefix(k, lk) {
 			l.seen[f.Path] = true
 			return f, f.Path, restAfter(line, len(lk)), true
@@ -370,7 +371,7 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 		rest string
 	}
 	var cands []candidate
-	for s := 1; s < len(labelIndex); s++ {
+	for s := 1; s < len(labelIndex()); s++ {
 		l.m.section = s
 		f, rest, ok := l.m.match(line)
 		if !ok {
@@ -380,14 +381,14 @@ func (l *looseReader) match(line string) (referral.Field, string, string, bool) 
 		// answers the one just asked; a label printed twice in a section
 		// (JOB TITLE) answers its fields in order.
 		twin := false
-		for i, g := range looseIndex[s].fields {
-			if i > 0 && key(g.Label) == key(f.Label) && looseIndex[s].fields[i-1].Path == l.last {
+		for i, g := range looseIndex()[s].fields {
+			if i > 0 && key(g.Label) == key(f.Label) && looseIndex()[s].fields[i-1].Path == l.last {
 				f, twin = g, true
 				break
 			}
 		}
 		if p, _, _ := l.at(f); l.seen[p] && !twin {
-			for _, g := range looseIndex[s].fields {
+			for _, g := range looseIndex()[s].fields {
 				if gp, _, _ := l.at(g); g.Path != f.Path && key(g.Label) == key(f.Label) && !l.seen[gp] {
 					f = g
 					break
