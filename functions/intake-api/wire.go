@@ -16,7 +16,7 @@ import (
 // RAW_BUCKET, SES_CONFIGURATION_SET (optional), the reminder schedules' SCHEDULE_GROUP,
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
 // CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
-// endpoints and credentials come from the SDK's usual sources.
+// credentials come from the Lambda environment (functions/internal/env).
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
 	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
 	if err != nil {
