@@ -170,8 +170,10 @@ func answers(r *referral.Referral) map[string]string {
 // TestSources: each answer keeps where it was read, for the case page.
 func TestSources(t *testing.T) {
 	for _, tt := range []struct{ file, path, want string }{
-		{"pydocx-typed-x.docx", "referrer.fullName", "table 1, row 1"},
-		{"pydocx-typed-x.docx", "childProtection.onChildProtectionPlan", "table 3, row 2"},
+		{"pydocx-typed-x.docx", "referrer.fullName", "table 1, row 1, cell 2"},
+		{"pydocx-typed-x.docx", "childProtection.onChildProtectionPlan", "table 3, row 2, cell 2"},
+		{"pydocx-agencies.docx", "agencies[1].organisation", "table 1, row 4, cell 2"},
+		{"pydocx-agencies.docx", "agencies[1].endDate", "table 1, row 4, cell 4"},
 		{"pydocx-paragraphs.docx", "children[0].postcode", "paragraph 12"},
 		{"pydocx-paragraphs.docx", "otherReviews.details", "paragraph 21"},
 		{"email-loose.txt", "referrer.telephone", "line 9"},

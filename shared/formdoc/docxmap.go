@@ -240,13 +240,15 @@ func (m *mapper) unreadable(path string) {
 // place is where a row is in a document: a Word table's row, a
 // paragraph, or a line of text. Its words are made only for the answers.
 type place struct {
-	table, row, para, line int
+	table, row, cell, para, line int
 }
 
 func (p place) String() string {
 	switch {
 	case p.line > 0:
 		return "line " + strconv.Itoa(p.line)
+	case p.table > 0 && p.cell > 0:
+		return "table " + strconv.Itoa(p.table) + ", row " + strconv.Itoa(p.row) + ", cell " + strconv.Itoa(p.cell)
 	case p.table > 0:
 		return "table " + strconv.Itoa(p.table) + ", row " + strconv.Itoa(p.row)
 	case p.para > 0:
@@ -942,6 +944,8 @@ func (m *mapper) twin(f referral.Field) referral.Field {
 
 // labelled reads a row of labels and answers.
 func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
+	rowAt := m.at
+	defer func() { m.at = rowAt }()
 	labelCell := make([]bool, len(row))
 	found := false
 	for i, c := range row {
@@ -998,6 +1002,14 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 		}
 		answerLines = trimEmpty(answerLines)
 		for li, f := range labels {
+			// Where the answer is: the label's own cell when it follows the
+			// label there, else the first answer cell.
+			m.at = rowAt
+			if m.at.table > 0 && inline[li] != "" {
+				m.at.cell = c.col + 1
+			} else if m.at.table > 0 && len(answer) > 0 {
+				m.at.cell = answer[0].col + 1
+			}
 			found = true
 			m.seenAny = true
 			if f.Kind == referral.Multi || (f.Kind == referral.Choice && m.isGrid(f)) {
@@ -1408,6 +1420,7 @@ func (m *mapper) tableRow(row []cellInfo) bool {
 	}
 	for _, c := range row {
 		if name, ok := t.columns[c.col]; ok {
+			m.at.cell = c.col + 1
 			m.set(t.path+"["+strconv.Itoa(t.row)+"]."+name, strings.Join(trimEmpty(c.lines), " "))
 		}
 	}

@@ -677,8 +677,8 @@ func TestCasePageShowsWhereAnswersWereRead(t *testing.T) {
 	}
 	c := e.signIn(t, RoleBusinessUnit)
 	_, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
-	for _, want := range []string{"Read from table 1, row 1", "Read from table 1, row 4",
-		"we could not read the child&#39;s gender from what you sent; please check it", "Read from table 1, row 3"} {
+	for _, want := range []string{"Read from table 1, row 1, cell 2", "Read from table 1, row 4, cell 2",
+		"we could not read the child&#39;s gender from what you sent; please check it", "Read from table 1, row 3, cell 2"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("case page lacks %q", want)
 		}
