@@ -77,8 +77,9 @@ type Read struct {
 	Problems []referral.Problem
 	Err      error
 	// Sources says where each answer was read, by its path: "table 2,
-	// row 3" or "paragraph 4" of a Word document, "line 12" of text, "line
-	// 12 of its text" of a PDF. JSON names its answers: it has none.
+	// row 3, cell 2" or "paragraph 4" of a Word document, "line 12" of
+	// text, "line 12 of its text" of a PDF. JSON names its answers: it has
+	// none.
 	Sources map[string]string
 }
 
