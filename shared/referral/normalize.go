@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -376,7 +377,7 @@ func noneInvolved(r *Referral) []Agency {
 // reviewWords are the words that name each review type in a referrer's
 // own text, as the form prints them in Section 12's guidance; "Other" is
 // never recognised from words.
-var reviewWords = func() map[string]*regexp.Regexp {
+var reviewWords = sync.OnceValue(func() map[string]*regexp.Regexp {
 	words := map[string]string{
 		"Internal Agency Review":    `internal agency reviews?`,
 		"Disciplinary":              `disciplinary`,
@@ -394,7 +395,7 @@ var reviewWords = func() map[string]*regexp.Regexp {
 		out[t] = regexp.MustCompile(`(?i)\b` + w + `\b`)
 	}
 	return out
-}()
+})
 
 // recogniseReviews keeps Section 12 exact: a type that is not on the list
 // (words written where the form prints no boxes) moves to the details, and
@@ -413,7 +414,7 @@ func recogniseReviews(or *OtherReviews) {
 		or.Details = strings.TrimSpace(strings.Join(append([]string{or.Details}, words...), "\n"))
 	}
 	for _, t := range ReviewTypes {
-		if re := reviewWords[t]; re != nil && re.MatchString(or.Details) && !slices.Contains(kept, t) {
+		if re := reviewWords()[t]; re != nil && re.MatchString(or.Details) && !slices.Contains(kept, t) {
 			kept = append(kept, t)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/go-playground/validator/v10"
@@ -22,9 +23,10 @@ var Earliest = civil.New(1920, 1, 1)
 
 type asOfKey struct{}
 
-// validate is built once: validator caches struct metadata and is safe for
-// concurrent use.
-var validate = func() *validator.Validate {
+// validate is built once, when first used (a function that never checks
+// a referral never builds it): validator caches struct metadata and is
+// safe for concurrent use.
+var validate = sync.OnceValue(func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -82,7 +84,7 @@ var validate = func() *validator.Validate {
 		return s == "" || ok
 	}))
 	return v
-}()
+})
 
 var optionLists = map[string][]string{
 	"gender":         Genders,
@@ -175,7 +177,7 @@ func Validate(r *Referral, asOf civil.Date) []Problem {
 	counts := rowCounts(r)
 	var probs []Problem
 	ctx := context.WithValue(context.Background(), asOfKey{}, asOf)
-	if err := validate.StructCtx(ctx, r); err != nil {
+	if err := validate().StructCtx(ctx, r); err != nil {
 		var fes validator.ValidationErrors
 		if !asErrors(err, &fes) {
 			return []Problem{{Code: "internal", Message: "The form could not be checked; the Business Unit will check it by hand."}}
