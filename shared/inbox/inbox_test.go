@@ -577,6 +577,7 @@ func TestBadInput(t *testing.T) {
 		{".exe attachment", crlf(head + "Message-ID: <exe@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")) + "--x--\n"), casefile.OutcomeQuarantined},
 		{"zip bomb named .docx", crlf(head + "Message-ID: <bomb@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("Referral.docx", docxType, bomb) + "--x--\n"), casefile.OutcomeCase},
 		{"40 MB attachment", big, casefile.OutcomeQuarantined}, // photographs and "form to follow": not the form
+		{"random bytes named .docx", crlf(head + "Message-ID: <rnd@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\nContent-Type: text/plain\n\nSee attached.\n--x\n" + attachment("Referral.docx", docxType, randomBytes(4096)) + "--x--\n"), casefile.OutcomeQuarantined}, // not the form: held, the sender told
 		{"path in the file name", crlf(head + "Message-ID: <path@x>\nContent-Type: multipart/mixed; boundary=\"x\"\n\n--x\n" + attachment("../../etc/passwd", "application/octet-stream", []byte("root:x:0:0")) + "--x--\n"), casefile.OutcomeQuarantined},
 	}
 	for _, tt := range tests {
@@ -585,6 +586,9 @@ func TestBadInput(t *testing.T) {
 			rep := e.receive(t, tt.data, pass)
 			if rep.Outcome != tt.outcome {
 				t.Errorf("outcome %s (%v), want %s", rep.Outcome, rep.Reasons, tt.outcome)
+			}
+			if tt.name == "random bytes named .docx" && (!slices.Contains(rep.Reasons, ReasonNotTheForm) || len(e.sent(t)) != 1) {
+				t.Errorf("random bytes named .docx: reasons %v, %d replies; want not-the-form and the sender told", rep.Reasons, len(e.sent(t)))
 			}
 			m, err := e.store.GetMessage(context.Background(), rep.Key)
 			if err != nil || m.State != casefile.Done {
@@ -605,6 +609,19 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// randomBytes are n bytes of no kind of document, the same every run.
+func randomBytes(n int) []byte {
+	out := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range out {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		out[i] = byte(x)
+	}
+	return out
 }
 
 // zipBomb declares 10 GB in one entry.

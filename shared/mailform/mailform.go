@@ -31,8 +31,13 @@ func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment)
 	var pdfs []Form
 	for _, a := range msg.Attachments {
 		format := formdoc.Detect(a.Filename, a.ContentType, a.Data)
-		if named := sentAs(a); named != "" && format != formdoc.DOCX && format != formdoc.DOC && format != formdoc.PDF {
-			format = named // sent as the Word form or a PDF but damaged: read as that, to say why not
+		// Sent as the Word form or a PDF but damaged (on the way, or in
+		// itself): read as that, to say why not. Bytes of no kind at all
+		// (no document's signature, not text) that arrived whole are not
+		// the form, whatever their name: the sender is told so.
+		if named := sentAs(a); named != "" && format != formdoc.DOCX && format != formdoc.DOC && format != formdoc.PDF &&
+			(format != formdoc.Unknown || a.Damaged) {
+			format = named
 		}
 		switch format {
 		case formdoc.DOCX, formdoc.DOC, formdoc.PDF:

@@ -44,6 +44,10 @@ type Attachment struct {
 	Filename    string
 	ContentType string
 	Data        []byte
+	// Damaged: its transfer encoding (base64) was broken, so Data is
+	// what could be decoded of it — a file damaged on the way, not one
+	// of no kind.
+	Damaged bool
 }
 
 // Message is what intake needs from an e-mail.
@@ -251,7 +255,8 @@ func (w *walker) part(th textproto.Header, body io.Reader, depth int) error {
 		if filename == "" {
 			filename = fmt.Sprintf("part-%d", w.parts)
 		}
-		w.msg.Attachments = append(w.msg.Attachments, Attachment{Filename: filename, ContentType: ctype, Data: data})
+		br, _ := decoded.(*base64Reader)
+		w.msg.Attachments = append(w.msg.Attachments, Attachment{Filename: filename, ContentType: ctype, Data: data, Damaged: br != nil && br.damaged})
 	}
 	return nil
 }
@@ -304,6 +309,8 @@ type base64Reader struct {
 	buf  []byte // read blocks
 	dec  []byte // decoded blocks: out points into it
 	done bool
+	// damaged: decoding stopped at bytes that are not base64
+	damaged bool
 }
 
 func (b *base64Reader) Read(p []byte) (int, error) {
@@ -342,7 +349,7 @@ func (b *base64Reader) Read(p []byte) (int, error) {
 		}
 		if derr != nil {
 			// Damaged base64: keep what decoded and stop, as go-message did.
-			b.out, b.done, b.in = out[:k], true, nil
+			b.out, b.done, b.in, b.damaged = out[:k], true, nil, true
 			break
 		}
 		b.out = out[:k]
