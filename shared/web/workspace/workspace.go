@@ -1,3 +1,9 @@
+// Package workspace is the partnership's signed-in case workspace: the
+// case list (the same filters as the API, shared/web), each case with its
+// answers — where each was read, and any that could not be — its raw
+// input, deadlines and timeline, the forms that record what happened,
+// held mail and the figures; and the sign-in (OIDC, or local one-time
+// links) that every page needs. Every view of a case is recorded on it.
 package workspace
 
 import (
