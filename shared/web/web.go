@@ -114,8 +114,10 @@ func RandomToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
-// Secure reports whether a request came over HTTPS (or from anywhere but
-// this machine): its cookies must be Secure.
+// Secure says whether a response's cookies are marked Secure: always,
+// except for plain HTTP to a loopback address (the local runner), where
+// some browsers (Safari) refuse Secure cookies and a form would lose its
+// answers or a session. Nothing leaves the machine there.
 func Secure(r *http.Request) bool {
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		return true

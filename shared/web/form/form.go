@@ -276,15 +276,9 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (session, error)
 	if err := h.save(r.Context(), s); err != nil {
 		return session{}, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: h.at("/referral"), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: s.token, Path: h.at("/referral"), HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	return s, nil
 }
-
-// secure says whether the draft cookie is marked Secure: always, except
-// for plain HTTP to a loopback address (the local runner), where some
-// browsers (Safari) refuse Secure cookies and the form would lose its
-// answers. Nothing leaves the machine there.
-func secure(r *http.Request) bool { return web.Secure(r) }
 
 // steps are the form's pages in order: "criteria", "1" … "12".
 var steps = func() []string {
@@ -348,7 +342,7 @@ func (h *Handler) newReferral(w http.ResponseWriter, r *http.Request) {
 	}
 	// The cookie is cleared on the path it was set on (behind a base path
 	// such as /live too), or the browser keeps it.
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: h.at("/referral"), MaxAge: -1, HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: h.at("/referral"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, h.at("/referral/criteria"), http.StatusSeeOther)
 }
 

@@ -118,12 +118,6 @@ type DeadLetters interface {
 	List(ctx context.Context) ([]deadletter.Letter, error)
 }
 
-// Audit event types: who looked at a case, and who took its raw input.
-const (
-	EventViewed        = web.EventViewed
-	EventRawDownloaded = web.EventRawDownloaded
-)
-
 // NewWorkspace returns the workspace ready to serve.
 func NewWorkspace(w Workspace) *Workspace {
 	wsPages() // parsed at start, not on the first request
@@ -661,7 +655,7 @@ func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := w.audit(r, c, EventViewed); err != nil {
+	if err := w.audit(r, c, web.EventViewed); err != nil {
 		w.fail(rw, r, err) // a view that cannot be recorded is not shown
 		return
 	}
@@ -708,9 +702,9 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		e := events[i]
 		what := deadlines.EventTypes[e.Type]
 		switch e.Type {
-		case EventViewed:
+		case web.EventViewed:
 			what = "the case was viewed"
-		case EventRawDownloaded:
+		case web.EventRawDownloaded:
 			what = "the raw input was downloaded"
 		case intake.EventBusinessUnitTold:
 			what = "the Business Unit was told of the new case"
@@ -912,7 +906,7 @@ func (w *Workspace) raw(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	if err := w.audit(r, c, EventRawDownloaded); err != nil {
+	if err := w.audit(r, c, web.EventRawDownloaded); err != nil {
 		w.fail(rw, r, err)
 		return
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+	"github.com/cspr-intake/cspr-intake/shared/web"
 )
 
 type wsEnv struct {
@@ -247,7 +248,7 @@ func TestWorkspaceCasePages(t *testing.T) {
 	events, _ := e.store.ListEvents(context.Background(), res.Ref)
 	var audit []string
 	for _, ev := range events {
-		if ev.Type == EventViewed || ev.Type == EventRawDownloaded {
+		if ev.Type == web.EventViewed || ev.Type == web.EventRawDownloaded {
 			audit = append(audit, ev.Type+" by "+ev.Actor)
 		}
 	}
