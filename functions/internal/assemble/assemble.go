@@ -36,7 +36,7 @@ func Scheduler(e env.Env) *eventbridge.Scheduler {
 // Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's
 // worth.
 func Raw(e env.Env) *s3blob.Store {
-	st := &s3blob.Store{Bucket: e.Get("RAW_BUCKET"), Region: e.AWS.Region, Credentials: e.AWS.Credentials, MaxBytes: e.Config.MaxInputBytes + 1<<20}
+	st := &s3blob.Store{Bucket: e.Get("RAW_BUCKET"), Client: s3blob.Client(e.Caller()), MaxBytes: e.Config.MaxInputBytes + 1<<20}
 	if ep := e.Endpoint("S3"); ep != nil {
 		st.Endpoint = *ep
 	}

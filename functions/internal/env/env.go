@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
@@ -71,7 +71,11 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 
 // Mail sends through SES v2 (SES_CONFIGURATION_SET optional).
 func (e Env) Mail() *ses.Sender {
-	return &ses.Sender{Client: sesv2.NewFromConfig(e.AWS, func(o *sesv2.Options) { o.BaseEndpoint = e.Endpoint("SESV2") }), ConfigurationSet: e.Get("SES_CONFIGURATION_SET")}
+	s := &ses.Sender{Client: ses.Client(e.Caller()), ConfigurationSet: e.Get("SES_CONFIGURATION_SET")}
+	if ep := e.Endpoint("SESV2"); ep != nil {
+		s.Endpoint = *ep
+	}
+	return s
 }
 
 // awsConfig is the AWS configuration a Lambda function has in its
@@ -94,6 +98,12 @@ func awsConfig(getenv func(string) string) (aws.Config, error) {
 		cfg.BaseEndpoint = &ep
 	}
 	return cfg, nil
+}
+
+// Caller is what calls an AWS API directly (shared/awscall) need: the
+// region and the role's credentials.
+func (e Env) Caller() awscall.Client {
+	return awscall.Client{Region: e.AWS.Region, Credentials: e.AWS.Credentials}
 }
 
 // Endpoint is where to reach a service (its name as in
