@@ -4,8 +4,8 @@
 //
 // Its one call, SendEmail, is one signed JSON POST (shared/awscall), not
 // the SDK's SES v2 client, whose serialisation tables and endpoint rules
-// cost every function about a megabyte and 1.3–1.6 ms of each cold start
-// (docs/performance.md).
+// cost every function about 2 MB and 1.2–1.6 ms of package initialisation
+// at each cold start (docs/performance.md).
 package ses
 
 import (
