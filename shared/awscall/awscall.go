@@ -12,6 +12,7 @@ package awscall
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -143,7 +144,7 @@ func refusal(resp *http.Response, raw []byte) *Error {
 	case xml.Unmarshal(raw, &x) == nil && x.Code != "":
 		e.Code, e.Message = x.Code, x.Message
 	case json.Unmarshal(raw, &j) == nil:
-		e.Code, e.Message = cmp(j.Code, j.Type), cmp(j.Message, j.Upper)
+		e.Code, e.Message = cmp.Or(j.Code, j.Type), cmp.Or(j.Message, j.Upper)
 	}
 	if t := resp.Header.Get("X-Amzn-ErrorType"); t != "" {
 		e.Code = t
@@ -159,13 +160,6 @@ func refusal(resp *http.Response, raw []byte) *Error {
 		e.Code = strconv.Itoa(resp.StatusCode)
 	}
 	return e
-}
-
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Sign builds the request and signs it, with the body's SHA-256 as its

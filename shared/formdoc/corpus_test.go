@@ -3,7 +3,6 @@ package formdoc
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,14 +70,14 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 		}
-		for p := range answers(&read.Referral) {
+		for p := range referral.Answers(&read.Referral) {
 			if read.Sources[p] == "" {
 				t.Errorf("%s: %s has no source", name, p)
 			}
 		}
 		r := read.Referral
 		referral.Normalize(&r)
-		got := answers(&r)
+		got := referral.Answers(&r)
 		paths := make([]string, 0, len(want)+len(got))
 		for p := range want {
 			paths = append(paths, p)
@@ -115,56 +114,6 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("corpus: %d of %d answers right (%.1f%%), %d not read, %d wrong, %d files",
 		right, expected, 100*float64(right)/float64(expected), empty, wrong, len(files))
-}
-
-// answers lists every answer in a referral by its path, as referral.Get
-// gives it: a tick box "yes", a list of options one per line (the age at
-// the incident that Normalize works out from the dates included).
-func answers(r *referral.Referral) map[string]string {
-	data, err := json.Marshal(r)
-	if err != nil {
-		panic(err)
-	}
-	var tree any
-	if err := json.Unmarshal(data, &tree); err != nil {
-		panic(err)
-	}
-	out := map[string]string{}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				p := k
-				if prefix != "" {
-					p = prefix + "." + k
-				}
-				walk(p, e)
-			}
-		case []any:
-			if len(v) > 0 {
-				if _, text := v[0].(string); text {
-					if s := referral.Get(r, prefix); s != "" {
-						out[prefix] = s
-					}
-					return
-				}
-			}
-			for i, e := range v {
-				walk(fmt.Sprintf("%s[%d]", prefix, i), e)
-			}
-		case string:
-			if v != "" {
-				out[prefix] = v
-			}
-		case bool:
-			if v {
-				out[prefix] = "yes"
-			}
-		}
-	}
-	walk("", tree)
-	return out
 }
 
 // TestSources: each answer keeps where it was read, for the case page.

@@ -371,7 +371,7 @@ func changedOf(ctx context.Context, st Store, ref, eventID string) []string {
 }
 
 func unreadable(probs []referral.Problem) bool {
-	return len(probs) > 0 && probs[0].Code == codeUnreadable && probs[0].Field == ""
+	return len(probs) > 0 && probs[0].Code == referral.CodeUnreadable && probs[0].Field == ""
 }
 
 // withoutUnreadable drops the whole-input "unreadable" problems of an
@@ -379,7 +379,7 @@ func unreadable(probs []referral.Problem) bool {
 func withoutUnreadable(probs []referral.Problem) []referral.Problem {
 	var out []referral.Problem
 	for _, p := range probs {
-		if !(p.Code == codeUnreadable && p.Field == "") {
+		if !(p.Code == referral.CodeUnreadable && p.Field == "") {
 			out = append(out, p)
 		}
 	}
@@ -458,10 +458,8 @@ func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []ref
 	return format, r, probs, sources, false
 }
 
-const codeUnreadable = referral.CodeUnreadable
-
 func unreadableProblem(msg string) referral.Problem {
-	return referral.Problem{Code: codeUnreadable, Message: msg}
+	return referral.Problem{Code: referral.CodeUnreadable, Message: msg}
 }
 
 func megabytes(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) }

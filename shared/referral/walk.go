@@ -65,3 +65,16 @@ func eachValue(v reflect.Value, prefix string, fn func(path string, v reflect.Va
 		}
 	}
 }
+
+// Answers lists every answer a referral gives, by its JSON path, as Get
+// reads it: a ticked box "yes", a list's options one a line; unanswered
+// questions are left out.
+func Answers(r *Referral) map[string]string {
+	out := map[string]string{}
+	eachValue(reflect.ValueOf(r).Elem(), "", func(path string, _ reflect.Value) {
+		if v := Get(r, path); v != "" {
+			out[path] = v
+		}
+	})
+	return out
+}
