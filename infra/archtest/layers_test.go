@@ -24,7 +24,7 @@ var layers = map[string][]string{
 	"usecase":  {"intake", "inbox", "reminder"},
 	"assembly": {"app", "app/mailbox"},
 	"driver":   {"web", "web/form", "web/api", "web/workspace", "sesmail", "smtpd", "apigw"}, // what calls the use cases: pages, API, mail
-	"test":     {"testenv"},
+	"test":     {"testenv", "web/webtest"},
 	"platform": {"awscall"}, // what adapters share to call AWS: no project package
 }
 

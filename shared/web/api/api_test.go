@@ -5,15 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
-	"github.com/cspr-intake/cspr-intake/shared/config"
-	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
-	"io"
-	"log/slog"
+	"github.com/cspr-intake/cspr-intake/shared/web/webtest"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -187,7 +181,7 @@ func TestCasesAPI(t *testing.T) {
 	e := newCasesEnv(t)
 	res, _ := e.submit(t, "complete.json")
 	e.submit(t, "incomplete.json")
-	h := New(Handler{Intake: e.in, Files: e.store, Now: func() time.Time { return e.now }})
+	h := New(Handler{Intake: e.Intake, Files: e.Store, Now: func() time.Time { return e.now }})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/cases?status=complete", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ref": "`+res.Ref+`"`) || strings.Count(rec.Body.String(), `"channel"`) != 1 ||
@@ -205,10 +199,10 @@ func TestCasesAPI(t *testing.T) {
 		t.Errorf("unknown case: %d", rec.Code)
 	}
 	// The workspace's filters: closed, due, year; the assignee shown.
-	if err := e.in.Assign(context.Background(), res.Ref, "jo.officer@darlington.gov.uk"); err != nil {
+	if err := e.Intake.Assign(context.Background(), res.Ref, "jo.officer@darlington.gov.uk"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
+	if _, err := e.Intake.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "case-closed", At: "2026-11-23", Reason: "withdrawn"}); err != nil {
 		t.Fatal(err)
 	}
 	for query, want := range map[string]int{"status=closed": 1, "status=complete": 0, "year=2025": 0, "year=2026": 2, "due=today&sort=due": 1, "due=overdue": 0} {
@@ -226,37 +220,16 @@ func TestCasesAPI(t *testing.T) {
 }
 
 type casesEnv struct {
-	store *bolt.Store
-	in    *intake.Service
-	now   time.Time
+	*webtest.Env
+	now time.Time
 }
 
 func newCasesEnv(t *testing.T) *casesEnv {
-	t.Helper()
-	data := t.TempDir()
-	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, _ := dir.New(data)
-	cfg := config.Default()
-	cal, _ := cfg.Calendar(nil)
-	e := &casesEnv{store: st, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	e.in = &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Calendar: cal, Rules: cfg.Rules(), Now: func() time.Time { return e.now }}
+	e := &casesEnv{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	e.Env = webtest.New(t, func() time.Time { return e.now })
 	return e
 }
 
 func (e *casesEnv) submit(t *testing.T, name string) (intake.Result, []byte) {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, data
+	return e.Submit(t, name, e.now.Add(-72*time.Hour))
 }

@@ -17,16 +17,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
-	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
+	"github.com/cspr-intake/cspr-intake/shared/web/webtest"
 )
 
 type formEnv struct {
@@ -39,20 +38,15 @@ type formEnv struct {
 
 func newFormEnv(t *testing.T) *formEnv {
 	t.Helper()
-	data := t.TempDir()
-	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	e := &formEnv{now: time.Date(2026, 3, 16, 22, 30, 0, 0, time.UTC)}
+	clock := func() time.Time { return e.now }
+	env := webtest.New(t, clock)
+	st, in, cfg, log := env.Store, env.Intake, env.Config, env.Log
+	out, err := outbox.New(filepath.Join(env.Dir, "outbox"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	blobs, _ := dir.New(data)
-	out, _ := outbox.New(filepath.Join(data, "outbox"))
-	cfg := config.Default()
-	cal, _ := cfg.Calendar(nil)
-	e := &formEnv{store: st, outbox: out, now: time.Date(2026, 3, 16, 22, 30, 0, 0, time.UTC)}
-	clock := func() time.Time { return e.now }
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	in := &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: log, Calendar: cal, Rules: cfg.Rules(), Now: clock}
+	e.store, e.outbox = st, out
 	h := New(Handler{Intake: in, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: clock, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 5})
 	e.srv = httptest.NewTLSServer(h)

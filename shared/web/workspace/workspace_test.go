@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -22,9 +21,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauth2-proxy/mockoidc"
 
-	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
-	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
@@ -32,6 +29,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/web/webtest"
 )
 
 type wsEnv struct {
@@ -40,6 +38,7 @@ type wsEnv struct {
 	ws    *Workspace
 	store *bolt.Store
 	in    *intake.Service
+	env   *webtest.Env
 	now   time.Time
 }
 
@@ -78,19 +77,11 @@ func (f *fakeHeld) Release(_ context.Context, key, officer string) (inbox.Report
 
 func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 	t.Helper()
-	data := t.TempDir()
-	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, _ := dir.New(data)
-	cfg := config.Default()
-	cal, _ := cfg.Calendar(nil)
-	e := &wsEnv{store: st, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	e := &wsEnv{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return e.now }
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	e.in = &intake.Service{Blobs: blobs, Store: st, Prefix: "DSP", Location: config.London, Log: log, Calendar: cal, Rules: cfg.Rules(), Now: clock}
+	env := webtest.New(t, clock)
+	st, blobs, cfg, cal, log := env.Store, env.Blobs, env.Config, env.Calendar, env.Log
+	e.store, e.in, e.env = st, env.Intake, env
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
@@ -107,16 +98,7 @@ func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 }
 
 func (e *wsEnv) submit(t *testing.T, name string) (intake.Result, []byte) {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, data
+	return e.env.Submit(t, name, e.now.Add(-72*time.Hour))
 }
 
 func browser() *http.Client {
