@@ -14,30 +14,34 @@ import (
 // 2022): those come only from the published table.
 func RuleHolidays(year int) map[civil.Date]string {
 	h := map[civil.Date]string{}
-	newYear := civil.New(year, time.January, 1)
-	h[nextWeekday(newYear)] = "New Year’s Day"
+	ruleHolidays(year, func(d civil.Date, name string) { h[d] = name })
+	return h
+}
+
+// ruleHolidays calls f with each of a year's rule holidays.
+func ruleHolidays(year int, f func(civil.Date, string)) {
+	f(nextWeekday(civil.New(year, time.January, 1)), "New Year’s Day")
 	easter := Easter(year)
-	h[easter.AddDays(-2)] = "Good Friday"
-	h[easter.AddDays(1)] = "Easter Monday"
-	h[firstMonday(year, time.May)] = "Early May bank holiday"
-	h[lastMonday(year, time.May)] = "Spring bank holiday"
-	h[lastMonday(year, time.August)] = "Summer bank holiday"
+	f(easter.AddDays(-2), "Good Friday")
+	f(easter.AddDays(1), "Easter Monday")
+	f(firstMonday(year, time.May), "Early May bank holiday")
+	f(lastMonday(year, time.May), "Spring bank holiday")
+	f(lastMonday(year, time.August), "Summer bank holiday")
 	christmas := civil.New(year, time.December, 25)
 	switch christmas.Weekday() {
 	case time.Friday: // Boxing Day on Saturday moves to Monday 28th
-		h[christmas] = "Christmas Day"
-		h[christmas.AddDays(3)] = "Boxing Day"
+		f(christmas, "Christmas Day")
+		f(christmas.AddDays(3), "Boxing Day")
 	case time.Saturday: // Monday 27th and Tuesday 28th
-		h[christmas.AddDays(2)] = "Christmas Day"
-		h[christmas.AddDays(3)] = "Boxing Day"
+		f(christmas.AddDays(2), "Christmas Day")
+		f(christmas.AddDays(3), "Boxing Day")
 	case time.Sunday: // Boxing Day Monday 26th, Christmas Tuesday 27th
-		h[christmas.AddDays(1)] = "Boxing Day"
-		h[christmas.AddDays(2)] = "Christmas Day"
+		f(christmas.AddDays(1), "Boxing Day")
+		f(christmas.AddDays(2), "Christmas Day")
 	default:
-		h[christmas] = "Christmas Day"
-		h[christmas.AddDays(1)] = "Boxing Day"
+		f(christmas, "Christmas Day")
+		f(christmas.AddDays(1), "Boxing Day")
 	}
-	return h
 }
 
 func isWorkdayByRules(d civil.Date) bool {
@@ -50,26 +54,23 @@ func isWorkdayByRules(d civil.Date) bool {
 
 // nextWeekday is d, or the Monday after it if it falls at a weekend.
 func nextWeekday(d civil.Date) civil.Date {
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-		d = d.AddDays(1)
+	switch d.Weekday() {
+	case time.Saturday:
+		return d.AddDays(2)
+	case time.Sunday:
+		return d.AddDays(1)
 	}
 	return d
 }
 
 func firstMonday(year int, m time.Month) civil.Date {
 	d := civil.New(year, m, 1)
-	for d.Weekday() != time.Monday {
-		d = d.AddDays(1)
-	}
-	return d
+	return d.AddDays((int(time.Monday) - int(d.Weekday()) + 7) % 7)
 }
 
 func lastMonday(year int, m time.Month) civil.Date {
-	d := civil.New(year, m+1, 1).AddDays(-1)
-	for d.Weekday() != time.Monday {
-		d = d.AddDays(-1)
-	}
-	return d
+	d := civil.New(year, m, civil.DaysIn(year, m))
+	return d.AddDays(-((int(d.Weekday()) - int(time.Monday) + 7) % 7))
 }
 
 // Easter returns Easter Sunday of a Gregorian year (the anonymous

@@ -15,7 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 	_ "time/tzdata"
@@ -47,6 +47,7 @@ var London = func() *time.Location {
 type Calendar struct {
 	start     civil.Date
 	closed    []uint64 // bit i: day start+i is not a working day
+	days      int      // days in the span: the bits after it are not used
 	names     map[civil.Date]string
 	tableFrom int // years tableFrom..tableTo come from the table
 	tableTo   int
@@ -98,7 +99,19 @@ func New(opts Options) (*Calendar, error) {
 	}
 	c := &Calendar{start: civil.New(firstYear, 1, 1), names: map[civil.Date]string{}, tableFrom: 9999, tableTo: 0}
 	days := c.start.DaysUntil(civil.New(lastYear+1, 1, 1))
-	c.closed = make([]uint64, (days+63)/64)
+	c.days, c.closed = days, make([]uint64, (days+63)/64)
+	// Weekends: 64 weeks are exactly 7 words of days, so the first 7 words
+	// repeat to the end (building this day by day was most of a cold
+	// start's calendar).
+	first := int(c.start.Weekday())
+	for i := range 7 * 64 {
+		if wd := (first + i) % 7; wd == int(time.Saturday) || wd == int(time.Sunday) {
+			c.closed[i/64] |= 1 << (i % 64)
+		}
+	}
+	for i := 7; i < len(c.closed); i++ {
+		c.closed[i] = c.closed[i-7]
+	}
 	for _, e := range ew.Events {
 		d, err := civil.Parse(e.Date)
 		if err != nil {
@@ -109,30 +122,20 @@ func New(opts Options) (*Calendar, error) {
 		}
 		c.tableFrom, c.tableTo = min(c.tableFrom, d.Year), max(c.tableTo, d.Year)
 		c.names[d] = e.Title
+		c.set(d)
 	}
+	// The other years' holidays are only marked: their names are worked
+	// out again when asked for (Holiday, Holidays), which is rare.
 	for y := firstYear; y <= lastYear; y++ {
-		if y >= c.tableFrom && y <= c.tableTo {
-			continue
-		}
-		for d, name := range RuleHolidays(y) {
-			c.names[d] = name
+		if y < c.tableFrom || y > c.tableTo {
+			ruleHolidays(y, func(d civil.Date, _ string) { c.set(d) })
 		}
 	}
 	for _, d := range opts.Closures {
-		if _, ok := c.names[d]; !ok {
+		if c.Holiday(d) == "" {
 			c.names[d] = "Partnership closure day"
 		}
-	}
-	for d := range c.names {
 		c.set(d)
-	}
-	// Weekends by index: the day after a Saturday is a Sunday, so no date
-	// needs converting (this loop was most of a cold start's calendar).
-	first := c.start.Weekday()
-	for i := range days {
-		if wd := (int(first) + i) % 7; wd == int(time.Saturday) || wd == int(time.Sunday) {
-			c.closed[i/64] |= 1 << (i % 64)
-		}
 	}
 	if opts.Log != nil {
 		opts.Log.Info("bank holidays", "table", fmt.Sprintf("%d–%d", c.tableFrom, c.tableTo),
@@ -144,7 +147,7 @@ func New(opts Options) (*Calendar, error) {
 
 func (c *Calendar) set(d civil.Date) {
 	i := c.start.DaysUntil(d)
-	if i >= 0 && i < len(c.closed)*64 {
+	if i >= 0 && i < c.days {
 		c.closed[i/64] |= 1 << (i % 64)
 	}
 }
@@ -154,7 +157,7 @@ func (c *Calendar) IsWorkday(d civil.Date) bool { return c.workdayAt(c.start.Day
 
 // workdayAt reports whether the i-th day of the calendar is a working day.
 func (c *Calendar) workdayAt(i int) bool {
-	if i < 0 || i >= len(c.closed)*64 {
+	if i < 0 || i >= c.days {
 		return isWorkdayByRules(c.start.AddDays(i))
 	}
 	return c.closed[i/64]&(1<<(i%64)) == 0
@@ -166,10 +169,13 @@ func (c *Calendar) FromRules(d civil.Date) bool { return d.Year < c.tableFrom ||
 
 // Holiday returns the name of the bank holiday or closure on d, or "".
 func (c *Calendar) Holiday(d civil.Date) string {
-	if d.Year < firstYear || d.Year > lastYear {
+	if name, ok := c.names[d]; ok {
+		return name
+	}
+	if c.FromRules(d) {
 		return RuleHolidays(d.Year)[d]
 	}
-	return c.names[d]
+	return ""
 }
 
 // Holidays returns the bank holidays and closure days of a year, in order.
@@ -180,7 +186,14 @@ func (c *Calendar) Holidays(year int) []civil.Date {
 			out = append(out, d)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	if c.FromRules(civil.New(year, 1, 1)) {
+		ruleHolidays(year, func(d civil.Date, _ string) {
+			if _, ok := c.names[d]; !ok {
+				out = append(out, d)
+			}
+		})
+	}
+	slices.SortFunc(out, civil.Date.Compare)
 	return out
 }
 

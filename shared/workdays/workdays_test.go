@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,6 +192,52 @@ func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
 		if _, err := New(Options{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestEveryDay holds the calendar's bits, built word by word, to the plain
+// definition for every day of its span and a year either side: a weekday
+// that is neither a holiday (the table's, or by rules outside it) nor a
+// closure. Rule holidays are also checked against what the rules say
+// they are: the first and last Mondays of their months, never a weekend.
+func TestEveryDay(t *testing.T) {
+	closure := date("2031-07-01")
+	c, err := New(Options{Closures: []civil.Date{closure}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := civil.New(firstYear-1, 1, 1); d.Year <= lastYear+1; d = d.AddDays(1) {
+		holiday := c.names[d] != ""
+		if c.FromRules(d) {
+			_, holiday = RuleHolidays(d.Year)[d]
+		}
+		want := d.Weekday() != time.Saturday && d.Weekday() != time.Sunday && !holiday && d != closure
+		if got := c.IsWorkday(d); got != want {
+			t.Fatalf("IsWorkday(%s %s) = %v, want %v", d, d.Weekday(), got, want)
+		}
+		if (c.Holiday(d) != "") != (holiday || d == closure) {
+			t.Fatalf("Holiday(%s) = %q", d, c.Holiday(d))
+		}
+	}
+	for y := firstYear - 1; y <= lastYear+1; y++ {
+		if n := len(RuleHolidays(y)); n != 8 {
+			t.Errorf("%d: %d rule holidays", y, n)
+		}
+		for d, name := range RuleHolidays(y) {
+			if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				t.Errorf("%s %s falls on a %s", name, d, wd)
+			}
+			if strings.Contains(name, "May") || strings.Contains(name, "Summer") {
+				first := d.Day <= 7
+				last := d.Day > civil.DaysIn(y, d.Month)-7
+				if d.Weekday() != time.Monday || (name == "Early May bank holiday") != first || (name != "Early May bank holiday") != last {
+					t.Errorf("%s %s %s", name, d, d.Weekday())
+				}
+			}
+		}
+		if got := c.Holidays(y); len(got) < 8 || !slices.IsSortedFunc(got, civil.Date.Compare) {
+			t.Errorf("Holidays(%d) = %v", y, got)
 		}
 	}
 }
