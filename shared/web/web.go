@@ -17,11 +17,14 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 )
 
 //go:embed templates/layout.html
@@ -41,25 +44,65 @@ const (
 // to where (the layout's "errorSummary").
 type ErrorLink struct{ Href, Message string }
 
-// Pages parses an audience's pages: the shared layout with the audience's
-// own file (in its own embedded files), one template a content block.
-func Pages(own fs.FS, file string, contents ...string) map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(layoutFS, "templates/layout.html"))
-	template.Must(base.ParseFS(own, file))
-	out := map[string]*template.Template{}
-	for _, name := range contents {
-		t := template.Must(base.Clone())
-		template.Must(t.New("content").Parse(`{{template "` + name + `" .}}`))
-		out[name] = t
-	}
-	return out
+// PageSet is an audience's pages: the shared layout with the audience's
+// own file, one template a content block. Each is made the first time it
+// is shown, so a cold start parses the pages' file once and copies only
+// the page it serves (parsing and copying them all was 1–4 ms of every
+// web function's start).
+type PageSet struct {
+	pages map[string]func() (*template.Template, error)
 }
 
-// RenderPage writes a page whole, or a plain error when it cannot be
-// made: nothing half-written.
-func RenderPage(w http.ResponseWriter, log *slog.Logger, t *template.Template, layout, page string, status int, v any) {
+// Pages is an audience's pages from its own embedded file; contents name
+// its content blocks.
+func Pages(own fs.FS, file string, contents ...string) *PageSet {
+	base := sync.OnceValues(func() (*template.Template, error) {
+		t, err := template.New("").ParseFS(layoutFS, "templates/layout.html")
+		if err != nil {
+			return nil, err
+		}
+		return t.ParseFS(own, file)
+	})
+	ps := &PageSet{pages: map[string]func() (*template.Template, error){}}
+	for _, name := range contents {
+		ps.pages[name] = sync.OnceValues(func() (*template.Template, error) {
+			t, err := base()
+			if err == nil {
+				t, err = t.Clone()
+			}
+			if err == nil {
+				t, err = t.New("content").Parse(`{{template "` + name + `" .}}`)
+			}
+			return t, err
+		})
+	}
+	return ps
+}
+
+// Check makes every page now and says which cannot be made (the
+// audiences' tests call it).
+func (ps *PageSet) Check() error {
+	var errs []error
+	for name, page := range ps.pages {
+		if _, err := page(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Render writes the page whose content block is page, in layout, whole,
+// or a plain error when it cannot be made: nothing half-written.
+func (ps *PageSet) Render(w http.ResponseWriter, log *slog.Logger, layout, page string, status int, v any) {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
+	err := fmt.Errorf("no page %q", page)
+	if made, ok := ps.pages[page]; ok {
+		var t *template.Template
+		if t, err = made(); err == nil {
+			err = t.ExecuteTemplate(&buf, layout, v)
+		}
+	}
+	if err != nil {
 		log.Error("render page", "page", page, "err", err)
 		http.Error(w, "The page could not be shown. Please try again.", http.StatusInternalServerError)
 		return

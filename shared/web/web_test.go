@@ -1,8 +1,12 @@
 package web
 
 import (
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestSecure: cookies are Secure but for plain HTTP to this machine.
@@ -23,5 +27,39 @@ func TestSecure(t *testing.T) {
 		if got := Secure(r); got != tt.want {
 			t.Errorf("%s https=%v: Secure %v, want %v", tt.host, tt.https, got, tt.want)
 		}
+	}
+}
+
+// TestPages: a page is made when first shown, escapes what it is given,
+// and a page that is not in the set is a plain error, not a panic.
+func TestPages(t *testing.T) {
+	own := fstest.MapFS{"p.html": {Data: []byte(`{{define "greeting"}}<p>Hello {{.Name}}</p>{{end}}`)}}
+	ps := Pages(own, "p.html", "greeting")
+	w := httptest.NewRecorder()
+	ps.Render(w, slog.New(slog.DiscardHandler), "greeting", "greeting", http.StatusOK, map[string]string{"Name": "<b>"})
+	if w.Code != 200 || w.Body.String() != "<p>Hello &lt;b&gt;</p>" {
+		t.Errorf("page: %d %q", w.Code, w.Body)
+	}
+	w = httptest.NewRecorder()
+	ps.Render(w, slog.New(slog.DiscardHandler), "greeting", "farewell", http.StatusOK, nil)
+	if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "farewell") {
+		t.Errorf("no such page: %d %q", w.Code, w.Body)
+	}
+}
+
+// TestPagesCheck: a page that does not parse is found by Check, and shown
+// as a plain error.
+func TestPagesCheck(t *testing.T) {
+	if err := Pages(fstest.MapFS{"p.html": {Data: []byte(`{{define "a"}}ok{{end}}`)}}, "p.html", "a").Check(); err != nil {
+		t.Error(err)
+	}
+	broken := Pages(fstest.MapFS{"p.html": {Data: []byte(`{{define "a"}}{{.Name{{end}}`)}}, "p.html", "a")
+	if err := broken.Check(); err == nil || !strings.Contains(err.Error(), "a:") {
+		t.Errorf("Check = %v", err)
+	}
+	w := httptest.NewRecorder()
+	broken.Render(w, slog.New(slog.DiscardHandler), "a", "a", http.StatusOK, nil)
+	if w.Code != http.StatusInternalServerError {
+		t.Errorf("broken page: %d", w.Code)
 	}
 }

@@ -19,12 +19,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
@@ -87,7 +85,6 @@ func New(h Handler) *Handler {
 	h.mux.Handle("GET /assets/", web.Assets())
 	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
 	if h.Drafts != nil {
-		pages() // the form's pages, parsed at start rather than on the first request
 		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
 		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
 			h.mux.HandleFunc("GET "+p, h.sectionPage)
@@ -131,11 +128,8 @@ const (
 	confirmationPrefix = "web-confirmation."
 )
 
-// pages are the public form's pages, parsed once, by New: a function that
-// serves only the workspace never parses them.
-var pages = sync.OnceValue(func() map[string]*template.Template {
-	return web.Pages(pagesFS, "templates/pages.html", "startContent", "sectionContent", "checkContent", "confirmationContent", "messageContent")
-})
+// pages are the public form's pages, each made when first shown.
+var pages = web.Pages(pagesFS, "templates/pages.html", "startContent", "sectionContent", "checkContent", "confirmationContent", "messageContent")
 
 // view is what every page's layout needs.
 type view struct {
@@ -321,7 +315,7 @@ func (h *Handler) base(title string) view {
 func (h *Handler) at(p string) string { return h.BasePath + p }
 
 func (h *Handler) render(w http.ResponseWriter, status int, page string, v view) {
-	web.RenderPage(w, h.Log, pages()[page], "layout", page, status, v)
+	pages.Render(w, h.Log, "layout", page, status, v)
 }
 
 // renderPage writes a page whole or not at all: into a buffer first, so a

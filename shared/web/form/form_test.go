@@ -595,3 +595,10 @@ func TestPages(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesParse: every page parses (each is made only when first shown).
+func TestPagesParse(t *testing.T) {
+	if err := pages.Check(); err != nil {
+		t.Error(err)
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -21,7 +20,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -120,7 +118,6 @@ type DeadLetters interface {
 
 // NewWorkspace returns the workspace ready to serve.
 func NewWorkspace(w Workspace) *Workspace {
-	wsPages() // parsed at start, not on the first request
 	if w.Now == nil {
 		w.Now = time.Now
 	}
@@ -468,10 +465,8 @@ type heldRow struct {
 	Attachments                        int
 }
 
-// wsPages are the workspace's pages, parsed once, by NewWorkspace.
-var wsPages = sync.OnceValue(func() map[string]*template.Template {
-	return web.Pages(pagesFS, "templates/workspace.html", "casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent")
-})
+// wsPages are the workspace's pages, each made when first shown.
+var wsPages = web.Pages(pagesFS, "templates/workspace.html", "casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent")
 
 //go:embed templates/workspace.html
 var pagesFS embed.FS
@@ -486,7 +481,7 @@ func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 }
 
 func (w *Workspace) render(rw http.ResponseWriter, status int, page string, v wsView) {
-	web.RenderPage(rw, w.Log, wsPages()[page], "wsLayout", page, status, v)
+	wsPages.Render(rw, w.Log, "wsLayout", page, status, v)
 }
 
 func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body string) {

@@ -667,3 +667,10 @@ func TestCasePageShowsWhereAnswersWereRead(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesParse: every page parses (each is made only when first shown).
+func TestPagesParse(t *testing.T) {
+	if err := wsPages.Check(); err != nil {
+		t.Error(err)
+	}
+}
