@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
@@ -89,7 +88,7 @@ func TestSESAndS3Events(t *testing.T) {
 	if held[0].Outcome != casefile.OutcomeQuarantined || held[0].Reasons[0] != inbox.ReasonDMARC {
 		t.Errorf("spoofed message: %+v", held)
 	}
-	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
+	st := dynamo.New(fntest.Dynamo(awsCfg), "cases", nil)
 	c, err := st.GetCase(ctx, first[0].Refs[0])
 	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
 		t.Errorf("stored case %+v %v", c, err)

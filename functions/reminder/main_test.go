@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 	"github.com/cspr-intake/cspr-intake/shared/reminder"
@@ -25,7 +24,7 @@ func TestMain(m *testing.M) { fntest.Main(m) }
 func TestScheduledInvoke(t *testing.T) {
 	ctx := context.Background()
 	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Identity: "darlington.gov.uk"})
-	st := dynamo.New(dynamodb.NewFromConfig(awsCfg), "cases", nil)
+	st := dynamo.New(fntest.Dynamo(awsCfg), "cases", nil)
 	c := storetest.NewCase("reminder-test", time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
 	c.Route = "notification"
 	if _, _, err := st.CreateCase(ctx, c, "DSP-2026"); err != nil {

@@ -2,12 +2,13 @@
 // the AWS SDK's own Signature Version 4 signer, sent over net/http, tried
 // again while the service is busy, and a refusal read into an Error.
 //
-// The adapters that make only a call or two (the raw bucket's PutObject
-// and GetObject, SES's SendEmail) use it rather than the SDK's service
-// clients: each of those links every operation of its service, its
-// endpoint rules and serialisation tables into every function — megabytes
-// and milliseconds of each cold start (docs/performance.md) — for calls
-// whose wire form is one signed request.
+// The adapters use it rather than the SDK's service clients — the raw
+// bucket's PutObject and GetObject, SES's SendEmail, and DynamoDB's
+// GetItem, Query and TransactWriteItems: each SDK client links every
+// operation of its service, its endpoint rules and serialisation tables
+// into every function — megabytes and milliseconds of each cold start
+// (docs/performance.md) — for calls whose wire form is one signed
+// request.
 package awscall
 
 import (
@@ -57,6 +58,10 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// Body is the answer as sent (up to 64 KB), for the services whose
+	// refusals say more: DynamoDB's cancelled transactions give a reason
+	// for each item.
+	Body []byte
 }
 
 func (e *Error) Error() string {
@@ -97,7 +102,8 @@ func retryable(err error) bool {
 	var e *Error
 	if errors.As(err, &e) {
 		switch e.Code {
-		case "SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestTimeout":
+		case "SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestTimeout",
+			"ProvisionedThroughputExceededException", "RequestLimitExceeded", "LimitExceededException":
 			return true
 		}
 		return e.Status >= 500 || e.Status == http.StatusTooManyRequests
@@ -129,7 +135,7 @@ func (c *Client) once(ctx context.Context, r Request) (*http.Response, error) {
 // refusal reads a service's error answer: S3's XML, the JSON services'
 // body and header.
 func refusal(resp *http.Response, raw []byte) *Error {
-	e := &Error{Status: resp.StatusCode}
+	e := &Error{Status: resp.StatusCode, Body: raw}
 	var x struct {
 		Code    string `xml:"Code"`
 		Message string `xml:"Message"`

@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/config"
@@ -63,7 +62,7 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 	return Env{
 		Config:   cfg,
 		AWS:      awsCfg,
-		Store:    dynamo.New(dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint(getenv, "DYNAMODB") }), getenv("TABLE_NAME"), nil),
+		Store:    dynamo.New(dynamo.NewClient(awscall.Client{Region: awsCfg.Region, Credentials: awsCfg.Credentials}, aws.ToString(endpoint(getenv, "DYNAMODB"))), getenv("TABLE_NAME"), nil),
 		Calendar: cal,
 		Get:      getenv,
 	}, nil

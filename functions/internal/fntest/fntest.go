@@ -10,13 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
@@ -77,7 +77,7 @@ func Setup(t *testing.T, r Resources) aws.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := dynamo.CreateTable(ctx, dynamodb.NewFromConfig(cfg), r.Table); err != nil {
+	if err := dynamo.CreateTable(ctx, Dynamo(cfg), r.Table); err != nil {
 		t.Fatal(err)
 	}
 	if r.Bucket != "" {
@@ -103,4 +103,9 @@ func Setup(t *testing.T, r Resources) aws.Config {
 		}
 	}
 	return cfg
+}
+
+// Dynamo is a DynamoDB client for the table Setup made (DynamoDB Local).
+func Dynamo(cfg aws.Config) *dynamo.Client {
+	return dynamo.NewClient(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"))
 }

@@ -32,20 +32,17 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
 
-// API is the part of the DynamoDB client the store uses.
+// API is what the store calls of DynamoDB; Client is it.
 type API interface {
-	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	GetItem(context.Context, *GetItemInput) (Item, error)
+	Query(context.Context, *QueryInput) (*QueryOutput, error)
+	TransactWriteItems(context.Context, []TransactItem) error
 }
 
 // Store is a store.Store on a DynamoDB table.
@@ -75,10 +72,10 @@ const (
 
 func casePK(ref string) string { return "CASE#" + ref }
 
-func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func str(v string) Value { return S(v) }
 
-func keyOf(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{AttrPK: str(pk), AttrSK: str(sk)}
+func keyOf(pk, sk string) Item {
+	return Item{AttrPK: str(pk), AttrSK: str(sk)}
 }
 
 // CreateCase implements store.Store.
@@ -105,7 +102,7 @@ func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (
 		if err != nil {
 			return casefile.Case{}, false, err
 		}
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err = s.db.TransactWriteItems(ctx, items)
 		if err == nil {
 			return out, true, nil
 		}
@@ -122,27 +119,27 @@ func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (
 	return casefile.Case{}, false, errs.E(errs.Conflict, "too many referrals arrived at once; try again")
 }
 
-func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]types.TransactWriteItem, error) {
+func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]TransactItem, error) {
 	body, err := encode(c)
 	if err != nil {
 		return nil, err
 	}
-	counter := &types.Update{
-		TableName:                 aws.String(s.table),
+	counter := &Update{
+		TableName:                 s.table,
 		Key:                       keyOf("COUNTER#"+scope, "COUNTER"),
-		UpdateExpression:          aws.String("SET seq = :next"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":next": num(n + 1)},
+		UpdateExpression:          "SET seq = :next",
+		ExpressionAttributeValues: Item{":next": num(n + 1)},
 	}
 	if n == 0 {
-		counter.ConditionExpression = aws.String("attribute_not_exists(pk)")
+		counter.ConditionExpression = "attribute_not_exists(pk)"
 	} else {
-		counter.ConditionExpression = aws.String("seq = :seen")
+		counter.ConditionExpression = "seq = :seen"
 		counter.ExpressionAttributeValues[":seen"] = num(n)
 	}
 	meta := keyOf(casePK(c.Ref), metaSK)
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
 	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
-	meta["body"] = &types.AttributeValueMemberB{Value: body}
+	meta["body"] = Value{B: body}
 	meta["version"] = num(int64(c.Version))
 	raw := keyOf("RAW#"+c.RawKey, "RAW")
 	raw["ref"] = str(c.Ref)
@@ -151,31 +148,31 @@ func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]types.Tr
 	if err != nil {
 		return nil, err
 	}
-	return append([]types.TransactWriteItem{
+	return append([]TransactItem{
 		{Update: counter},
 		{Put: s.putNew(raw)},
 		{Put: s.putNew(meta)},
 	}, event...), nil
 }
 
-func (s *Store) putNew(item map[string]types.AttributeValue) *types.Put {
-	return &types.Put{TableName: aws.String(s.table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+func (s *Store) putNew(item Item) *Put {
+	return &Put{TableName: s.table, Item: item, ConditionExpression: "attribute_not_exists(pk)"}
 }
 
-func num(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+func num(n int64) Value {
+	v := strconv.FormatInt(n, 10)
+	return Value{N: &v}
 }
 
 // retryable reports whether a cancelled transaction failed only on our own
 // conditions or on a conflict with another transaction.
 func retryable(err error) bool {
-	var tce *types.TransactionCanceledException
+	var tce *CancelledError
 	if !errors.As(err, &tce) {
-		var conflict *types.TransactionConflictException
-		return errors.As(err, &conflict)
+		return conflicted(err)
 	}
-	for _, r := range tce.CancellationReasons {
-		switch aws.ToString(r.Code) {
+	for _, r := range tce.Reasons {
+		switch r {
 		case "", "None", "ConditionalCheckFailed", "TransactionConflict":
 		default:
 			return false
@@ -184,12 +181,19 @@ func retryable(err error) bool {
 	return true
 }
 
+// conflicted reports whether DynamoDB refused a transaction because
+// another was in progress on the same items.
+func conflicted(err error) bool {
+	var e *awscall.Error
+	return errors.As(err, &e) && e.Code == "TransactionConflictException"
+}
+
 // transact writes items in one transaction, again (a few times, after a
 // short wait) while it is cancelled only by other transactions on the
 // same items: the conditions decide, never the timing.
-func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+func (s *Store) transact(ctx context.Context, items []TransactItem) error {
 	for attempt := 0; ; attempt++ {
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err := s.db.TransactWriteItems(ctx, items)
 		if err == nil || !raced(err) || attempt == maxAttempts {
 			return err
 		}
@@ -204,17 +208,16 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 // raced reports whether a transaction failed only because another was
 // writing the same items, not on a condition.
 func raced(err error) bool {
-	var conflict *types.TransactionConflictException
-	if errors.As(err, &conflict) {
+	if conflicted(err) {
 		return true
 	}
-	var tce *types.TransactionCanceledException
+	var tce *CancelledError
 	if !errors.As(err, &tce) {
 		return false
 	}
 	seen := false
-	for _, r := range tce.CancellationReasons {
-		switch aws.ToString(r.Code) {
+	for _, r := range tce.Reasons {
+		switch r {
 		case "TransactionConflict":
 			seen = true
 		case "", "None":
@@ -228,23 +231,20 @@ func raced(err error) bool {
 // cancelled reports whether the i-th item of a cancelled transaction
 // failed its condition.
 func cancelled(err error, i int) bool {
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) || i >= len(tce.CancellationReasons) {
-		return false
-	}
-	return aws.ToString(tce.CancellationReasons[i].Code) == "ConditionalCheckFailed"
+	var tce *CancelledError
+	return errors.As(err, &tce) && i < len(tce.Reasons) && tce.Reasons[i] == "ConditionalCheckFailed"
 }
 
 func (s *Store) counter(ctx context.Context, scope string) (int64, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: keyOf("COUNTER#"+scope, "COUNTER"), ConsistentRead: aws.Bool(true)})
+	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: keyOf("COUNTER#"+scope, "COUNTER"), ConsistentRead: true})
 	if err != nil {
 		return 0, fmt.Errorf("dynamo: read counter: %w", err)
 	}
-	v, ok := out.Item["seq"].(*types.AttributeValueMemberN)
-	if !ok {
+	v := item["seq"].N
+	if v == nil {
 		return 0, nil
 	}
-	return strconv.ParseInt(v.Value, 10, 64)
+	return strconv.ParseInt(*v, 10, 64)
 }
 
 // GetCase implements store.Store.
@@ -260,12 +260,12 @@ func (s *Store) GetCase(ctx context.Context, ref string) (casefile.Case, error) 
 	return c, decode(item, &c)
 }
 
-func (s *Store) get(ctx context.Context, pk, sk string) (map[string]types.AttributeValue, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: keyOf(pk, sk), ConsistentRead: aws.Bool(true)})
+func (s *Store) get(ctx context.Context, pk, sk string) (Item, error) {
+	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: keyOf(pk, sk), ConsistentRead: true})
 	if err != nil {
 		return nil, fmt.Errorf("dynamo: get %s: %w", pk, err)
 	}
-	return out.Item, nil
+	return item, nil
 }
 
 // FindByRawKey implements store.Store.
@@ -274,11 +274,11 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (casefile.Case,
 	if err != nil {
 		return casefile.Case{}, err
 	}
-	ref, ok := item["ref"].(*types.AttributeValueMemberS)
-	if !ok {
+	ref := item["ref"].String()
+	if ref == "" {
 		return casefile.Case{}, errs.E(errs.NotFound, "no case for that raw input")
 	}
-	return s.GetCase(ctx, ref.Value)
+	return s.GetCase(ctx, ref)
 }
 
 // ListCases implements store.Store.
@@ -289,10 +289,10 @@ func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefi
 	}
 	var out []casefile.CaseSummary
 	for _, st := range statuses {
-		list, err := queryAll[casefile.CaseSummary](ctx, s, &dynamodb.QueryInput{
-			IndexName:                 aws.String(IndexGSI1),
-			KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("STATUS#" + string(st))},
+		list, err := queryAll[casefile.CaseSummary](ctx, s, &QueryInput{
+			IndexName:                 IndexGSI1,
+			KeyConditionExpression:    "gsi1pk = :pk",
+			ExpressionAttributeValues: Item{":pk": str("STATUS#" + string(st))},
 		})
 		if err != nil {
 			return nil, err
@@ -328,24 +328,38 @@ func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefi
 }
 
 // queryAll runs a query over every page and decodes each item's body.
-func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]T, error) {
-	in.TableName = aws.String(s.table)
+func queryAll[T any](ctx context.Context, s *Store, in *QueryInput) ([]T, error) {
 	var out []T
-	p := dynamodb.NewQueryPaginator(s.db, in)
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := s.query(ctx, in, func(item Item) error {
+		var v T
+		if err := decode(item, &v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// query runs a query on the table over every page, calling f with each
+// item.
+func (s *Store) query(ctx context.Context, in *QueryInput, f func(Item) error) error {
+	in.TableName = s.table
+	for {
+		page, err := s.db.Query(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("dynamo: query: %w", err)
+			return fmt.Errorf("dynamo: query: %w", err)
 		}
 		for _, item := range page.Items {
-			var v T
-			if err := decode(item, &v); err != nil {
-				return nil, err
+			if err := f(item); err != nil {
+				return err
 			}
-			out = append(out, v)
 		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
-	return out, nil
 }
 
 // AppendEvent implements store.Store.
@@ -360,7 +374,7 @@ func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 	if err != nil {
 		return false, err
 	}
-	items = append([]types.TransactWriteItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
+	items = append([]TransactItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
 	err = s.transact(ctx, items)
 	switch { // items: the case's check, the id's guard, the unique key's guard
 	case err == nil:
@@ -377,20 +391,20 @@ func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 
 // eventItems are the guards and the event: the id's guard first, then
 // the unique key's if the event has one, then the event.
-func (s *Store) eventItems(e casefile.Event) ([]types.TransactWriteItem, error) {
+func (s *Store) eventItems(e casefile.Event) ([]TransactItem, error) {
 	body, err := encode(e)
 	if err != nil {
 		return nil, err
 	}
 	event := keyOf(casePK(e.Ref), "EVENT#"+store.TimeKey(e.At)+"#"+e.ID)
-	event["body"] = &types.AttributeValueMemberB{Value: body}
-	items := []types.TransactWriteItem{{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))}}
+	event["body"] = Value{B: body}
+	items := []TransactItem{{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))}}
 	if e.Unique != "" {
 		guard := keyOf(casePK(e.Ref), "UNIQUE#"+e.Unique)
 		guard["id"] = str(e.ID)
-		items = append(items, types.TransactWriteItem{Put: s.putNew(guard)})
+		items = append(items, TransactItem{Put: s.putNew(guard)})
 	}
-	items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: event}})
+	items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: event}})
 	return append(items, s.markItems(e)...), nil
 }
 
@@ -400,23 +414,23 @@ func (s *Store) eventItems(e casefile.Event) ([]types.TransactWriteItem, error) 
 const marksPK = "MARKS"
 
 // markItems put or delete the case's mark items an event sets.
-func (s *Store) markItems(e casefile.Event) []types.TransactWriteItem {
+func (s *Store) markItems(e casefile.Event) []TransactItem {
 	keys := make([]string, 0, len(e.Marks))
 	for k := range e.Marks {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []types.TransactWriteItem
+	var out []TransactItem
 	for _, k := range keys {
 		item := keyOf(casePK(e.Ref), "MARK#"+k)
 		if e.Marks[k] == "" {
-			out = append(out, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: item}})
+			out = append(out, TransactItem{Delete: &Delete{TableName: s.table, Key: item}})
 			continue
 		}
 		item[AttrGSI1PK] = str(marksPK)
 		item[AttrGSI1SK] = str(e.Ref + "#" + k)
 		item["ref"], item["mark"], item["value"] = str(e.Ref), str(k), str(e.Marks[k])
-		out = append(out, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+		out = append(out, TransactItem{Put: &Put{TableName: s.table, Item: item}})
 	}
 	return out
 }
@@ -429,41 +443,31 @@ const nextMark = ".next"
 // due time under nextMark+"-due".
 func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(marksPK)},
-		ProjectionExpression:      aws.String("#r, mark, #v, due"),
+	err := s.query(ctx, &QueryInput{
+		IndexName:                 IndexGSI1,
+		KeyConditionExpression:    "gsi1pk = :pk",
+		ExpressionAttributeValues: Item{":pk": str(marksPK)},
+		ProjectionExpression:      "#r, mark, #v, due",
 		ExpressionAttributeNames:  map[string]string{"#r": "ref", "#v": "value"},
+	}, func(item Item) error {
+		ref, k, v := item["ref"].String(), item["mark"].String(), item["value"].String()
+		if out[ref] == nil {
+			out[ref] = map[string]string{}
+		}
+		out[ref][k] = v
+		if k == nextMark {
+			out[ref][nextMark+"-due"] = item["due"].String()
+		}
+		return nil
 	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("dynamo: query marks: %w", err)
-		}
-		for _, item := range page.Items {
-			ref, k, v := strAttr(item["ref"]), strAttr(item["mark"]), strAttr(item["value"])
-			if out[ref] == nil {
-				out[ref] = map[string]string{}
-			}
-			out[ref][k] = v
-			if k == nextMark {
-				out[ref][nextMark+"-due"] = strAttr(item["due"])
-			}
-		}
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func strAttr(v types.AttributeValue) string {
-	if s, ok := v.(*types.AttributeValueMemberS); ok {
-		return s.Value
-	}
-	return ""
-}
-
-func (s *Store) caseExists(ref string) *types.ConditionCheck {
-	return &types.ConditionCheck{TableName: aws.String(s.table), Key: keyOf(casePK(ref), metaSK), ConditionExpression: aws.String("attribute_exists(pk)")}
+func (s *Store) caseExists(ref string) *ConditionCheck {
+	return &ConditionCheck{TableName: s.table, Key: keyOf(casePK(ref), metaSK), ConditionExpression: "attribute_exists(pk)"}
 }
 
 // ListEvents implements store.Store.
@@ -475,11 +479,11 @@ func (s *Store) ListEvents(ctx context.Context, ref string) ([]casefile.Event, e
 	return out, err
 }
 
-func beginsWith(pk, prefix string) *dynamodb.QueryInput {
-	return &dynamodb.QueryInput{
-		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":prefix": str(prefix)},
-		ConsistentRead:            aws.Bool(true),
+func beginsWith(pk, prefix string) *QueryInput {
+	return &QueryInput{
+		KeyConditionExpression:    "pk = :pk AND begins_with(sk, :prefix)",
+		ExpressionAttributeValues: Item{":pk": str(pk), ":prefix": str(prefix)},
+		ConsistentRead:            true,
 	}
 }
 
@@ -488,7 +492,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	if err := store.CheckDeadlines(ds); err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{{ConditionCheck: s.caseExists(ref)}}
+	items := []TransactItem{{ConditionCheck: s.caseExists(ref)}}
 	keep := make(map[string]bool, len(ds))
 	for _, d := range ds {
 		d.Ref = ref
@@ -497,8 +501,8 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 			return err
 		}
 		item := keyOf(casePK(ref), "DEADLINE#"+d.Rule)
-		item["body"] = &types.AttributeValueMemberB{Value: body}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: item}})
+		item["body"] = Value{B: body}
+		items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: item}})
 		keep[d.Rule] = true
 	}
 	// The summary's next open deadline, beside the marks.
@@ -506,9 +510,9 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	if d, ok := casefile.NextOpen(ds); ok {
 		next[AttrGSI1PK], next[AttrGSI1SK] = str(marksPK), str(ref+"#"+nextMark)
 		next["ref"], next["mark"], next["value"], next["due"] = str(ref), str(nextMark), str(d.Rule), str(store.TimeKey(d.Due))
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: next}})
+		items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: next}})
 	} else {
-		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: next}})
+		items = append(items, TransactItem{Delete: &Delete{TableName: s.table, Key: next}})
 	}
 	old, err := s.ListDeadlines(ctx, ref)
 	if err != nil {
@@ -516,10 +520,10 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	}
 	for _, d := range old {
 		if !keep[d.Rule] {
-			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: keyOf(casePK(ref), "DEADLINE#"+d.Rule)}})
+			items = append(items, TransactItem{Delete: &Delete{TableName: s.table, Key: keyOf(casePK(ref), "DEADLINE#"+d.Rule)}})
 		}
 	}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = s.db.TransactWriteItems(ctx, items)
 	if cancelled(err, 0) {
 		return errs.E(errs.NotFound, "no case %s", ref)
 	}
@@ -549,12 +553,12 @@ func encode(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func decode(item map[string]types.AttributeValue, v any) error {
-	b, ok := item["body"].(*types.AttributeValueMemberB)
-	if !ok {
+func decode(item Item, v any) error {
+	b := item["body"].B
+	if b == nil {
 		return fmt.Errorf("dynamo: item %v has no body", item[AttrPK])
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(b.Value))
+	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return fmt.Errorf("dynamo: decode: %w", err)
 	}
@@ -581,19 +585,19 @@ func (s *Store) UpdateCase(ctx context.Context, c casefile.Case, e casefile.Even
 	meta := keyOf(casePK(c.Ref), metaSK)
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
 	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
-	meta["body"] = &types.AttributeValueMemberB{Value: body}
+	meta["body"] = Value{B: body}
 	meta["version"] = num(int64(c.Version))
 	cond := "attribute_exists(pk) AND version = :prev"
 	if c.Version == 1 {
 		cond = "attribute_exists(pk) AND (attribute_not_exists(version) OR version = :prev)"
 	}
-	put := &types.Put{TableName: aws.String(s.table), Item: meta, ConditionExpression: aws.String(cond),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(c.Version - 1))}}
+	put := &Put{TableName: s.table, Item: meta, ConditionExpression: cond,
+		ExpressionAttributeValues: Item{":prev": num(int64(c.Version - 1))}}
 	event, err := s.eventItems(e)
 	if err != nil {
 		return false, err
 	}
-	items := append([]types.TransactWriteItem{{Put: put}}, event...)
+	items := append([]TransactItem{{Put: put}}, event...)
 	err = s.transact(ctx, items)
 	if err == nil || cancelled(err, 1) {
 		return err == nil, nil // cancelled at 1: this correction is in already
@@ -612,13 +616,13 @@ func messagePK(key string) string { return "MSG#" + key }
 
 const messageSK = "MSG"
 
-func (s *Store) messageItem(m casefile.Message) (map[string]types.AttributeValue, error) {
+func (s *Store) messageItem(m casefile.Message) (Item, error) {
 	body, err := encode(m)
 	if err != nil {
 		return nil, err
 	}
 	item := keyOf(messagePK(m.Key), messageSK)
-	item["body"] = &types.AttributeValueMemberB{Value: body}
+	item["body"] = Value{B: body}
 	item["state"] = str(string(m.State))
 	item["lockedUntil"] = num(m.LockedUntil.UnixNano())
 	switch {
@@ -641,14 +645,14 @@ func (s *Store) BeginMessage(ctx context.Context, m casefile.Message) (casefile.
 	if err != nil {
 		return casefile.Message{}, false, err
 	}
-	put := &types.Put{TableName: aws.String(s.table), Item: item,
-		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)"),
+	put := &Put{TableName: s.table, Item: item,
+		ConditionExpression:      "attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)",
 		ExpressionAttributeNames: map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+		ExpressionAttributeValues: Item{
 			":progress": str(string(casefile.InProgress)),
 			":now":      num(m.UpdatedAt.UnixNano()),
 		}}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}})
+	err = s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}})
 	switch {
 	case err == nil:
 		return m, true, nil
@@ -668,8 +672,8 @@ func (s *Store) PutMessage(ctx context.Context, m casefile.Message) error {
 	if err != nil {
 		return err
 	}
-	put := &types.Put{TableName: aws.String(s.table), Item: item}
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}}); err != nil {
+	put := &Put{TableName: s.table, Item: item}
+	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}}); err != nil {
 		return fmt.Errorf("dynamo: put message: %w", err)
 	}
 	return nil
@@ -690,10 +694,10 @@ func (s *Store) GetMessage(ctx context.Context, key string) (casefile.Message, e
 
 // ListMessages implements store.Store.
 func (s *Store) ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error) {
-	return queryAll[casefile.Message](ctx, s, &dynamodb.QueryInput{
-		IndexName:                 aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str("MESSAGES#" + string(outcome))},
+	return queryAll[casefile.Message](ctx, s, &QueryInput{
+		IndexName:                 IndexGSI1,
+		KeyConditionExpression:    "gsi1pk = :pk",
+		ExpressionAttributeValues: Item{":pk": str("MESSAGES#" + string(outcome))},
 	})
 }
 
@@ -707,18 +711,18 @@ func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.
 
 // upTo queries the index partition pk for the items whose sort key starts
 // with a time at or before t.
-func upTo(pk string, t time.Time) *dynamodb.QueryInput {
-	return &dynamodb.QueryInput{
-		IndexName:              aws.String(IndexGSI1),
-		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+func upTo(pk string, t time.Time) *QueryInput {
+	return &QueryInput{
+		IndexName:              IndexGSI1,
+		KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :upper",
+		ExpressionAttributeValues: Item{
 			":pk":    str(pk),
 			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
 		},
 	}
 }
 
-func draftKey(key string) map[string]types.AttributeValue { return keyOf("DRAFT#"+key, "DRAFT") }
+func draftKey(key string) Item { return keyOf("DRAFT#"+key, "DRAFT") }
 
 // PutDraft implements store.Store.
 func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
@@ -726,10 +730,10 @@ func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
 		return err
 	}
 	item := draftKey(d.Key)
-	item["body"] = &types.AttributeValueMemberB{Value: d.Body}
+	item["body"] = Value{B: d.Body}
 	item[AttrExpiresAt] = num(d.ExpiresAt.Unix())
-	put := &types.Put{TableName: aws.String(s.table), Item: item}
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Put: put}}}); err != nil {
+	put := &Put{TableName: s.table, Item: item}
+	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}}); err != nil {
 		return fmt.Errorf("dynamo: put draft: %w", err)
 	}
 	return nil
@@ -738,26 +742,25 @@ func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
 // GetDraft implements store.Store. The TTL removes expired drafts within
 // days, so the expiry is checked here too.
 func (s *Store) GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: draftKey(key), ConsistentRead: aws.Bool(true)})
+	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: draftKey(key), ConsistentRead: true})
 	if err != nil {
 		return store.Draft{}, fmt.Errorf("dynamo: get draft: %w", err)
 	}
-	body, ok1 := out.Item["body"].(*types.AttributeValueMemberB)
-	exp, ok2 := out.Item[AttrExpiresAt].(*types.AttributeValueMemberN)
-	if !ok1 || !ok2 {
+	body, exp := item["body"].B, item[AttrExpiresAt].N
+	if body == nil || exp == nil {
 		return store.Draft{}, errs.E(errs.NotFound, "no draft")
 	}
-	secs, err := strconv.ParseInt(exp.Value, 10, 64)
+	secs, err := strconv.ParseInt(*exp, 10, 64)
 	if err != nil || !time.Unix(secs, 0).After(now) {
 		return store.Draft{}, errs.E(errs.NotFound, "no draft")
 	}
-	return store.Draft{Key: key, Body: body.Value, ExpiresAt: time.Unix(secs, 0).UTC()}, nil
+	return store.Draft{Key: key, Body: body, ExpiresAt: time.Unix(secs, 0).UTC()}, nil
 }
 
 // DeleteDraft implements store.Store.
 func (s *Store) DeleteDraft(ctx context.Context, key string) error {
-	del := &types.Delete{TableName: aws.String(s.table), Key: draftKey(key)}
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Delete: del}}}); err != nil {
+	del := &Delete{TableName: s.table, Key: draftKey(key)}
+	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Delete: del}}); err != nil {
 		return fmt.Errorf("dynamo: delete draft: %w", err)
 	}
 	return nil

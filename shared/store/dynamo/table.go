@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 )
 
 // Key and index names of the single table. template.yaml declares the same
@@ -25,40 +23,45 @@ const (
 // CreateTable creates the table as template.yaml declares it (on-demand,
 // the GSI, the stream, TTL) and waits until it is active. Deployments get
 // the table from the template; this is for DynamoDB Local and tests.
-func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
-	str := func(name string) types.AttributeDefinition {
-		return types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS}
-	}
-	key := func(name string, kt types.KeyType) types.KeySchemaElement {
-		return types.KeySchemaElement{AttributeName: aws.String(name), KeyType: kt}
-	}
-	_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(table),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{str(AttrPK), str(AttrSK), str(AttrGSI1PK), str(AttrGSI1SK)},
-		KeySchema:            []types.KeySchemaElement{key(AttrPK, types.KeyTypeHash), key(AttrSK, types.KeyTypeRange)},
-		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
-			IndexName:  aws.String(IndexGSI1),
-			KeySchema:  []types.KeySchemaElement{key(AttrGSI1PK, types.KeyTypeHash), key(AttrGSI1SK, types.KeyTypeRange)},
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+func CreateTable(ctx context.Context, c *Client, table string) error {
+	type attr struct{ AttributeName, AttributeType string }
+	type key struct{ AttributeName, KeyType string }
+	in := map[string]any{
+		"TableName":            table,
+		"BillingMode":          "PAY_PER_REQUEST",
+		"AttributeDefinitions": []attr{{AttrPK, "S"}, {AttrSK, "S"}, {AttrGSI1PK, "S"}, {AttrGSI1SK, "S"}},
+		"KeySchema":            []key{{AttrPK, "HASH"}, {AttrSK, "RANGE"}},
+		"GlobalSecondaryIndexes": []map[string]any{{
+			"IndexName":  IndexGSI1,
+			"KeySchema":  []key{{AttrGSI1PK, "HASH"}, {AttrGSI1SK, "RANGE"}},
+			"Projection": map[string]string{"ProjectionType": "ALL"},
 		}},
-		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages},
-	})
-	var inUse *types.ResourceInUseException
-	if errors.As(err, &inUse) {
-		return nil
+		"StreamSpecification": map[string]any{"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
 	}
-	if err != nil {
+	var inUse *awscall.Error
+	if err := c.call(ctx, "CreateTable", in, nil); errors.As(err, &inUse) && inUse.Code == "ResourceInUseException" {
+		return nil
+	} else if err != nil {
 		return fmt.Errorf("dynamo: create table %s: %w", table, err)
 	}
-	if err := dynamodb.NewTableExistsWaiter(client).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)}, 30*time.Second); err != nil {
-		return fmt.Errorf("dynamo: wait for table %s: %w", table, err)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		var out struct{ Table struct{ TableStatus string } }
+		if err := c.call(ctx, "DescribeTable", map[string]string{"TableName": table}, &out); err != nil {
+			return fmt.Errorf("dynamo: wait for table %s: %w", table, err)
+		}
+		if out.Table.TableStatus == "ACTIVE" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("dynamo: wait for table %s: %w", table, ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	_, err = client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
-		TableName:               aws.String(table),
-		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(AttrExpiresAt), Enabled: aws.Bool(true)},
-	})
-	if err != nil {
+	ttl := map[string]any{"TableName": table, "TimeToLiveSpecification": map[string]any{"AttributeName": AttrExpiresAt, "Enabled": true}}
+	if err := c.call(ctx, "UpdateTimeToLive", ttl, nil); err != nil {
 		return fmt.Errorf("dynamo: enable TTL on %s: %w", table, err)
 	}
 	return nil
