@@ -36,23 +36,15 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		return nil, err
 	}
 	cfg := e.Config
-	client, err := secret(ctx, e, getenv("OIDC_CLIENT_SECRET_NAME"))
-	if err != nil {
-		return nil, fmt.Errorf("workspace: %w", err)
-	}
-	if client["clientId"] == "" {
-		return nil, fmt.Errorf("workspace: the secret %s has no clientId", getenv("OIDC_CLIENT_SECRET_NAME"))
-	}
 	a := assemble.App(e, log)
 	held := mailbox.New(a).Held
 	callback := ""
 	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
 		callback = u + "/signin/callback"
 	}
-	provider, err := workspace.NewOIDC(ctx, getenv("OIDC_ISSUER"), client["clientId"], client["clientSecret"], callback, cfg.SignIn.GroupsClaim)
-	if err != nil {
-		return nil, fmt.Errorf("workspace: %w", err)
-	}
+	provider := workspace.NewOIDC(getenv("OIDC_ISSUER"), func(ctx context.Context) (workspace.OIDCClient, error) {
+		return client(ctx, e, getenv("OIDC_CLIENT_SECRET_NAME"))
+	}, callback, cfg.SignIn.GroupsClaim)
 	return workspace.NewWorkspace(workspace.Workspace{
 		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: held,
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
@@ -70,20 +62,21 @@ func deadLetters(e env.Env) workspace.DeadLetters {
 	return nil
 }
 
-// Secret reads a JSON object of strings from Secrets Manager: what
-// CloudFormation writes where the functions may not refer to it (the
-// workspace's client secret, named, not referenced, to break the cycle of
-// the API, its functions and the user pool client's callback address).
-func secret(ctx context.Context, e env.Env, name string) (map[string]string, error) {
+// client reads the workspace's app client from Secrets Manager, at the
+// first sign-in: a JSON object with clientId and clientSecret, which
+// CloudFormation writes where the functions may not refer to it (named,
+// not referenced, to break the cycle of the API, its functions and the
+// user pool client's callback address).
+func client(ctx context.Context, e env.Env, name string) (workspace.OIDCClient, error) {
 	out, err := secretsmanager.NewFromConfig(e.AWS, func(o *secretsmanager.Options) { o.BaseEndpoint = e.Endpoint("SECRETS_MANAGER") }).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
 	if err != nil {
-		return nil, fmt.Errorf("secret %s: %w", name, err)
+		return workspace.OIDCClient{}, fmt.Errorf("secret %s: %w", name, err)
 	}
-	var v map[string]string
-	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil {
-		return nil, fmt.Errorf("secret %s is not a JSON object of strings", name)
+	var v struct{ ClientID, ClientSecret string }
+	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil || v.ClientID == "" {
+		return workspace.OIDCClient{}, fmt.Errorf("secret %s is not a JSON object with a clientId", name)
 	}
-	return v, nil
+	return workspace.OIDCClient{ID: v.ClientID, Secret: v.ClientSecret}, nil
 }
 
 // DeadLetters reads the stack's dead-letter queues (EMAIL_DLQ_URL,

@@ -93,12 +93,9 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		RuleTitle: cfg.Rules().TaskTitle, Now: now, Log: log}))
 	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if provider, err = workspace.NewOIDC(ctx, si.Issuer, si.ClientID, si.ClientSecret, strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim); err != nil {
-			st.Close()
-			return nil, err
-		}
+		client := workspace.OIDCClient{ID: si.ClientID, Secret: si.ClientSecret}
+		provider = workspace.NewOIDC(si.Issuer, func(context.Context) (workspace.OIDCClient, error) { return client, nil },
+			strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim)
 	}
 	sys.workspace = workspace.NewWorkspace(workspace.Workspace{Cases: st, Raw: blobs, Events: svc, Held: m.Held, Sessions: st, OIDC: provider,
 		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,

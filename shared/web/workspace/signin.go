@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -115,42 +117,84 @@ func (w *Workspace) IssueLink(ctx context.Context, role, name string) (string, e
 // OIDC signs people in with an OpenID Connect provider: authorization
 // code with PKCE, the ID token verified against the issuer's keys
 // (go-oidc), the role read from the groups claim.
+//
+// The provider is discovered, and its app client read, at the first
+// sign-in, not at start: an officer already signed in never waits on it
+// (a cold start in AWS would spend tens of milliseconds on each), and a
+// provider that cannot be reached stops only sign-ins, which try it again.
 type OIDC struct {
-	verifier *oidc.IDTokenVerifier
-	config   oauth2.Config
-	groups   string
+	issuer, redirect, groups string
+	client                   func(context.Context) (OIDCClient, error)
+	now                      func() time.Time
+
+	mu    sync.Mutex
+	ready *oidcReady // nil until discovered
 }
 
-// NewOIDC discovers the issuer's endpoints and keys. redirect is the
-// workspace's /signin/callback address as the provider knows it; "" takes
-// it from each request's host (https), which the provider checks against
-// the addresses it was given, so a forged Host only fails the sign-in.
-func NewOIDC(ctx context.Context, issuer, clientID, secret, redirect, groupsClaim string) (*OIDC, error) {
-	p, err := oidc.NewProvider(ctx, issuer)
+// OIDCClient is the workspace's app client at the provider.
+type OIDCClient struct{ ID, Secret string }
+
+type oidcReady struct {
+	verifier *oidc.IDTokenVerifier
+	config   oauth2.Config
+}
+
+// NewOIDC is the sign-in with the issuer; client reads the workspace's app
+// client when it is first needed. redirect is the workspace's
+// /signin/callback address as the provider knows it; "" takes it from
+// each request's host (https), which the provider checks against the
+// addresses it was given, so a forged Host only fails the sign-in.
+func NewOIDC(issuer string, client func(context.Context) (OIDCClient, error), redirect, groupsClaim string) *OIDC {
+	return &OIDC{issuer: issuer, client: client, redirect: redirect, groups: groupsClaim}
+}
+
+// connect is the provider, discovered the first time it is asked for.
+func (o *OIDC) connect(ctx context.Context) (*oidcReady, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ready != nil {
+		return o.ready, nil
+	}
+	client, err := o.client(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("web: sign-in provider %s: %w", issuer, err)
+		return nil, fmt.Errorf("web: sign-in client: %w", err)
+	}
+	if client.ID == "" {
+		return nil, errors.New("web: sign-in client has no id")
+	}
+	p, err := oidc.NewProvider(ctx, o.issuer)
+	if err != nil {
+		return nil, fmt.Errorf("web: sign-in provider %s: %w", o.issuer, err)
 	}
 	var doc struct {
 		JWKS string `json:"jwks_uri"`
 	}
 	if err := p.Claims(&doc); err != nil || doc.JWKS == "" {
-		return nil, fmt.Errorf("web: sign-in provider %s names no keys (jwks_uri): %v", issuer, err)
+		return nil, fmt.Errorf("web: sign-in provider %s names no keys (jwks_uri): %v", o.issuer, err)
 	}
-	return newOIDC(issuer, oidc.NewRemoteKeySet(ctx, doc.JWKS), p.Endpoint(), clientID, secret, redirect, groupsClaim, nil), nil
+	// The keys are fetched again as they rotate, beyond this request.
+	keys := oidc.NewRemoteKeySet(context.WithoutCancel(ctx), doc.JWKS)
+	o.ready = o.parts(keys, p.Endpoint(), client)
+	return o.ready, nil
 }
 
-// newOIDC is the provider from its parts: the issuer the tokens must name,
-// its keys, its endpoints; now is the clock tokens are checked against
-// (nil: the time).
+// newOIDC is the provider from its parts, ready: the issuer the tokens
+// must name, its keys, its endpoints; now is the clock tokens are checked
+// against (nil: the time).
 func newOIDC(issuer string, keys oidc.KeySet, endpoint oauth2.Endpoint, clientID, secret, redirect, groupsClaim string, now func() time.Time) *OIDC {
+	o := &OIDC{issuer: issuer, redirect: redirect, groups: groupsClaim, now: now}
+	o.ready = o.parts(keys, endpoint, OIDCClient{ID: clientID, Secret: secret})
+	return o
+}
+
+func (o *OIDC) parts(keys oidc.KeySet, endpoint oauth2.Endpoint, client OIDCClient) *oidcReady {
 	scopes := []string{oidc.ScopeOpenID, "email", "profile"}
-	if groupsClaim == "groups" {
+	if o.groups == "groups" {
 		scopes = append(scopes, "groups") // providers that send groups only when asked
 	}
-	return &OIDC{
-		verifier: oidc.NewVerifier(issuer, keys, &oidc.Config{ClientID: clientID, Now: now}),
-		config:   oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: endpoint, RedirectURL: redirect, Scopes: scopes},
-		groups:   groupsClaim,
+	return &oidcReady{
+		verifier: oidc.NewVerifier(o.issuer, keys, &oidc.Config{ClientID: client.ID, Now: o.now}),
+		config:   oauth2.Config{ClientID: client.ID, ClientSecret: client.Secret, Endpoint: endpoint, RedirectURL: o.redirect, Scopes: scopes},
 	}
 }
 
@@ -158,7 +202,11 @@ func newOIDC(issuer string, keys oidc.KeySet, endpoint oauth2.Endpoint, clientID
 // audience, expiry, and nonce — and reads the person from it. Any failure
 // is errs.Invalid with a message safe to show.
 func (o *OIDC) Verify(ctx context.Context, raw, nonce string) (Identity, error) {
-	tok, err := o.verifier.Verify(ctx, raw)
+	ready, err := o.connect(ctx)
+	if err != nil {
+		return Identity{}, errs.Wrap(errs.Busy, err, "The sign-in service cannot be reached")
+	}
+	tok, err := ready.verifier.Verify(ctx, raw)
 	if err != nil {
 		return Identity{}, errs.Wrap(errs.Invalid, err, "The sign-in could not be checked")
 	}
@@ -189,12 +237,16 @@ func (o *OIDC) Verify(ctx context.Context, raw, nonce string) (Identity, error) 
 }
 
 // oauth is the client's configuration for one request.
-func (w *Workspace) oauth(r *http.Request) *oauth2.Config {
-	c := w.OIDC.config
+func (w *Workspace) oauth(r *http.Request) (*oauth2.Config, error) {
+	ready, err := w.OIDC.connect(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	c := ready.config
 	if c.RedirectURL == "" {
 		c.RedirectURL = "https://" + r.Host + w.at("/signin/callback")
 	}
-	return &c
+	return &c, nil
 }
 
 // roundTrip is what the workspace keeps while the browser is at the

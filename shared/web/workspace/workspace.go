@@ -269,6 +269,11 @@ func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusUnauthorized, "Sign in", "Use the sign-in link the local runner wrote to its log when it started (the signinURL of its first lines).")
 		return
 	}
+	oauth, err := w.oauth(r)
+	if err != nil {
+		w.signInUnavailable(rw, err)
+		return
+	}
 	state, err1 := web.RandomToken()
 	nonce, err2 := web.RandomToken()
 	if err1 != nil || err2 != nil {
@@ -284,7 +289,7 @@ func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
 	// else's state finds no cookie to match.
 	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: state, Path: w.at("/signin"), MaxAge: int(roundTripLife / time.Second),
 		HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
-	http.Redirect(rw, r, w.oauth(r).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
+	http.Redirect(rw, r, oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
 }
 
 // callback finishes a provider sign-in: state, code exchange with the
@@ -308,7 +313,12 @@ func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
 		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
 		return
 	}
-	tok, err := w.oauth(r).Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
+	oauth, err := w.oauth(r)
+	if err != nil {
+		w.signInUnavailable(rw, err)
+		return
+	}
+	tok, err := oauth.Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
 	if err != nil {
 		w.Log.Warn("sign-in code exchange failed", "err", err)
 		w.message(rw, http.StatusBadGateway, "The sign-in did not work", "The sign-in service did not confirm who you are. Try again.")
@@ -327,6 +337,13 @@ func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.startSession(rw, r, id, rt.Next)
+}
+
+// signInUnavailable answers a sign-in when the provider cannot be
+// reached or its client read; the next sign-in tries again.
+func (w *Workspace) signInUnavailable(rw http.ResponseWriter, err error) {
+	w.Log.Error("sign-in provider unavailable", "err", err)
+	w.message(rw, http.StatusServiceUnavailable, "Sign-in is not available just now", "The sign-in service cannot be reached. Try again in a few minutes; if it goes on, tell the Business Unit.")
 }
 
 func (w *Workspace) signOut(rw http.ResponseWriter, r *http.Request) {

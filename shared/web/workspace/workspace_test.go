@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -322,11 +323,7 @@ func TestWorkspaceOIDC(t *testing.T) {
 	defer m.Shutdown()
 	cfg := m.Config()
 	e := newWSEnv(t, func(redirect string) *OIDC {
-		o, err := NewOIDC(context.Background(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, redirect, "groups")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
+		return NewOIDC(cfg.Issuer, client(cfg.ClientID, cfg.ClientSecret), redirect, "groups")
 	})
 	e.now = time.Now() // the provider's tokens are issued on the real clock
 	res, _ := e.submit(t, "complete.json")
@@ -356,10 +353,7 @@ func TestVerifyIDToken(t *testing.T) {
 	}
 	defer m.Shutdown()
 	cfg := m.Config()
-	o, err := NewOIDC(context.Background(), cfg.Issuer, cfg.ClientID, cfg.ClientSecret, "http://127.0.0.1/signin/callback", "cognito:groups")
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := NewOIDC(cfg.Issuer, client(cfg.ClientID, cfg.ClientSecret), "http://127.0.0.1/signin/callback", "cognito:groups")
 	now := time.Now()
 	claims := func(change func(jwt.MapClaims)) jwt.MapClaims {
 		c := jwt.MapClaims{"iss": cfg.Issuer, "aud": cfg.ClientID, "sub": "u-1", "email": "jo@darlington.gov.uk", "nonce": "n-1",
@@ -672,5 +666,42 @@ func TestCasePageShowsWhereAnswersWereRead(t *testing.T) {
 func TestPagesParse(t *testing.T) {
 	if err := wsPages.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+func client(id, secret string) func(context.Context) (OIDCClient, error) {
+	return func(context.Context) (OIDCClient, error) { return OIDCClient{ID: id, Secret: secret}, nil }
+}
+
+// TestSignInProviderLate: the provider is not asked until someone signs
+// in; when its client cannot be read the sign-in says so (503) and the
+// next one tries again and succeeds.
+func TestSignInProviderLate(t *testing.T) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Shutdown()
+	cfg := m.Config()
+	var asked atomic.Int32
+	e := newWSEnv(t, func(redirect string) *OIDC {
+		return NewOIDC(cfg.Issuer, func(context.Context) (OIDCClient, error) {
+			if asked.Add(1) == 1 {
+				return OIDCClient{}, errors.New("secret not yet readable")
+			}
+			return OIDCClient{ID: cfg.ClientID, Secret: cfg.ClientSecret}, nil
+		}, redirect, "groups")
+	})
+	e.now = time.Now()
+	if n := asked.Load(); n != 0 {
+		t.Fatalf("the provider's client was read %d times before anyone signed in", n)
+	}
+	status, page, _ := get(t, browser(), e.srv.URL+"/cases")
+	if status != http.StatusServiceUnavailable || !strings.Contains(page, "Sign-in is not available just now") {
+		t.Fatalf("provider unavailable: %d %.200s", status, page)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "u-1", Email: "jo.officer@darlington.gov.uk", Groups: []string{"business-unit"}})
+	if status, _, final := get(t, browser(), e.srv.URL+"/cases"); status != http.StatusOK || final != "/cases" || asked.Load() != 2 {
+		t.Errorf("second sign-in: %d at %s, client read %d times", status, final, asked.Load())
 	}
 }
