@@ -9,14 +9,13 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/secret"
 	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
 )
 
@@ -68,12 +67,12 @@ func deadLetters(e env.Env) workspace.DeadLetters {
 // not referenced, to break the cycle of the API, its functions and the
 // user pool client's callback address).
 func client(ctx context.Context, e env.Env, name string) (workspace.OIDCClient, error) {
-	out, err := secretsmanager.NewFromConfig(e.AWS, func(o *secretsmanager.Options) { o.BaseEndpoint = e.Endpoint("SECRETS_MANAGER") }).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(name)})
+	raw, err := secret.New(e.Caller(), aws.ToString(e.Endpoint("SECRETS_MANAGER"))).String(ctx, name)
 	if err != nil {
-		return workspace.OIDCClient{}, fmt.Errorf("secret %s: %w", name, err)
+		return workspace.OIDCClient{}, err
 	}
 	var v struct{ ClientID, ClientSecret string }
-	if err := json.Unmarshal([]byte(aws.ToString(out.SecretString)), &v); err != nil || v.ClientID == "" {
+	if err := json.Unmarshal([]byte(raw), &v); err != nil || v.ClientID == "" {
 		return workspace.OIDCClient{}, fmt.Errorf("secret %s is not a JSON object with a clientId", name)
 	}
 	return workspace.OIDCClient{ID: v.ClientID, Secret: v.ClientSecret}, nil
@@ -91,5 +90,5 @@ func deadLetterQueues(e env.Env) *dlq.Queues {
 	if len(urls) == 0 {
 		return nil
 	}
-	return &dlq.Queues{Client: awssqs.NewFromConfig(e.AWS, func(o *awssqs.Options) { o.BaseEndpoint = e.Endpoint("SQS") }), URLs: urls}
+	return &dlq.Queues{Call: dlq.Client(e.Caller()), URLs: urls}
 }

@@ -20,7 +20,7 @@ var layers = map[string][]string{
 	"domain": {"errs", "civil", "referral", "casefile", "workdays", "deadlines", "config",
 		"formdoc", "mailparse", "mailform", "admit"}, // pure: no I/O, no adapter
 	"port":     {"store", "mail", "schedule", "blob", "deadletter"},
-	"adapter":  {"store/bolt", "store/dynamo", "store/storetest", "blob/dir", "blob/s3blob", "mail/ses", "mail/outbox", "schedule/eventbridge", "schedule/local", "deadletter/sqs"},
+	"adapter":  {"store/bolt", "store/dynamo", "store/storetest", "blob/dir", "blob/s3blob", "mail/ses", "mail/outbox", "schedule/eventbridge", "schedule/local", "deadletter/sqs", "secret"},
 	"usecase":  {"intake", "inbox", "reminder"},
 	"assembly": {"app", "app/mailbox"},
 	"driver":   {"web", "web/form", "web/api", "web/workspace", "sesmail", "smtpd", "apigw"}, // what calls the use cases: pages, API, mail

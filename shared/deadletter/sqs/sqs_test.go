@@ -9,6 +9,7 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
@@ -51,7 +52,8 @@ func TestListOnMoto(t *testing.T) {
 	send("reminders", `{"ref":"DSP-2026-0042","rule":"inform-ssp","kind":"due","due":"2026-12-01T23:59:59Z","at":"2026-12-01T09:00:00Z"}`,
 		map[string]string{"ERROR_CODE": "AWS.Lambda.TooManyRequestsException", "ERROR_MESSAGE": "Rate exceeded"})
 
-	q := &Queues{Client: client, URLs: urls}
+	cfg := testenv.AWSConfig()
+	q := &Queues{Call: Client(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}), URLs: urls}
 	for range 2 { // looking takes nothing off
 		got, err := q.List(ctx)
 		if err != nil {
