@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -22,10 +23,12 @@ import (
 
 // emailHeaderRE matches the header lines that start real e-mails, as SES
 // stores them: a form typed as "FULL NAME: …" does not match.
-var emailHeaderRE = regexp.MustCompile(`(?i)^(return-path|received|from|to|subject|date|message-id|mime-version|delivered-to|dkim-signature|arc-seal|authentication-results|reply-to|x-[a-z0-9-]+):`)
+var emailHeaderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(return-path|received|from|to|subject|date|message-id|mime-version|delivered-to|dkim-signature|arc-seal|authentication-results|reply-to|x-[a-z0-9-]+):`)
+})
 
 func looksLikeEmail(head []byte) bool {
-	if !emailHeaderRE.Match(head) {
+	if !emailHeaderRE().Match(head) {
 		return false
 	}
 	lower := bytes.ToLower(head)

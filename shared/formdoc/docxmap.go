@@ -100,7 +100,7 @@ func collect(ci *cellInfo, blocks []Block) {
 	}
 }
 
-var headingRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b[\s:.\-–]*(.*)$`)
+var headingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b[\s:.\-–]*(.*)$`) })
 
 // heading matches a "SECTION N: TITLE" line; the regular expression runs
 // only on lines that start with the word, as few do.
@@ -109,7 +109,7 @@ func heading(line string) []string {
 	if len(t) < 8 || !strings.EqualFold(t[:7], "section") {
 		return nil
 	}
-	return headingRE.FindStringSubmatch(line)
+	return headingRE().FindStringSubmatch(line)
 }
 
 // mapper places what a document says into a referral.
@@ -814,14 +814,16 @@ func (m *mapper) match(line string) (referral.Field, string, bool) {
 
 // numberWordRE is what people print after a number's label: "Telephone
 // No.", "Tel. no:", "Contact number".
-var numberWordRE = regexp.MustCompile(`(?i)^(no\.?|nos\.?|number|num\.?|#)\s*[:.\-–]?\s*`)
+var numberWordRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(no\.?|nos\.?|number|num\.?|#)\s*[:.\-–]?\s*`)
+})
 
 // labelTail takes from what follows a label the words that belong to the
 // label, not the answer: "No." after a telephone's label is never its
 // number.
 func labelTail(f referral.Field, rest string) string {
 	if f.Kind == referral.Phone {
-		return numberWordRE.ReplaceAllString(rest, "")
+		return numberWordRE().ReplaceAllString(rest, "")
 	}
 	return rest
 }

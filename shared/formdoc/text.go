@@ -19,7 +19,7 @@ func ReadJSON(data []byte) (referral.Referral, []referral.Problem, error) {
 	return referral.DecodeJSON(data)
 }
 
-var sectionRE = regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`)
+var sectionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*section\s+(\d{1,2})\b`) })
 
 // ReadText reads the form laid out as text: a "SECTION N" line starts a
 // section, and a line that begins with a field's printed label gives its
@@ -56,7 +56,7 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 	// document, with its tables and tick boxes; loose "LABEL: value" lines
 	// line by line.
 	for _, line := range lines {
-		if sectionRE.MatchString(line) {
+		if sectionRE().MatchString(line) {
 			read := mapDocument(textDocument(lines), hiddenTicks)
 			read.Problems = append(probs, read.Problems...)
 			return read
@@ -315,11 +315,13 @@ type looseReader struct {
 
 // blockRE is a heading typed above one row's lines: "Parent 1",
 // "Agency 2:", "Sibling 3".
-var blockRE = regexp.MustCompile(`(?i)^\s*(child|parent|guardian|parent/guardian|sibling|agency)\s+(\d{1,2})\s*:?\s*$`)
+var blockRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(child|parent|guardian|parent/guardian|sibling|agency)\s+(\d{1,2})\s*:?\s*$`)
+})
 
 // blockHeading reads a block heading: its table and its number (1 on).
 func blockHeading(line string) (referral.Rows, int, bool) {
-	m := blockRE.FindStringSubmatch(line)
+	m := blockRE().FindStringSubmatch(line)
 	if m == nil {
 		return referral.Rows{}, 0, false
 	}

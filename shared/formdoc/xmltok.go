@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -249,7 +250,7 @@ func (t *tokenizer) procInst() error {
 	}
 	content := t.data[t.pos : t.pos+i]
 	t.pos += i + 2
-	if string(target) == "xml" && !xmlDecl.Match(content) {
+	if string(target) == "xml" && !xmlDecl().Match(content) {
 		return fmt.Errorf("%w: an XML declaration other than version 1.0 in UTF-8", errMalformed)
 	}
 	return nil
@@ -257,7 +258,9 @@ func (t *tokenizer) procInst() error {
 
 // xmlDecl is the XML declaration's content this tokenizer reads: version
 // 1.0, UTF-8 if an encoding is named, standalone yes or no.
-var xmlDecl = regexp.MustCompile(`^version=("1\.0"|'1\.0')(\s+encoding=("[uU][tT][fF]-8"|'[uU][tT][fF]-8'))?(\s+standalone=("yes"|"no"|'yes'|'no'))?\s*$`)
+var xmlDecl = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^version=("1\.0"|'1\.0')(\s+encoding=("[uU][tT][fF]-8"|'[uU][tT][fF]-8'))?(\s+standalone=("yes"|"no"|'yes'|'no'))?\s*$`)
+})
 
 // isName reports whether b is a name this tokenizer reads: ASCII letters,
 // digits, '.', '-' and '_', starting with a letter or '_', and at most one

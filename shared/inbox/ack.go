@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -28,7 +29,8 @@ type ackView struct {
 
 type ackDeadline struct{ Title, Due string }
 
-var ackTmpl = template.Must(template.New("ack").Parse(`{{.Partnership}} has received your {{if .Correction}}correction to referral {{.Ref}}{{else}}referral{{end}}, on {{.Received}}.
+var ackTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("ack").Parse(`{{.Partnership}} has received your {{if .Correction}}correction to referral {{.Ref}}{{else}}referral{{end}}, on {{.Received}}.
 {{if .Duplicate}}
 We had already received this {{if .Correction}}correction{{else}}form{{end}}: nothing has changed.
 {{end}}
@@ -59,6 +61,7 @@ Every section of the form has been answered. The Business Unit will be in touch.
 {{end}}
 {{.Partnership}} Business Unit
 `))
+})
 
 // acknowledge tells the sender what became of their message: one e-mail
 // per case, threaded to theirs, with a Message-ID that is the same on
@@ -98,7 +101,7 @@ func (s *Service) acknowledge(ctx context.Context, rec casefile.Message, msg *ma
 		v.Deadlines = append(v.Deadlines, ackDeadline{Title: rule.Title, Due: d.Due.In(s.location()).Format("Monday 2 January 2006")})
 	}
 	var body bytes.Buffer
-	if err := ackTmpl.Execute(&body, v); err != nil {
+	if err := ackTmpl().Execute(&body, v); err != nil {
 		return err
 	}
 	subject := fmt.Sprintf("[%s] Referral received", res.Ref)

@@ -46,6 +46,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
@@ -608,10 +609,10 @@ func (s *Service) AckID(ref, key string, correction bool) string {
 	return kind + "." + ref + "." + key + "@" + domain
 }
 
-var ackRE = regexp.MustCompile(`^ack(?:-c)?\.([A-Za-z]{2,8}-\d{4}-\d{4,})\.`)
+var ackRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ack(?:-c)?\.([A-Za-z]{2,8}-\d{4}-\d{4,})\.`) })
 
 func refOfAck(id string) (string, bool) {
-	m := ackRE.FindStringSubmatch(id)
+	m := ackRE().FindStringSubmatch(id)
 	if m == nil {
 		return "", false
 	}

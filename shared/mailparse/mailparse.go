@@ -18,6 +18,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -360,23 +361,29 @@ func (b *base64Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// The HTML reader's patterns, compiled when first used rather than at
+// the start of every function that links this package.
 var (
-	dropRE  = regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>`)
-	breakRE = regexp.MustCompile(`(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|table|blockquote)\s*>`)
-	cellRE  = regexp.MustCompile(`(?i)</t[dh]\s*>`)
-	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
-	blankRE = regexp.MustCompile(`\n[ \t]*\n[ \t\n]*`)
+	dropRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>`)
+	})
+	breakRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|table|blockquote)\s*>`)
+	})
+	cellRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)</t[dh]\s*>`) })
+	tagRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
+	blankRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n[ \t]*\n[ \t\n]*`) })
 )
 
 // HTMLText turns an HTML body into text: paragraphs and rows become lines,
 // table cells are separated by tabs.
 func HTMLText(s string) string {
-	s = dropRE.ReplaceAllString(s, "")
-	s = breakRE.ReplaceAllString(s, "\n")
-	s = cellRE.ReplaceAllString(s, "\t")
-	s = tagRE.ReplaceAllString(s, "")
+	s = dropRE().ReplaceAllString(s, "")
+	s = breakRE().ReplaceAllString(s, "\n")
+	s = cellRE().ReplaceAllString(s, "\t")
+	s = tagRE().ReplaceAllString(s, "")
 	s = html.UnescapeString(s)
 	s = strings.ReplaceAll(s, "\u00a0", " ")
-	s = blankRE.ReplaceAllString(s, "\n\n")
+	s = blankRE().ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
 }

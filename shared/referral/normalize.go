@@ -352,7 +352,9 @@ func thousands(n int) string {
 
 // noneRE is the answer "no other agency was involved" written into
 // Section 7's table, the way referrers write it.
-var noneRE = regexp.MustCompile(`(?i)^no(ne)?\s+(other\s+)?agenc(y|ies)\s+((were|was|are|is)\s+)?involved\.?$`)
+var noneRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^no(ne)?\s+(other\s+)?agenc(y|ies)\s+((were|was|are|is)\s+)?involved\.?$`)
+})
 
 // noneInvolved takes rows of Section 7 that only say no other agency was
 // involved as that answer, and returns the rows that are agencies.
@@ -365,7 +367,7 @@ func noneInvolved(r *Referral) []Agency {
 				texts = append(texts, t)
 			}
 		}
-		if len(texts) == 1 && noneRE.MatchString(texts[0]) {
+		if len(texts) == 1 && noneRE().MatchString(texts[0]) {
 			r.NoOtherAgencies = true
 			continue
 		}

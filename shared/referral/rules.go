@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 )
@@ -209,7 +210,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var ageRE = regexp.MustCompile(`(?i)^\s*(\d{1,3})\s*(years?|yrs?|y|months?|mths?|mos?|m|weeks?|wks?|w|days?|d)?(\s*old)?\s*$`)
+var ageRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(\d{1,3})\s*(years?|yrs?|y|months?|mths?|mos?|m|weeks?|wks?|w|days?|d)?(\s*old)?\s*$`)
+})
 
 // parseAge reads an age as whole years; ages given in months, weeks or days
 // are 0 years. It returns -1 if s is not an age.
@@ -217,7 +220,7 @@ func parseAge(s string) int {
 	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
 		return n
 	}
-	m := ageRE.FindStringSubmatch(s)
+	m := ageRE().FindStringSubmatch(s)
 	if m == nil {
 		return -1
 	}

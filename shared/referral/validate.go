@@ -93,7 +93,7 @@ var optionLists = map[string][]string{
 	"reviewType":     ReviewTypes,
 }
 
-var phoneExt = regexp.MustCompile(`(?i)\s*(ext\.?|extension|x)\s*\d{1,6}$`)
+var phoneExt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s*(ext\.?|extension|x)\s*\d{1,6}$`) })
 
 // IsEmail reports whether s looks like one e-mail address: a local part, an
 // @ and a domain of at least two labels of letters, digits and hyphens. It
@@ -132,7 +132,7 @@ func IsEmail(s string) bool {
 // brackets ("+44 (0)1325 406453"), with an optional extension.
 func IsUKPhone(s string) bool {
 	if strings.ContainsAny(s, "eExX") {
-		s = phoneExt.ReplaceAllString(s, "")
+		s = phoneExt().ReplaceAllString(s, "")
 	}
 	s = strings.Replace(s, "(0)", "", 1)
 	var buf [16]byte
