@@ -11,12 +11,12 @@ import (
 // and no mailbox or MIME reader, the API no pages, the reminder no reader
 // of Word, PDF or mail. And none links the AWS SDK's clients for what
 // shared/awscall calls directly (S3, SES, DynamoDB, Secrets Manager,
-// SQS) or its configuration
+// SQS, Scheduler) or its configuration
 // loader: each cost milliseconds of every cold start.
 func TestFunctionsLinkTheirOwn(t *testing.T) {
 	sdk := []string{"github.com/aws/aws-sdk-go-v2/service/s3", "github.com/aws/aws-sdk-go-v2/service/sesv2",
 		"github.com/aws/aws-sdk-go-v2/service/dynamodb", "github.com/aws/aws-sdk-go-v2/service/secretsmanager",
-		"github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/config"}
+		"github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/service/scheduler", "github.com/aws/aws-sdk-go-v2/config"}
 	never := map[string][]string{
 		"form-intake":  {"shared/web/workspace", "shared/web/api", "github.com/coreos/go-oidc", "shared/inbox", "shared/mailparse", "github.com/emersion/go-message/charset"},
 		"intake-api":   {"shared/web/workspace", "shared/web/form", "github.com/coreos/go-oidc"},

@@ -7,7 +7,7 @@ package assemble
 import (
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app"
@@ -25,7 +25,8 @@ func App(e env.Env, log *slog.Logger) *app.App {
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN.
 func Scheduler(e env.Env) *eventbridge.Scheduler {
 	return &eventbridge.Scheduler{
-		Client:        scheduler.NewFromConfig(e.AWS, func(o *scheduler.Options) { o.BaseEndpoint = e.Endpoint("SCHEDULER") }),
+		Call:          eventbridge.Client(e.Caller()),
+		Endpoint:      aws.ToString(e.Endpoint("SCHEDULER")),
 		Group:         e.Get("SCHEDULE_GROUP"),
 		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
 		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 
+	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/schedule"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
@@ -25,8 +26,9 @@ func newScheduler(t testing.TB, group string) (*Scheduler, *scheduler.Client) {
 	if _, err := client.CreateScheduleGroup(context.Background(), &scheduler.CreateScheduleGroupInput{Name: aws.String(group)}); err != nil {
 		t.Fatal(err)
 	}
+	cfg := testenv.AWSConfig()
 	return &Scheduler{
-		Client: client, Group: group, Limit: 1000,
+		Call: Client(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}), Endpoint: moto.Endpoint(t), Group: group, Limit: 1000,
 		TargetARN:     "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
 		RoleARN:       "arn:aws:iam::123456789012:role/scheduler-invoke-reminder",
 		DeadLetterARN: "arn:aws:sqs:eu-west-2:123456789012:reminders-dlq",
