@@ -3,6 +3,7 @@ package dynamo
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,9 +140,15 @@ func (c *Client) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error
 }
 
 // TransactWriteItems writes items all or none; a cancelled transaction is
-// a *CancelledError.
+// a *CancelledError. Each call carries its own idempotency token, as the
+// SDK's client did: when an answer is lost and the call is sent again
+// (shared/awscall), DynamoDB answers it without writing twice, so a case
+// created by the first sending is not then found as a duplicate.
 func (c *Client) TransactWriteItems(ctx context.Context, items []TransactItem) error {
-	return c.call(ctx, "TransactWriteItems", struct{ TransactItems []TransactItem }{items}, nil)
+	return c.call(ctx, "TransactWriteItems", struct {
+		TransactItems      []TransactItem
+		ClientRequestToken string
+	}{items, rand.Text()}, nil)
 }
 
 // call makes one operation: a signed POST of its request as JSON.

@@ -3,6 +3,10 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -138,5 +142,39 @@ func TestQueryPages(t *testing.T) {
 	})
 	if err != nil || strings.Join(got, "") != "abc" || len(api.asked) != 3 || api.asked[0] != nil || api.asked[2][AttrSK].String() != "1" {
 		t.Errorf("read %v, %v; asked %v", got, err, api.asked)
+	}
+}
+
+// TestLostAnswer: when DynamoDB's answer to a transaction is lost and the
+// call is sent again, the case is created once and reported as created —
+// the transaction's idempotency token makes the second sending an answer,
+// not a duplicate that would find the case as someone else's.
+func TestLostAnswer(t *testing.T) {
+	ctx := context.Background()
+	endpoint := emulator.Endpoint(t)
+	table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
+	if err := CreateTable(ctx, localClient(endpoint), table); err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(endpoint)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var lost atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") == "DynamoDB_20120810.TransactWriteItems" && lost.Add(1) == 1 {
+			proxy.ServeHTTP(httptest.NewRecorder(), r) // DynamoDB does the write …
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close() // … and its answer never arrives
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	st := New(localClient(srv.URL), table, nil)
+	c, created, err := st.CreateCase(ctx, storetest.NewCase("lost-answer", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)), "DSP-2026")
+	if err != nil || !created || c.Ref != "DSP-2026-0001" || lost.Load() < 2 {
+		t.Fatalf("CreateCase after a lost answer: %s created %v, %v (%d sendings)", c.Ref, created, err, lost.Load())
+	}
+	if list, _ := st.ListCases(ctx, ""); len(list) != 1 {
+		t.Errorf("%d cases", len(list))
 	}
 }
