@@ -103,7 +103,8 @@ func retryable(err error) bool {
 	if errors.As(err, &e) {
 		switch e.Code {
 		case "SlowDown", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestTimeout",
-			"ProvisionedThroughputExceededException", "RequestLimitExceeded", "LimitExceededException":
+			"ProvisionedThroughputExceededException", "RequestLimitExceeded", "LimitExceededException",
+			"TransactionInProgressException": // the same idempotency token, still being written
 			return true
 		}
 		return e.Status >= 500 || e.Status == http.StatusTooManyRequests
