@@ -46,6 +46,7 @@ type QueryInput struct {
 	ExpressionAttributeValues Item              `json:",omitempty"`
 	ConsistentRead            bool              `json:",omitempty"`
 	ExclusiveStartKey         Item              `json:",omitempty"`
+	Limit                     int               `json:",omitempty"` // items a page; 0: up to 1 MB
 }
 
 // QueryOutput is one page of a query's answer.

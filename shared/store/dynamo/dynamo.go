@@ -50,6 +50,7 @@ type Store struct {
 	db    API
 	table string
 	now   func() time.Time
+	page  int // items a query's page (tests: several pages from a few items); 0: DynamoDB's 1 MB
 }
 
 var _ store.Store = (*Store)(nil)
@@ -344,7 +345,7 @@ func queryAll[T any](ctx context.Context, s *Store, in *QueryInput) ([]T, error)
 // query runs a query on the table over every page, calling f with each
 // item.
 func (s *Store) query(ctx context.Context, in *QueryInput, f func(Item) error) error {
-	in.TableName = s.table
+	in.TableName, in.Limit = s.table, s.page
 	for {
 		page, err := s.db.Query(ctx, in)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
@@ -176,5 +177,41 @@ func TestLostAnswer(t *testing.T) {
 	}
 	if list, _ := st.ListCases(ctx, ""); len(list) != 1 {
 		t.Errorf("%d cases", len(list))
+	}
+}
+
+// TestQueryPagesOnDynamoDBLocal: lists read every page DynamoDB gives,
+// pages of two items here.
+func TestQueryPagesOnDynamoDBLocal(t *testing.T) {
+	ctx := context.Background()
+	endpoint := emulator.Endpoint(t)
+	table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
+	if err := CreateTable(ctx, localClient(endpoint), table); err != nil {
+		t.Fatal(err)
+	}
+	st := New(localClient(endpoint), table, nil)
+	st.page = 2
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	var refs []string
+	for i := range 5 {
+		c, _, err := st.CreateCase(ctx, storetest.NewCase(fmt.Sprintf("paged-%d", i), at.Add(time.Duration(i)*time.Minute)), "DSP-2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, c.Ref)
+	}
+	for i := range 4 {
+		e := casefile.Event{Ref: refs[0], ID: fmt.Sprintf("note-%d", i), Type: "note", At: at.Add(time.Duration(i+1) * time.Hour), Actor: "test"}
+		if _, err := st.AppendEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := st.ListCases(ctx, "")
+	if err != nil || len(list) != 5 || list[0].Ref != refs[0] || list[4].Ref != refs[4] {
+		t.Errorf("ListCases: %d cases, %v", len(list), err)
+	}
+	events, err := st.ListEvents(ctx, refs[0])
+	if err != nil || len(events) != 5 {
+		t.Errorf("ListEvents: %d events, %v", len(events), err)
 	}
 }
