@@ -34,7 +34,16 @@ func readDOCX(data []byte) Read {
 type pendingLabel struct {
 	field referral.Field
 	path  string
-	col   int // grid column of the label
+	col   int    // grid column of the label
+	said  string // the label as written on its line
+}
+
+// wrapsOn reports whether a line is the rest of the label above it,
+// wrapped onto the next line ("… CONDUCT OF A STAFF" / "MEMBER?"), not
+// its answer.
+func (pl pendingLabel) wrapsOn(line string) bool {
+	k := key(line)
+	return k != "" && pl.said != "" && key(pl.said+" "+line) == key(pl.field.Label) && key(pl.said) != key(pl.field.Label)
 }
 
 // cellInfo is one cell as the mapper sees it.
@@ -199,6 +208,15 @@ func (m *mapper) set(path, value string) {
 		return
 	}
 	f, ok := referral.FieldByPath(path)
+	if ok {
+		switch optionsOnly(f, value, m.hiddenTicks) {
+		case noneChosen:
+			return
+		case cannotTell:
+			m.unreadable(path)
+			return
+		}
+	}
 	if ok && f.Kind != referral.Multi && m.filled[path] {
 		if old := referral.Get(&m.r, path); old != "" && !strings.EqualFold(old, value) && !m.appending {
 			m.unreadable(path) // two answers to one question: which is meant?
@@ -398,8 +416,9 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 		return
 	}
 	if m.options != nil {
-		if len(row) == 1 && len(row[0].lines) == 1 && optionLine(row[0].lines[0]) {
-			m.options.items = append(m.options.items, append([]Item{{Text: " "}}, row[0].items...)...)
+		if len(row) == 1 && len(row[0].lines) == 1 && m.options.next(row[0].lines[0]) {
+			m.options.rows = append(m.options.rows, row[0].items)
+			m.options.lines = append(m.options.lines, row[0].lines[0])
 			return // the next of the options, one a line
 		}
 		m.endOptions()
@@ -407,11 +426,20 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if len(m.below) > 0 {
 		pending := m.below
 		m.below = nil
-		if len(pending) == 1 && yesNoKind(pending[0].field.Kind) && len(row) == 1 && len(row[0].lines) == 1 && optionLine(row[0].lines[0]) {
-			// "IS A CORONER INVOLVED?" then "( ) YES" / "(x) NO" / "( ) UNSURE":
-			// the options one a line, read when they end.
-			m.options = &optionRows{pl: pending[0], items: slices.Clone(row[0].items), at: m.at}
+		if len(pending) == 1 && len(row) == 1 && len(row[0].lines) == 1 && pending[0].wrapsOn(row[0].lines[0]) {
+			pending[0].said += " " + row[0].lines[0]
+			m.below = pending // the label's last words: its answer is below them
 			return
+		}
+		if len(pending) == 1 && len(row) == 1 && len(row[0].lines) == 1 {
+			// "IS A CORONER INVOLVED?" then "( ) YES" / "(x) NO" / "( ) UNSURE",
+			// or "GENDER" then "Male" / "Female" / …: the options one a
+			// line, read when they end.
+			o := &optionRows{pl: pending[0], rows: [][]Item{row[0].items}, lines: []string{row[0].lines[0]}, at: m.at}
+			if o.next(row[0].lines[0]) {
+				m.options = o
+				return
+			}
 		}
 		if !m.rowHasLabel(row) {
 			for _, pl := range pending {
@@ -482,14 +510,97 @@ func (m *mapper) setBelow(pl pendingLabel, text string, items []Item) {
 	m.set(pl.path, text)
 }
 
+// bareOptionRow reports whether a row is one of a closed question's
+// options alone: one cell, one line, no box.
+func bareOptionRow(f referral.Field, row []cellInfo) bool {
+	return len(row) == 1 && len(row[0].lines) == 1 && countBoxes(row[0].items) == 0 &&
+		!optionLine(row[0].lines[0]) && isOptionLine(f, row[0].lines[0])
+}
+
+// markedOptionLine reports whether a line is one yes/no option and a tick
+// typed beside it: "No X", "X No", "Yes ✓".
+func markedOptionLine(line string) bool {
+	opts, marks := 0, 0
+	for _, w := range strings.Fields(glyphSpacer.Replace(tickMarks.Replace(line))) {
+		switch {
+		case optionWord(w) != "":
+			opts++
+		case w == "☒" || w == "☐" || w == "X" || w == "x":
+			marks++
+		default:
+			return false
+		}
+	}
+	return opts == 1 && marks > 0
+}
+
 func yesNoKind(k referral.Kind) bool { return k == referral.YesNo || k == referral.YesNoUnsure }
 
-// optionRows is a yes/no question's options printed one a line below it,
-// being read.
+// optionRows is a closed question's options printed one a line below it,
+// being read: a yes/no question's with their boxes, or any closed
+// question's with none.
 type optionRows struct {
 	pl    pendingLabel
-	items []Item
+	rows  [][]Item // each line's
+	lines []string
 	at    place // where the first option is
+}
+
+// marked is the lines whose words are all bold, highlighted or shaded.
+func (o *optionRows) marked() []string {
+	var out []string
+	for i, line := range o.lines {
+		words := slices.DeleteFunc(slices.Clone(o.rows[i]), func(it Item) bool { return strings.TrimSpace(it.Text) == "" })
+		if len(words) > 0 && !slices.ContainsFunc(words, func(it Item) bool { return !it.Marked }) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// ticks reads a yes/no question's options one a line, each line on its
+// own: the options whose line has a tick (a box ticked, ☒, ✓, an X typed),
+// and whether any line had a box or a tick at all.
+func (o *optionRows) ticks() (ticked []string, boxes bool) {
+	for i, line := range o.lines {
+		opt, tick, box := "", false, false
+		for _, it := range o.rows[i] {
+			if it.Box != nil {
+				box, tick = true, tick || *it.Box
+			}
+		}
+		for _, w := range strings.Fields(glyphSpacer.Replace(tickMarks.Replace(line))) {
+			switch {
+			case optionWord(w) != "":
+				opt = optionWord(w)
+			case w == "☒":
+				tick, box = true, true
+			case w == "X" || w == "x":
+				tick = true
+			case w == "☐":
+				box = true
+			}
+		}
+		if tick && opt != "" {
+			ticked = append(ticked, opt)
+		}
+		boxes = boxes || box || tick
+	}
+	return ticked, boxes
+}
+
+// next reports whether a line is the next of the options: for a yes/no
+// question an option with its box, for any closed question an option
+// alone.
+func (o *optionRows) next(line string) bool {
+	f := o.pl.field
+	switch f.Kind {
+	case referral.YesNo, referral.YesNoUnsure:
+		return optionLine(line) || isOptionLine(f, line) || markedOptionLine(line)
+	case referral.Choice, referral.Multi:
+		return !optionLine(line) && isOptionLine(f, line)
+	}
+	return false
 }
 
 // endOptions reads the options gathered below a question.
@@ -502,12 +613,35 @@ func (m *mapper) endOptions() {
 	at := m.at
 	m.at = o.at
 	defer func() { m.at = at }()
-	v, unsure := tickState(o.items, o.pl.field.Kind)
+	if !yesNoKind(o.pl.field.Kind) {
+		// The options made to stand out from the others (bold,
+		// highlighted) are the ones chosen; else the lines as written —
+		// the options only, or one typed.
+		if chosen := o.marked(); len(chosen) > 0 && len(chosen) < len(o.lines) {
+			m.set(o.pl.path, strings.Join(chosen, "\n"))
+		} else {
+			m.set(o.pl.path, strings.Join(o.lines, "\n"))
+		}
+		return
+	}
+	ticked, boxes := o.ticks()
 	switch {
-	case v != "":
-		m.set(o.pl.path, v)
-	case unsure || m.hiddenTicks:
+	case len(ticked) == 1:
+		m.set(o.pl.path, ticked[0])
+	case len(ticked) > 1:
+		m.unreadable(o.pl.path) // two ticked: which is meant?
+	case boxes && m.hiddenTicks:
 		m.unreadable(o.pl.path)
+	case boxes:
+		// boxes, none ticked: unanswered
+	default:
+		// No boxes: the one option made to stand out (bold, highlighted),
+		// else the lines as written — the options only, or one typed.
+		if v, _ := tickState(slices.Concat(o.rows...), o.pl.field.Kind); v != "" {
+			m.set(o.pl.path, v)
+		} else {
+			m.set(o.pl.path, strings.Join(o.lines, "\n"))
+		}
 	}
 }
 
@@ -967,12 +1101,14 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			answer = append(answer, row[j])
 		}
 		var labels []referral.Field
+		var said []string   // each label's line
 		var inline []string // answers on the label's own line or lines below it in the cell
 		pending := -1
 		for _, line := range c.lines {
 			f, rest, ok := m.match(line)
 			if ok {
 				labels = append(labels, f)
+				said = append(said, line)
 				inline = append(inline, rest)
 				pending = len(labels) - 1
 				// Two labels printed on one line ("DATE OF BIRTH AGE AT TIME
@@ -980,6 +1116,7 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				if rest == "" {
 					if second, _, ok := m.matchExact(restAfter(line, len(key(f.Label)))); ok && second.Path != f.Path {
 						labels = append(labels, second)
+						said = append(said, "")
 						inline = append(inline, "")
 						pending = len(labels) - 1
 					}
@@ -1017,6 +1154,12 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			if f.Kind == referral.Multi || (f.Kind == referral.Choice && m.isGrid(f)) {
 				g := f
 				m.grid, m.last = &g, f.Path
+				if inline[li] == "" && len(answer) == 0 && li == len(labels)-1 && bareOptionRow(f, next) {
+					// The options one a line below, without boxes: read
+					// together when they end (optionRows).
+					m.below = append(m.below, pendingLabel{field: f, path: m.pathFor(f), col: c.col})
+					continue
+				}
 				if inline[li] != "" {
 					path := m.pathFor(f)
 					m.set(path, inline[li])
@@ -1028,7 +1171,7 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			}
 			path := m.pathFor(f)
 			if len(answer) == 0 && inline[li] == "" && li == len(labels)-1 && countBoxes(afterLabel(c.items, f)) == 0 {
-				m.below = append(m.below, pendingLabel{field: f, path: path, col: c.col}) // the answer is on the next row
+				m.below = append(m.below, pendingLabel{field: f, path: path, col: c.col, said: said[li]}) // the answer is on the next row
 				continue
 			}
 			switch f.Kind {

@@ -250,8 +250,8 @@ func (l *looseReader) split(lines []string) []numbered {
 // not part of it.
 func runsOn(f referral.Field, value []string, line string) bool {
 	answered := strings.TrimSpace(strings.Join(value, "")) != ""
-	if f.Kind != referral.Text && f.Kind != referral.LongText && optionLine(line) {
-		return true // the options one a line, each with its box: "[x] Neglect"
+	if f.Kind != referral.Text && f.Kind != referral.LongText && (optionLine(line) || isOptionLine(f, line)) {
+		return true // the options one a line, each with its box ("[x] Neglect") or none
 	}
 	switch f.Kind {
 	case referral.LongText, referral.Multi:
@@ -463,6 +463,12 @@ var tickMarks = strings.NewReplacer("[x]", "☒", "[X]", "☒", "(x)", "☒", "(
 func setText(r *referral.Referral, f referral.Field, path, value string, hiddenTicks bool) bool {
 	if value == "" {
 		return true
+	}
+	switch optionsOnly(f, value, hiddenTicks) {
+	case noneChosen:
+		return true
+	case cannotTell:
+		return false
 	}
 	switch f.Kind {
 	case referral.YesNo, referral.YesNoUnsure, referral.Tick:

@@ -466,6 +466,38 @@ def form_fields():
     doc.save("pydocx-form-fields.docx")
 
 
+def options_one_a_line():
+    """Each question's options printed one a paragraph below it, as a form
+    retyped in Word with its boxes down the page: the answer shown by a
+    Word 97 check box before an option, an X typed after one, or an option
+    made bold or highlighted; one question with none chosen."""
+    doc = Document()
+    doc.add_heading("SECTION 2: ABOUT THE CHILD(REN)", level=1)
+    doc.add_paragraph("FULL NAME: Jamie Example")
+    doc.add_paragraph("GENDER")
+    for o in ["Male", "Female", "Other", "Not known"]:
+        emphasis(doc.add_paragraph().add_run(o), "bold" if o == "Female" else "")
+    doc.add_paragraph("DOES INCIDENT RELATE TO DEATH OF CHILD?")
+    for o, ticked in [("YES", False), ("NO", True)]:
+        para = doc.add_paragraph()
+        for r in legacy_checkbox(ticked):
+            para._p.append(r)
+        para.add_run(" " + o)
+    doc.add_paragraph("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?")
+    doc.add_paragraph("YES")
+    doc.add_paragraph("NO")
+    doc.add_paragraph("IS A CORONER INVOLVED?")
+    for o in ["YES", "NO  X", "UNSURE"]:
+        doc.add_paragraph(o)
+    doc.add_heading("SECTION 5: CASE DETAILS", level=1)
+    doc.add_paragraph("What is the main cause of incident")
+    for o in ["Accidental Death", "Accidental Injury", "Drug/Solvent misuse", "Natural Causes", "Neglect",
+              "Non-Accidental Death", "Non-Accidental Injury", "Road Traffic Accident", "Self Harm",
+              "Sudden Infant Death Syndrome", "Suicide", "Not Yet Known", "Other"]:
+        emphasis(doc.add_paragraph().add_run(o), "highlight" if o == "Non-Accidental Injury" else "")
+    doc.save("pydocx-options-one-a-line.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -487,3 +519,4 @@ if __name__ == "__main__":
     emphasised()
     chronology()
     form_fields()
+    options_one_a_line()
