@@ -463,6 +463,7 @@ type runState struct {
 	box     *bool  // a FORMCHECKBOX being read
 	dd      *dropDown
 	marked  bool // the run being read is bold, highlighted or shaded
+	symbols font // the run's font, when it draws boxes and ticks with letters
 }
 
 type dropDown struct {
@@ -488,18 +489,25 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		if err != nil {
 			return err
 		}
-		if !inField {
-			para.Items = append(para.Items, Item{Text: text, Marked: st.marked})
+		if inField {
+			return nil
 		}
+		if st.symbols != noSymbols {
+			para.Items = append(para.Items, symbolItems(st.symbols, text)...)
+			return nil
+		}
+		para.Items = append(para.Items, Item{Text: text, Marked: st.marked})
 		return nil
 	case "r":
-		outer := st.marked
-		st.marked = false
+		outer, outerFont := st.marked, st.symbols
+		st.marked, st.symbols = false, noSymbols
 		err := p.inline(t.name, para, st)
-		st.marked = outer
+		st.marked, st.symbols = outer, outerFont
 		return err
 	case "rPr":
-		if marked, ok := runMarked(p.dec.inner()); ok {
+		props := p.dec.inner()
+		st.symbols = symbolFont(props)
+		if marked, ok := runMarked(props); ok {
 			st.marked = st.marked || marked
 			return p.skip() // read as written, without tokenizing: most runs have a dozen properties
 		}
@@ -528,13 +536,13 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		return p.skip()
 	case "sym":
 		if c, ok := attr(t, "char"); ok {
-			switch strings.ToUpper(c) {
-			case "F0FE", "F0FD", "F078", "F0FB": // Wingdings ticked boxes and crosses
-				b := true
-				para.Items = append(para.Items, Item{Box: &b})
-			case "F0A8", "F06F", "F071": // Wingdings empty boxes
-				b := false
-				para.Items = append(para.Items, Item{Box: &b})
+			name, _ := attr(t, "font")
+			f := symbolFont([]byte(name))
+			if f == noSymbols {
+				f = wingdings // a symbol with its font unnamed or another's: Wingdings' boxes are the usual
+			}
+			if n, err := strconv.ParseUint(c, 16, 16); err == nil {
+				para.Items = append(para.Items, symbolItems(f, string(rune(n&0xFF)))...)
 			}
 		}
 		return p.skip()

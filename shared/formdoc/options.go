@@ -1,8 +1,10 @@
 package formdoc
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
@@ -30,10 +32,12 @@ const (
 // of a multiple choice's options is an answer.
 func optionsOnly(f referral.Field, value string, hiddenTicks bool) optionsVerdict {
 	opts := optionsOf(f)
-	n := countOptions(opts, value)
+	n, marks := countOptions(opts, value)
 	switch {
 	case n < 2:
 		return notOptions
+	case marks > 0:
+		return cannotTell // "YES ¨ NO þ": marks beside the options that are no tick the readers know
 	case n == len(opts) && !hiddenTicks:
 		return noneChosen
 	case n == len(opts) || f.Kind != referral.Multi:
@@ -56,16 +60,20 @@ func optionsOf(f referral.Field) []string {
 	return nil
 }
 
-// countOptions is how many different options value is made of, and
-// nothing else but spaces, line breaks, tabs and the separators people
-// print between options (/ , ; |); 0 if anything else is in it.
-func countOptions(opts []string, value string) int {
+// countOptions is how many different options value is made of, and how
+// many marks of one character stand among them ("YES ¨ NO þ": boxes
+// drawn in a symbol font whose letters reached the text), with nothing
+// else but separators (optionWords); 0 options if anything else is in it.
+func countOptions(opts []string, value string) (n, marks int) {
 	if len(opts) == 0 {
-		return 0
+		return 0, 0
+	}
+	if strings.ContainsAny(value, "☐☒☑✓✔✗✘[]()") {
+		return 0, 0 // boxes and ticks the readers know: tickState decides
 	}
 	s := optionWords(value)
 	if s == "" {
-		return 0
+		return 0, 0
 	}
 	byLength := make([]string, len(opts))
 	for i, o := range opts {
@@ -82,24 +90,105 @@ func countOptions(opts []string, value string) int {
 			}
 		}
 		if found == "" {
-			return 0
+			mark, rest, _ := strings.Cut(s, " ")
+			if utf8.RuneCountInString(mark) != 1 || mark == "x" {
+				return 0, 0 // words, or an X typed as a tick (tickState's)
+			}
+			marks++
+			s = rest
+			continue
 		}
 		seen[found] = true
 		s = strings.TrimPrefix(s[len(found):], " ")
 	}
-	return len(seen)
+	return len(seen), marks
 }
 
 // isOptionLine reports whether a line is one of a closed question's
 // options and nothing else, so that options printed one a line below it
 // are read together.
 func isOptionLine(f referral.Field, line string) bool {
-	return strings.TrimSpace(line) != "" && countOptions(optionsOf(f), line) > 0
+	n, marks := countOptions(optionsOf(f), line)
+	return n > 0 && marks == 0
 }
 
-// optionWords is text in lower case with its separators as single spaces.
+// optionWords is text in lower case with its separators as single
+// spaces: white space, and / , ; | & + and dashes, which people print or
+// type between options ("Neglect & Other").
 func optionWords(text string) string {
 	return strings.ToLower(strings.Join(strings.FieldsFunc(text, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '/' || r == ',' || r == ';' || r == '|' || r == '\u00a0'
+		switch r {
+		case ' ', '\t', '\n', '\r', '\u00a0', '/', ',', ';', '|', '&', '+', '-', '–', '—':
+			return true
+		}
+		return false
 	}), " "))
 }
+
+// font is a symbol font that draws boxes and ticks with letters: a Word
+// form's boxes typed as "þ" or "¨" in Wingdings, or inserted as its
+// symbols (w:sym).
+type font int
+
+const (
+	noSymbols font = iota
+	wingdings
+	wingdings2
+)
+
+// symbolFont is the symbol font a run's properties (or a w:sym's font)
+// name, if any.
+func symbolFont(props []byte) font {
+	switch {
+	case bytes.Contains(props, []byte("Wingdings 2")):
+		return wingdings2
+	case bytes.Contains(props, []byte("Wingdings")):
+		return wingdings
+	}
+	return noSymbols
+}
+
+// symbolItems reads text in a symbol font: its boxes and ticks as boxes,
+// ticked or not, and nothing else (the font's other letters are pictures,
+// not words). Each character is read by its low byte, as Word stores the
+// symbols both as Latin-1 letters and as U+F0xx.
+func symbolItems(f font, text string) []Item {
+	var out []Item
+	for _, r := range text {
+		ticked, box := symbolBox(f, byte(r&0xFF))
+		if box {
+			out = append(out, Item{Box: &ticked})
+		}
+	}
+	return out
+}
+
+// symbolBox is what a character of a symbol font draws: a box, and
+// whether it is ticked (a tick or a cross on its own is a ticked box, as
+// people use them beside an option).
+func symbolBox(f font, c byte) (ticked, box bool) {
+	switch f {
+	case wingdings:
+		switch c {
+		case 0xFE, 0xFD, 0x78, 0xFB, 0xFC: // ☑ ☒ ☒ ✗ ✓
+			return true, true
+		case 0xA8, 0x6F, 0x71: // ◻ □ ❑
+			return false, true
+		}
+	case wingdings2:
+		switch c {
+		case 0x50, 0x4F, 0x52, 0x53, 0x54: // ✓ ✗ ☑ ☒ ☒
+			return true, true
+		case 0xA3, 0x2A: // □
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// privateBoxes are Wingdings' boxes and ticks as the private-use
+// characters PDFs and e-mails carry them as, where the font is not known:
+// read as the ballot boxes the readers know.
+var privateBoxes = strings.NewReplacer(
+	"\uF0FE", "☒", "\uF0FD", "☒", "\uF078", "☒", "\uF0FB", "☒", "\uF0FC", "☒",
+	"\uF0A8", "☐", "\uF06F", "☐", "\uF071", "☐")

@@ -35,6 +35,9 @@ func TestOptionsPrintedNotChosen(t *testing.T) {
 		{name: "yes no, tick after yes", text: "DOES INCIDENT RELATE TO DEATH OF CHILD?\nYes ✓\nNo\n", death: "yes"},
 		{name: "yes no, both ticked", text: "DOES INCIDENT RELATE TO DEATH OF CHILD?\n[x] Yes\n[x] No\n", unreadable: []string{"children[0].relatesToDeath"}},
 		{name: "yes typed", text: "DOES INCIDENT RELATE TO DEATH OF CHILD?\nYes\n", death: "Yes"},
+		{name: "Wingdings boxes as private-use characters", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? YES \uF0A8 NO \uF0FE\n", death: "no"},
+		{name: "a symbol font's letters beside the options", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? YES ¨ NO þ\n", unreadable: []string{"children[0].relatesToDeath"}},
+		{name: "options joined by &", text: "GENDER: Male & Female\n", unreadable: []string{"children[0].gender"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := readTextFrom([]byte(head+tt.text), tt.pdf)

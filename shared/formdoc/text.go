@@ -50,7 +50,7 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
 		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
 	}
-	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	lines := strings.Split(privateBoxes.Replace(strings.ReplaceAll(string(data), "\r\n", "\n")), "\n")
 	// The form pasted with its section headings (from Word, or an HTML
 	// e-mail whose tables became tab-separated lines) is read as a
 	// document, with its tables and tick boxes; loose "LABEL: value" lines

@@ -498,6 +498,51 @@ def options_one_a_line():
     doc.save("pydocx-options-one-a-line.docx")
 
 
+def symbol_run(para, text, font):
+    """Text in a symbol font, as a form's boxes typed in Wingdings: "þ" is a
+    ticked box, "¨" an empty one (Wingdings 2: "R" and "£")."""
+    from docx.oxml.ns import qn
+    run = para.add_run(text)
+    fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), font)
+    return run
+
+
+def symbol_fonts():
+    """Boxes drawn with symbol fonts, as older council templates do: the
+    letters þ and ¨ in Wingdings after each option, R and £ in Wingdings 2
+    before it, and Wingdings 2 symbols inserted (w:sym)."""
+    from docx.oxml import parse_xml
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    cells = t.add_row().cells
+    cells[0].text, cells[1].text = "FULL NAME", "Jamie Example"
+    cells = t.add_row().cells
+    cells[0].text = "DOES INCIDENT RELATE TO DEATH OF CHILD?"
+    para = cells[1].paragraphs[0]
+    para.add_run("YES ")
+    symbol_run(para, "¨", "Wingdings")
+    para.add_run("   NO ")
+    symbol_run(para, "þ", "Wingdings")
+    cells = t.add_row().cells
+    cells[0].text = "DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?"
+    para = cells[1].paragraphs[0]
+    symbol_run(para, "R", "Wingdings 2")
+    para.add_run(" YES   ")
+    symbol_run(para, "£", "Wingdings 2")
+    para.add_run(" NO")
+    cells = t.add_row().cells
+    cells[0].text = "IS A CORONER INVOLVED?"
+    para = cells[1].paragraphs[0]
+    for opt, char in [("YES", "F0A3"), ("NO", "F0A3"), ("UNSURE", "F054")]:
+        para._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:sym w:font="Wingdings 2" w:char="{char}"/></w:r>'))
+        para.add_run(f" {opt}   ")
+    doc.save("pydocx-symbol-fonts.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -520,3 +565,4 @@ if __name__ == "__main__":
     chronology()
     form_fields()
     options_one_a_line()
+    symbol_fonts()
