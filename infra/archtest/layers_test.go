@@ -18,7 +18,7 @@ const module = "github.com/cspr-intake/cspr-intake/"
 // in none fails the test, so a new package is placed on purpose.
 var layers = map[string][]string{
 	"domain": {"errs", "civil", "referral", "casefile", "workdays", "deadlines", "config",
-		"formdoc", "mailparse", "mailform", "admit"}, // pure: no I/O, no adapter
+		"formdoc", "mailparse", "mailform", "admit", "symbolfont"}, // pure: no I/O, no adapter
 	"port":     {"store", "mail", "schedule", "blob", "deadletter"},
 	"adapter":  {"store/bolt", "store/dynamo", "store/storetest", "blob/dir", "blob/s3blob", "mail/ses", "mail/outbox", "schedule/eventbridge", "schedule/local", "deadletter/sqs", "secret"},
 	"usecase":  {"intake", "inbox", "reminder"},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
 )
 
 // Limits bound what reading a Word file may cost, whatever the file says
@@ -462,8 +463,8 @@ type runState struct {
 	inInstr []bool // per open field: still before "separate"
 	box     *bool  // a FORMCHECKBOX being read
 	dd      *dropDown
-	marked  bool // the run being read is bold, highlighted or shaded
-	symbols font // the run's font, when it draws boxes and ticks with letters
+	marked  bool            // the run being read is bold, highlighted or shaded
+	symbols symbolfont.Font // the run's font, when it draws boxes and ticks with letters
 }
 
 type dropDown struct {
@@ -492,7 +493,7 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		if inField {
 			return nil
 		}
-		if st.symbols != noSymbols {
+		if st.symbols != symbolfont.None {
 			para.Items = append(para.Items, symbolItems(st.symbols, text)...)
 			return nil
 		}
@@ -500,13 +501,15 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 		return nil
 	case "r":
 		outer, outerFont := st.marked, st.symbols
-		st.marked, st.symbols = false, noSymbols
+		st.marked, st.symbols = false, symbolfont.None
 		err := p.inline(t.name, para, st)
 		st.marked, st.symbols = outer, outerFont
 		return err
 	case "rPr":
 		props := p.dec.inner()
-		st.symbols = symbolFont(props)
+		if bytes.Contains(props, []byte("Wingdings")) {
+			st.symbols = symbolfont.Of(string(props))
+		}
 		if marked, ok := runMarked(props); ok {
 			st.marked = st.marked || marked
 			return p.skip() // read as written, without tokenizing: most runs have a dozen properties
@@ -537,9 +540,9 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 	case "sym":
 		if c, ok := attr(t, "char"); ok {
 			name, _ := attr(t, "font")
-			f := symbolFont([]byte(name))
-			if f == noSymbols {
-				f = wingdings // a symbol with its font unnamed or another's: Wingdings' boxes are the usual
+			f := symbolfont.Of(name)
+			if f == symbolfont.None {
+				f = symbolfont.Wingdings // a symbol with its font unnamed or another's: Wingdings' boxes are the usual
 			}
 			if n, err := strconv.ParseUint(c, 16, 16); err == nil {
 				para.Items = append(para.Items, symbolItems(f, string(rune(n&0xFF)))...)
@@ -735,3 +738,16 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 func (d Document) String() string { return blocksText(d.Blocks) }
 
 func errsInvalid(msg string) error { return errs.E(errs.Invalid, "%s", msg) }
+
+// symbolItems reads text in a symbol font: its boxes and ticks as boxes,
+// ticked or not, and nothing else (the font's other letters are pictures,
+// not words).
+func symbolItems(f symbolfont.Font, text string) []Item {
+	var out []Item
+	for _, r := range text {
+		if ticked, box := f.Box(r); box {
+			out = append(out, Item{Box: &ticked})
+		}
+	}
+	return out
+}

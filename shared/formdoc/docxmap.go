@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
@@ -515,6 +517,18 @@ func (m *mapper) setBelow(pl pendingLabel, text string, items []Item) {
 func bareOptionRow(f referral.Field, row []cellInfo) bool {
 	return len(row) == 1 && len(row[0].lines) == 1 && countBoxes(row[0].items) == 0 &&
 		!optionLine(row[0].lines[0]) && isOptionLine(f, row[0].lines[0])
+}
+
+// unknownMark reports whether a word is one character that is no word
+// and no tick the readers know: a letter on its own other than X (a
+// symbol font's box as its letter: "o", "q", "þ"), a Latin-1 symbol ("¨")
+// or a private-use character.
+func unknownMark(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	if size != len(w) || r == 'x' || r == 'X' || r == 'I' || r == 'a' || r == 'A' {
+		return false
+	}
+	return unicode.IsLetter(r) || r >= 0xA0 && r <= 0xFF || r >= 0xE000 && r <= 0xF8FF
 }
 
 // markedOptionLine reports whether a line is one yes/no option and a tick
@@ -1301,7 +1315,7 @@ func tickState(items []Item, kind referral.Kind) (string, bool) {
 		marked bool // an option made bold, highlighted or shaded
 	}
 	var toks []token
-	options := 0
+	options, unknown := 0, 0
 	for _, it := range items {
 		if it.Box != nil {
 			toks = append(toks, token{box: true, ticks: *it.Box})
@@ -1319,9 +1333,16 @@ func tickState(items []Item, kind referral.Kind) (string, bool) {
 				if o := optionWord(w); o != "" {
 					toks = append(toks, token{opt: o, marked: it.Marked})
 					options++
+				} else if unknownMark(w) {
+					unknown++
 				}
 			}
 		}
+	}
+	if unknown > 0 && options >= 2 && kind != referral.Tick {
+		// "o YES x NO o UNSURE", "YES ¨ NO þ": boxes drawn in a symbol font
+		// whose letters reached the text. Which is ticked cannot be told.
+		return "", true
 	}
 	// A typed X is a tick only among the options it ticks ("YES NO X",
 	// "X YES NO"): on its own it is an answer of its own, read elsewhere.

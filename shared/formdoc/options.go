@@ -1,7 +1,6 @@
 package formdoc
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -124,71 +123,3 @@ func optionWords(text string) string {
 		return false
 	}), " "))
 }
-
-// font is a symbol font that draws boxes and ticks with letters: a Word
-// form's boxes typed as "þ" or "¨" in Wingdings, or inserted as its
-// symbols (w:sym).
-type font int
-
-const (
-	noSymbols font = iota
-	wingdings
-	wingdings2
-)
-
-// symbolFont is the symbol font a run's properties (or a w:sym's font)
-// name, if any.
-func symbolFont(props []byte) font {
-	switch {
-	case bytes.Contains(props, []byte("Wingdings 2")):
-		return wingdings2
-	case bytes.Contains(props, []byte("Wingdings")):
-		return wingdings
-	}
-	return noSymbols
-}
-
-// symbolItems reads text in a symbol font: its boxes and ticks as boxes,
-// ticked or not, and nothing else (the font's other letters are pictures,
-// not words). Each character is read by its low byte, as Word stores the
-// symbols both as Latin-1 letters and as U+F0xx.
-func symbolItems(f font, text string) []Item {
-	var out []Item
-	for _, r := range text {
-		ticked, box := symbolBox(f, byte(r&0xFF))
-		if box {
-			out = append(out, Item{Box: &ticked})
-		}
-	}
-	return out
-}
-
-// symbolBox is what a character of a symbol font draws: a box, and
-// whether it is ticked (a tick or a cross on its own is a ticked box, as
-// people use them beside an option).
-func symbolBox(f font, c byte) (ticked, box bool) {
-	switch f {
-	case wingdings:
-		switch c {
-		case 0xFE, 0xFD, 0x78, 0xFB, 0xFC: // ☑ ☒ ☒ ✗ ✓
-			return true, true
-		case 0xA8, 0x6F, 0x71: // ◻ □ ❑
-			return false, true
-		}
-	case wingdings2:
-		switch c {
-		case 0x50, 0x4F, 0x52, 0x53, 0x54: // ✓ ✗ ☑ ☒ ☒
-			return true, true
-		case 0xA3, 0x2A: // □
-			return false, true
-		}
-	}
-	return false, false
-}
-
-// privateBoxes are Wingdings' boxes and ticks as the private-use
-// characters PDFs and e-mails carry them as, where the font is not known:
-// read as the ballot boxes the readers know.
-var privateBoxes = strings.NewReplacer(
-	"\uF0FE", "☒", "\uF0FD", "☒", "\uF078", "☒", "\uF0FB", "☒", "\uF0FC", "☒",
-	"\uF0A8", "☐", "\uF06F", "☐", "\uF071", "☐")

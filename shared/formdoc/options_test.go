@@ -38,6 +38,8 @@ func TestOptionsPrintedNotChosen(t *testing.T) {
 		{name: "Wingdings boxes as private-use characters", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? YES \uF0A8 NO \uF0FE\n", death: "no"},
 		{name: "a symbol font's letters beside the options", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? YES ¨ NO þ\n", unreadable: []string{"children[0].relatesToDeath"}},
 		{name: "options joined by &", text: "GENDER: Male & Female\n", unreadable: []string{"children[0].gender"}},
+		{name: "a symbol font's letters as boxes, the font lost", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? o YES x NO\n", unreadable: []string{"children[0].relatesToDeath"}},
+		{name: "an X among the options", text: "DOES INCIDENT RELATE TO DEATH OF CHILD? YES NO X\n", death: "no"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := readTextFrom([]byte(head+tt.text), tt.pdf)

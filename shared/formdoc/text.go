@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
 )
 
 // ReadJSON reads a referral written as JSON; see referral.DecodeJSON.
@@ -50,7 +51,7 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 		probs = append(probs, referral.Problem{Code: "encoding", Message: "The text is not valid UTF-8: some characters could not be read and were replaced with �. Check names and addresses, or send the Word form"})
 		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
 	}
-	lines := strings.Split(privateBoxes.Replace(strings.ReplaceAll(string(data), "\r\n", "\n")), "\n")
+	lines := strings.Split(symbolfont.Private.Replace(strings.ReplaceAll(string(data), "\r\n", "\n")), "\n")
 	// The form pasted with its section headings (from Word, or an HTML
 	// e-mail whose tables became tab-separated lines) is read as a
 	// document, with its tables and tick boxes; loose "LABEL: value" lines

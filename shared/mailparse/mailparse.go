@@ -28,6 +28,7 @@ import (
 	"github.com/emersion/go-message/textproto"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
 )
 
 // Limits bound what one message may cost.
@@ -373,12 +374,22 @@ var (
 	cellRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)</t[dh]\s*>`) })
 	tagRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
 	blankRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n[ \t]*\n[ \t\n]*`) })
+	// a span or font element in a symbol font, and what it shows
+	symbolRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)<(span|font)\b([^>]*wingdings[^>]*)>(.*?)</(?:span|font)\s*>`)
+	})
 )
 
 // HTMLText turns an HTML body into text: paragraphs and rows become lines,
 // table cells are separated by tabs.
 func HTMLText(s string) string {
 	s = dropRE().ReplaceAllString(s, "")
+	// Boxes drawn in a symbol font ("þ" in Wingdings, as Outlook keeps a
+	// Word form's): as the boxes they show, not their letters.
+	s = symbolRE().ReplaceAllStringFunc(s, func(span string) string {
+		m := symbolRE().FindStringSubmatch(span)
+		return " " + symbolfont.Of(m[2]).Text(html.UnescapeString(tagRE().ReplaceAllString(m[3], ""))) + " "
+	})
 	s = breakRE().ReplaceAllString(s, "\n")
 	s = cellRE().ReplaceAllString(s, "\t")
 	s = tagRE().ReplaceAllString(s, "")

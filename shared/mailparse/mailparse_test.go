@@ -139,3 +139,16 @@ func TestParseLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLTextSymbolFonts: boxes Outlook keeps in a Word form's symbol
+// fonts come out as the boxes they show, not as their letters; other
+// cells as tab-separated text.
+func TestHTMLTextSymbolFonts(t *testing.T) {
+	body := `<table><tr><td><p class=MsoNormal>IS A CORONER INVOLVED?</p></td><td><p class=MsoNormal>` +
+		`<span style='font-family:Wingdings'>o</span> YES <span style='font-family:Wingdings'>x</span> NO ` +
+		`<span style="font-family:&quot;Wingdings 2&quot;">&#163;</span> UNSURE <font face="Wingdings">&#254;</font></p></td></tr></table>`
+	got := strings.Join(strings.Fields(HTMLText(body)), " ")
+	if got != "IS A CORONER INVOLVED? ☐ YES ☒ NO ☐ UNSURE ☒" {
+		t.Errorf("HTMLText = %q", got)
+	}
+}
