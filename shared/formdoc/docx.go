@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
@@ -706,6 +707,7 @@ func (p *parser) fieldData(end xml.Name, st *runState) error {
 func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 	var box *bool
 	placeholder := false
+	date := "" // a date picker's date, whatever its display format
 	return p.each(end, func(t token) error {
 		switch {
 		case isW(t, "sdtPr"):
@@ -719,6 +721,8 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 					box = &v
 				case isW(t, "showingPlcHdr"):
 					placeholder = on(t)
+				case isW(t, "date"):
+					date = pickedDate(t)
 				}
 				return nil
 			})
@@ -726,6 +730,12 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 			para.Items = append(para.Items, Item{Box: box})
 			return p.skip() // the glyph inside only shows the state
 		case isW(t, "sdtContent") && placeholder:
+			return p.skip()
+		case isW(t, "sdtContent") && date != "":
+			// The date as the control holds it, not as it shows it: a
+			// template made with Word's American defaults shows 2 November
+			// as "11/2/2026".
+			para.Items = append(para.Items, Item{Text: date, Marked: st.marked})
 			return p.skip()
 		case isW(t, "sdtContent"):
 			return p.inline(t.name, para, st)
@@ -750,4 +760,17 @@ func symbolItems(f symbolfont.Font, text string) []Item {
 		}
 	}
 	return out
+}
+
+// pickedDate is a date picker's date (w:fullDate, "2026-11-02T00:00:00Z")
+// as YYYY-MM-DD; "" if it has none or it is not a date.
+func pickedDate(t token) string {
+	full, _ := attr(t, "fullDate")
+	if len(full) < 10 {
+		return ""
+	}
+	if _, err := time.Parse(time.DateOnly, full[:10]); err != nil {
+		return ""
+	}
+	return full[:10]
 }

@@ -543,6 +543,33 @@ def symbol_fonts():
     doc.save("pydocx-symbol-fonts.docx")
 
 
+def date_pickers():
+    """Dates in date-picker content controls whose display format is
+    American (M/d/yyyy), as a template made with Word's US defaults shows
+    them: the control keeps the date itself (w:fullDate)."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, shown, full in [("FULL NAME", "Jamie Example", None),
+                               ("DATE OF BIRTH", "9/4/2019", "2019-09-04"),
+                               ("DATE OF INCIDENT", "11/2/2026", "2026-11-02"),
+                               ("DATE OF DEATH", "Click or tap to enter a date.", None)]:
+        cells = t.add_row().cells
+        cells[0].text = label
+        para = cells[1].paragraphs[0]
+        if full is None and label == "FULL NAME":
+            para.add_run(shown)
+            continue
+        if full is None:  # a date picker left empty: its placeholder
+            extra = '<w:showingPlcHdr/><w:date><w:dateFormat w:val="M/d/yyyy"/><w:lid w:val="en-US"/></w:date>'
+        else:
+            extra = (f'<w:date w:fullDate="{full}T00:00:00Z"><w:dateFormat w:val="M/d/yyyy"/>'
+                     '<w:lid w:val="en-US"/><w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>')
+        para._p.append(sdt_text(shown, extra))
+    doc.save("pydocx-date-pickers.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -566,3 +593,4 @@ if __name__ == "__main__":
     form_fields()
     options_one_a_line()
     symbol_fonts()
+    date_pickers()

@@ -19,7 +19,7 @@ done
 # Their answers are their sources' (the words are the same; checked by
 # reading each output), in copies of the sources' expected files.
 lo() { soffice --headless --convert-to "$1" --outdir "$tmp" "$2" >/dev/null 2>&1; }
-for name in content-controls tracked merged; do
+for name in content-controls tracked merged date-pickers; do
   lo odt "pydocx-$name.docx"
   lo docx:"MS Word 2007 XML" "$tmp/pydocx-$name.odt"
   cp "$tmp/pydocx-$name.docx" "libreoffice-odt-$name.docx"
