@@ -25,7 +25,7 @@ import (
 // read. Every answer says where in the file it was read.
 func TestCorpus(t *testing.T) {
 	var files []string
-	for _, ext := range []string{"docx", "txt", "pdf"} {
+	for _, ext := range []string{"docx", "odt", "txt", "pdf"} {
 		found, _ := filepath.Glob("testdata/corpus/*." + ext)
 		files = append(files, found...)
 	}

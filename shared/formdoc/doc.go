@@ -10,6 +10,7 @@ package formdoc
 
 import (
 	"bytes"
+	"cmp"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -98,6 +99,7 @@ func ReadAs(format string, data []byte) Read {
 	switch format {
 	case DOCX, DOC:
 		out = readDOCX(data)
+		format = cmp.Or(out.Format, format) // an OpenDocument text file is read as Word's are
 	case PDF:
 		out = readPDF(data)
 	case Text:

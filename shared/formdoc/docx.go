@@ -29,6 +29,7 @@ var DefaultLimits = Limits{Entries: 5000, Uncompressed: 512 << 20, XML: 32 << 20
 // Document is the body of a Word document as blocks in reading order.
 type Document struct {
 	Blocks []Block
+	ODT    bool // read from an OpenDocument text file (.odt), not Word's
 }
 
 // Block is a paragraph or a table.
@@ -148,6 +149,11 @@ func OpenDOCX(data []byte, lim Limits) (Document, error) {
 		return Document{}, errs.E(errs.Invalid, "The Word document would unpack to %d MB, more than the %d MB we accept; it may be damaged", total>>20, lim.Uncompressed>>20)
 	}
 	if doc == nil {
+		if content, ok := isODT(zr.File); ok {
+			d, err := openODT(zr.File, content, lim)
+			d.ODT = true
+			return d, err
+		}
 		return Document{}, errs.E(errs.Invalid, "The file is a zip archive but not a Word document (it has no word/document.xml)")
 	}
 	rc, err := doc.Open()
@@ -766,11 +772,14 @@ func symbolItems(f symbolfont.Font, text string) []Item {
 // as YYYY-MM-DD; "" if it has none or it is not a date.
 func pickedDate(t token) string {
 	full, _ := attr(t, "fullDate")
-	if len(full) < 10 {
-		return ""
-	}
-	if _, err := time.Parse(time.DateOnly, full[:10]); err != nil {
+	if len(full) < 10 || !validISODate(full[:10]) {
 		return ""
 	}
 	return full[:10]
+}
+
+// validISODate reports whether s is a date as YYYY-MM-DD.
+func validISODate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }

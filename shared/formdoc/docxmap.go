@@ -25,10 +25,13 @@ func readDOCX(data []byte) Read {
 	Reads.Add(1)
 	d, err := OpenDOCX(data, DefaultLimits)
 	if err != nil {
-		return Read{Format: DOCX, Err: err}
+		return Read{Err: err} // its format is what it was taken for (ReadAs)
 	}
 	read := mapDocument(d, false)
 	read.Format = DOCX
+	if d.ODT {
+		read.Format = ODT
+	}
 	return read
 }
 
