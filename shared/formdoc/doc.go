@@ -59,8 +59,15 @@ func Detect(filename, contentType string, data []byte) string {
 		return PDF
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return DOCX // or another zip; the Word reader says which
-	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
-		return DOC // Word 97–2003
+	case bytes.HasPrefix(data, oleMagic):
+		// An Office file of the older kind: Word 97–2003, or a document
+		// protected with a password (Word keeps those in the same
+		// container); not an Excel workbook, an Outlook message (.msg) or a
+		// slide show, which are not the form whatever their name.
+		if bytes.Contains(data, utf16("WordDocument")) || bytes.Contains(data, utf16("EncryptionInfo")) {
+			return DOC
+		}
+		return Unknown
 	case ext == ".eml" || strings.HasPrefix(contentType, "message/rfc822") || looksLikeEmail(head):
 		return Email
 	case len(head) > 0 && head[0] == '{':

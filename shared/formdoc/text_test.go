@@ -64,7 +64,13 @@ func TestDetect(t *testing.T) {
 		{"", "", "\xef\xbb\xbf  {\"referrer\": {}}", JSON},
 		{"referral.json", "", "not really", JSON},
 		{"", "text/plain", "FULL NAME: x", Text},
-		{"old.doc", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", DOC},
+		{"old.doc", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + string(utf16("WordDocument")), DOC},
+		{"protected.docx", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + string(utf16("EncryptionInfo")), DOC},
+		// Older Office files that are not Word's, whatever their name: an
+		// Excel chronology, a forwarded Outlook message (.msg).
+		{"chronology.xls", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + string(utf16("Workbook")), Unknown},
+		{"referral.msg", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + string(utf16("__substg1.0_0037001F")), Unknown},
+		{"named.doc", "", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + string(utf16("Workbook")), Unknown},
 		{"mail.eml", "", "From: a", Email},
 		{"x.bin", "", "\xff\xfe\xfd\x00", Unknown},
 	}

@@ -522,6 +522,31 @@ func TestWhichPartIsTheReferral(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an Excel chronology and a forwarded Outlook message are not forms", func(t *testing.T) {
+		// Office files of the older kind that are not Word's: kept, not
+		// read, and no case of their own (they had each opened one, read as
+		// "an old-style Word document").
+		ole := func(stream string) []byte {
+			var b bytes.Buffer
+			b.WriteString("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+			b.Write(make([]byte, 504))
+			for _, r := range stream {
+				b.Write([]byte{byte(r), 0})
+			}
+			return b.Bytes()
+		}
+		e := newEnv(t)
+		msg := outlook(t, "sam.referrer@darlington.gov.uk", "outlook-9@darlington.gov.uk", "Referral",
+			attachment("Chronology.xls", "application/vnd.ms-excel", ole("Workbook")),
+			attachment("Earlier e-mail.msg", "application/vnd.ms-outlook", ole("__substg1.0_0037001F")))
+		rep := e.receive(t, msg, pass)
+		if rep.Outcome != casefile.OutcomeCase || len(rep.Refs) != 1 {
+			t.Fatalf("report %+v", rep)
+		}
+		if body := e.body(t, 0); !strings.Contains(body, "3 other attachments were kept") {
+			t.Errorf("acknowledgement:\n%s", body)
+		}
+	})
 	t.Run("latin-1 body is decoded", func(t *testing.T) {
 		e := newEnv(t)
 		rep := e.receive(t, sampleEmail(t, "text-body-latin1.eml"), pass)
