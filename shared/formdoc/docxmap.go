@@ -133,18 +133,22 @@ type mapper struct {
 	section int
 	filled  map[string]bool // paths answered
 	child   int             // current child row in Section 2
-	grid    *referral.Field // the closed list whose option grid comes next
-	capture *referral.Field // the free-text answer being collected
-	capText []string
-	below   []pendingLabel // labels whose answers are on the next row
-	matches map[matchKey]matchResult
-	table   *tableState     // a repeating table being read
-	seenAny bool            // any label found at all
-	loose   bool            // lines of loose text: table columns are labels too
-	last    string          // the field whose label was found last (its path without rows)
-	rows    map[string]int  // a table typed as paragraphs → its current row
-	cont    *continued      // the answer a row with an empty label cell goes on with
-	unread  map[string]bool // answers found and not read with certainty
+	// childCols: a Section 2 table with a child a column ("| Child 1 |
+	// Child 2"), its columns' children, in table childTable.
+	childCols  map[int]int
+	childTable int
+	grid       *referral.Field // the closed list whose option grid comes next
+	capture    *referral.Field // the free-text answer being collected
+	capText    []string
+	below      []pendingLabel // labels whose answers are on the next row
+	matches    map[matchKey]matchResult
+	table      *tableState     // a repeating table being read
+	seenAny    bool            // any label found at all
+	loose      bool            // lines of loose text: table columns are labels too
+	last       string          // the field whose label was found last (its path without rows)
+	rows       map[string]int  // a table typed as paragraphs → its current row
+	cont       *continued      // the answer a row with an empty label cell goes on with
+	unread     map[string]bool // answers found and not read with certainty
 	// hiddenTicks: the text comes from a PDF, where a tick drawn as a
 	// shape has no text: options printed with no tick may have one.
 	hiddenTicks bool
@@ -346,7 +350,7 @@ func (m *mapper) wrappedLine(row []cellInfo) bool {
 // the first of them, and says how many rows it took in.
 func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	first := rows[0]
-	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || len(rows) < 2 || !labelOnly(rows[1]) || m.rowHasLabel(first) {
+	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || len(rows) < 2 || !wrapsBelow(first, rows[1]) || m.rowHasLabel(first) {
 		return nil, 0
 	}
 	label := strings.TrimSpace(first[0].lines[0])
@@ -355,7 +359,7 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	}
 	for n := 1; n < len(rows) && n <= 3; n++ {
 		r := rows[n]
-		if !labelOnly(r) || m.rowHasLabel(r) {
+		if !wrapsBelow(first, r) || m.rowHasLabel(r) {
 			return nil, 0
 		}
 		label += " " + strings.TrimSpace(r[0].lines[0])
@@ -364,10 +368,46 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 			joined[0].lines = []string{label}
 			joined[0].items = append(slices.Clone(first[0].items), Item{Text: " " + strings.TrimSpace(r[0].lines[0])})
 			joined[0].key = key(label)
+			// The answers wrapped with it ("… UNSURE" / "☐") go on in their
+			// cells.
+			for _, below := range rows[1 : n+1] {
+				for _, c := range below[1:] {
+					if strings.TrimSpace(c.text()) == "" {
+						continue
+					}
+					for j := range joined {
+						if joined[j].col == c.col {
+							joined[j].lines = append(slices.Clone(joined[j].lines), c.lines...)
+							joined[j].items = append(append(slices.Clone(joined[j].items), Item{Text: " "}), c.items...)
+						}
+					}
+				}
+			}
 			return joined, n
 		}
 	}
 	return nil, 0
+}
+
+// wrapsBelow reports whether a row can be the next line of a label in
+// row first: words in its first cell only (labelOnly), or with the rest of
+// first's answers, wrapped too, in cells under theirs.
+func wrapsBelow(first, r []cellInfo) bool {
+	if labelOnly(r) {
+		return true
+	}
+	if len(r) == 0 || len(r[0].lines) != 1 || r[0].col != 0 || countBoxes(r[0].items) > 0 || strings.TrimSpace(r[0].text()) == "" {
+		return false
+	}
+	for _, c := range r[1:] {
+		if strings.TrimSpace(c.text()) == "" {
+			continue
+		}
+		if !slices.ContainsFunc(first[1:], func(f cellInfo) bool { return f.col == c.col && strings.TrimSpace(f.text()) != "" }) {
+			return false
+		}
+	}
+	return true
 }
 
 // labelOnly reports whether a row has words in its first cell only, one
@@ -414,7 +454,7 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.table != nil && m.tableRow(row) {
 		return
 	}
-	if m.blockRow(row) || m.splitPairs(row, next) {
+	if m.childHeader(row) || m.blockRow(row) || m.splitPairs(row, next) {
 		return
 	}
 	if m.tableHeader(row) {
@@ -532,6 +572,99 @@ func unknownMark(w string) bool {
 		return false
 	}
 	return unicode.IsLetter(r) || r >= 0xA0 && r <= 0xFF || r >= 0xE000 && r <= 0xF8FF
+}
+
+// childColumns reads a Section 2 row whose answers are in columns, a
+// child a column, under a header row naming "Child 1", "Child 2"
+// (childHeader). It reports whether the row was read so. Two or more
+// answers beside one label, with no such header, are never joined into
+// one answer, nor guessed to be two children ("Jamie | Example" may be one
+// name in two cells): the answer cannot be read.
+func (m *mapper) childColumns(f referral.Field, label cellInfo, answer []cellInfo) bool {
+	var filled []cellInfo
+	for _, a := range answer {
+		if strings.TrimSpace(strings.Trim(a.text(), "☐")) != "" || countBoxes(a.items) > 0 {
+			filled = append(filled, a)
+		}
+	}
+	if !strings.HasPrefix(f.Path, "children.") || len(filled) == 0 {
+		return false
+	}
+	if m.childTable != label.table {
+		m.childCols, m.childTable = nil, label.table
+	}
+	if m.childCols == nil {
+		if len(filled) >= 2 && singleValued(f) {
+			m.at.cell = filled[0].col + 1
+			m.unreadable(m.path(f)) // two answers side by side, for one child
+			return true
+		}
+		return false // one answer, or boxes across cells, or a list: read as one
+	}
+	for _, a := range filled {
+		if _, ok := m.childCols[a.col]; !ok {
+			m.at.cell = a.col + 1
+			m.unreadable(m.path(f)) // an answer in no child's column
+			return true
+		}
+	}
+	for _, a := range filled {
+		child := m.childCols[a.col]
+		path := "children[" + strconv.Itoa(child) + "]" + strings.TrimPrefix(f.Path, "children")
+		m.at.cell = a.col + 1
+		value := a.text()
+		if yesNoKind(f.Kind) {
+			v, unsure := tickState(a.items, f.Kind)
+			switch {
+			case unsure:
+				m.unreadable(path)
+				continue
+			case v != "":
+				value = v
+			case countBoxes(a.items) > 0:
+				continue // boxes, none ticked
+			}
+		}
+		m.set(path, value)
+		m.child = max(m.child, child)
+	}
+	m.last = f.Path
+	return true
+}
+
+// childHeader reads a row naming a child a column ("", "Child 1", "Child
+// 2"): the Section 2 table below gives each child's answers in its
+// column.
+func (m *mapper) childHeader(row []cellInfo) bool {
+	if m.section != 2 || len(row) < 3 {
+		return false
+	}
+	cols := map[int]int{}
+	for _, c := range row {
+		t, n, ok := blockHeading(c.text())
+		switch {
+		case ok && t.Path == "children":
+			cols[c.col] = min(n-1, referral.MaxRowIndex)
+		case strings.TrimSpace(c.text()) != "":
+			return false
+		}
+	}
+	if len(cols) < 2 {
+		return false
+	}
+	m.childCols, m.childTable = cols, row[0].table
+	return true
+}
+
+// singleValued reports whether a field takes one answer written in words
+// or figures: not long text, and not a closed question, whose options and
+// boxes may be printed a cell each.
+func singleValued(f referral.Field) bool {
+	switch f.Kind {
+	case referral.LongText, referral.Multi, referral.Tick, referral.YesNo, referral.YesNoUnsure, referral.Choice:
+		return false
+	}
+	return true
 }
 
 // markedOptionLine reports whether a line is one yes/no option and a tick
@@ -1184,6 +1317,9 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 						m.cont = &continued{path: path}
 					}
 				}
+				continue
+			}
+			if len(labels) == 1 && inline[li] == "" && m.childColumns(f, c, answer) {
 				continue
 			}
 			path := m.pathFor(f)

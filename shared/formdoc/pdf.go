@@ -240,6 +240,12 @@ func (lay pageLayout) line(rows [][]Glyph, i int) string {
 			}
 		case gap > 2*size:
 			b.WriteByte('\t')
+			// A column of the table passed with nothing in it: an empty
+			// cell ("IS A CORONER INVOLVED?", nothing for the first child,
+			// the second child's answer).
+			for range lay.columnsBetween(end+2*size, t.X-0.6) {
+				b.WriteByte('\t')
+			}
 		case inTable && gap > 0.7*size && lay.startsColumn(t.X):
 			b.WriteByte('\t')
 		case wordGap || gap > 0.2*size:
@@ -249,6 +255,18 @@ func (lay pageLayout) line(rows [][]Glyph, i int) string {
 		end, wordGap = t.X+t.W, false
 	}
 	return b.String()
+}
+
+// columnsBetween is how many of the table's columns start between from
+// and to.
+func (lay pageLayout) columnsBetween(from, to float64) int {
+	n := 0
+	for _, c := range lay.columns {
+		if c > from && c < to {
+			n++
+		}
+	}
+	return n
 }
 
 func (lay pageLayout) startsColumn(x float64) bool {

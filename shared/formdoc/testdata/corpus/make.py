@@ -570,6 +570,27 @@ def date_pickers():
     doc.save("pydocx-date-pickers.docx")
 
 
+def children_columns():
+    """Two children side by side, a child a column under "Child 1" and
+    "Child 2", as a form widened for a second child: ☐/☒ typed in each
+    child's cell, one child's answer left empty."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=3)
+    t.style = "Table Grid"
+    for row in [("", "Child 1", "Child 2"),
+                ("FULL NAME", "Jamie Example", "Alex Example"),
+                ("DATE OF BIRTH", "04/09/2019", "12/01/2021"),
+                ("GENDER", "Male", "Female"),
+                ("DATE OF INCIDENT", "02/11/2026", "02/11/2026"),
+                ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "YES ☐ NO ☒", "YES ☒ NO ☐"),
+                ("IS A CORONER INVOLVED?", "", "YES ☒ NO ☐ UNSURE ☐")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("pydocx-children-columns.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -594,3 +615,4 @@ if __name__ == "__main__":
     options_one_a_line()
     symbol_fonts()
     date_pickers()
+    children_columns()

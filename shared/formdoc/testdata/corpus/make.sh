@@ -28,7 +28,7 @@ for name in content-controls tracked merged date-pickers; do
   # are written by hand (libreoffice-odt-tracked.expected.json).
   [ "$name" = tracked ] || cp "pydocx-$name.expected.json" "libreoffice-odt-$name.expected.json"
 done
-for name in typed-x paragraphs glyphs-before form-fields options-one-a-line symbol-fonts; do
+for name in typed-x paragraphs glyphs-before form-fields options-one-a-line symbol-fonts children-columns; do
   lo pdf "pydocx-$name.docx"
   cp "$tmp/pydocx-$name.pdf" "libreoffice-$name.pdf"
   # Check-box form fields print as shapes, bold and highlighting do not
