@@ -137,6 +137,7 @@ type mapper struct {
 	// Child 2"), its columns' children, in table childTable.
 	childCols  map[int]int
 	childTable int
+	across     *acrossTable    // a repeating table laid out a row a column
 	grid       *referral.Field // the closed list whose option grid comes next
 	capture    *referral.Field // the free-text answer being collected
 	capText    []string
@@ -454,7 +455,10 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.table != nil && m.tableRow(row) {
 		return
 	}
-	if m.childHeader(row) || m.blockRow(row) || m.splitPairs(row, next) {
+	if m.across != nil && m.acrossRow(row) {
+		return
+	}
+	if m.columnHeader(row) || m.blockRow(row) || m.splitPairs(row, next) {
 		return
 	}
 	if m.tableHeader(row) {
@@ -576,7 +580,7 @@ func unknownMark(w string) bool {
 
 // childColumns reads a Section 2 row whose answers are in columns, a
 // child a column, under a header row naming "Child 1", "Child 2"
-// (childHeader). It reports whether the row was read so. Two or more
+// (columnHeader). It reports whether the row was read so. Two or more
 // answers beside one label, with no such header, are never joined into
 // one answer, nor guessed to be two children ("Jamie | Example" may be one
 // name in two cells): the answer cannot be read.
@@ -632,19 +636,30 @@ func (m *mapper) childColumns(f referral.Field, label cellInfo, answer []cellInf
 	return true
 }
 
-// childHeader reads a row naming a child a column ("", "Child 1", "Child
-// 2"): the Section 2 table below gives each child's answers in its
-// column.
-func (m *mapper) childHeader(row []cellInfo) bool {
-	if m.section != 2 || len(row) < 3 {
+// acrossTable is a repeating table (parents, siblings, agencies) laid
+// out a row a column: its fields' labels down the first column, each
+// parent's answers in its own column under "Parent 1", "Parent 2".
+type acrossTable struct {
+	table int
+	path  string      // "parents"
+	rows  map[int]int // column → the table's row
+}
+
+// columnHeader reads a row naming a person a column ("", "Child 1",
+// "Child 2"; "Parent 1", "Parent 2"): the table below gives each one's
+// answers in its column — Section 2's children (childColumns), or a
+// repeating table's rows (acrossRow).
+func (m *mapper) columnHeader(row []cellInfo) bool {
+	if m.section < 2 || len(row) < 3 {
 		return false
 	}
 	cols := map[int]int{}
+	path := ""
 	for _, c := range row {
 		t, n, ok := blockHeading(c.text())
 		switch {
-		case ok && t.Path == "children":
-			cols[c.col] = min(n-1, referral.MaxRowIndex)
+		case ok && (path == "" || t.Path == path):
+			cols[c.col], path = min(n-1, t.Max-1), t.Path
 		case strings.TrimSpace(c.text()) != "":
 			return false
 		}
@@ -652,7 +667,43 @@ func (m *mapper) childHeader(row []cellInfo) bool {
 	if len(cols) < 2 {
 		return false
 	}
-	m.childCols, m.childTable = cols, row[0].table
+	if path == "children" {
+		m.childCols, m.childTable = cols, row[0].table
+	} else {
+		m.across = &acrossTable{table: row[0].table, path: path, rows: cols}
+	}
+	return true
+}
+
+// acrossRow reads a row of a table laid out a row a column: a field's
+// label, then each row's answer in its column. False ends the table.
+func (m *mapper) acrossRow(row []cellInfo) bool {
+	t := m.across
+	if len(row) < 2 || row[0].table != t.table || row[0].col != 0 {
+		m.across = nil
+		return false
+	}
+	field := ""
+	words := strings.Fields(row[0].key)
+	for _, col := range tableColumns()[m.section] {
+		if col.table == t.path && row[0].key != "" && (row[0].key == col.key || wordSimilarity(words, col.words) >= minSimilarity) {
+			field = col.field
+			break
+		}
+	}
+	if field == "" {
+		m.across = nil
+		return false
+	}
+	for _, c := range row[1:] {
+		i, ok := t.rows[c.col]
+		if !ok || strings.TrimSpace(c.text()) == "" {
+			continue
+		}
+		m.at.cell = c.col + 1
+		m.set(t.path+"["+strconv.Itoa(i)+"]."+field, strings.Join(trimEmpty(c.lines), " "))
+	}
+	m.seenAny = true
 	return true
 }
 

@@ -591,6 +591,32 @@ def children_columns():
     doc.save("pydocx-children-columns.docx")
 
 
+def people_across():
+    """The parents' and siblings' tables turned round: a person a column
+    under "Parent 1", "Parent 2", their details' labels down the side."""
+    doc = Document()
+    for heading, rows in [
+        ("SECTION 3: PARENTS/GUARDIANS", [("", "Parent 1", "Parent 2"),
+                                          ("Parent's last name", "Example", "Sample"),
+                                          ("Parent's first name", "Morgan", "Robin"),
+                                          ("Date of birth", "01/02/1990", "03/04/1988"),
+                                          ("Relationship to child", "Mother", "Father")]),
+        ("SECTION 4: SIBLINGS", [("", "Sibling 1", "Sibling 2"),
+                                 ("Sibling's last name", "Example", "Example"),
+                                 ("Sibling's first name", "Casey", "Drew"),
+                                 ("Gender", "Female", "Male"),
+                                 ("Relationship to child", "Sister", "")]),
+    ]:
+        doc.add_paragraph(heading)
+        t = doc.add_table(rows=0, cols=3)
+        t.style = "Table Grid"
+        for row in rows:
+            cells = t.add_row().cells
+            for i, v in enumerate(row):
+                cells[i].text = v
+    doc.save("pydocx-people-across.docx")
+
+
 if __name__ == "__main__":
     typed_x()
     paragraphs()
@@ -616,3 +642,4 @@ if __name__ == "__main__":
     symbol_fonts()
     date_pickers()
     children_columns()
+    people_across()
