@@ -351,7 +351,7 @@ func (m *mapper) wrappedLine(row []cellInfo) bool {
 // the first of them, and says how many rows it took in.
 func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	first := rows[0]
-	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || len(rows) < 2 || !wrapsBelow(first, rows[1]) || m.rowHasLabel(first) {
+	if len(first) == 0 || len(first[0].lines) != 1 || m.section <= 0 || len(rows) < 2 || !m.wrapsBelow(first, rows[1]) || m.rowHasLabel(first) {
 		return nil, 0
 	}
 	label := strings.TrimSpace(first[0].lines[0])
@@ -360,7 +360,7 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 	}
 	for n := 1; n < len(rows) && n <= 3; n++ {
 		r := rows[n]
-		if !wrapsBelow(first, r) || m.rowHasLabel(r) {
+		if !m.wrapsBelow(first, r) || m.rowHasLabel(r) {
 			return nil, 0
 		}
 		label += " " + strings.TrimSpace(r[0].lines[0])
@@ -391,11 +391,15 @@ func (m *mapper) wrappedLabel(rows [][]cellInfo) ([]cellInfo, int) {
 }
 
 // wrapsBelow reports whether a row can be the next line of a label in
-// row first: words in its first cell only (labelOnly), or with the rest of
+// row first: words in its first cell only (labelOnly), or — in a PDF's
+// lines, where a table row's cells wrap together — with the rest of
 // first's answers, wrapped too, in cells under theirs.
-func wrapsBelow(first, r []cellInfo) bool {
+func (m *mapper) wrapsBelow(first, r []cellInfo) bool {
 	if labelOnly(r) {
 		return true
+	}
+	if !m.hiddenTicks {
+		return false // a Word or ODT table keeps a cell's wrapped lines in the cell
 	}
 	if len(r) == 0 || len(r[0].lines) != 1 || r[0].col != 0 || countBoxes(r[0].items) > 0 || strings.TrimSpace(r[0].text()) == "" {
 		return false
@@ -585,13 +589,16 @@ func unknownMark(w string) bool {
 // one answer, nor guessed to be two children ("Jamie | Example" may be one
 // name in two cells): the answer cannot be read.
 func (m *mapper) childColumns(f referral.Field, label cellInfo, answer []cellInfo) bool {
+	if !strings.HasPrefix(f.Path, "children.") || len(answer) == 0 {
+		return false
+	}
 	var filled []cellInfo
 	for _, a := range answer {
 		if strings.TrimSpace(strings.Trim(a.text(), "☐")) != "" || countBoxes(a.items) > 0 {
 			filled = append(filled, a)
 		}
 	}
-	if !strings.HasPrefix(f.Path, "children.") || len(filled) == 0 {
+	if len(filled) == 0 {
 		return false
 	}
 	if m.childTable != label.table {
@@ -656,6 +663,9 @@ func (m *mapper) columnHeader(row []cellInfo) bool {
 	cols := map[int]int{}
 	path := ""
 	for _, c := range row {
+		if text := strings.TrimSpace(c.text()); len(text) > 24 || text != "" && !strings.ContainsAny(text, "0123456789") {
+			return false // "Child 1", "Parent 2": short, with a number
+		}
 		t, n, ok := blockHeading(c.text())
 		switch {
 		case ok && (path == "" || t.Path == path):

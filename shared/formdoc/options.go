@@ -3,6 +3,8 @@ package formdoc
 import (
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/referral"
@@ -30,6 +32,9 @@ const (
 // more options of a single choice cannot be told either. A list of some
 // of a multiple choice's options is an answer.
 func optionsOnly(f referral.Field, value string, hiddenTicks bool) optionsVerdict {
+	if !strings.ContainsFunc(value, isOptionSeparator) {
+		return notOptions // one word: one option at most
+	}
 	opts := optionsOf(f)
 	n, marks := countOptions(opts, value)
 	switch {
@@ -50,14 +55,16 @@ func optionsOnly(f referral.Field, value string, hiddenTicks bool) optionsVerdic
 func optionsOf(f referral.Field) []string {
 	switch f.Kind {
 	case referral.YesNo:
-		return []string{"Yes", "No"}
+		return yesNoOptions[:2]
 	case referral.YesNoUnsure:
-		return []string{"Yes", "No", "Unsure"}
+		return yesNoOptions
 	case referral.Choice, referral.Multi:
-		return f.Options
+		return f.Options // the form's own lists: the same slices every time (optionKeysByLength)
 	}
 	return nil
 }
+
+var yesNoOptions = []string{"Yes", "No", "Unsure"}
 
 // countOptions is how many different options value is made of, and how
 // many marks of one character stand among them ("YES ¨ NO þ": boxes
@@ -74,11 +81,7 @@ func countOptions(opts []string, value string) (n, marks int) {
 	if s == "" {
 		return 0, 0
 	}
-	byLength := make([]string, len(opts))
-	for i, o := range opts {
-		byLength[i] = optionWords(o) // "Drug/Solvent misuse" as "drug solvent misuse"
-	}
-	slices.SortFunc(byLength, func(a, b string) int { return len(b) - len(a) }) // "not yet known" before "not"
+	byLength := optionKeysByLength(opts)
 	seen := map[string]bool{}
 	for s != "" {
 		found := ""
@@ -115,11 +118,53 @@ func isOptionLine(f referral.Field, line string) bool {
 // spaces: white space, and / , ; | & + and dashes, which people print or
 // type between options ("Neglect & Other").
 func optionWords(text string) string {
-	return strings.ToLower(strings.Join(strings.FieldsFunc(text, func(r rune) bool {
-		switch r {
-		case ' ', '\t', '\n', '\r', '\u00a0', '/', ',', ';', '|', '&', '+', '-', '–', '—':
-			return true
+	var b strings.Builder
+	b.Grow(len(text))
+	space := false
+	for _, r := range text {
+		if isOptionSeparator(r) {
+			space = b.Len() > 0
+			continue
 		}
-		return false
-	}), " "))
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+func isOptionSeparator(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '\u00a0', '/', ',', ';', '|', '&', '+', '-', '–', '—':
+		return true
+	}
+	return false
+}
+
+// optionKeysCache holds each list's keys by where it is and how long: the
+// first option's address and the count.
+var optionKeysCache sync.Map
+
+type optionList struct {
+	first *string
+	n     int
+}
+
+// optionKeysByLength is a closed question's options as optionWords
+// ("Drug/Solvent misuse" as "drug solvent misuse"), longest first ("not yet
+// known" before "not"), made once for each list of the form's.
+func optionKeysByLength(opts []string) []string {
+	list := optionList{&opts[0], len(opts)}
+	if v, ok := optionKeysCache.Load(list); ok {
+		return v.([]string)
+	}
+	keys := make([]string, len(opts))
+	for i, o := range opts {
+		keys[i] = optionWords(o)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
+	optionKeysCache.Store(list, keys)
+	return keys
 }
