@@ -108,3 +108,15 @@ func TestODTRefused(t *testing.T) {
 		}
 	}
 }
+
+// FuzzODT: whatever an OpenDocument file's content says, reading it gives
+// a read or a refusal, never a panic.
+func FuzzODT(f *testing.F) {
+	f.Add(`<table:table><table:table-row><table:table-cell table:number-rows-spanned="3" table:number-columns-spanned="9"><text:p>FULL NAME</text:p></table:table-cell><table:covered-table-cell/></table:table-row></table:table>`)
+	f.Add(`<text:p>YES <loext:content-control loext:checkbox="true" loext:checked="true">☒</loext:content-control><text:s text:c="-4"/></text:p>`)
+	f.Add(`<text:p><loext:content-control loext:date="true" loext:current-date="2026-13">x</loext:content-control></text:p>`)
+	f.Add(`<text:h>SECTION 2</text:h><table:table><table:table-row table:number-rows-repeated="99999"><table:table-cell><text:p>Child 1</text:p></table:table-cell></table:table-row></table:table>`)
+	f.Fuzz(func(t *testing.T, body string) {
+		_ = ReadAs(DOCX, odtOf(t, `<style:style style:name="B"><style:text-properties fo:font-weight="bold" style:font-name="Wingdings"/></style:style>`, body, nil))
+	})
+}
