@@ -37,14 +37,23 @@ func localClient(endpoint string) *Client {
 
 var tables atomic.Int64
 
+// newTable makes a table of its own on DynamoDB Local, as template.yaml
+// declares it.
+func newTable(t *testing.T) (endpoint, table string) {
+	t.Helper()
+	endpoint = emulator.Endpoint(t)
+	table = fmt.Sprintf("cspr-test-%d", tables.Add(1))
+	if err := CreateTable(context.Background(), localClient(endpoint), table); err != nil {
+		t.Fatal(err)
+	}
+	return endpoint, table
+}
+
 func TestConformance(t *testing.T) {
 	endpoint := emulator.Endpoint(t)
 	client := localClient(endpoint)
 	storetest.Run(t, func(t *testing.T) store.Store {
-		table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
-		if err := CreateTable(context.Background(), client, table); err != nil {
-			t.Fatal(err)
-		}
+		_, table := newTable(t)
 		return New(client, table, nil)
 	})
 }
@@ -68,11 +77,7 @@ func TestNoScans(t *testing.T) {
 // store's JSON is DynamoDB's, not only one emulator's reading of it.
 func TestWireSDK(t *testing.T) {
 	ctx := context.Background()
-	endpoint := emulator.Endpoint(t)
-	table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
-	if err := CreateTable(ctx, localClient(endpoint), table); err != nil {
-		t.Fatal(err)
-	}
+	endpoint, table := newTable(t)
 	st := New(localClient(endpoint), table, nil)
 	c, _, err := st.CreateCase(ctx, storetest.NewCase("wire", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)), "DSP-2026")
 	if err != nil {
@@ -152,11 +157,7 @@ func TestQueryPages(t *testing.T) {
 // not a duplicate that would find the case as someone else's.
 func TestLostAnswer(t *testing.T) {
 	ctx := context.Background()
-	endpoint := emulator.Endpoint(t)
-	table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
-	if err := CreateTable(ctx, localClient(endpoint), table); err != nil {
-		t.Fatal(err)
-	}
+	endpoint, table := newTable(t)
 	target, _ := url.Parse(endpoint)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	var lost atomic.Int32
@@ -184,11 +185,7 @@ func TestLostAnswer(t *testing.T) {
 // pages of two items here.
 func TestQueryPagesOnDynamoDBLocal(t *testing.T) {
 	ctx := context.Background()
-	endpoint := emulator.Endpoint(t)
-	table := fmt.Sprintf("cspr-test-%d", tables.Add(1))
-	if err := CreateTable(ctx, localClient(endpoint), table); err != nil {
-		t.Fatal(err)
-	}
+	endpoint, table := newTable(t)
 	st := New(localClient(endpoint), table, nil)
 	st.page = 2
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
