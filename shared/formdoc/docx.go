@@ -515,7 +515,7 @@ func (p *parser) inlineElement(t token, para *Para, st *runState) error {
 	case "rPr":
 		props := p.dec.inner()
 		if bytes.Contains(props, []byte("Wingdings")) {
-			st.symbols = symbolfont.Of(string(props))
+			st.symbols = runSymbols(props)
 		}
 		if marked, ok := runMarked(props); ok {
 			st.marked = st.marked || marked
@@ -782,4 +782,21 @@ func pickedDate(t token) string {
 func validISODate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
+}
+
+// runSymbols is the symbol font a run's letters are drawn in: its rFonts'
+// ascii or hAnsi font (the fonts Latin letters take), never its eastAsia
+// or cs ones, which a Latin answer is not written in.
+func runSymbols(props []byte) symbolfont.Font {
+	i := bytes.Index(props, []byte("rFonts"))
+	if i < 0 {
+		return symbolfont.None
+	}
+	tag := props[i:]
+	if end := bytes.IndexByte(tag, '>'); end >= 0 {
+		tag = tag[:end]
+	}
+	ascii, _ := wAttr(tag, "ascii")
+	hAnsi, _ := wAttr(tag, "hAnsi")
+	return symbolfont.Of(ascii + " " + hAnsi)
 }

@@ -1,6 +1,8 @@
 package formdoc
 
 import (
+	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
+
 	"archive/zip"
 	"bytes"
 	"sort"
@@ -196,6 +198,21 @@ func TestTickedOption(t *testing.T) {
 	for _, tt := range tests {
 		if got := tickedOption(tt.items, referral.YesNoUnsure); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRunSymbols: a run is in a symbol font when its Latin fonts are, not
+// when only its East Asian or complex-script font is.
+func TestRunSymbols(t *testing.T) {
+	for props, want := range map[string]symbolfont.Font{
+		`<w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/><w:b/>`:           symbolfont.Wingdings,
+		`<w:rFonts w:hAnsi='Wingdings 2'/>`:                                   symbolfont.Wingdings2,
+		`<w:rFonts w:ascii="Arial" w:eastAsia="Wingdings" w:cs="Wingdings"/>`: symbolfont.None,
+		`<w:b/>`: symbolfont.None,
+	} {
+		if got := runSymbols([]byte(props)); got != want {
+			t.Errorf("%s: %v, want %v", props, got, want)
 		}
 	}
 }
