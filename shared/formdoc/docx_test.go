@@ -1,8 +1,6 @@
 package formdoc
 
 import (
-	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
-
 	"archive/zip"
 	"bytes"
 	"sort"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
+	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
 )
 
 // docxOf zips a document body (WordprocessingML inside w:body) with any
