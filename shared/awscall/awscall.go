@@ -44,6 +44,23 @@ type Client struct {
 	PathsAsSent bool
 }
 
+// For is the caller for one service of the client's region: its signing
+// name ("s3", "ses", "dynamodb").
+func (c Client) For(service string) *Client {
+	c.Service = service
+	return &c
+}
+
+// Base is where a service's calls go, without a trailing slash: endpoint
+// when it is set (an emulator), else AWS's own for the client's region,
+// https://HOST.REGION.amazonaws.com.
+func (c *Client) Base(endpoint, host string) string {
+	if endpoint != "" {
+		return strings.TrimRight(endpoint, "/")
+	}
+	return "https://" + host + "." + c.Region + ".amazonaws.com"
+}
+
 // Request is one call.
 type Request struct {
 	Method string

@@ -82,3 +82,20 @@ func TestURIEncode(t *testing.T) {
 		t.Errorf("URIEncode: %s", got)
 	}
 }
+
+// TestForAndBase: a service's caller keeps the client's region and
+// credentials; its calls go to the emulator when one is set, else to
+// AWS's own endpoint for the region.
+func TestForAndBase(t *testing.T) {
+	base := Client{Region: "eu-west-2", Credentials: creds}
+	c := base.For("dynamodb")
+	if c.Service != "dynamodb" || c.Region != "eu-west-2" || c.Credentials == nil || base.Service != "" {
+		t.Fatalf("For: %+v (base %+v)", c, base)
+	}
+	if got := c.Base("", "dynamodb"); got != "https://dynamodb.eu-west-2.amazonaws.com" {
+		t.Errorf("AWS's own: %s", got)
+	}
+	if got := c.Base("http://127.0.0.1:4566/", "dynamodb"); got != "http://127.0.0.1:4566" {
+		t.Errorf("emulator: %s", got)
+	}
+}

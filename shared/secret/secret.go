@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
 )
@@ -25,18 +24,13 @@ type Manager struct {
 // New is a Manager on a caller (its service is set here); endpoint "" is
 // AWS's own.
 func New(c awscall.Client, endpoint string) *Manager {
-	c.Service = "secretsmanager"
-	return &Manager{Call: &c, Endpoint: endpoint}
+	return &Manager{Call: c.For("secretsmanager"), Endpoint: endpoint}
 }
 
 // String is the current value of the secret named (or its ARN), as text.
 func (m *Manager) String(ctx context.Context, name string) (string, error) {
 	body, _ := json.Marshal(map[string]string{"SecretId": name})
-	url := m.Endpoint
-	if url == "" {
-		url = "https://secretsmanager." + m.Call.Region + ".amazonaws.com"
-	}
-	resp, err := m.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: strings.TrimRight(url, "/") + "/", Body: body,
+	resp, err := m.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: m.Call.Base(m.Endpoint, "secretsmanager") + "/", Body: body,
 		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amz-Target": {"secretsmanager.GetSecretValue"}}})
 	if err != nil {
 		return "", fmt.Errorf("secret %s: %w", name, err)

@@ -33,8 +33,9 @@ type Store struct {
 
 // Client is an S3 caller for a store.
 func Client(c awscall.Client) *awscall.Client {
-	c.Service, c.PathsAsSent = "s3", true // S3 signs the path as sent, escaped once
-	return &c
+	s3 := c.For("s3")
+	s3.PathsAsSent = true // S3 signs the path as sent, escaped once
+	return s3
 }
 
 // Put writes data at key. Keys name content, so writing a key again writes

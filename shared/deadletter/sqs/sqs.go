@@ -29,8 +29,7 @@ type Queues struct {
 
 // Client is an SQS caller for the queues.
 func Client(c awscall.Client) *awscall.Client {
-	c.Service = "sqs"
-	return &c
+	return c.For("sqs")
 }
 
 // receiveMessage is ReceiveMessage's request in SQS's JSON protocol.

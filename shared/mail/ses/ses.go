@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
@@ -32,8 +31,7 @@ type Sender struct {
 
 // Client is an SES caller for a sender.
 func Client(c awscall.Client) *awscall.Client {
-	c.Service = "ses"
-	return &c
+	return c.For("ses")
 }
 
 var _ mail.Sender = (*Sender)(nil)
@@ -71,11 +69,7 @@ func (s *Sender) Send(ctx context.Context, m mail.Message) error {
 	if err != nil {
 		return fmt.Errorf("ses: send: %w", err)
 	}
-	endpoint := s.Endpoint
-	if endpoint == "" {
-		endpoint = "https://email." + s.Client.Region + ".amazonaws.com"
-	}
-	resp, err := s.Client.Do(ctx, awscall.Request{Method: http.MethodPost, URL: strings.TrimRight(endpoint, "/") + "/v2/email/outbound-emails",
+	resp, err := s.Client.Do(ctx, awscall.Request{Method: http.MethodPost, URL: s.Client.Base(s.Endpoint, "email") + "/v2/email/outbound-emails",
 		Body: body, Header: http.Header{"Content-Type": {"application/json"}}})
 	var refused *awscall.Error
 	if errors.As(err, &refused) && refused.Code == "MessageRejected" {

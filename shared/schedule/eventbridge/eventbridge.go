@@ -195,11 +195,7 @@ func (s *Scheduler) put(ctx context.Context, name string, r deadlines.Reminder, 
 // in as its JSON body (nil: none) and its answer read into out (nil:
 // not read).
 func (s *Scheduler) call(ctx context.Context, method, name string, q url.Values, in, out any) error {
-	base := s.Endpoint
-	if base == "" {
-		base = "https://scheduler." + s.Call.Region + ".amazonaws.com"
-	}
-	u := strings.TrimRight(base, "/") + "/schedules"
+	u := s.Call.Base(s.Endpoint, "scheduler") + "/schedules"
 	if name != "" {
 		u += "/" + awscall.URIEncode(name)
 	}
@@ -240,8 +236,7 @@ func token() string { return rand.Text() }
 
 // Client is a Scheduler caller.
 func Client(c awscall.Client) *awscall.Client {
-	c.Service = "scheduler"
-	return &c
+	return c.For("scheduler")
 }
 
 // SyncAll ensures many cases' schedules with at most workers cases at a

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
 )
@@ -120,8 +119,7 @@ type Client struct {
 // NewClient is a DynamoDB client on a caller (its service is set here);
 // endpoint "" is AWS's own.
 func NewClient(c awscall.Client, endpoint string) *Client {
-	c.Service = "dynamodb"
-	return &Client{Call: &c, Endpoint: endpoint}
+	return &Client{Call: c.For("dynamodb"), Endpoint: endpoint}
 }
 
 // GetItem reads one item; nil if there is none.
@@ -158,11 +156,7 @@ func (c *Client) call(ctx context.Context, op string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("dynamodb %s: %w", op, err)
 	}
-	url := c.Endpoint
-	if url == "" {
-		url = "https://dynamodb." + c.Call.Region + ".amazonaws.com"
-	}
-	resp, err := c.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: strings.TrimRight(url, "/") + "/", Body: body,
+	resp, err := c.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: c.Call.Base(c.Endpoint, "dynamodb") + "/", Body: body,
 		Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Target": {"DynamoDB_20120810." + op}}})
 	if err != nil {
 		return cancellation(fmt.Errorf("dynamodb %s: %w", op, err))
