@@ -155,7 +155,7 @@ func parseEvent(spec string) (casefile.Event, error) {
 	if !ok {
 		return casefile.Event{}, fmt.Errorf("write it as TYPE=WHEN")
 	}
-	if _, known := deadlines.EventTypes[typ]; !known {
+	if _, known := deadlines.Spec(typ); !known {
 		return casefile.Event{}, fmt.Errorf("unknown event type %q", typ)
 	}
 	parts := strings.Split(rest, ",")

@@ -79,7 +79,7 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 		"inform-ssp":    "2026-11-23 open",
 		"ssp-meeting":   "2026-11-27 open",
 		"notify-panel":  "2026-11-27 open",
-		"referral-late": "2026-03-16 missed", // the sample's incident was in March
+		"referral-late": "2026-03-16 late", // the sample's incident was in March: referred late
 	} {
 		if got[rule] != want {
 			t.Errorf("%s: %q, want %q", rule, got[rule], want)
@@ -137,8 +137,8 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusCreated)
 	record(`{"type": "ssp-informed", "at": "2026-11-23T10:00:00Z"}`, http.StatusOK) // a retry of the same request: recorded once
 	record(`{"type": "ssp-informed", "at": "2026-11-23T09:30:00Z"}`, http.StatusConflict)
-	record(`{"type": "ssp-decision", "at": "2026-11-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // before received
-	record(`{"type": "ssp-decision", "at": "2026-12-19", "outcome": "criteria-met"}`, http.StatusBadRequest) // future
+	record(`{"type": "ssp-decision", "at": "2026-11-19", "outcome": "criteria-met", "rationale": "as minuted"}`, http.StatusBadRequest) // before received
+	record(`{"type": "ssp-decision", "at": "2026-12-19", "outcome": "criteria-met", "rationale": "as minuted"}`, http.StatusBadRequest) // future
 	record(`{"type": "coffee", "at": "2026-11-23"}`, http.StatusBadRequest)
 	if sent := fire(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)); len(sent) != 0 {
 		t.Errorf("sent after inform-ssp was met: %v", sent)
@@ -151,8 +151,8 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	// The SSP decide on Thursday: criteria not met. notify-panel stops and
 	// the referrer must be told within 5 working days.
 	clk.t = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
-	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-not-met"}`, http.StatusCreated)
-	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-met"}`, http.StatusConflict)
+	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-not-met", "rationale": "as minuted"}`, http.StatusCreated)
+	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-met", "rationale": "as minuted"}`, http.StatusConflict)
 	got = due()
 	if got["notify-panel"] != "2026-11-27 cancelled" || got["ssp-meeting"] != "2026-11-27 met" || got["referrer-feedback"] != "2026-12-03 open" {
 		t.Errorf("after the decision: %v", got)

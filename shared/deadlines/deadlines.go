@@ -18,7 +18,8 @@ import (
 // Deadline statuses.
 const (
 	Open      = casefile.DeadlineOpen
-	Met       = "met"
+	Met       = "met"  // met on or before its day
+	Late      = "late" // met, after its day
 	Missed    = "missed"
 	Cancelled = "cancelled"
 )
@@ -46,7 +47,9 @@ func FactsOf(c casefile.Case) Facts {
 }
 
 // Compute returns the case's deadlines as of now, ordered by due time.
+// Events withdrawn as recorded in error count as never recorded.
 func Compute(f Facts, events []casefile.Event, cal *workdays.Calendar, rs RuleSet, now time.Time) []casefile.Deadline {
+	events = Active(events)
 	var out []casefile.Deadline
 	for _, r := range rs.Rules {
 		if r.NotForLearning && f.Route == referral.RouteLearning {
@@ -118,10 +121,16 @@ func deadline(r Rule, id string, f Facts, start *casefile.Event, events []casefi
 		dueDate = from.AddMonths(r.Months)
 	}
 	d := casefile.Deadline{Ref: f.Ref, Rule: id, Due: workdays.EndOfDay(dueDate), Owners: r.Owners}
-	met := firstOf(events, r.MetBy, action)
+	// Only what happened once the clock ran meets it: a decision of an
+	// earlier round does not meet the next round's clock.
+	var since civil.Date
+	if start != nil {
+		since = civil.In(start.At, workdays.London)
+	}
+	met := firstOf(events, r.MetBy, action, since)
 	switch {
-	case met != nil && r.NoReminders && met.At.After(d.Due):
-		d.Status = Missed // a flag: late is late even once done
+	case met != nil && met.At.After(d.Due):
+		d.Status = Late
 	case met != nil:
 		d.Status = Met
 	case cancelledBy(events, r.CancelBy):
@@ -149,12 +158,13 @@ func latest(events []casefile.Event, typ, action string) *casefile.Event {
 	return found
 }
 
-// firstOf returns the earliest event of any of the types.
-func firstOf(events []casefile.Event, types []string, action string) *casefile.Event {
+// firstOf returns the earliest event of any of the types on or after a
+// day (any day if zero).
+func firstOf(events []casefile.Event, types []string, action string, since civil.Date) *casefile.Event {
 	var found *casefile.Event
 	for i := range events {
 		e := &events[i]
-		if !contains(types, e.Type) || (action != "" && e.Data["action"] != action) {
+		if !contains(types, e.Type) || (action != "" && e.Data["action"] != action) || civil.In(e.At, workdays.London).Before(since) {
 			continue
 		}
 		if found == nil || e.At.Before(found.At) {
@@ -164,13 +174,11 @@ func firstOf(events []casefile.Event, types []string, action string) *casefile.E
 	return found
 }
 
-// cancelledBy reports whether an event meets a condition: "type", or
-// "type:outcome".
 // Closed reports whether a case's history ends closed: its last close or
-// re-open is a close.
+// re-open (not withdrawn) is a close.
 func Closed(events []casefile.Event) bool {
 	closed := false
-	for _, e := range events {
+	for _, e := range Active(events) {
 		switch e.Type {
 		case CaseClosed:
 			closed = true
@@ -182,30 +190,62 @@ func Closed(events []casefile.Event) bool {
 }
 
 // ForLearning reports whether a case is for the Learning and Development
-// Group: referred for learning, or the partners decided there is learning
-// to explore (procedure §5.5).
+// Group: referred for learning, or decided by the partners — whatever
+// they decide, their rationale goes to the Group (procedure §5.6).
 func ForLearning(route referral.Route, events []casefile.Event) bool {
 	if route == referral.RouteLearning {
 		return true
 	}
-	for _, e := range events {
-		if e.Type == SSPDecision && e.Data["outcome"] == Learning {
+	for _, e := range Active(events) {
+		if e.Type == SSPDecision {
 			return true
 		}
 	}
 	return false
 }
 
+// cancelledBy reports whether a condition holds: "type" once recorded,
+// "type:outcome" when the latest of the type has that outcome (a decision
+// taken again in a new round replaces the last).
 func cancelledBy(events []casefile.Event, conds []string) bool {
 	for _, cond := range conds {
 		typ, outcome, withOutcome := strings.Cut(cond, ":")
-		for _, e := range events {
-			if e.Type == typ && (!withOutcome || e.Data["outcome"] == outcome) {
-				return true
-			}
+		if e := latest(events, typ, ""); e != nil && (!withOutcome || e.Data["outcome"] == outcome) {
+			return true
 		}
 	}
 	return false
+}
+
+// Active is a history without what was withdrawn: the withdrawn events and
+// the withdrawals themselves. The history itself keeps both.
+func Active(events []casefile.Event) []casefile.Event {
+	withdrawn := map[string]bool{}
+	for _, e := range events {
+		if e.Type == EventWithdrawn {
+			withdrawn[e.Data[FieldEvent]] = true
+		}
+	}
+	if len(withdrawn) == 0 {
+		return events
+	}
+	out := make([]casefile.Event, 0, len(events))
+	for _, e := range events {
+		if e.Type != EventWithdrawn && !withdrawn[e.ID] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Withdrawal returns the event that withdrew an event, if one did.
+func Withdrawal(events []casefile.Event, id string) (casefile.Event, bool) {
+	for _, e := range events {
+		if e.Type == EventWithdrawn && e.Data[FieldEvent] == id {
+			return e, true
+		}
+	}
+	return casefile.Event{}, false
 }
 
 // actions lists the improvement actions set, in the order first set.

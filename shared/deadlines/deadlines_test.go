@@ -87,7 +87,7 @@ ssp-meeting 2026-04-08 open`}, // Good Friday and Easter Monday 2026 fall in the
 
 		{"late referral flagged", Facts{Ref: "X", Route: referral.RouteNotification, IncidentDate: civil.New(2026, 11, 18)},
 			[]casefile.Event{ev(Received, "2026-11-20T09:00:00Z")}, Darlington, "2026-11-20T09:00:00Z", `
-referral-late 2026-11-19 missed
+referral-late 2026-11-19 late
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
@@ -97,9 +97,10 @@ referral-late 2026-11-20 met
 inform-ssp 2026-11-23 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
+		// The decision on Wednesday meets inform-ssp, due Monday, late.
 		{"SSP decide criteria not met: notify-panel stops, feedback starts", notification,
 			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z"), ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet)}, Darlington, "2026-11-25T15:00:00Z", `
-inform-ssp 2026-11-23 met
+inform-ssp 2026-11-23 late
 notify-panel 2026-11-27 cancelled
 ssp-meeting 2026-11-27 met
 referrer-feedback 2026-12-02 open`},
@@ -215,6 +216,76 @@ lcspr-publication 2027-06-30 open`},
 inform-ssp 2026-11-27 open
 notify-panel 2026-11-27 open
 rapid-review 2026-12-11 open`},
+		// Worked by hand: received Friday 20 Nov; the Panel is due Friday
+		// 27 Nov and is notified Monday 30 Nov: late, never met. From the
+		// notification: the acknowledgement recorded +2 WD (2 Dec), the
+		// Rapid Review +10 WD (14 Dec) and +15 WD (21 Dec); from the
+		// decision on Thursday 26 Nov, the referrer told +5 WD (3 Dec).
+		{"late is late: the Panel notified a working day after its day", notification, []casefile.Event{
+			ev(Received, "2026-11-20T17:30:00Z"),
+			ev(SSPInformed, "2026-11-23T10:00:00Z"),
+			ev(SSPDecision, "2026-11-26T10:00:00Z", "outcome", CriteriaMet),
+			ev(PanelNotified, "2026-11-30T10:00:00Z"),
+		}, Darlington, "2026-11-30T12:00:00Z", `
+inform-ssp 2026-11-23 met
+notify-panel 2026-11-27 late
+ssp-meeting 2026-11-27 met
+record-panel-ack 2026-12-02 open
+referrer-feedback 2026-12-03 open
+rapid-review-target 2026-12-14 open
+decision-to-panel 2026-12-21 open
+rapid-review 2026-12-21 open`},
+		// Worked by hand across Christmas 2026 (25, 28 Dec and 1 Jan are
+		// not working days): the local authority became aware Wednesday
+		// 23 Dec, the referral was received Tuesday 29 Dec. Partners
+		// informed +1 WD from awareness: 24 Dec, already past at receipt;
+		// the Panel +5 WD: 24, 29, 30, 31 Dec, 4 Jan. The partners' meeting
+		// still runs from receipt: 30, 31 Dec, 4, 5, 6 Jan.
+		{"the Panel clock runs from the local authority's awareness, across Christmas", notification, []casefile.Event{
+			ev(LAAware, "2026-12-23T23:59:59Z"),
+			ev(Received, "2026-12-29T10:00:00Z"),
+		}, Darlington, "2026-12-29T10:00:00Z", `
+inform-ssp 2026-12-24 missed
+notify-panel 2027-01-04 open
+ssp-meeting 2027-01-06 open`},
+		{"until awareness is recorded, receipt stands in", notification, []casefile.Event{
+			ev(Received, "2026-12-29T10:00:00Z"),
+		}, Darlington, "2026-12-29T10:00:00Z", `
+inform-ssp 2026-12-30 open
+notify-panel 2027-01-06 open
+ssp-meeting 2027-01-06 open`},
+		{"a decision withdrawn as recorded in error counts as never made", notification, []casefile.Event{
+			ev(Received, "2026-11-20T17:30:00Z"),
+			ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet),
+			ev(EventWithdrawn, "2026-11-25T15:00:00Z", "event", "ssp-decision@2026-11-25T14:00:00Z", "reason", "recorded on the wrong case"),
+		}, Darlington, "2026-11-25T15:00:00Z", `
+inform-ssp 2026-11-23 missed
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
+		// Re-opened with new information, the partners decide again on
+		// Wednesday 2 Dec: the latest decision (criteria met) no longer
+		// stops the Panel clock, and the referrer is told of the new one
+		// +5 WD (9 Dec) — the first round's telling does not meet it.
+		{"re-opened with new information: decided again, the referrer told again", notification, []casefile.Event{
+			ev(Received, "2026-11-20T17:30:00Z"),
+			ev(SSPInformed, "2026-11-23T10:00:00Z"),
+			ev(SSPDecision, "2026-11-25T14:00:00Z", "outcome", CriteriaNotMet),
+			ev(ReferrerTold, "2026-11-26T10:00:00Z"),
+			ev(CaseClosed, "2026-11-26T11:00:00Z", "reason", "criteria-not-met"),
+			ev(CaseReopened, "2026-12-01T10:00:00Z", "reason", NewInformation),
+			ev(SSPDecision, "2026-12-02T10:00:00Z", "outcome", CriteriaMet),
+		}, Darlington, "2026-12-02T12:00:00Z", `
+inform-ssp 2026-11-23 met
+notify-panel 2026-11-27 missed
+ssp-meeting 2026-11-27 met
+referrer-feedback 2026-12-09 open`},
+		{"an improvement action's deadline moved: its clocks move with it", notification, []casefile.Event{
+			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A1", "due", "2027-03-01", "date", "2027-03-01"),
+			ev(ActionSet, "2027-02-20T10:00:00Z", "action", "A1", "due", "2027-04-01", "date", "2027-04-01", "reason", "the audit moved"),
+		}, Darlington, "2027-03-02T10:00:00Z", `
+action-due:A1 2027-04-01 open
+action-escalation-hos:A1 2027-07-01 open
+action-escalation-chief:A1 2027-10-01 open`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,6 +299,25 @@ rapid-review 2026-12-11 open`},
 				t.Errorf("got\n%swant none", got)
 			}
 		})
+	}
+}
+
+// TestProvisionalAwareness: until the local authority's awareness is
+// recorded, the clocks that run from it count from receipt and say so.
+func TestProvisionalAwareness(t *testing.T) {
+	events := []casefile.Event{ev(Received, "2026-12-29T10:00:00Z")}
+	provisional := func(events []casefile.Event) map[string]bool {
+		out := map[string]bool{}
+		for _, d := range Compute(notification, events, workdays.Default(), Darlington, at("2026-12-29T10:00:00Z")) {
+			out[d.Rule] = d.Provisional
+		}
+		return out
+	}
+	if p := provisional(events); !p["inform-ssp"] || !p["notify-panel"] || p["ssp-meeting"] {
+		t.Errorf("before awareness is recorded: %v", p)
+	}
+	if p := provisional(append(events, ev(LAAware, "2026-12-23T23:59:59Z"))); p["inform-ssp"] || p["notify-panel"] {
+		t.Errorf("after: %v", p)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -32,10 +31,36 @@ deadline was met, cancelled or moved. Learning-route referrals start no deadline
 learning". The procedure gives no deadline for the Learning and Development Group's own decision
 on a learning referral (` + "`seeds/001`" + ` §4.7, §5.5, §10): none is run, rather than one guessed.
 
+A deadline is ` + "`open`" + `, ` + "`met`" + ` (on or before its day), ` + "`late`" + ` (met, after its day: never shown or
+counted as met), ` + "`missed`" + ` (not met and its day is past) or ` + "`cancelled`" + `. Only what happened on or after
+the day a clock started meets it, so a decision of an earlier round never meets a later one's.
+
+The Panel notification and informing the partners run from when the **local authority became
+aware** (` + "`la-aware`" + `, §5.1, §5.2), which may be before the referral was received; until it is recorded,
+receipt stands in and the case page says the date is provisional. Recorded after a decision, it
+still moves the clock, and a due day already past shows as missed. Worked by hand across Christmas
+2026 (25 and 28 December and 1 January are not working days): aware Wednesday 23 December, received
+Tuesday 29 December — partners informed by Thursday 24 December (already missed at receipt), the
+Panel notified by Monday 4 January 2027 (24, 29, 30, 31 December, 4 January), the partners' meeting
+by Wednesday 6 January (from receipt: 30, 31 December, 4, 5, 6 January). Without ` + "`la-aware`" + `: informed
+by 30 December, the Panel by 6 January, both provisional.
+
 A case closed (` + "`case-closed`" + `, with a reason: criteria-not-met, review-complete, withdrawn, or
 duplicate with the other reference) runs no clock: every deadline still open is cancelled and no
 reminder is sent. Re-opened (` + "`case-reopened`" + `: new-information, closed-in-error, panel-request),
-its deadlines come back as they then stand.
+its deadlines come back as they then stand. Re-opened with **new information**, a new round begins:
+the partners inform, decide, tell the referrer (and the Learning and Development Group decide and
+are approved) again; a decision's outcome that stops a clock is the latest one's.
+
+An entry recorded in error is **withdrawn** (` + "`event-withdrawn`" + ` with the entry's id and the reason in
+words), never erased: it stays in the history, marked with who withdrew it, when and why, and every
+clock is worked out again as if it had not been recorded; a one-time event withdrawn can be recorded
+again. Only the role that may record an entry withdraws it, and not while a later entry needs it.
+
+An improvement action's deadline is moved by setting it again (` + "`action-set`" + ` with the new ` + "`due`" + ` and the
+` + "`reason`" + `); its reminders and escalations move with it. The Panel asking for more information
+(` + "`panel-responded`" + ` ` + "`more-information`" + `) is owed until ` + "`panel-information-sent`" + `; the procedure gives it no
+timescale, so none is run.
 
 Readings of the procedure that are choices, stated rather than hidden:
 - NEL's "as soon as" (the Rapid Review sent to the Panel once complete; the Panel, Ofsted and DfE
@@ -88,25 +113,31 @@ Readings of the procedure that are choices, stated rather than hidden:
 				strings.Join(r.Owners, ", "), r.Source)
 		}
 	}
-	b.WriteString("\n## Events\n\nWhat can be recorded on a case, the outcomes it takes and what must come first. An event out of\norder is refused with the reason.\n\n| event | what happened | outcome | needs first |\n|---|---|---|---|\n")
-	types := make([]string, 0, len(EventTypes))
-	for t := range EventTypes {
-		types = append(types, t)
-	}
-	sort.Strings(types)
-	for _, t := range types {
+	b.WriteString("\n## Events\n\nWhat can be recorded on a case (`shared/deadlines/catalogue.go`, the one list): the outcomes and\nfields it takes, what must come first, whether a case holds one of it, and who may record it besides\nthe Business Unit. An event out of order, or without a field it needs, is refused with the reason.\n`rationale` is free text, shown on the case page and never put in an e-mail.\n\n| event | what happened | outcome or reason | fields | needs first | once | recorded by |\n|---|---|---|---|---|---|---|\n")
+	for _, s := range Catalogue {
+		if s.System {
+			continue
+		}
 		var outs []string
-		for _, c := range Outcomes[t] {
+		for _, c := range append(append([]Choice(nil), s.Outcomes...), s.Reasons...) {
 			outs = append(outs, "`"+c.Value+"` ("+c.Text+")")
 		}
-		out, needs := strings.Join(outs, ", "), strings.Join(Needs[t], " or ")
-		if out == "" {
-			out = "—"
+		dash := func(v string) string {
+			if v == "" {
+				return "—"
+			}
+			return v
 		}
-		if needs == "" {
-			needs = "—"
+		once := ""
+		switch {
+		case s.Once && s.Round:
+			once = "once a round"
+		case s.Once:
+			once = "once"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t, EventTypes[t], out, needs)
+		by := append([]string{BusinessUnit}, s.By...)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", s.Type, s.Help, dash(strings.Join(outs, ", ")), dash(strings.Join(s.Fields, ", ")),
+			dash(strings.Join(s.Needs, " or ")), dash(once), strings.Join(by, ", "))
 	}
 	const path = "../../docs/deadlines.md"
 	if *updateDoc {

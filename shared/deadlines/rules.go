@@ -25,9 +25,9 @@ const (
 	Published          = "published"
 	ActionSet          = "action-set"       // action: its id; due: its deadline
 	ActionCompleted    = "action-completed" // action: its id
-	LDDecision         = "ld-decision"      // outcome: one of Outcomes[LDDecision] (procedure §5.5, §10.6)
-	CaseClosed         = "case-closed"      // reason: one of CloseReasons; of: the other reference, for a duplicate
-	CaseReopened       = "case-reopened"    // reason: why, in a few words
+	LDDecision         = "ld-decision"      // outcome: one of the catalogue's (procedure §5.5, §10.6)
+	CaseClosed         = "case-closed"      // reason: one of the catalogue's; of: the other reference, for a duplicate
+	CaseReopened       = "case-reopened"    // reason: one of the catalogue's
 
 	// The Rapid Review's outcome and what follows it (DSP §6.7–§6.12,
 	// NEL "rapid review" and "local review").
@@ -41,68 +41,11 @@ const (
 // Choice is one value an event's field may take, with its words.
 type Choice struct{ Value, Text string }
 
-// Outcomes are the outcomes of each decision event, in the order shown.
-var Outcomes = map[string][]Choice{
-	SSPDecision: {
-		{CriteriaMet, "the criteria for notification are met"},
-		{CriteriaNotMet, "the criteria are not met"},
-		{Learning, "not notifiable, but learning to explore"},
-	},
-	// procedure §5.5, §10.6
-	LDDecision: {
-		{"multi-agency-review", "a multi-agency practice review"},
-		{"single-agency-review", "a single-agency review"},
-		{"no-further-action", "no further action"},
-	},
-	// DSP §6.8, §6.9: an LCSPR, a national review, or another form of
-	// review (a single-agency review, an audit), or none.
-	RapidReviewRecommended: {
-		{LCSPR, "a Local Child Safeguarding Practice Review"},
-		{NationalReview, "a national review"},
-		{"single-agency-review", "another review: a single-agency review"},
-		{"audit", "another review: an audit of agency involvement"},
-		{"no-further-review", "no further review"},
-	},
-	// DSP §6.10, §7.4: the SSP and Independent Scrutineer decide the level
-	// of review; deciding an LCSPR is lcspr-decided, which starts its clock.
-	ReviewDecided: {
-		{NationalReview, "ask the Panel for a national review"},
-		{"single-agency-review", "a single-agency review"},
-		{"audit", "an audit of agency involvement"},
-		{"no-further-review", "no further review"},
-	},
-	// DSP §6.11
-	PanelResponded: {
-		{NationalReview, "the Panel will hold a national review"},
-		{"no-national-review", "the Panel will not hold a national review"},
-		{"more-information", "the Panel needs more information"},
-	},
-}
-
 // Outcome values other rules refer to.
 const (
 	LCSPR          = "lcspr"
 	NationalReview = "national-review"
 )
-
-// Needs are the events that must be recorded, on or before its day,
-// before an event can be: the order the procedure runs in.
-var Needs = map[string][]string{
-	PanelAcknowledged:      {PanelNotified},
-	NotificationCopied:     {PanelNotified},
-	RapidReviewRecommended: {RapidReviewHeld},
-	LCSPRNotified:          {LCSPRDecided},
-	PanelResponded:         {DecisionToPanel},
-	ReportSent:             {PublicationPlanned},
-}
-
-// CloseReasons are why a case ends.
-var CloseReasons = map[string]string{
-	"criteria-not-met": "the criteria were not met and the referrer was told",
-	"review-complete":  "the review was published and its actions are complete",
-	"withdrawn":        "the referral was withdrawn",
-	"duplicate":        "it duplicates another referral (of: its reference)",
-}
 
 // Outcomes of an SSP decision.
 const (
@@ -122,36 +65,6 @@ const (
 	Referrer       = "referrer"
 )
 
-// EventTypes lists every event type with what it means, for validation
-// and help.
-var EventTypes = map[string]string{
-	Received:           "the referral was received",
-	SSPInformed:        "the Statutory Safeguarding Partners were informed",
-	SSPDecision:        "the Statutory Safeguarding Partners decided (outcome)",
-	PanelNotified:      "the local authority notified the national Panel",
-	LookedAfter:        "the child was looked after by the local authority",
-	SoSOfstedNotified:  "the Secretary of State and Ofsted were notified of a looked-after child's death",
-	PanelAcknowledged:  "the Panel acknowledged the notification",
-	RapidReviewHeld:    "the Rapid Review was held",
-	DecisionToPanel:    "the Rapid Review decision was sent to the Panel",
-	ReferrerTold:       "the referrer was told the outcome",
-	LCSPRDecided:       "the partners decided to hold a Local Child Safeguarding Practice Review",
-	PublicationPlanned: "the review's publication date was planned or changed (date)",
-	ReportSent:         "the report was sent to the Panel, Secretary of State and Ofsted",
-	Published:          "the review was published",
-	ActionSet:          "an improvement action was set (action, due)",
-	ActionCompleted:    "an improvement action was completed (action)",
-	LDDecision:         "the Learning and Development Group decided (outcome)",
-	CaseClosed:         "the case was closed (reason: criteria-not-met, review-complete, withdrawn or duplicate with of)",
-	CaseReopened:       "the case was re-opened (reason)",
-
-	RapidReviewRecommended: "the Rapid Review Panel made its recommendation (outcome)",
-	ReviewDecided:          "the partners and Scrutineer decided a review other than an LCSPR, or none (outcome)",
-	PanelResponded:         "the national Panel answered (outcome)",
-	NotificationCopied:     "the local authority sent the partnership office its copy of the Panel notification",
-	LCSPRNotified:          "the Panel, Ofsted and DfE were told of the local review and its reviewer (reviewer)",
-}
-
 // Rule is one statutory deadline.
 type Rule struct {
 	ID     string
@@ -160,8 +73,9 @@ type Rule struct {
 	Owners []string // roles responsible
 
 	Start string // event type that starts it; "incident" for the incident date
-	// Provisional is an earlier event to count from until Start is
-	// recorded, so a clock never waits on someone remembering an event.
+	// Provisional is an event to count from until Start is recorded, so a
+	// clock never waits on someone remembering an event (the Panel's
+	// acknowledgement, the local authority's awareness).
 	Provisional string
 	Workdays    int  // working days after the start (negative: before)
 	Months      int  // or calendar months after the start
@@ -200,11 +114,11 @@ var Darlington = RuleSet{Name: "darlington", Rules: []Rule{
 	{ID: "referral-late", Title: "Refer within 1 working day of the incident", Source: "DSP procedure §4.5",
 		Owners: []string{Referrer}, Start: "incident", Workdays: 1, MetBy: []string{Received}, NoReminders: true},
 	{ID: "inform-ssp", Title: "Inform the Statutory Safeguarding Partners", Source: "DSP procedure §4.6, §5.1",
-		Owners: []string{BusinessUnit}, Start: Received, Workdays: 1, MetBy: []string{SSPInformed, SSPDecision}, NotForLearning: true},
+		Owners: []string{BusinessUnit}, Start: LAAware, Provisional: Received, Workdays: 1, MetBy: []string{SSPInformed, SSPDecision}, NotForLearning: true},
 	{ID: "ssp-meeting", Title: "Statutory Safeguarding Partners meet to consider the case", Source: "DSP procedure §4.6",
 		Owners: []string{SSP, Chair}, Start: Received, Workdays: 5, MetBy: []string{SSPDecision}, NotForLearning: true},
 	{ID: "notify-panel", Title: "Notify the Child Safeguarding Practice Review Panel", Source: "DSP procedure §5.2",
-		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{PanelNotified},
+		Owners: []string{LocalAuthority}, Start: LAAware, Provisional: Received, Workdays: 5, MetBy: []string{PanelNotified},
 		CancelBy: []string{SSPDecision + ":" + CriteriaNotMet, SSPDecision + ":" + Learning}, NotForLearning: true},
 	{ID: "lac-death", Title: "Notify the Secretary of State and Ofsted of a looked-after child's death", Source: "DSP procedure §5.3",
 		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{SoSOfstedNotified}, LookedAfterOnly: true},
@@ -235,9 +149,9 @@ var Darlington = RuleSet{Name: "darlington", Rules: []Rule{
 // of the partners becoming aware (not of the Panel's acknowledgement).
 var NEL = RuleSet{Name: "nel", Rules: []Rule{
 	{ID: "inform-ssp", Title: "Report the incident to the safeguarding partners", Source: "NEL SCP procedure (notification)",
-		Owners: []string{LocalAuthority, BusinessUnit}, Start: Received, Workdays: 5, MetBy: []string{SSPInformed, SSPDecision}, NotForLearning: true},
+		Owners: []string{LocalAuthority, BusinessUnit}, Start: LAAware, Provisional: Received, Workdays: 5, MetBy: []string{SSPInformed, SSPDecision}, NotForLearning: true},
 	{ID: "notify-panel", Title: "Notify the Child Safeguarding Practice Review Panel", Source: "NEL SCP procedure (notification)",
-		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{PanelNotified},
+		Owners: []string{LocalAuthority}, Start: LAAware, Provisional: Received, Workdays: 5, MetBy: []string{PanelNotified},
 		CancelBy: []string{SSPDecision + ":" + CriteriaNotMet, SSPDecision + ":" + Learning}, NotForLearning: true},
 	{ID: "lac-death", Title: "Notify the Secretary of State and Ofsted of a looked-after child's death", Source: "NEL SCP procedure (notification)",
 		Owners: []string{LocalAuthority}, Start: Received, Workdays: 5, MetBy: []string{SoSOfstedNotified}, LookedAfterOnly: true},

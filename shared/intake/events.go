@@ -11,50 +11,47 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/mail"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // EventInput is a lifecycle event a Business Unit officer records.
 type EventInput struct {
-	ID       string            `json:"id,omitempty"` // optional; the same event sent twice is recorded once
-	Type     string            `json:"type"`
-	At       string            `json:"at"` // RFC 3339 time, or a date (taken as that day, in London)
-	Outcome  string            `json:"outcome,omitempty"`
-	Date     string            `json:"date,omitempty"`     // publication-planned: the planned date
-	Action   string            `json:"action,omitempty"`   // action-set, action-completed
-	Due      string            `json:"due,omitempty"`      // action-set: the action's deadline
-	Reason   string            `json:"reason,omitempty"`   // case-closed, case-reopened: a reason code
-	Of       string            `json:"of,omitempty"`       // case-closed as a duplicate: the other case's reference
-	Reviewer string            `json:"reviewer,omitempty"` // lcspr-notified: the reviewer commissioned
-	Actor    string            `json:"-"`
-	Extra    map[string]string `json:"-"`
+	// ID, optional, is the sender's idempotency key: the same key from
+	// the same sender is the same event. The event's own id is always the
+	// server's.
+	ID        string `json:"id,omitempty"`
+	Type      string `json:"type"`
+	At        string `json:"at"` // RFC 3339 time, or a date (taken as that day, in London)
+	Outcome   string `json:"outcome,omitempty"`
+	Rationale string `json:"rationale,omitempty"` // a decision's reasons, free text
+	Date      string `json:"date,omitempty"`      // publication-planned: the planned date
+	Action    string `json:"action,omitempty"`    // action-set, action-completed
+	Due       string `json:"due,omitempty"`       // action-set: the action's deadline
+	Reason    string `json:"reason,omitempty"`    // case-closed, case-reopened: a reason code; action-set again, event-withdrawn: why, free text
+	Of        string `json:"of,omitempty"`        // case-closed as a duplicate: the other case's reference
+	Reviewer  string `json:"reviewer,omitempty"`  // lcspr-notified: the reviewer commissioned
+	Event     string `json:"event,omitempty"`     // event-withdrawn: the id of the event recorded in error
+	Actor     string `json:"-"`
+	// Role, when set, is the workspace role of the person recording it:
+	// they may record (and withdraw) only what the catalogue gives it.
+	Role  string            `json:"-"`
+	Extra map[string]string `json:"-"`
 }
 
-// once are the events a case has at most one of.
-var once = map[string]bool{
-	deadlines.SSPInformed: true, deadlines.SSPDecision: true, deadlines.PanelNotified: true, deadlines.LookedAfter: true,
-	deadlines.SoSOfstedNotified: true, deadlines.PanelAcknowledged: true, deadlines.RapidReviewHeld: true,
-	deadlines.DecisionToPanel: true, deadlines.ReferrerTold: true, deadlines.LCSPRDecided: true,
-	deadlines.ReportSent: true, deadlines.Published: true, deadlines.LDDecision: true,
-	deadlines.RapidReviewRecommended: true, deadlines.ReviewDecided: true, deadlines.NotificationCopied: true,
-	deadlines.LCSPRNotified: true,
-}
-
-// onceKey is what a one-time event is unique by: the partners decide the
-// level of review once, as an LCSPR (lcspr-decided, which starts its
-// clock) or as anything else (review-decided).
-func onceKey(typ string) string {
-	if typ == deadlines.LCSPRDecided || typ == deadlines.ReviewDecided {
-		return "review-level"
-	}
-	return typ
-}
+// Limits of free text and keys in an event.
+const (
+	MaxRationale = 5000 // characters of a decision's rationale
+	MaxNote      = 1000 // characters of a reason given in words
+	MaxKey       = 100  // characters of a sender's idempotency key
+)
 
 // Recorded is what RecordEvent did.
 type Recorded struct {
@@ -101,6 +98,11 @@ func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) (R
 	if recorded {
 		s.logger().Info("event recorded", "ref", ref, "type", e.Type, "outcome", e.Data["outcome"])
 	}
+	if e.Type == deadlines.SSPDecision {
+		if err := s.tellLDChairOfDecision(ctx, c, e); err != nil {
+			return Recorded{}, err
+		}
+	}
 	ds, err := s.SyncDeadlines(ctx, c)
 	if err != nil {
 		return Recorded{}, err
@@ -108,17 +110,19 @@ func (s *Service) RecordEvent(ctx context.Context, ref string, in EventInput) (R
 	return Recorded{Ref: ref, Event: e.ID, Duplicate: !recorded, Deadlines: ds}, nil
 }
 
-// event checks an input against the case and its history.
+// event checks an input against the case and its history: the catalogue
+// says what it takes, who may record it and what must come first.
 func (s *Service) event(c casefile.Case, history []casefile.Event, in EventInput) (casefile.Event, error) {
-	if _, ok := deadlines.EventTypes[in.Type]; !ok || in.Type == deadlines.Received {
-		known := make([]string, 0, len(deadlines.EventTypes))
-		for t := range deadlines.EventTypes {
-			if t != deadlines.Received {
-				known = append(known, t)
-			}
-		}
-		sort.Strings(known)
-		return casefile.Event{}, errs.E(errs.Invalid, "%q is not an event that can be recorded; use one of: %s", clip(in.Type, 40), strings.Join(known, ", "))
+	spec, ok := deadlines.Spec(in.Type)
+	if !ok || spec.System {
+		return casefile.Event{}, errs.E(errs.Invalid, "%q is not an event that can be recorded; use one of: %s", clip(in.Type, 40),
+			strings.Join(deadlines.Recordable(deadlines.BusinessUnit), ", "))
+	}
+	if in.Role != "" && !deadlines.MayRecord(in.Role, in.Type) {
+		return casefile.Event{}, errs.E(errs.Invalid, "%s is not recorded by your role: ask the Business Unit", in.Type)
+	}
+	if utf8.RuneCountInString(in.ID) > MaxKey || strings.ContainsFunc(in.ID, unicode.IsControl) {
+		return casefile.Event{}, errs.E(errs.Invalid, "an event's id (your key for it) is up to %d characters", MaxKey)
 	}
 	now := s.now()
 	at, err := s.parseAt(in.At, now)
@@ -126,56 +130,37 @@ func (s *Service) event(c casefile.Case, history []casefile.Event, in EventInput
 		return casefile.Event{}, err
 	}
 	received := civil.In(c.ReceivedAt, workdays.London)
-	if civil.In(at, workdays.London).Before(received) {
+	if !spec.BeforeReceipt && civil.In(at, workdays.London).Before(received) {
 		return casefile.Event{}, errs.E(errs.Invalid, "%s is before the referral was received (%s)", in.Type, received)
 	}
 	if at.After(now.Add(5 * time.Minute)) {
 		return casefile.Event{}, errs.E(errs.Invalid, "%s cannot be recorded for a time in the future", in.Type)
 	}
+	active := deadlines.Active(history)
 	data := map[string]string{}
 	for k, v := range in.Extra {
 		data[k] = v
 	}
-	if choices, ok := deadlines.Outcomes[in.Type]; ok {
-		values := make([]string, len(choices))
-		for i, c := range choices {
-			values[i] = c.Value
-		}
-		if !slices.Contains(values, in.Outcome) {
-			return casefile.Event{}, errs.E(errs.Invalid, "%s needs an outcome: %s", in.Type, orList(values))
+	if len(spec.Outcomes) > 0 {
+		if !slices.Contains(deadlines.Values(spec.Outcomes), in.Outcome) {
+			return casefile.Event{}, errs.E(errs.Invalid, "%s needs an outcome: %s", in.Type, orList(deadlines.Values(spec.Outcomes)))
 		}
 		data["outcome"] = in.Outcome
 	}
-	switch in.Type {
-	case deadlines.LCSPRNotified:
-		reviewer := strings.Join(strings.Fields(in.Reviewer), " ")
-		if reviewer == "" || utf8.RuneCountInString(reviewer) > 100 {
-			return casefile.Event{}, errs.E(errs.Invalid, "lcspr-notified needs the name of the reviewer commissioned (up to 100 characters)")
-		}
-		data["reviewer"] = reviewer
-	case deadlines.PublicationPlanned:
-		if _, err := civil.Parse(in.Date); err != nil {
-			return casefile.Event{}, errs.E(errs.Invalid, "publication-planned needs the planned date, like 2027-08-06")
-		}
-		data["date"] = in.Date
-	case deadlines.ActionSet, deadlines.ActionCompleted:
-		if in.Action == "" || len(in.Action) > 40 {
-			return casefile.Event{}, errs.E(errs.Invalid, "%s needs the action's id (up to 40 characters)", in.Type)
-		}
-		data["action"] = in.Action
-		if in.Type == deadlines.ActionSet {
-			if _, err := civil.Parse(in.Due); err != nil {
-				return casefile.Event{}, errs.E(errs.Invalid, "action-set needs the action's deadline, like 2027-03-01")
-			}
-			data["due"], data["date"] = in.Due, in.Due
-		}
-	}
-	switch in.Type {
-	case deadlines.CaseClosed:
-		if _, ok := deadlines.CloseReasons[in.Reason]; !ok {
-			return casefile.Event{}, errs.E(errs.Invalid, "closing a case needs a reason: criteria-not-met, review-complete, withdrawn or duplicate")
+	if len(spec.Reasons) > 0 {
+		if !slices.Contains(deadlines.Values(spec.Reasons), in.Reason) {
+			return casefile.Event{}, errs.E(errs.Invalid, "%s needs a reason: %s", in.Type, orList(deadlines.Values(spec.Reasons)))
 		}
 		data["reason"] = in.Reason
+	}
+	for _, field := range spec.Fields {
+		if err := takeField(data, field, in); err != nil {
+			return casefile.Event{}, err
+		}
+	}
+	var target casefile.Event
+	switch in.Type {
+	case deadlines.CaseClosed:
 		if in.Reason == "duplicate" {
 			if !refRE.MatchString(in.Of) || in.Of == c.Ref {
 				return casefile.Event{}, errs.E(errs.Invalid, "a duplicate names the case it duplicates (of), like %s-2026-0001", strings.SplitN(c.Ref, "-", 2)[0])
@@ -185,62 +170,227 @@ func (s *Service) event(c casefile.Case, history []casefile.Event, in EventInput
 			}
 			data["of"] = in.Of
 		}
-	case deadlines.CaseReopened:
-		if !reopenReasons[in.Reason] {
-			return casefile.Event{}, errs.E(errs.Invalid, "re-opening a case needs a reason: new-information, closed-in-error or panel-request")
+	case deadlines.ActionCompleted:
+		if !hasAction(active, data["action"]) {
+			return casefile.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
 		}
-		data["reason"] = in.Reason
+	case deadlines.ActionSet:
+		// Set again: its deadline moves, for a reason given.
+		if hasAction(active, data["action"]) {
+			note, err := freeText(in.Reason, MaxNote, "moving action "+data["action"]+"'s deadline needs the reason")
+			if err != nil {
+				return casefile.Event{}, err
+			}
+			data["reason"] = note
+		}
+	case deadlines.EventWithdrawn:
+		if target, err = withdrawable(active, history, data[deadlines.FieldEvent], in.Role); err != nil {
+			return casefile.Event{}, err
+		}
 	}
-	if in.Type == deadlines.ActionCompleted && !hasAction(history, data["action"]) {
-		return casefile.Event{}, errs.E(errs.Invalid, "action %s was never set", data["action"])
-	}
-	if err := inOrder(in.Type, at, history); err != nil {
+	if err := inOrder(in.Type, at, active); err != nil {
 		return casefile.Event{}, err
 	}
-	e := casefile.Event{Ref: c.Ref, ID: in.ID, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
-	if e.ID == "" {
-		e.ID = eventID(in.Type, strings.TrimSpace(in.At), data)
+	since := deadlines.RoundStart(active)
+	if spec.Round && at.Before(since) {
+		return casefile.Event{}, errs.E(errs.Invalid, "the case was re-opened with new information on %s: %s of the new round is on or after it", civil.In(since, workdays.London), in.Type)
 	}
+	e := casefile.Event{Ref: c.Ref, Type: in.Type, At: at, RecordedAt: now, Actor: in.Actor, Data: data, Unique: uniqueKey(in.Type, data, history)}
+	round := ""
+	if spec.Round && !since.IsZero() {
+		round = since.UTC().Format(time.RFC3339Nano)
+	}
+	e.ID = eventID(e, strings.TrimSpace(in.At)+round, in.Actor, in.ID, history)
 	for _, old := range history {
+		if old.ID != e.ID {
+			continue
+		}
+		if old.Type != e.Type {
+			return casefile.Event{}, errs.E(errs.Conflict, "your id %q is another event's already", clip(in.ID, 40))
+		}
+		return e, nil // the same request again: recorded already
+	}
+	for _, old := range active {
 		sameAction := old.Data["action"] == data["action"]
+		oldSpec, _ := deadlines.Spec(old.Type)
 		switch {
-		case old.ID == e.ID:
-			return e, nil // the same request again: recorded already
-		case once[in.Type] && once[old.Type] && onceKey(old.Type) == onceKey(in.Type):
-			return casefile.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s", old.Type, civil.In(old.At, workdays.London))
-		case in.Type == deadlines.ActionSet && old.Type == in.Type && sameAction:
-			return casefile.Event{}, errs.E(errs.Conflict, "action %s was already set", data["action"])
+		case spec.Once && oldSpec.Once && oldSpec.Key() == spec.Key() && !(spec.Round && old.At.Before(since)):
+			return casefile.Event{}, errs.E(errs.Conflict, "%s was already recorded on %s (withdraw it if it was recorded in error)", old.Type, civil.In(old.At, workdays.London))
+		case in.Type == deadlines.ActionSet && old.Type == deadlines.ActionCompleted && sameAction:
+			return casefile.Event{}, errs.E(errs.Conflict, "action %s was completed already", data["action"])
 		case in.Type == deadlines.ActionCompleted && old.Type == in.Type && sameAction:
 			return casefile.Event{}, errs.E(errs.Conflict, "action %s was already completed", data["action"])
 		}
 	}
-	switch closed := deadlines.Closed(history); {
+	switch closed := deadlines.Closed(active); {
 	case in.Type == deadlines.CaseClosed && closed:
 		return casefile.Event{}, errs.E(errs.Conflict, "case %s is closed already", c.Ref)
 	case in.Type == deadlines.CaseReopened && !closed:
 		return casefile.Event{}, errs.E(errs.Conflict, "case %s is not closed", c.Ref)
 	}
-	e.Marks = marks(e, history)
+	if in.Type == deadlines.EventWithdrawn {
+		data["withdrawnType"] = target.Type
+	}
+	e.Marks = marks(c, e, history)
 	return e, nil
+}
+
+// takeField checks one field an event needs and keeps it in data.
+func takeField(data map[string]string, field string, in EventInput) error {
+	var err error
+	switch field {
+	case deadlines.FieldRationale:
+		data[field], err = freeText(in.Rationale, MaxRationale, in.Type+" needs its rationale: the reasons for it, in words")
+	case deadlines.FieldNote:
+		data[field], err = freeText(in.Reason, MaxNote, in.Type+" needs the reason, in words")
+	case deadlines.FieldReviewer:
+		reviewer := strings.Join(strings.Fields(in.Reviewer), " ")
+		if reviewer == "" || utf8.RuneCountInString(reviewer) > 100 {
+			return errs.E(errs.Invalid, "%s needs the name of the reviewer commissioned (up to 100 characters)", in.Type)
+		}
+		data[field] = reviewer
+	case deadlines.FieldDate:
+		if _, err := civil.Parse(in.Date); err != nil {
+			return errs.E(errs.Invalid, "%s needs the planned date, like 2027-08-06", in.Type)
+		}
+		data[field] = in.Date
+	case deadlines.FieldAction:
+		if in.Action == "" || len(in.Action) > 40 || strings.ContainsFunc(in.Action, unicode.IsControl) {
+			return errs.E(errs.Invalid, "%s needs the action's id (up to 40 characters)", in.Type)
+		}
+		data[field] = in.Action
+	case deadlines.FieldDue:
+		if _, err := civil.Parse(in.Due); err != nil {
+			return errs.E(errs.Invalid, "%s needs the action's deadline, like 2027-03-01", in.Type)
+		}
+		data[field], data[deadlines.FieldDate] = in.Due, in.Due
+	case deadlines.FieldEvent:
+		if in.Event == "" || len(in.Event) > 200 {
+			return errs.E(errs.Invalid, "%s needs the id of the event recorded in error (event)", in.Type)
+		}
+		data[field] = in.Event
+	}
+	return err
+}
+
+// freeText is a text typed by an officer: trimmed, required, at most n
+// characters, no control characters but line breaks and tabs.
+func freeText(v string, n int, missing string) (string, error) {
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+	if v == "" {
+		return "", errs.E(errs.Invalid, "%s", missing)
+	}
+	if utf8.RuneCountInString(v) > n || !utf8.ValidString(v) {
+		return "", errs.E(errs.Invalid, "%s: up to %d characters", missing, n)
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+		return "", errs.E(errs.Invalid, "%s: without control characters", missing)
+	}
+	return v, nil
+}
+
+// withdrawable finds the event a withdrawal names and checks it can be:
+// one an officer recorded (not the service's), not withdrawn already, by
+// a role that may record it, and that nothing still recorded needs.
+func withdrawable(active, history []casefile.Event, id, role string) (casefile.Event, error) {
+	i := slices.IndexFunc(history, func(e casefile.Event) bool { return e.ID == id })
+	if i < 0 {
+		return casefile.Event{}, errs.E(errs.Invalid, "there is no event %s on this case", clip(id, 60))
+	}
+	target := history[i]
+	spec, ok := deadlines.Spec(target.Type)
+	if !ok || spec.System || target.Type == deadlines.EventWithdrawn {
+		return casefile.Event{}, errs.E(errs.Invalid, "only what an officer recorded can be withdrawn")
+	}
+	if _, done := deadlines.Withdrawal(history, id); done {
+		return casefile.Event{}, errs.E(errs.Conflict, "that entry was withdrawn already")
+	}
+	if role != "" && !deadlines.MayRecord(role, target.Type) {
+		return casefile.Event{}, errs.E(errs.Invalid, "%s is withdrawn by the role that records it: ask the Business Unit", target.Type)
+	}
+	rest := slices.DeleteFunc(slices.Clone(active), func(e casefile.Event) bool { return e.ID == id })
+	for _, e := range rest {
+		needs := deadlines.NeedsOf(e.Type)
+		if !slices.Contains(needs, target.Type) {
+			continue
+		}
+		if inOrder(e.Type, e.At, rest) != nil {
+			return casefile.Event{}, errs.E(errs.Conflict, "%s (%s) comes after it: withdraw that first", e.Type, civil.In(e.At, workdays.London))
+		}
+	}
+	return target, nil
 }
 
 // marks are what an event changes in its case's summary, worked out on
 // the history with the event in its place: whether the case is closed, and
 // whether it went to the Learning and Development Group.
-func marks(e casefile.Event, history []casefile.Event) map[string]string {
+func marks(c casefile.Case, e casefile.Event, history []casefile.Event) map[string]string {
 	switch e.Type {
-	case deadlines.CaseClosed, deadlines.CaseReopened:
+	case deadlines.CaseClosed, deadlines.CaseReopened, deadlines.EventWithdrawn:
 		after := append(append([]casefile.Event(nil), history...), e)
 		sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
-		closed := ""
-		if deadlines.Closed(after) {
-			closed = "yes"
+		yes := func(b bool) string {
+			if b {
+				return "yes"
+			}
+			return ""
 		}
-		return map[string]string{casefile.MarkClosed: closed}
+		m := map[string]string{casefile.MarkClosed: yes(deadlines.Closed(after))}
+		if e.Type == deadlines.EventWithdrawn {
+			m[casefile.MarkLearning] = yes(deadlines.ForLearning(c.Route, after))
+		}
+		return m
 	case deadlines.SSPDecision:
-		if e.Data["outcome"] == deadlines.Learning {
-			return map[string]string{casefile.MarkLearning: "yes"}
-		}
+		// Whatever the partners decide goes to the Learning and
+		// Development Group, with its rationale (§5.6).
+		return map[string]string{casefile.MarkLearning: "yes"}
+	}
+	return nil
+}
+
+// EventLDChairToldDecision records that the Learning and Development
+// Group's chair was told of a decision of the partners.
+const EventLDChairToldDecision = "ld-chair-told-decision"
+
+// tellLDChairOfDecision tells the Learning and Development Group's chair
+// that the partners decided on a case — whatever they decided, its
+// rationale goes to the Group (procedure §5.6) — with the reference and a
+// link, never the rationale or a child's details: those are on the case
+// page, which the chair can now open. Once for each decision: a retry of
+// the same decision sends it only if its record was lost.
+func (s *Service) tellLDChairOfDecision(ctx context.Context, c casefile.Case, decision casefile.Event) error {
+	if s.Notices == nil || len(s.LDChair) == 0 {
+		return nil
+	}
+	id := "ld-told-" + decision.ID
+	events, err := s.Store.ListEvents(ctx, c.Ref)
+	if err != nil {
+		return fmt.Errorf("intake: read history: %w", err)
+	}
+	if slices.ContainsFunc(events, func(e casefile.Event) bool { return e.ID == id }) {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "For the Learning and Development Group: the Statutory Safeguarding Partners have decided on referral %s (%s).\n\n", c.Ref,
+		deadlines.Words(decision))
+	b.WriteString("Their rationale is on the case page, for the Group to consider (procedure §5.6).\n")
+	if s.CaseURL != nil {
+		fmt.Fprintf(&b, "\nOpen the case: %s\n", s.CaseURL(c.Ref))
+	}
+	b.WriteString("\nThe child's details and the rationale are on the case page only: they are never sent by e-mail.\n")
+	err = s.Notices.Send(ctx, mail.Message{
+		From: s.Partnership + " <" + s.Mailbox + ">", To: s.LDChair,
+		Subject:   fmt.Sprintf("[%s] The partners' decision, for the Learning and Development Group", c.Ref),
+		Text:      b.String(),
+		MessageID: "decision." + mail.SafeID(decision.ID) + "." + mail.SafeID(c.Ref) + "@cspr-intake", Date: s.now(),
+	})
+	if err != nil && errs.Code(err) != errs.Invalid {
+		return fmt.Errorf("intake: tell the ld-chair of the decision on %s: %w", c.Ref, err)
+	}
+	_, err = s.Store.AppendEvent(ctx, casefile.Event{Ref: c.Ref, ID: id, Type: EventLDChairToldDecision, At: s.now(), RecordedAt: s.now(), Actor: "intake",
+		Data: map[string]string{"to": "ld-chair", "decision": decision.ID}})
+	if err != nil {
+		return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
 	}
 	return nil
 }
@@ -258,7 +408,7 @@ func (s *Service) Assign(ctx context.Context, ref, officer string) error {
 	}
 	now := s.now()
 	data := map[string]string{"assignee": officer}
-	e := casefile.Event{Ref: ref, ID: eventID(EventAssigned, now.Format(time.RFC3339), data), Type: EventAssigned, At: now, RecordedAt: now,
+	e := casefile.Event{Ref: ref, ID: eventID(casefile.Event{Type: EventAssigned, Data: data}, now.Format(time.RFC3339), "", "", nil), Type: EventAssigned, At: now, RecordedAt: now,
 		Actor: officer, Data: data, Marks: map[string]string{casefile.MarkAssignee: officer}}
 	if _, err := s.Store.AppendEvent(ctx, e); err != nil {
 		return fmt.Errorf("intake: assign %s: %w", ref, err)
@@ -268,9 +418,10 @@ func (s *Service) Assign(ctx context.Context, ref, officer string) error {
 }
 
 // inOrder refuses an event the procedure cannot have reached: one whose
-// prerequisite (deadlines.Needs) is not recorded on or before its day.
+// prerequisite (the catalogue's Needs) is not recorded on or before its
+// day.
 func inOrder(typ string, at time.Time, history []casefile.Event) error {
-	needs := deadlines.Needs[typ]
+	needs := deadlines.NeedsOf(typ)
 	if len(needs) == 0 {
 		return nil
 	}
@@ -296,29 +447,43 @@ func orList(values []string) string {
 	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
-// reopenReasons are why a closed case is opened again.
-var reopenReasons = map[string]bool{"new-information": true, "closed-in-error": true, "panel-request": true}
-
 var refRE = regexp.MustCompile(`^[A-Z]{2,8}-\d{4}-\d{4,}$`)
 
-// uniqueKey is the key no two events of a case share: a one-time event's
-// type, an action's type and id; for closing and re-opening, the place in
-// the sequence of those (so two closes at once record one); "" for events
-// a case may have many of.
+// uniqueKey is the key no two events of a case share, which the store
+// holds in its write: what the event is one of — a one-time event's key,
+// an action's type and id, a withdrawal's event, the sequence of closes
+// and re-opens — numbered by how many of it the history holds already, so
+// that after a withdrawal, or in a new round, the next is a new key, and
+// two at once from the same history record one. "" for events a case may
+// have many of.
 func uniqueKey(typ string, data map[string]string, history []casefile.Event) string {
+	base := baseKey(typ, data)
+	if base == "" {
+		return ""
+	}
+	n := 0
+	for _, e := range history {
+		if baseKey(e.Type, e.Data) == base {
+			n++
+		}
+	}
+	if n == 0 || typ == deadlines.EventWithdrawn {
+		return base
+	}
+	return base + "#" + strconv.Itoa(n)
+}
+
+func baseKey(typ string, data map[string]string) string {
+	spec, _ := deadlines.Spec(typ)
 	switch {
-	case once[typ]:
-		return onceKey(typ)
+	case spec.Once:
+		return spec.Key()
 	case typ == deadlines.ActionSet || typ == deadlines.ActionCompleted:
 		return typ + "#" + data["action"]
 	case typ == deadlines.CaseClosed || typ == deadlines.CaseReopened:
-		n := 0
-		for _, e := range history {
-			if e.Type == deadlines.CaseClosed || e.Type == deadlines.CaseReopened {
-				n++
-			}
-		}
-		return "open-close#" + strconv.Itoa(n)
+		return "open-close"
+	case typ == deadlines.EventWithdrawn:
+		return "withdrawn#" + data[deadlines.FieldEvent]
 	}
 	return ""
 }
@@ -332,22 +497,37 @@ func hasAction(history []casefile.Event, action string) bool {
 	return false
 }
 
-// eventID derives an id from what the request says — the type, the date
-// or time as given (not the time it resolves to, which for today's date
-// is the clock) and the event's fields — so the same request sent twice
-// is one event.
-func eventID(typ, at string, data map[string]string) string {
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+// eventID is the server's id of an event. From a sender's key, it is that
+// key's hash with the sender's name, so the same key from the same sender
+// is the same event, and no key can be another event's id. Without one it
+// is derived from what the request says — the type, the date or time as
+// given (not the time it resolves to, which for today's date is the
+// clock; with the round's start for what is decided again in each round)
+// and the event's fields — so the same request sent twice is one event; an
+// id a withdrawn event held is never given again.
+func eventID(e casefile.Event, at, actor, key string, history []casefile.Event) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s", typ, at)
-	for _, k := range keys {
-		fmt.Fprintf(h, "|%s=%s", k, data[k])
+	if key != "" {
+		fmt.Fprintf(h, "key|%s|%s", actor, key)
+	} else {
+		keys := make([]string, 0, len(e.Data))
+		for k := range e.Data {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(h, "%s|%s", e.Type, at)
+		for _, k := range keys {
+			fmt.Fprintf(h, "|%s=%s", k, e.Data[k])
+		}
 	}
-	return typ + "-" + hex.EncodeToString(h.Sum(nil))[:12]
+	base := e.Type + "-" + hex.EncodeToString(h.Sum(nil))[:12]
+	id := base
+	for n := 2; ; n++ {
+		if _, withdrawn := deadlines.Withdrawal(history, id); !withdrawn {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
 }
 
 // parseAt reads a time or a date; a date is the end of that day in

@@ -40,8 +40,8 @@ type countRow struct {
 }
 
 type ruleRow struct {
-	Title                    string
-	Met, Missed, Open, Other int
+	Title                          string
+	Met, Late, Missed, Open, Other int // Met: on time
 }
 
 type monthBar struct {
@@ -116,6 +116,8 @@ func (w *Workspace) figures(r *http.Request) (Figures, error) {
 			switch d.Status {
 			case deadlines.Met:
 				row.Met++
+			case deadlines.Late:
+				row.Late++
 			case deadlines.Missed:
 				row.Missed++
 			case deadlines.Open:
@@ -211,7 +213,8 @@ func (w *Workspace) figuresCSV(rw http.ResponseWriter, r *http.Request) {
 	row("working days to ssp decision", "median", f.MedianDays)
 	row("working days to ssp decision", "worst", f.WorstDays)
 	for _, d := range f.ByRule {
-		row("deadline "+d.Title, "met", d.Met)
+		row("deadline "+d.Title, "met on time", d.Met)
+		row("deadline "+d.Title, "late", d.Late)
 		row("deadline "+d.Title, "missed", d.Missed)
 		row("deadline "+d.Title, "open", d.Open)
 	}

@@ -380,27 +380,8 @@ func canSee(role string, route referral.Route, learning bool) bool {
 	return role != RoleLDChair || route == referral.RouteLearning || learning
 }
 
-// recordable are the events a role may record: the Business Unit any,
-// the partners and the chair their decisions.
-func recordable(role string) []string {
-	switch role {
-	case RoleBusinessUnit:
-		var all []string
-		for t := range deadlines.EventTypes {
-			if t != deadlines.Received {
-				all = append(all, t)
-			}
-		}
-		sort.Strings(all)
-		return all
-	case RoleSSP, RoleChair:
-		return []string{deadlines.SSPDecision, deadlines.RapidReviewHeld, deadlines.RapidReviewRecommended, deadlines.LCSPRDecided,
-			deadlines.ReviewDecided, deadlines.DecisionToPanel, deadlines.LCSPRNotified, deadlines.PanelResponded}
-	case RoleLDChair:
-		return []string{deadlines.LDDecision}
-	}
-	return nil
-}
+// recordable are the events a role may record: the catalogue's.
+func recordable(role string) []string { return deadlines.Recordable(role) }
 
 // ---- pages ----
 
@@ -440,6 +421,8 @@ type caseView struct {
 	Version, Problems                                              int
 	Deadlines                                                      []deadlineRow
 	Timeline                                                       []timelineRow
+	Audit                                                          []timelineRow // views and downloads
+	Reasons                                                        []reasonGroup
 	Sections                                                       []answerSection
 	GeneralProblems                                                []string
 	Events                                                         []eventOption
@@ -453,11 +436,23 @@ type outcomeGroup struct {
 	Options     []eventOption
 }
 
+// reasonGroup is the reason codes of one event, shown together.
+type reasonGroup struct {
+	Label   string
+	Options []eventOption
+}
+
 type deadlineRow struct {
 	Title, Source, Due, Status string
-	Provisional                bool
+	Provisional                string // why the date is provisional, if it is
 }
-type timelineRow struct{ When, At, What, Who, Detail string }
+
+// timelineRow is one entry of the case's history: Rationale its reasons
+// (a decision's), Withdrawn who withdrew it, when and why; an entry that
+// can be withdrawn has its ID.
+type timelineRow struct {
+	When, At, What, Who, Detail, Rationale, Withdrawn, ID string
+}
 type answerSection struct {
 	Number int
 	Title  string
@@ -468,7 +463,7 @@ type answerSection struct {
 // sent it was read ("table 2, row 3"), for checking it against the form.
 type answerRow struct{ Label, Value, Problem, ID, Source string }
 type eventOption struct{ Value, Text string }
-type eventForm struct{ Type, At, Outcome, Date, Action, Due, Reason, Of, Reviewer, Error string }
+type eventForm struct{ Type, At, Outcome, Rationale, Date, Action, Due, Reason, Note, Of, Reviewer, Error string }
 
 type deadLetterRow struct{ Queue, Sent, What, Detail string }
 
@@ -675,6 +670,9 @@ func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("recorded") != "" {
 		notice = "The event was recorded and the deadlines updated."
 	}
+	if r.URL.Query().Get("withdrawn") != "" {
+		notice = "The entry was withdrawn: it stays in the history, marked, and the deadlines were worked out again without it."
+	}
 	if r.URL.Query().Get("assigned") != "" {
 		notice = "The case is assigned to you."
 	}
@@ -708,64 +706,109 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		if title == "" {
 			title = d.Rule
 		}
-		cv.Deadlines = append(cv.Deadlines, deadlineRow{Title: title, Source: rule.Source, Due: londonDate(d.Due), Status: d.Status, Provisional: d.Provisional})
+		row := deadlineRow{Title: title, Source: rule.Source, Due: londonDate(d.Due), Status: d.Status}
+		if d.Provisional {
+			row.Provisional = provisionalNote(rule)
+		}
+		cv.Deadlines = append(cv.Deadlines, row)
 	}
+	may := recordable(id.Role)
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
-		what := deadlines.EventTypes[e.Type]
+		row := timelineRow{When: londonTime(e.At), At: e.At.UTC().Format(time.RFC3339), What: deadlines.Words(e), Who: e.Actor}
 		switch e.Type {
-		case web.EventViewed:
-			what = "the case was viewed"
-		case web.EventRawDownloaded:
-			what = "the raw input was downloaded"
+		case web.EventViewed, web.EventRawDownloaded:
+			row.What = "Viewed"
+			if e.Type == web.EventRawDownloaded {
+				row.What = "Raw input downloaded"
+			}
+			if v := e.Data["version"]; v != "" {
+				row.Detail = "version " + v
+			}
+			cv.Audit = append(cv.Audit, row)
+			continue
+		case deadlines.EventWithdrawn:
+			continue // shown on the entry it withdrew
 		case intake.EventBusinessUnitTold:
-			what = "the Business Unit was told of the new case"
+			row.What = "The Business Unit was told of the new case"
 		case intake.EventLDChairTold:
-			what = "the Learning and Development Group's chair was told of the new case"
+			row.What = "The Learning and Development Group's chair was told of the new case"
+		case intake.EventLDChairToldDecision:
+			row.What = "The Learning and Development Group's chair was told of the partners' decision"
 		case intake.EventCorrected:
-			what = "a correction was received (version " + e.Data["version"] + ")"
+			row.What = "A correction was received (version " + e.Data["version"] + ")"
 		case intake.EventAssigned:
-			what = "the case was assigned to " + e.Data["assignee"]
+			row.What = "The case was assigned to " + e.Data["assignee"]
 			if cv.Assignee == "" { // the latest, as the timeline runs newest first
 				cv.Assignee = e.Data["assignee"]
 			}
 		case "reminder-sent":
-			what = "a reminder was sent (" + e.Data["rule"] + ", " + e.Data["kind"] + ")"
+			row.What = "A reminder was sent (" + e.Data["rule"] + ", " + e.Data["kind"] + ")"
 		}
-		if what == "" {
-			what = e.Type
+		if row.What == "" {
+			row.What = e.Type
 		}
 		var detail []string
-		for _, k := range []string{"outcome", "date", "action", "due", "reason", "of", "reviewer"} {
+		for _, k := range []string{"date", "action", "due", "of", "reviewer"} {
 			if e.Data[k] != "" {
 				detail = append(detail, k+": "+e.Data[k])
 			}
 		}
+		if e.Type == deadlines.ActionSet && e.Data["reason"] != "" {
+			detail = append(detail, "deadline moved: "+e.Data["reason"])
+		}
 		if e.Type == intake.EventCorrected && e.Data["changed"] != "" {
 			detail = append(detail, "answers changed: "+strings.ReplaceAll(e.Data["changed"], ",", ", "))
 		}
-		cv.Timeline = append(cv.Timeline, timelineRow{When: londonTime(e.At), At: e.At.UTC().Format(time.RFC3339), What: what, Who: e.Actor, Detail: strings.Join(detail, "; ")})
+		row.Detail, row.Rationale = strings.Join(detail, "; "), e.Data[deadlines.FieldRationale]
+		if wd, ok := deadlines.Withdrawal(events, e.ID); ok {
+			row.Withdrawn = fmt.Sprintf("Withdrawn as recorded in error by %s on %s: %s", wd.Actor, londonTime(wd.RecordedAt), wd.Data[deadlines.FieldNote])
+		} else if spec, ok := deadlines.Spec(e.Type); ok && !spec.System && slices.Contains(may, e.Type) && slices.Contains(may, deadlines.EventWithdrawn) {
+			row.ID = e.ID
+		}
+		cv.Timeline = append(cv.Timeline, row)
 	}
 	cv.Sections, cv.GeneralProblems = answers(c)
-	for _, t := range recordable(id.Role) {
-		cv.Events = append(cv.Events, eventOption{Value: t, Text: t + ": " + deadlines.EventTypes[t]})
-		cv.AsksReviewer = cv.AsksReviewer || t == deadlines.LCSPRNotified
-		if choices, ok := deadlines.Outcomes[t]; ok {
+	for _, t := range may {
+		spec, _ := deadlines.Spec(t)
+		cv.Events = append(cv.Events, eventOption{Value: t, Text: t + ": " + spec.Help})
+		cv.AsksReviewer = cv.AsksReviewer || spec.Takes(deadlines.FieldReviewer)
+		if len(spec.Outcomes) > 0 {
 			g := outcomeGroup{Type: t, Label: t}
-			for _, c := range choices {
+			for _, c := range spec.Outcomes {
 				g.Options = append(g.Options, eventOption{Value: c.Value, Text: c.Text})
 			}
 			cv.Outcomes = append(cv.Outcomes, g)
 		}
+		if len(spec.Reasons) > 0 {
+			g := reasonGroup{Label: spec.Done}
+			for _, c := range spec.Reasons {
+				g.Options = append(g.Options, eventOption{Value: c.Value, Text: c.Text})
+			}
+			cv.Reasons = append(cv.Reasons, g)
+		}
 	}
 	cv.AssignedToMe = cv.Assignee != "" && cv.Assignee == actor(id)
-	informed := slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == deadlines.SSPInformed })
+	active := deadlines.Active(events)
+	informed := deadlines.InRound(active, deadlines.SSPInformed) || deadlines.InRound(active, deadlines.SSPDecision)
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
 	if form.Error != "" {
 		v.Errors = []web.ErrorLink{{Href: "#event-type", Message: form.Error}}
 	}
 	w.render(rw, status, "caseContent", v)
+}
+
+// provisionalNote says what a provisional deadline counts from, until
+// what.
+func provisionalNote(r deadlines.Rule) string {
+	switch r.Start {
+	case deadlines.LAAware:
+		return "provisional: from receipt, until the day the local authority became aware is recorded"
+	case deadlines.PanelAcknowledged:
+		return "provisional: from the Panel notification until its acknowledgement is recorded"
+	}
+	return "provisional: until " + r.Start + " is recorded"
 }
 
 // answers lays a case's answers out by section, each problem at its
@@ -828,17 +871,24 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := who(r)
 	f := r.PostForm
-	form := eventForm{Type: f.Get("type"), At: strings.TrimSpace(f.Get("at")), Outcome: f.Get("outcome"),
+	form := eventForm{Type: f.Get("type"), At: strings.TrimSpace(f.Get("at")), Outcome: f.Get("outcome"), Rationale: f.Get("rationale"),
 		Date: strings.TrimSpace(f.Get("date")), Action: strings.TrimSpace(f.Get("action")), Due: strings.TrimSpace(f.Get("due")),
-		Reason: f.Get("reason"), Of: strings.ToUpper(strings.TrimSpace(f.Get("of"))), Reviewer: strings.TrimSpace(f.Get("reviewer"))}
+		Reason: f.Get("reason"), Note: f.Get("note"), Of: strings.ToUpper(strings.TrimSpace(f.Get("of"))), Reviewer: strings.TrimSpace(f.Get("reviewer"))}
 	if !slices.Contains(recordable(id.Role), form.Type) {
 		form.Error = "Choose what happened"
 		w.showCase(rw, r, c, form, http.StatusBadRequest, "")
 		return
 	}
-	_, err := w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: form.Type, At: form.At, Outcome: form.Outcome,
-		Date: form.Date, Action: form.Action, Due: form.Due, Reason: form.Reason, Of: form.Of, Reviewer: form.Reviewer, Actor: actor(id)})
+	in := intake.EventInput{Type: form.Type, At: form.At, Outcome: form.Outcome, Rationale: form.Rationale,
+		Date: form.Date, Action: form.Action, Due: form.Due, Reason: form.Reason, Of: form.Of, Reviewer: form.Reviewer,
+		Event: f.Get("event"), Actor: actor(id), Role: id.Role}
+	if spec, _ := deadlines.Spec(form.Type); len(spec.Reasons) == 0 {
+		in.Reason = form.Note // a reason in words: an action's deadline moved, an entry withdrawn
+	}
+	_, err := w.Events.RecordEvent(r.Context(), c.Ref, in)
 	switch code := errs.Code(err); {
+	case err == nil && form.Type == deadlines.EventWithdrawn:
+		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?withdrawn=1#timeline"), http.StatusSeeOther)
 	case err == nil:
 		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)
 	case code == errs.Invalid || code == errs.Conflict:
@@ -880,7 +930,7 @@ func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	if slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == deadlines.SSPInformed }) {
+	if deadlines.InRound(deadlines.Active(events), deadlines.SSPInformed) {
 		w.showCase(rw, r, c, eventForm{At: civil.In(w.Now(), workdays.London).String(), Error: "The partners were told already: see the timeline"}, http.StatusConflict, "")
 		return
 	}
@@ -899,7 +949,7 @@ func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, fmt.Errorf("web: inform the partners of %s: %w", c.Ref, err))
 		return
 	}
-	_, err = w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: deadlines.SSPInformed, At: w.Now().UTC().Format(time.RFC3339), Actor: actor(id)})
+	_, err = w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: deadlines.SSPInformed, At: w.Now().UTC().Format(time.RFC3339), Actor: actor(id), Role: id.Role})
 	if err != nil && errs.Code(err) != errs.Conflict {
 		w.fail(rw, r, err)
 		return

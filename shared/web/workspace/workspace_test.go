@@ -210,7 +210,7 @@ func TestWorkspaceCasePages(t *testing.T) {
 	}
 
 	status, page, _ = get(t, c, e.srv.URL+"/cases/"+res.Ref)
-	for _, want := range []string{"Child A Example", "Inform the Statutory Safeguarding Partners", "Record what happened", "the case was viewed", "Section 2"} {
+	for _, want := range []string{"Child A Example", "Inform the Statutory Safeguarding Partners", "Record what happened", "Who looked", "Viewed (version 0)", "Section 2"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("case page lacks %q", want)
 		}
@@ -254,7 +254,7 @@ func TestWorkspaceCasePages(t *testing.T) {
 		t.Errorf("the partners' notice: %+v", e.sent.got)
 	}
 	// Record the partners' decision: the deadlines change.
-	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-not-met"}})
+	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-not-met"}, "rationale": {"The reasons, as minuted."}})
 	if status != 200 || !strings.Contains(page, "The event was recorded") || !strings.Contains(page, "Tell the referrer the outcome") {
 		t.Errorf("record decision: %d\n%s", status, page)
 	}
@@ -265,7 +265,7 @@ func TestWorkspaceCasePages(t *testing.T) {
 		}
 	}
 	// A second decision is refused with the form and an error summary.
-	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-met"}})
+	status, page = post(t, c, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-23"}, "outcome": {"criteria-met"}, "rationale": {"The reasons, as minuted."}})
 	if status != http.StatusConflict || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, "already recorded") {
 		t.Errorf("second decision: %d", status)
 	}
@@ -405,7 +405,7 @@ func TestFigures(t *testing.T) {
 	e := newWSEnv(t, nil)
 	res, _ := e.submit(t, "complete.json") // received Friday 20 November 2026
 	e.submit(t, "incomplete.json")
-	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met"}); err != nil {
+	if _, err := e.in.RecordEvent(context.Background(), res.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met", Rationale: "as minuted"}); err != nil {
 		t.Fatal(err)
 	}
 	c := e.signIn(t, RoleBusinessUnit)
@@ -473,8 +473,8 @@ func TestLDChairDecides(t *testing.T) {
 	if status != 200 || !strings.Contains(page, `value="ld-decision"`) || strings.Contains(page, `value="ssp-decision"`) {
 		t.Fatalf("the L&D chair's case page: %d", status)
 	}
-	status, page = post(t, ld, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ld-decision"}, "at": {"2026-11-23"}, "outcome": {"single-agency-review"}})
-	if status != 200 || !strings.Contains(page, "the Learning and Development Group decided") || !strings.Contains(page, "outcome: single-agency-review") {
+	status, page = post(t, ld, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ld-decision"}, "at": {"2026-11-23"}, "outcome": {"single-agency-review"}, "rationale": {"The reasons, as minuted."}})
+	if status != 200 || !strings.Contains(page, "The Learning and Development Group decided: a single-agency review") || !strings.Contains(page, "The reasons, as minuted.") {
 		t.Errorf("after the L&D decision: %d", status)
 	}
 }
@@ -493,7 +493,7 @@ func TestChairRecordsTheRapidReview(t *testing.T) {
 	}
 	for _, step := range []url.Values{
 		{"type": {"rapid-review-held"}, "at": {"2026-11-23"}},
-		{"type": {"rapid-review-recommended"}, "at": {"2026-11-23"}, "outcome": {"lcspr"}},
+		{"type": {"rapid-review-recommended"}, "at": {"2026-11-23"}, "outcome": {"lcspr"}, "rationale": {"The Rapid Review found learning for every agency."}},
 		{"type": {"lcspr-decided"}, "at": {"2026-11-23"}},
 		{"type": {"lcspr-notified"}, "at": {"2026-11-23"}, "reviewer": {"Dr Jane Reviewer"}},
 	} {
@@ -503,7 +503,8 @@ func TestChairRecordsTheRapidReview(t *testing.T) {
 		}
 		page = next
 	}
-	if !strings.Contains(page, "outcome: lcspr") || !strings.Contains(page, "reviewer: Dr Jane Reviewer") ||
+	if !strings.Contains(page, "The Rapid Review recommended: a Local Child Safeguarding Practice Review") || !strings.Contains(page, "reviewer: Dr Jane Reviewer") ||
+		!strings.Contains(page, "The Rapid Review found learning for every agency.") ||
 		!strings.Contains(page, "Complete and publish the Local Child Safeguarding Practice Review") {
 		t.Error("the timeline or the deadlines do not show the review")
 	}
@@ -511,7 +512,7 @@ func TestChairRecordsTheRapidReview(t *testing.T) {
 	if status != http.StatusBadRequest || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, "record that first") {
 		t.Errorf("an answer before anything was sent: %d", status)
 	}
-	status, page = post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"review-decided"}, "at": {"2026-11-23"}, "outcome": {"audit"}})
+	status, page = post(t, chair, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"review-decided"}, "at": {"2026-11-23"}, "outcome": {"audit"}, "rationale": {"The reasons, as minuted."}})
 	if status != http.StatusConflict || !strings.Contains(page, "lcspr-decided was already recorded") {
 		t.Errorf("a second decision on the level of review: %d", status)
 	}
@@ -556,7 +557,7 @@ func TestAssignAndFilter(t *testing.T) {
 	_, page, _ := get(t, c, e.srv.URL+"/cases/"+a.Ref)
 	status, page := post(t, c, e.srv.URL+"/cases/"+a.Ref+"/assign", page, url.Values{})
 	if status != 200 || !strings.Contains(page, "The case is assigned to you") || strings.Contains(page, ">Assign to me<") ||
-		!strings.Contains(page, "the case was assigned to") {
+		!strings.Contains(page, "The case was assigned to") {
 		t.Fatalf("assigning: %d", status)
 	}
 	list := func(query string) string {
@@ -591,7 +592,7 @@ func TestAssignAndFilter(t *testing.T) {
 	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+a.Ref); status != http.StatusNotFound {
 		t.Errorf("the L&D chair opened a notification: %d", status)
 	}
-	if _, err := e.in.RecordEvent(context.Background(), a.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "learning"}); err != nil {
+	if _, err := e.in.RecordEvent(context.Background(), a.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "learning", Rationale: "as minuted"}); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+a.Ref); status != http.StatusOK {
