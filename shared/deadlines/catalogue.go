@@ -156,7 +156,7 @@ var Catalogue = []EventSpec{
 			{"panel-request", "at the Panel's request"},
 		}},
 	{Type: EventWithdrawn, Help: "an entry recorded in error was withdrawn (event, reason)", Done: "An entry recorded in error was withdrawn",
-		Fields: []string{FieldEvent, FieldNote}},
+		Fields: []string{FieldEvent, FieldNote}, By: []string{SSP, Chair, LDChair}}, // each withdraws what their role records
 }
 
 // Outcome and reason values other rules refer to.

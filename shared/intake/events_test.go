@@ -37,11 +37,11 @@ func TestRecordEvent(t *testing.T) {
 		{EventInput{Type: "lunch", At: "2026-03-17"}, errs.Invalid},
 		{EventInput{Type: deadlines.SSPDecision, At: "2026-03-17", Rationale: "the reasons"}, errs.Invalid},                          // no outcome
 		{EventInput{Type: deadlines.SSPDecision, At: "17/03/2026", Outcome: "criteria-met", Rationale: "the reasons"}, errs.Invalid}, // not ISO
-		{EventInput{Type: deadlines.SSPInformed, At: "2026-03-15"}, errs.Invalid},                          // before received
-		{EventInput{Type: deadlines.PublicationPlanned, At: "2026-03-20", Date: "August"}, errs.Invalid},   // bad date
-		{EventInput{Type: deadlines.ActionCompleted, At: "2026-03-20", Action: "A1"}, errs.Invalid},        // never set
-		{EventInput{Type: deadlines.ActionSet, At: "2026-03-20", Action: "A1", Due: "2026-06-01"}, ""},     // fine
-		{EventInput{Type: deadlines.ActionSet, At: "2026-03-21", Action: "A1", Due: "2026-06-02"}, errs.Invalid}, // moved without a reason
+		{EventInput{Type: deadlines.SSPInformed, At: "2026-03-15"}, errs.Invalid},                                                    // before received
+		{EventInput{Type: deadlines.PublicationPlanned, At: "2026-03-20", Date: "August"}, errs.Invalid},                             // bad date
+		{EventInput{Type: deadlines.ActionCompleted, At: "2026-03-20", Action: "A1"}, errs.Invalid},                                  // never set
+		{EventInput{Type: deadlines.ActionSet, At: "2026-03-20", Action: "A1", Due: "2026-06-01"}, ""},                               // fine
+		{EventInput{Type: deadlines.ActionSet, At: "2026-03-21", Action: "A1", Due: "2026-06-02"}, errs.Invalid},                     // moved without a reason
 		{EventInput{Type: deadlines.ActionCompleted, At: "2026-03-22", Action: "A1"}, ""},
 		{EventInput{Type: deadlines.SSPDecision, At: "2026-03-18", Outcome: "criteria-met", Rationale: "the reasons"}, ""},
 		{EventInput{Type: deadlines.SSPDecision, At: "2026-03-19", Outcome: "learning", Rationale: "the reasons"}, errs.Conflict},
@@ -51,8 +51,8 @@ func TestRecordEvent(t *testing.T) {
 		// The process after the first week, in order, and out of it.
 		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-19"}, errs.Invalid}, // not notified yet
 		{EventInput{Type: deadlines.PanelNotified, At: "2026-03-19"}, ""},
-		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-18"}, errs.Invalid},                        // before the notification
-		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-19"}, ""},                                  // the same day is fine
+		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-18"}, errs.Invalid},                                                  // before the notification
+		{EventInput{Type: deadlines.PanelAcknowledged, At: "2026-03-19"}, ""},                                                            // the same day is fine
 		{EventInput{Type: deadlines.RapidReviewRecommended, At: "2026-03-25", Outcome: "lcspr", Rationale: "the reasons"}, errs.Invalid}, // not held yet
 		{EventInput{Type: deadlines.RapidReviewHeld, At: "2026-03-25"}, ""},
 		{EventInput{Type: deadlines.RapidReviewRecommended, At: "2026-03-25", Outcome: "a review", Rationale: "the reasons"}, errs.Invalid},
@@ -60,7 +60,7 @@ func TestRecordEvent(t *testing.T) {
 		{EventInput{Type: deadlines.ReviewDecided, At: "2026-03-26", Outcome: "lcspr", Rationale: "the reasons"}, errs.Invalid}, // an LCSPR is lcspr-decided
 		{EventInput{Type: deadlines.LCSPRDecided, At: "2026-03-26"}, ""},
 		{EventInput{Type: deadlines.ReviewDecided, At: "2026-03-27", Outcome: "audit", Rationale: "the reasons"}, errs.Conflict}, // decided already
-		{EventInput{Type: deadlines.LCSPRNotified, At: "2026-03-27"}, errs.Invalid},                    // no reviewer
+		{EventInput{Type: deadlines.LCSPRNotified, At: "2026-03-27"}, errs.Invalid},                                              // no reviewer
 		{EventInput{Type: deadlines.LCSPRNotified, At: "2026-03-27", Reviewer: "  Dr  Jane   Reviewer "}, ""},
 		{EventInput{Type: deadlines.PanelResponded, At: "2026-03-27", Outcome: "national-review"}, errs.Invalid}, // nothing sent
 		{EventInput{Type: deadlines.DecisionToPanel, At: "2026-03-27"}, ""},
