@@ -412,10 +412,11 @@ func TestBrowser(t *testing.T) {
 		}
 		// The partners decide: criteria not met. The deadlines change.
 		today := civil.In(time.Now(), time.UTC).String()
-		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-at').value = '` + today + `'; document.querySelector('#event-outcome optgroup[label="ssp-decision"] option[value="criteria-not-met"]').selected = true; ''`)
+		b.eval(`document.getElementById('event-type').value = 'ssp-decision'; document.getElementById('event-at').value = '` + today + `'; document.querySelector('#event-outcome optgroup[label="ssp-decision"] option[value="criteria-not-met"]').selected = true; document.getElementById('event-rationale').value = 'No abuse or neglect is suspected: see the minutes.'; ''`)
 		b.click(`form[action$="/events"] button[type="submit"]`, "ws-recorded")
 		body := b.eval(`document.body.textContent`)
-		if !strings.Contains(body, "The event was recorded") || !strings.Contains(body, "Tell the referrer the outcome") {
+		if !strings.Contains(body, "The event was recorded") || !strings.Contains(body, "Tell the referrer the outcome") ||
+			!strings.Contains(body, "The partners decided: criteria not met") || !strings.Contains(body, "No abuse or neglect is suspected: see the minutes.") {
 			t.Errorf("after the decision:\n%s", body)
 		}
 		// Recording it twice: the form again, with an error summary.
@@ -423,6 +424,15 @@ func TestBrowser(t *testing.T) {
 		b.click(`form[action$="/events"] button[type="submit"]`, "ws-conflict")
 		if b.count(`.govuk-error-summary`, true) != 1 {
 			t.Error("a second decision shows no error summary")
+		}
+		// The decision was recorded in error: withdrawn, kept and marked,
+		// and the partners' deadlines run again.
+		b.eval(`const d = document.querySelector('#timeline ~ .moj-timeline details, .moj-timeline details'); d.open = true; d.querySelector('textarea').value = 'Recorded on the wrong case.'; ''`)
+		b.click(`.moj-timeline details form button[type="submit"]`, "ws-withdrawn")
+		body = b.eval(`document.body.textContent`)
+		if !strings.Contains(body, "The entry was withdrawn") || !strings.Contains(body, "Withdrawn as recorded in error") || !strings.Contains(body, "Recorded on the wrong case.") ||
+			strings.Contains(body, "Tell the referrer the outcome") {
+			t.Errorf("after the withdrawal:\n%s", body)
 		}
 		// The quarter's figures.
 		b.click(`a.govuk-service-navigation__link[href="/cases/figures"]`, "ws-figures")

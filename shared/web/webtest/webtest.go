@@ -34,7 +34,7 @@ type Env struct {
 func New(t testing.TB, clock func() time.Time) *Env {
 	t.Helper()
 	data := t.TempDir()
-	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	st, err := bolt.Open(filepath.Join(data, "cspr.db"), clock) // the store purges expired sessions by the same clock
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -706,3 +706,102 @@ func TestSignInProviderLate(t *testing.T) {
 		t.Errorf("second sign-in: %d at %s, client read %d times", status, final, asked.Load())
 	}
 }
+
+// TestCasePageRecord: the case page tells what happened in words, with the
+// reasons; a late deadline says so; an entry recorded in error is
+// withdrawn there by the role that records it, and stays, marked; views go
+// to their own list; the L&D chair opens a case whatever the partners
+// decided.
+func TestCasePageRecord(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, _ := e.submit(t, "complete.json") // received Friday 20 November 10:00; inform-ssp due Monday 23rd
+	ld := e.signIn(t, RoleLDChair)
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+res.Ref); status != http.StatusNotFound {
+		t.Fatalf("the L&D chair opens a notification before any decision: %d", status)
+	}
+	e.now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	ssp := e.signIn(t, RoleSSP)
+	_, page, _ := get(t, ssp, e.srv.URL+"/cases/"+res.Ref)
+	status, page := post(t, ssp, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-24"},
+		"outcome": {"criteria-not-met"}})
+	if status != http.StatusBadRequest || !strings.Contains(page, "needs its rationale") {
+		t.Errorf("a decision without its rationale: %d", status)
+	}
+	status, page = post(t, ssp, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"ssp-decision"}, "at": {"2026-11-24"},
+		"outcome": {"criteria-not-met"}, "rationale": {"No abuse or neglect <b>suspected</b>."}})
+	if status != 200 || !strings.Contains(page, "The partners decided: criteria not met") || !strings.Contains(page, "No abuse or neglect &lt;b&gt;suspected&lt;/b&gt;.") {
+		t.Fatalf("after the decision: %d", status)
+	}
+	if !strings.Contains(page, `govuk-tag--orange">met late<`) {
+		t.Error("inform-ssp, met by a decision a day after its day, is not shown as late")
+	}
+	if strings.Contains(page, "decided (outcome)") || strings.Contains(page, "outcome: criteria-not-met") {
+		t.Error("the timeline speaks in codes")
+	}
+	if i, j := strings.Index(page, `id="timeline"`), strings.Index(page, `id="audit"`); i < 0 || j < i || strings.Contains(page[i:j], "Viewed") {
+		t.Error("views are not in a list of their own after the timeline")
+	}
+	ld = e.signIn(t, RoleLDChair) // a day later: signed in again
+	if status, _, _ := get(t, ld, e.srv.URL+"/cases/"+res.Ref); status != 200 {
+		t.Errorf("the L&D chair cannot open the case the partners decided: %d", status)
+	}
+	events, _ := e.store.ListEvents(context.Background(), res.Ref)
+	var decision string
+	for _, ev := range events {
+		if ev.Type == "ssp-decision" {
+			decision = ev.ID
+		}
+	}
+	// Not the L&D chair's to withdraw.
+	_, ldPage, _ := get(t, ld, e.srv.URL+"/cases/"+res.Ref)
+	if strings.Contains(ldPage, `name="event" value="`+decision+`"`) {
+		t.Error("the L&D chair is offered to withdraw the partners' decision")
+	}
+	if status, _ := post(t, ld, e.srv.URL+"/cases/"+res.Ref+"/events", ldPage, url.Values{"type": {"event-withdrawn"}, "event": {decision}, "note": {"no"}, "at": {"2026-11-24"}}); status != http.StatusBadRequest {
+		t.Errorf("the L&D chair withdrew the partners' decision: %d", status)
+	}
+	if !strings.Contains(page, `name="event" value="`+decision+`"`) {
+		t.Fatal("the partners are not offered to withdraw their decision")
+	}
+	status, page = post(t, ssp, e.srv.URL+"/cases/"+res.Ref+"/events", page, url.Values{"type": {"event-withdrawn"}, "event": {decision},
+		"note": {"Recorded on the wrong case."}, "at": {"2026-11-24"}})
+	if status != 200 || !strings.Contains(page, "The entry was withdrawn") || !strings.Contains(page, "Withdrawn as recorded in error by Officer ssp") ||
+		!strings.Contains(page, "Recorded on the wrong case.") || !strings.Contains(page, "The partners decided: criteria not met") {
+		t.Errorf("after the withdrawal: %d", status)
+	}
+	if strings.Contains(page, `name="event" value="`+decision+`"`) {
+		t.Error("a withdrawn entry is offered to be withdrawn again")
+	}
+}
+
+// TestFiguresLate: the figures count met on time, late and missed apart,
+// on the page and in the CSV — worked by hand: two referrals received
+// Friday 20 November, the partners due to be informed Monday 23rd,
+// informed that day for one and on Tuesday 24th for the other.
+func TestFiguresLate(t *testing.T) {
+	e := newWSEnv(t, nil)
+	onTime, _ := e.submit(t, "complete.json")
+	late, _ := e.submit(t, "incomplete.json")
+	if _, err := e.in.RecordEvent(context.Background(), onTime.Ref, intake.EventInput{Type: "ssp-informed", At: "2026-11-23"}); err != nil {
+		t.Fatal(err)
+	}
+	e.now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	if _, err := e.in.RecordEvent(context.Background(), late.Ref, intake.EventInput{Type: "ssp-informed", At: "2026-11-24"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, RoleBusinessUnit)
+	_, csv, _ := get(t, c, e.srv.URL+"/cases/figures.csv?q=2026-Q4")
+	for _, want := range []string{
+		"2026-Q4,deadline Inform the Statutory Safeguarding Partners,met on time,1\n",
+		"2026-Q4,deadline Inform the Statutory Safeguarding Partners,late,1\n",
+		"2026-Q4,deadline Inform the Statutory Safeguarding Partners,missed,0\n",
+	} {
+		if !strings.Contains(strings.ReplaceAll(csv, "\r\n", "\n"), want) {
+			t.Errorf("CSV lacks %q:\n%s", want, csv)
+		}
+	}
+	_, page, _ := get(t, c, e.srv.URL+"/cases/figures?q=2026-Q4")
+	if !strings.Contains(page, "Met late") {
+		t.Error("the figures page has no column for deadlines met late")
+	}
+}
