@@ -119,3 +119,26 @@ func ReadAs(format string, data []byte) Read {
 	out.Format = format
 	return out
 }
+
+// Saved says how an input is saved as it was sent — its file extension
+// and media type — from its content, never from a name it came with.
+func Saved(data []byte) (ext, mediaType string) {
+	switch Detect("", "", data) {
+	case PDF:
+		return ".pdf", "application/pdf"
+	case DOCX:
+		if bytes.Contains(data[:min(len(data), 100)], []byte("application/vnd.oasis.opendocument.text")) {
+			return ".odt", "application/vnd.oasis.opendocument.text"
+		}
+		return ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	case DOC:
+		return ".doc", "application/msword"
+	case Email:
+		return ".eml", "message/rfc822"
+	case JSON:
+		return ".json", "application/json"
+	case Text:
+		return ".txt", "text/plain; charset=utf-8"
+	}
+	return ".bin", "application/octet-stream"
+}

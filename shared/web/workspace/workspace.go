@@ -30,6 +30,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
@@ -415,19 +416,20 @@ type caseRow struct {
 }
 
 type caseView struct {
-	Ref, Received, Channel, Sender, Status, Route, RawURL, RawName string
-	CanInform, AsksReviewer, AssignedToMe                          bool
-	Assignee                                                       string
-	Version, Problems                                              int
-	Deadlines                                                      []deadlineRow
-	Timeline                                                       []timelineRow
-	Audit                                                          []timelineRow // views and downloads
-	Reasons                                                        []reasonGroup
-	Sections                                                       []answerSection
-	GeneralProblems                                                []string
-	Events                                                         []eventOption
-	Outcomes                                                       []outcomeGroup
-	Form                                                           eventForm
+	Ref, Received, Channel, Sender, Status, Route string
+	CanInform, AsksReviewer, AssignedToMe         bool
+	Assignee                                      string
+	Version, Problems                             int
+	Deadlines                                     []deadlineRow
+	Timeline                                      []timelineRow
+	Audit                                         []timelineRow // views and downloads
+	Versions                                      []rawVersion
+	Reasons                                       []reasonGroup
+	Sections                                      []answerSection
+	GeneralProblems                               []string
+	Events                                        []eventOption
+	Outcomes                                      []outcomeGroup
+	Form                                          eventForm
 }
 
 // outcomeGroup is the outcomes of one decision event, shown together.
@@ -698,7 +700,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		state = "closed (was " + state + "): no deadline runs and no reminder is sent"
 	}
 	cv := &caseView{Ref: c.Ref, Received: londonTime(c.ReceivedAt), Channel: c.Channel, Sender: c.Sender, Status: state,
-		Route: string(c.Route), Version: c.Version, Problems: len(c.Problems), RawURL: w.at("/cases/" + c.Ref + "/raw"), Form: form}
+		Route: string(c.Route), Version: c.Version, Problems: len(c.Problems), Form: form}
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Due.Before(ds[j].Due) })
 	for _, d := range ds {
 		rule, _ := w.Rules.Rule(d.Rule)
@@ -768,6 +770,7 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		}
 		cv.Timeline = append(cv.Timeline, row)
 	}
+	cv.Versions = w.rawVersions(c, events)
 	cv.Sections, cv.GeneralProblems = answers(c)
 	for _, t := range may {
 		spec, _ := deadlines.Spec(t)
@@ -957,25 +960,73 @@ func (w *Workspace) inform(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)
 }
 
-// raw serves the input a case was read from, byte for byte.
+// rawVersion is one version of a case's raw input: what was sent first,
+// then each correction.
+type rawVersion struct {
+	Version  int
+	Location string
+	When     string
+	URL      string
+}
+
+// rawVersions lists a case's inputs from its history: the first as
+// received, then each correction's.
+func (w *Workspace) rawVersions(c casefile.Case, events []casefile.Event) []rawVersion {
+	out := []rawVersion{{Version: 0, Location: "raw/" + c.RawKey, When: londonTime(c.ReceivedAt)}}
+	for _, e := range events {
+		if e.Type != intake.EventCorrected || e.Data["rawKey"] == "" {
+			continue
+		}
+		n, err := strconv.Atoi(e.Data["version"])
+		if err != nil {
+			continue
+		}
+		out = append(out, rawVersion{Version: n, Location: "raw/" + e.Data["rawKey"], When: londonTime(e.At)})
+	}
+	for i := range out {
+		out[i].URL = w.at(fmt.Sprintf("/cases/%s/raw?v=%d", c.Ref, out[i].Version))
+	}
+	return out
+}
+
+// raw serves an input a case was read from, byte for byte: the version
+// asked for (?v=N), or the latest.
 func (w *Workspace) raw(rw http.ResponseWriter, r *http.Request) {
 	c, ok := w.openCase(rw, r)
 	if !ok {
 		return
 	}
-	data, err := w.Raw.Get(r.Context(), c.RawLocation)
+	version, location := c.Version, c.RawLocation
+	if v := r.URL.Query().Get("v"); v != "" {
+		events, err := w.Cases.ListEvents(r.Context(), c.Ref)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		n, err := strconv.Atoi(v)
+		i := slices.IndexFunc(w.rawVersions(c, events), func(rv rawVersion) bool { return rv.Version == n })
+		if err != nil || i < 0 {
+			w.fail(rw, r, errs.E(errs.NotFound, "no version %q", v))
+			return
+		}
+		version, location = n, w.rawVersions(c, events)[i].Location
+	}
+	data, err := w.Raw.Get(r.Context(), location)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
+	c.Version = version // the audit records the version downloaded
 	if err := w.audit(r, c, web.EventRawDownloaded); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	// Named by the reference, never the sender's file name (it may hold a
-	// child's name); served as bytes, never rendered.
-	rw.Header().Set("Content-Type", "application/octet-stream")
-	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d.raw"`, c.Ref, c.Version))
+	// Named by the reference and version, never the sender's file name
+	// (it may hold a child's name), with the type its content shows;
+	// always a download, never shown in the browser (nosniff).
+	ext, media := formdoc.Saved(data)
+	rw.Header().Set("Content-Type", media)
+	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d%s"`, c.Ref, version, ext))
 	rw.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = rw.Write(data)
 }

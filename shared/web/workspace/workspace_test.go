@@ -805,3 +805,57 @@ func TestFiguresLate(t *testing.T) {
 		t.Error("the figures page has no column for deadlines met late")
 	}
 }
+
+// TestRawVersions: after a correction, each version's input is still
+// there to download, named as sent with its type, never shown inline.
+func TestRawVersions(t *testing.T) {
+	e := newWSEnv(t, nil)
+	res, first := e.submit(t, "complete.json")
+	docx, err := os.ReadFile(filepath.Join("..", "..", "formdoc", "testdata", "forms", "learning-route.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.in.Correct(context.Background(), res.Ref, intake.Raw{Data: docx, Filename: "Child A Example.docx", Channel: "email", ReceivedAt: e.now}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, RoleBusinessUnit)
+	_, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, "/cases/"+res.Ref+"/raw?v=0") || !strings.Contains(page, "/cases/"+res.Ref+"/raw?v=1") {
+		t.Fatal("the case page does not list each version's input")
+	}
+	for _, tt := range []struct {
+		v, name, media string
+		want           []byte
+	}{
+		{"0", res.Ref + "-v0.json", "application/json", first},
+		{"1", res.Ref + "-v1.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx},
+		{"", res.Ref + "-v1.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx},
+	} {
+		resp, err := c.Get(e.srv.URL + "/cases/" + res.Ref + "/raw?v=" + tt.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Equal(got, tt.want) || resp.Header.Get("Content-Type") != tt.media || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			resp.Header.Get("Content-Disposition") != `attachment; filename="`+tt.name+`"` {
+			t.Errorf("version %q: %d bytes, headers %v", tt.v, len(got), resp.Header)
+		}
+	}
+	for _, v := range []string{"2", "-1", "x"} {
+		if status, _, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref+"/raw?v="+v); status != http.StatusNotFound {
+			t.Errorf("version %s: %d", v, status)
+		}
+	}
+	events, _ := e.store.ListEvents(context.Background(), res.Ref)
+	var versions []string
+	for _, ev := range events {
+		if ev.Type == web.EventRawDownloaded {
+			versions = append(versions, ev.Data["version"])
+		}
+	}
+	sort.Strings(versions) // the test clock stands still: all at one moment
+	if strings.Join(versions, ",") != "0,1,1" {
+		t.Errorf("downloads recorded of versions %v", versions)
+	}
+}
