@@ -102,9 +102,10 @@ type Event struct {
 
 // Marks a case's summary carries beside its status, set by events.
 const (
-	MarkAssignee = "assignee" // the officer the case is assigned to
-	MarkClosed   = "closed"   // "yes" while the case is closed
-	MarkLearning = "learning" // "yes" once the case is for the Learning and Development Group
+	MarkAssignee  = "assignee"   // the officer the case is assigned to
+	MarkClosed    = "closed"     // "yes" while the case is closed
+	MarkLearning  = "learning"   // "yes" once the case is for the Learning and Development Group
+	MarkPanelOwed = "panel-owed" // the day (2026-12-02) the Panel asked for more information, while it is owed
 )
 
 // EventReceived is the type of the first event of every case.

@@ -262,3 +262,24 @@ func InRound(active []casefile.Event, typ string) bool {
 	since := RoundStart(active)
 	return slices.ContainsFunc(active, func(e casefile.Event) bool { return e.Type == typ && !e.At.Before(since) })
 }
+
+// PanelInformationOwed reports whether the Panel's latest request for more
+// information (panel-responded, more-information) is still owed — no
+// panel-information-sent on or after it — and when it was asked.
+func PanelInformationOwed(active []casefile.Event) (time.Time, bool) {
+	var asked time.Time
+	for _, e := range active {
+		if e.Type == PanelResponded && e.Data["outcome"] == MoreInformation && e.At.After(asked) {
+			asked = e.At
+		}
+	}
+	if asked.IsZero() {
+		return asked, false
+	}
+	for _, e := range active {
+		if e.Type == PanelInformationSent && !e.At.Before(asked) {
+			return asked, false
+		}
+	}
+	return asked, true
+}

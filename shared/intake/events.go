@@ -322,30 +322,31 @@ func withdrawable(active, history []casefile.Event, id, role string) (casefile.E
 }
 
 // marks are what an event changes in its case's summary, worked out on
-// the history with the event in its place: whether the case is closed, and
-// whether it went to the Learning and Development Group.
+// the history with the event in its place: whether the case is closed,
+// whether it went to the Learning and Development Group — whatever the
+// partners decide goes to the Group, with its rationale (§5.6) — and
+// whether the Panel is owed information.
 func marks(c casefile.Case, e casefile.Event, history []casefile.Event) map[string]string {
 	switch e.Type {
-	case deadlines.CaseClosed, deadlines.CaseReopened, deadlines.EventWithdrawn:
-		after := append(append([]casefile.Event(nil), history...), e)
-		sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
-		yes := func(b bool) string {
-			if b {
-				return "yes"
-			}
-			return ""
-		}
-		m := map[string]string{casefile.MarkClosed: yes(deadlines.Closed(after))}
-		if e.Type == deadlines.EventWithdrawn {
-			m[casefile.MarkLearning] = yes(deadlines.ForLearning(c.Route, after))
-		}
-		return m
-	case deadlines.SSPDecision:
-		// Whatever the partners decide goes to the Learning and
-		// Development Group, with its rationale (§5.6).
-		return map[string]string{casefile.MarkLearning: "yes"}
+	case deadlines.CaseClosed, deadlines.CaseReopened, deadlines.EventWithdrawn, deadlines.SSPDecision,
+		deadlines.PanelResponded, deadlines.PanelInformationSent:
+	default:
+		return nil
 	}
-	return nil
+	after := deadlines.Active(append(append([]casefile.Event(nil), history...), e))
+	sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return ""
+	}
+	owed := ""
+	if asked, ok := deadlines.PanelInformationOwed(after); ok {
+		owed = civil.In(asked, workdays.London).String()
+	}
+	return map[string]string{casefile.MarkClosed: yes(deadlines.Closed(after)), casefile.MarkLearning: yes(deadlines.ForLearning(c.Route, after)),
+		casefile.MarkPanelOwed: owed}
 }
 
 // EventLDChairToldDecision records that the Learning and Development

@@ -11,7 +11,7 @@ func RouteWords(r referral.Route) string {
 	case referral.RouteLearning:
 		return "a learning referral for the Learning and Development Group"
 	}
-	return "not yet clear: the form does not say which criteria apply"
+	return "not yet clear: the form does not say which criteria apply, so the notification deadlines run until it is known"
 }
 
 // NextSteps says what happens next on a route when no statutory deadline is
@@ -23,5 +23,5 @@ func NextSteps(r referral.Route) string {
 	case referral.RouteLearning:
 		return "The Business Unit will pass your referral to the chair of the Learning and Development Group, who will decide whether a review is needed. The procedure sets no statutory deadline for that decision; you will be told it."
 	}
-	return "The Business Unit will check which criteria apply and contact you. No statutory deadline runs until that is clear."
+	return "The Business Unit will check which criteria apply and contact you. Until that is clear the notification deadlines run, so none is missed."
 }

@@ -411,6 +411,7 @@ type wsView struct {
 
 type caseRow struct {
 	Ref, Received, Channel, Route, Status, Next, Due, Badge, Assignee string
+	Owed                                                              string // asked by the Panel on this day, and owed
 	ReceivedSort, DueSort                                             string // sortable forms, for the table's sorting
 	HeldMail                                                          bool
 }
@@ -418,6 +419,8 @@ type caseRow struct {
 type caseView struct {
 	Ref, Received, Channel, Sender, Status, Route string
 	CanInform, AsksReviewer, AssignedToMe         bool
+	AwaitingApproval                              bool   // the L&D Group decided; the partners have not approved it
+	PanelOwed                                     string // the day the Panel asked for more information, while owed
 	Assignee                                      string
 	Version, Problems                             int
 	Deadlines                                     []deadlineRow
@@ -556,6 +559,9 @@ func (w *Workspace) list(rw http.ResponseWriter, r *http.Request) {
 			DueSort: "99999999999", Badge: e.Badge}
 		if e.Closed {
 			row.Status = "closed"
+		}
+		if d, err := civil.Parse(c.Marks[casefile.MarkPanelOwed]); err == nil && !e.Closed {
+			row.Owed = "asked " + londonDate(workdays.EndOfDay(d))
 		}
 		if !e.Due.IsZero() {
 			row.Next, row.Due, row.DueSort = w.Rules.TaskTitle(c.Next.Rule), londonDate(e.Due), strconv.FormatInt(e.Due.Unix(), 10)
@@ -793,6 +799,10 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 	}
 	cv.AssignedToMe = cv.Assignee != "" && cv.Assignee == actor(id)
 	active := deadlines.Active(events)
+	cv.AwaitingApproval = deadlines.InRound(active, deadlines.LDDecision) && !deadlines.InRound(active, deadlines.LDApproved)
+	if asked, owed := deadlines.PanelInformationOwed(active); owed {
+		cv.PanelOwed = londonDate(asked)
+	}
 	informed := deadlines.InRound(active, deadlines.SSPInformed) || deadlines.InRound(active, deadlines.SSPDecision)
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv

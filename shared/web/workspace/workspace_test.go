@@ -859,3 +859,60 @@ func TestRawVersions(t *testing.T) {
 		t.Errorf("downloads recorded of versions %v", versions)
 	}
 }
+
+// TestCasePageOneStory: what the page says agrees with the record — the
+// partners told once they decided, an L&D decision awaiting approval
+// until approved, the Panel's request for information owed (on the case
+// and in the list) until it is sent, an unclear route's deadlines named.
+func TestCasePageOneStory(t *testing.T) {
+	e := newWSEnv(t, nil)
+	ctx := context.Background()
+	res, _ := e.submit(t, "complete.json")
+	record := func(in intake.EventInput) {
+		t.Helper()
+		if _, err := e.in.RecordEvent(ctx, res.Ref, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.signIn(t, RoleBusinessUnit)
+	page := func() string {
+		t.Helper()
+		_, p, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+		return p
+	}
+	if !strings.Contains(page(), "have not been told of this referral yet") {
+		t.Fatal("a new case does not offer to inform the partners")
+	}
+	record(intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met", Rationale: "met"})
+	if strings.Contains(page(), "have not been told") {
+		t.Error("after the partners decided, the page says they have not been told")
+	}
+	record(intake.EventInput{Type: "ld-decision", At: "2026-11-23", Outcome: "multi-agency-audit", Rationale: "an audit will show it"})
+	if !strings.Contains(page(), "awaits the partners") {
+		t.Error("the L&D decision is not shown awaiting approval")
+	}
+	record(intake.EventInput{Type: "ld-approved", At: "2026-11-23", Rationale: "agreed"})
+	if strings.Contains(page(), "awaits the partners") {
+		t.Error("approved, still awaiting approval")
+	}
+	record(intake.EventInput{Type: "rapid-review-held", At: "2026-11-23"})
+	record(intake.EventInput{Type: "decision-to-panel", At: "2026-11-23"})
+	record(intake.EventInput{Type: "panel-responded", At: "2026-11-23", Outcome: "more-information"})
+	_, list, _ := get(t, c, e.srv.URL+"/cases")
+	if !strings.Contains(page(), "The Panel asked for more information on 23 Nov 2026") || !strings.Contains(list, "Send the Panel the information it asked for (asked 23 Nov 2026") {
+		t.Error("the Panel's request is not shown as owed on the case and in the list")
+	}
+	record(intake.EventInput{Type: "panel-information-sent", At: "2026-11-23"})
+	_, list, _ = get(t, c, e.srv.URL+"/cases")
+	if strings.Contains(page(), "The Panel asked for more information") || strings.Contains(list, "Send the Panel the information") {
+		t.Error("the information was sent, and is still shown owed")
+	}
+	unclear, err := e.in.Submit(ctx, intake.Raw{Data: []byte(`{"referrer": {"fullName": "Sam Referrer"}}`), Channel: "api", ReceivedAt: e.now})
+	if err != nil || unclear.Route != "unknown" {
+		t.Fatalf("a form that says no route: %+v %v", unclear, err)
+	}
+	_, p, _ := get(t, c, e.srv.URL+"/cases/"+unclear.Ref)
+	if !strings.Contains(p, "the notification deadlines run until the route is known") || !strings.Contains(p, "Notify the Child Safeguarding Practice Review Panel") {
+		t.Error("an unclear route does not say the notification deadlines run")
+	}
+}
