@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"slices"
 	"sort"
@@ -138,6 +139,9 @@ func NewWorkspace(w Workspace) *Workspace {
 	w.mux.Handle("GET /cases/figures.csv", w.Require(http.HandlerFunc(w.figuresCSV), RoleBusinessUnit, RoleSSP, RoleChair))
 	if w.Mail != nil && len(w.Partners) > 0 {
 		w.mux.Handle("POST /cases/{ref}/inform", w.Require(http.HandlerFunc(w.inform), RoleBusinessUnit))
+	}
+	if w.Mail != nil {
+		w.mux.Handle("POST /cases/{ref}/tell-referrer", w.Require(http.HandlerFunc(w.tellReferrer), RoleBusinessUnit))
 	}
 	if w.Held != nil {
 		w.mux.Handle("GET /cases/held", w.Require(http.HandlerFunc(w.held), RoleBusinessUnit))
@@ -419,8 +423,9 @@ type caseRow struct {
 type caseView struct {
 	Ref, Received, Channel, Sender, Status, Route string
 	CanInform, AsksReviewer, AssignedToMe         bool
-	AwaitingApproval                              bool   // the L&D Group decided; the partners have not approved it
-	PanelOwed                                     string // the day the Panel asked for more information, while owed
+	AwaitingApproval                              bool          // the L&D Group decided; the partners have not approved it
+	PanelOwed                                     string        // the day the Panel asked for more information, while owed
+	Outcome                                       *outcomeDraft // the e-mail telling the referrer the outcome, to send
 	Assignee                                      string
 	Version, Problems                             int
 	Deadlines                                     []deadlineRow
@@ -678,6 +683,9 @@ func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("recorded") != "" {
 		notice = "The event was recorded and the deadlines updated."
 	}
+	if r.URL.Query().Get("told") != "" {
+		notice = "The referrer was sent the outcome, and that they were told is recorded."
+	}
 	if r.URL.Query().Get("withdrawn") != "" {
 		notice = "The entry was withdrawn: it stays in the history, marked, and the deadlines were worked out again without it."
 	}
@@ -804,10 +812,20 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		cv.PanelOwed = londonDate(asked)
 	}
 	informed := deadlines.InRound(active, deadlines.SSPInformed) || deadlines.InRound(active, deadlines.SSPDecision)
+	if id.Role == RoleBusinessUnit && w.Mail != nil {
+		cv.Outcome = w.draftOutcome(c, active, form)
+	}
 	cv.CanInform = id.Role == RoleBusinessUnit && w.Mail != nil && len(w.Partners) > 0 && !informed && c.Route != referral.RouteLearning
 	v.Case = cv
 	if form.Error != "" {
-		v.Errors = []web.ErrorLink{{Href: "#event-type", Message: form.Error}}
+		href := "#event-type"
+		if form.Type == "tell-referrer" {
+			href = "#outcome-text"
+		}
+		v.Errors = []web.ErrorLink{{Href: href, Message: form.Error}}
+	}
+	if form.Type == "tell-referrer" {
+		cv.Form = eventForm{At: form.At} // its error is shown with the e-mail
 	}
 	w.render(rw, status, "caseContent", v)
 }
@@ -997,6 +1015,111 @@ func (w *Workspace) rawVersions(c casefile.Case, events []casefile.Event) []rawV
 		out[i].URL = w.at(fmt.Sprintf("/cases/%s/raw?v=%d", c.Ref, out[i].Version))
 	}
 	return out
+}
+
+// outcomeDraft is the e-mail that tells the referrer the outcome, drafted
+// for the Business Unit to read, change and send (§5.7).
+type outcomeDraft struct {
+	To, Subject, Text, Error string
+}
+
+// referrerAddress is where the referrer is written to: the address the
+// case came from, else the referrer's own on the form.
+func referrerAddress(c casefile.Case) string {
+	if a, err := netmail.ParseAddress(c.Sender); err == nil {
+		return a.Address
+	}
+	if a, err := netmail.ParseAddress(c.Referral.Referrer.Email); err == nil {
+		return a.Address
+	}
+	return ""
+}
+
+// draftOutcome drafts the referrer's e-mail once the partners (or the
+// Learning and Development Group) have decided this round and the
+// referrer has not been told: the reference and the decision, never a
+// child's details nor the rationale. nil when there is nothing to tell.
+func (w *Workspace) draftOutcome(c casefile.Case, active []casefile.Event, form eventForm) *outcomeDraft {
+	if deadlines.InRound(active, deadlines.ReferrerTold) || deadlines.Closed(active) {
+		return nil
+	}
+	var decision *casefile.Event
+	since := deadlines.RoundStart(active)
+	for i := range active {
+		e := &active[i]
+		if (e.Type == deadlines.SSPDecision || e.Type == deadlines.LDDecision) && !e.At.Before(since) {
+			decision = e
+		}
+	}
+	if decision == nil {
+		return nil
+	}
+	d := &outcomeDraft{To: referrerAddress(c), Subject: fmt.Sprintf("[%s] The outcome of your referral", c.Ref), Error: form.Error}
+	if d.To == "" {
+		d.Error = "There is no address to write to: the referrer's e-mail address is not on the case. Tell them another way, then record referrer-told."
+	}
+	what := map[string]string{
+		deadlines.CriteriaMet:    "the criteria for notifying the national Child Safeguarding Practice Review Panel are met. The local authority notifies the Panel, and a Rapid Review of the case follows.",
+		deadlines.CriteriaNotMet: "the criteria for notifying the national Child Safeguarding Practice Review Panel are not met.",
+		deadlines.Learning:       "the case is not notifiable to the national Panel, but holds learning to explore: the Learning and Development Group will consider it.",
+	}[decision.Data["outcome"]]
+	who := "the Statutory Safeguarding Partners"
+	if decision.Type == deadlines.LDDecision {
+		spec, _ := deadlines.Spec(deadlines.LDDecision)
+		who, what = "the Learning and Development Group", "the outcome is "+deadlines.ChoiceText(spec.Outcomes, decision.Data["outcome"])+"."
+	}
+	d.Text = fmt.Sprintf("Dear colleague,\n\nThank you for your referral %s, received on %s.\n\n"+
+		"It has been considered by %s, who decided on %s that %s\n\n"+
+		"If you have any questions, reply to this e-mail quoting the reference %s. Please do not include a child's details in your reply.\n\n"+
+		"%s Business Unit\n", c.Ref, londonDate(c.ReceivedAt), who, londonDate(decision.At), what, c.Ref, w.Partnership)
+	if form.Type == "tell-referrer" && form.Note != "" {
+		d.Text = form.Note // what the officer wrote, shown again
+	}
+	return d
+}
+
+// tellReferrer sends the referrer the outcome, as the Business Unit
+// wrote it, and records that they were told.
+func (w *Workspace) tellReferrer(rw http.ResponseWriter, r *http.Request) {
+	c, ok := w.caseForm(rw, r, "Nothing was sent")
+	if !ok {
+		return
+	}
+	id, _ := who(r)
+	events, err := w.Cases.ListEvents(r.Context(), c.Ref)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	form := eventForm{Type: "tell-referrer", At: civil.In(w.Now(), workdays.London).String(), Note: strings.TrimSpace(r.PostForm.Get("text"))}
+	draft := w.draftOutcome(c, deadlines.Active(events), eventForm{})
+	switch {
+	case draft == nil:
+		form.Error = "There is no decision to tell the referrer of, or they were told already: see the timeline"
+	case draft.To == "":
+		form.Error = draft.Error
+	case form.Note == "" || len(form.Note) > 20000:
+		form.Error = "Write the e-mail to the referrer (up to 20,000 characters)"
+	}
+	if form.Error != "" {
+		w.showCase(rw, r, c, form, http.StatusBadRequest, "")
+		return
+	}
+	err = w.Mail.Send(r.Context(), mail.Message{
+		From: w.Partnership + " <" + w.Mailbox + ">", To: []string{draft.To}, Subject: draft.Subject, Text: form.Note + "\n",
+		MessageID: "outcome." + mail.SafeID(c.Ref) + "." + strconv.Itoa(len(events)) + "@cspr-intake", Date: w.Now(),
+	})
+	if err != nil {
+		w.fail(rw, r, fmt.Errorf("web: tell the referrer of %s: %w", c.Ref, err))
+		return
+	}
+	_, err = w.Events.RecordEvent(r.Context(), c.Ref, intake.EventInput{Type: deadlines.ReferrerTold, At: w.Now().UTC().Format(time.RFC3339),
+		Actor: actor(id), Role: id.Role, Extra: map[string]string{"by": "e-mail"}})
+	if err != nil && errs.Code(err) != errs.Conflict {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?told=1"), http.StatusSeeOther)
 }
 
 // raw serves an input a case was read from, byte for byte: the version

@@ -916,3 +916,60 @@ func TestCasePageOneStory(t *testing.T) {
 		t.Error("an unclear route does not say the notification deadlines run")
 	}
 }
+
+// TestTellReferrer: once the partners decide, the Business Unit is offered
+// an e-mail to the referrer — the reference and the decision, no child's
+// details, no rationale — which they may change and send with one action;
+// that records referrer-told and meets its clock. Nothing goes by itself.
+func TestTellReferrer(t *testing.T) {
+	e := newWSEnv(t, nil)
+	ctx := context.Background()
+	res, _ := e.submit(t, "complete.json")
+	c := e.signIn(t, RoleBusinessUnit)
+	if _, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref); strings.Contains(page, "Tell the referrer the outcome</h2>") {
+		t.Error("an e-mail to the referrer is offered before any decision")
+	}
+	if _, err := e.in.RecordEvent(ctx, res.Ref, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-not-met", Rationale: "Child A Example is safe at home"}); err != nil {
+		t.Fatal(err)
+	}
+	e.sent.got = nil
+	_, page, _ := get(t, c, e.srv.URL+"/cases/"+res.Ref)
+	i := strings.Index(page, `id="outcome-text"`)
+	if i < 0 || !strings.Contains(page[i:], "Thank you for your referral "+res.Ref) || !strings.Contains(page[i:], "are not met") {
+		t.Fatal("no drafted e-mail to the referrer after the decision")
+	}
+	draft := page[i : i+strings.Index(page[i:], "</textarea>")]
+	if strings.Contains(draft, "Child A") || strings.Contains(draft, "safe at home") {
+		t.Errorf("the draft carries child details or the rationale: %s", draft)
+	}
+	if len(e.sent.got) != 0 {
+		t.Error("an e-mail went to the referrer before an officer sent it")
+	}
+	ssp := e.signIn(t, RoleSSP)
+	_, sspPage, _ := get(t, ssp, e.srv.URL+"/cases/"+res.Ref)
+	if status, _ := post(t, ssp, e.srv.URL+"/cases/"+res.Ref+"/tell-referrer", sspPage, url.Values{"text": {"x"}}); status != http.StatusForbidden {
+		t.Errorf("the partners sent the Business Unit's e-mail: %d", status)
+	}
+	if status, p := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/tell-referrer", page, url.Values{"text": {"  "}}); status != http.StatusBadRequest || !strings.Contains(p, "govuk-error-summary") {
+		t.Errorf("an empty e-mail: %d", status)
+	}
+	status, page := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/tell-referrer", page, url.Values{"text": {"Dear Sam,\n\nThe partners decided the criteria are not met.\n"}})
+	if status != 200 || !strings.Contains(page, "The referrer was sent the outcome") || strings.Contains(page, `id="outcome-text"`) ||
+		!strings.Contains(page, "The referrer was told the outcome") {
+		t.Fatalf("after sending: %d", status)
+	}
+	cs, _ := e.store.GetCase(ctx, res.Ref)
+	if len(e.sent.got) != 1 || e.sent.got[0].To[0] != cs.Referral.Referrer.Email || !strings.HasPrefix(e.sent.got[0].Text, "Dear Sam,") ||
+		strings.Contains(e.sent.got[0].Subject, "Child") {
+		t.Errorf("sent %+v", e.sent.got)
+	}
+	ds, _ := e.store.ListDeadlines(ctx, res.Ref)
+	for _, d := range ds {
+		if d.Rule == "referrer-feedback" && d.Status != "met" {
+			t.Errorf("referrer-feedback %s", d.Status)
+		}
+	}
+	if status, _ := post(t, c, e.srv.URL+"/cases/"+res.Ref+"/tell-referrer", page, url.Values{"text": {"again"}}); status != http.StatusBadRequest || len(e.sent.got) != 1 {
+		t.Errorf("told twice: %d, %d sent", status, len(e.sent.got))
+	}
+}
