@@ -220,6 +220,9 @@ func (s *Service) heldNotice(rec casefile.Message) mail.Message {
 		if r == ReasonMayCorrect && len(rec.Refs) > 0 {
 			fmt.Fprintf(&b, "Possible correction of %s: it names that case but does not come from the address the case came from, or failed the sender checks. Nothing in the case was changed.\n", rec.Refs[0])
 		}
+		if r == ReasonOtherChild && len(rec.Refs) > 0 {
+			fmt.Fprintf(&b, "New referral or correction of %s? It comes from the case's sender and names the case, but the child's name or date of birth differs from the case's. Nothing in the case was changed. Released, it is applied to %s as a correction of who the child is; if it is a new referral, ask the sender to send it again without the reference.\n", rec.Refs[0], rec.Refs[0])
+		}
 	}
 	b.WriteString("\n")
 	b.WriteString("The sender has not been answered. The message is kept as it was received.\n")

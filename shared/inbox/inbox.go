@@ -134,19 +134,20 @@ type Report struct {
 
 // Reasons a message is held or refused: codes, shown to officers.
 const (
-	ReasonVirus         = "virus"               // virus found, or the scan failed
-	ReasonSpam          = "spam"                // judged spam
-	ReasonDMARC         = "dmarc"               // the sender's domain says it did not send it
-	ReasonUnauthed      = "unauthenticated"     // neither SPF nor DKIM passed
-	ReasonUntrusted     = "untrusted-sender"    // from outside the secure domains
-	ReasonAutomatic     = "auto-submitted"      // sent by a machine (RFC 3834): never answered
-	ReasonUnreadable    = "unreadable"          // not an e-mail that could be read
-	ReasonOwnMessage    = "own-message"         // sent by this system: a loop, dropped from processing
-	ReasonNoSender      = "no-sender"           // no address to answer
-	ReasonTooManyForms  = "too-many-forms"      // more forms than one message may open cases for
-	ReasonMayCorrect    = "possible-correction" // names a case but may not change it: another sender, or checks not passed
-	ReasonFailed        = "processing-failed"   // processing was cut off again and again: for a person to look at
-	ReasonNotTheForm    = "not-the-form"        // neither an attachment nor the body is the referral form: the sender is told
+	ReasonVirus         = "virus"                      // virus found, or the scan failed
+	ReasonSpam          = "spam"                       // judged spam
+	ReasonDMARC         = "dmarc"                      // the sender's domain says it did not send it
+	ReasonUnauthed      = "unauthenticated"            // neither SPF nor DKIM passed
+	ReasonUntrusted     = "untrusted-sender"           // from outside the secure domains
+	ReasonAutomatic     = "auto-submitted"             // sent by a machine (RFC 3834): never answered
+	ReasonUnreadable    = "unreadable"                 // not an e-mail that could be read
+	ReasonOwnMessage    = "own-message"                // sent by this system: a loop, dropped from processing
+	ReasonNoSender      = "no-sender"                  // no address to answer
+	ReasonTooManyForms  = "too-many-forms"             // more forms than one message may open cases for
+	ReasonMayCorrect    = "possible-correction"        // names a case but may not change it: another sender, or checks not passed
+	ReasonFailed        = "processing-failed"          // processing was cut off again and again: for a person to look at
+	ReasonNotTheForm    = "not-the-form"               // neither an attachment nor the body is the referral form: the sender is told
+	ReasonOtherChild    = "new-referral-or-correction" // a correction from the case's sender naming another child: a new referral, or who the child is corrected?
 	maxAttempts         = 3
 	maxFormsPerMessage  = 10
 	defaultLock         = 2 * time.Minute
@@ -272,7 +273,7 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	// message was held as a possible correction of it (the notice named the
 	// case). Released for another reason, a message that names a case it
 	// may not change is held again, as a possible correction.
-	return s.process(ctx, rec, msg, data, slices.Contains(rec.Reasons, ReasonMayCorrect), log)
+	return s.process(ctx, rec, msg, data, slices.Contains(rec.Reasons, ReasonMayCorrect) || slices.Contains(rec.Reasons, ReasonOtherChild), log)
 }
 
 // Held is a held message as the Business Unit reads it before deciding:
@@ -440,7 +441,17 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 			body := mailform.Body(msg)
 			raw.Read = &body
 		}
+		if rec.ReleasedBy != "" {
+			raw.ReleasedBy, raw.ReleasedAt, raw.Vouched = rec.ReleasedBy, s.now(), vouched
+		}
 		res, err := s.Intake.Correct(ctx, ref, raw)
+		if errors.Is(err, intake.ErrOtherChild) {
+			// Not the case's child: a new referral, or a correction of who
+			// the child is — the Business Unit decides; nothing changed.
+			rec.Refs = []string{ref}
+			log.Warn("correction names another child: held", "ref", ref)
+			return s.hold(ctx, rec, casefile.OutcomeQuarantined, []string{ReasonOtherChild}, log)
+		}
 		if err != nil {
 			return report(rec, false), err
 		}

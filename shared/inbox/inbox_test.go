@@ -969,3 +969,49 @@ func TestAcknowledgementAsksToCheckUnreadable(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionNamingAnotherChild: a form from the case's own sender,
+// naming the case, whose child is someone else (a sibling's new referral)
+// changes nothing: it is held as "new referral or correction of …?".
+// Released by an officer, it is applied, dated when released and signed
+// by them.
+func TestCorrectionNamingAnotherChild(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	before, _ := e.store.GetCase(ctx, first.Refs[0])
+	if len(before.Referral.Children) == 0 || before.Referral.Children[0].FullName == "" {
+		t.Fatalf("the first case has no child's name: %+v", before.Referral.Children)
+	}
+	e.advance(time.Hour)
+	ackID := e.svc.AckID(first.Refs[0], first.Key, false)
+	sibling := reply("sam.referrer@darlington.gov.uk", "sam.referrer@darlington.gov.uk", "sibling-1@darlington.gov.uk",
+		"SECTION 2\nFULL NAME: Jamie Sibling\nDATE OF BIRTH: 01/01/2020\n")
+	sibling = bytes.Replace(sibling, []byte("Message-ID: <sibling-1@darlington.gov.uk>"), []byte("Message-ID: <sibling-1@darlington.gov.uk>\r\nIn-Reply-To: <"+ackID+">"), 1)
+	held := e.receive(t, sibling, pass)
+	after, _ := e.store.GetCase(ctx, first.Refs[0])
+	if held.Outcome != casefile.OutcomeQuarantined || held.Reasons[0] != ReasonOtherChild || held.Refs[0] != first.Refs[0] ||
+		after.Version != 0 || after.Referral.Children[0].FullName != before.Referral.Children[0].FullName {
+		t.Fatalf("held %+v; the case at version %d, child %q", held, after.Version, after.Referral.Children[0].FullName)
+	}
+	sent := e.sent(t)
+	if body := e.body(t, len(sent)-1); !strings.Contains(body, "New referral or correction of "+first.Refs[0]+"?") || strings.Contains(body, "Jamie") {
+		t.Errorf("the Business Unit's notice:\n%s", body)
+	}
+	e.advance(2 * time.Hour)
+	rep, err := e.svc.Release(ctx, held.Key, "officer-1")
+	if err != nil || rep.Outcome != casefile.OutcomeCorrection {
+		t.Fatalf("released: %+v %v", rep, err)
+	}
+	after, _ = e.store.GetCase(ctx, first.Refs[0])
+	events, _ := e.store.ListEvents(ctx, first.Refs[0])
+	last := events[len(events)-1]
+	for _, ev := range events {
+		if ev.Type == intake.EventCorrected {
+			last = ev
+		}
+	}
+	if after.Version != 1 || after.Referral.Children[0].FullName != "Jamie Sibling" || last.Actor != "officer-1" || !last.At.Equal(e.clock()) {
+		t.Errorf("after release: version %d child %q, corrected by %q at %v (now %v)", after.Version, after.Referral.Children[0].FullName, last.Actor, last.At, e.clock())
+	}
+}

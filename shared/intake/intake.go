@@ -44,7 +44,19 @@ type Raw struct {
 	// it to choose it (the mailbox): intake takes it instead of reading
 	// again.
 	Read *formdoc.Read
+	// ReleasedBy, when an officer released the input from the held mail,
+	// is who, and ReleasedAt when: a correction is dated and signed by the
+	// release. Vouched: they released it as the correction of the case it
+	// names, even of the child's name or date of birth.
+	ReleasedBy string
+	ReleasedAt time.Time
+	Vouched    bool
 }
+
+// ErrOtherChild is a correction that names another child than its case's
+// (a different name or date of birth): a new referral, or a correction of
+// who the child is, for the Business Unit to decide. Nothing is changed.
+var ErrOtherChild = errors.New("intake: the correction names another child")
 
 // Blobs keeps raw inputs. Put of a key that exists is a no-op.
 type Blobs interface {
@@ -296,13 +308,27 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 		next.Version = c.Version + 1
 		next.RawKey, next.RawLocation = c.RawKey, location // the first input keeps the case's raw-key guard
 		next.Filename, next.MessageKey = raw.Filename, raw.MessageKey
+		if !raw.Vouched && !unreadable(readProbs) && otherChild(c.Referral, read) {
+			log.Warn("correction names another child: not applied")
+			return Result{}, errs.Wrap(errs.Conflict, ErrOtherChild, "the correction of %s names another child: a new referral, or a correction of who the child is?", ref)
+		}
 		var changed []string
 		if unreadable(readProbs) {
 			// A correction that cannot be read changes no answer; its
 			// problem is added so the referrer hears of it.
 			next.Problems = append(append([]referral.Problem(nil), readProbs...), withoutUnreadable(c.Problems)...)
 		} else {
-			next.Referral, changed = referral.Merge(c.Referral, read)
+			// What a correction received later already changed stays.
+			correction := read
+			if newer, err := s.changedSince(ctx, ref, raw.ReceivedAt); err != nil {
+				return Result{}, err
+			} else if len(newer) > 0 {
+				correction = read.Clone()
+				for _, p := range newer {
+					referral.Clear(&correction, p)
+				}
+			}
+			next.Referral, changed = referral.Merge(c.Referral, correction)
 			next.Sources = mergeSources(c.Sources, sources, changed, c.Version+1)
 			route, checked := referral.Check(&next.Referral, civil.In(raw.ReceivedAt, s.location()))
 			next.Route, next.Problems = route, referral.WithReadProblems(&next.Referral, readProbs, checked)
@@ -313,7 +339,11 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 		}
 		e := casefile.Event{Ref: ref, ID: eventID, Type: EventCorrected, At: raw.ReceivedAt.UTC(), Actor: raw.Channel,
 			Data: map[string]string{"rawKey": key, "version": strconv.Itoa(next.Version), "problems": strconv.Itoa(len(next.Problems)),
-				"changed": strings.Join(changed, ","), "format": format}}
+				"changed": strings.Join(changed, ","), "format": format, "receivedAt": raw.ReceivedAt.UTC().Format(time.RFC3339Nano)}}
+		if raw.ReleasedBy != "" {
+			// Applied when an officer released it: dated and signed so.
+			e.At, e.Actor, e.Data["releasedBy"] = raw.ReleasedAt.UTC(), raw.ReleasedBy, raw.ReleasedBy
+		}
 		applied, err := s.Store.UpdateCase(ctx, next, e)
 		if errs.Code(err) == errs.Conflict && attempt < 5 {
 			continue // another correction landed first: apply this one on top
@@ -336,6 +366,48 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 		res.Changed = changed
 		return res, nil
 	}
+}
+
+// otherChild reports whether a correction names another child than the
+// case: a child in the same place with another name or date of birth,
+// where both give one.
+func otherChild(c, correction referral.Referral) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	for i := range min(len(c.Children), len(correction.Children)) {
+		a, b := c.Children[i], correction.Children[i]
+		if norm(a.FullName) != "" && norm(b.FullName) != "" && norm(a.FullName) != norm(b.FullName) {
+			return true
+		}
+		da, okA := referral.ParseDate(a.DateOfBirth)
+		db, okB := referral.ParseDate(b.DateOfBirth)
+		if okA && okB && da != db {
+			return true
+		}
+	}
+	return false
+}
+
+// changedSince lists the answers changed by the case's corrections
+// received after t: an older correction, released later, keeps them.
+func (s *Service) changedSince(ctx context.Context, ref string, t time.Time) ([]string, error) {
+	events, err := s.Store.ListEvents(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("intake: read history: %w", err)
+	}
+	var out []string
+	for _, e := range events {
+		if e.Type != EventCorrected || e.Data["changed"] == "" {
+			continue
+		}
+		received := e.At
+		if r, err := time.Parse(time.RFC3339Nano, e.Data["receivedAt"]); err == nil {
+			received = r
+		}
+		if received.After(t) {
+			out = append(out, strings.Split(e.Data["changed"], ",")...)
+		}
+	}
+	return out, nil
 }
 
 // mergeSources is where each answer of a corrected case was read: the

@@ -211,7 +211,10 @@ func TestCorrect(t *testing.T) {
 	if err != nil || first.Status != casefile.Incomplete {
 		t.Fatalf("first: %+v %v", first, err)
 	}
-	fixed := Raw{Data: sample(t, "complete.json"), Channel: "email", ReceivedAt: received.Add(time.Hour), Filename: "fixed.json"}
+	// The same child (Child B, whose date of birth was not a date), every
+	// answer now given.
+	fixed := Raw{Data: bytes.ReplaceAll(sample(t, "complete.json"), []byte("Child A Example"), []byte("Child B Example")), Channel: "email",
+		ReceivedAt: received.Add(time.Hour), Filename: "fixed.json"}
 	res, err := e.svc.Correct(ctx, first.Ref, fixed)
 	if err != nil {
 		t.Fatal(err)

@@ -399,3 +399,39 @@ func TestLDApproval(t *testing.T) {
 		mustRecord(t, svc, ref, EventInput{Type: deadlines.LDApproved, At: "2026-03-19", Rationale: "agreed at the partners' meeting", Role: "chair"})
 	})
 }
+
+// TestReleasedCorrectionNeverOverwritesNewer: a correction held, then
+// released after a later one was applied, keeps the later one's answers
+// and gives its own where nothing newer changed them; it is dated at its
+// release and signed by the officer.
+func TestReleasedCorrectionNeverOverwritesNewer(t *testing.T) {
+	onEachStore(t, func(t *testing.T, svc *Service, _ *notices, st store.Store) {
+		ctx := context.Background()
+		ref := submitComplete(t, svc)
+		newer := Raw{Data: []byte(`{"referrer": {"email": "sam.newer@darlington.gov.uk"}}`), Channel: "email", ReceivedAt: received.Add(2 * time.Hour)}
+		if _, err := svc.Correct(ctx, ref, newer); err != nil {
+			t.Fatal(err)
+		}
+		releasedAt := received.Add(5 * time.Hour)
+		older := Raw{Data: []byte(`{"referrer": {"email": "sam.older@darlington.gov.uk", "telephone": "01325 000000"}}`), Channel: "email",
+			ReceivedAt: received.Add(time.Hour), ReleasedBy: "officer.jones", ReleasedAt: releasedAt, Vouched: true}
+		res, err := svc.Correct(ctx, ref, older)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := st.GetCase(ctx, ref)
+		if c.Referral.Referrer.Email != "sam.newer@darlington.gov.uk" || c.Referral.Referrer.Telephone != "01325 000000" || !slices.Equal(res.Changed, []string{"referrer.telephone"}) {
+			t.Errorf("after the older correction: email %q, telephone %q, changed %v", c.Referral.Referrer.Email, c.Referral.Referrer.Telephone, res.Changed)
+		}
+		events, _ := st.ListEvents(ctx, ref)
+		e := events[len(events)-1]
+		for _, ev := range events {
+			if ev.Type == EventCorrected && ev.Data["version"] == "2" {
+				e = ev
+			}
+		}
+		if e.Actor != "officer.jones" || !e.At.Equal(releasedAt) || e.Data["releasedBy"] != "officer.jones" {
+			t.Errorf("the released correction's event: %+v", e)
+		}
+	})
+}

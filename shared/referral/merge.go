@@ -84,6 +84,9 @@ func cloneValue(v any) any {
 }
 
 // cloneReferral copies a referral with no slice shared with the original.
+// Clone is a deep copy of a referral, to change without changing r.
+func (r Referral) Clone() Referral { return cloneReferral(r) }
+
 func cloneReferral(r Referral) Referral {
 	data, err := json.Marshal(r)
 	if err != nil {
