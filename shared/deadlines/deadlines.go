@@ -30,6 +30,9 @@ type Facts struct {
 	Route        referral.Route
 	IncidentDate civil.Date // the earliest incident date of the children; zero if not known
 	ChildDied    bool       // the incident relates to a child's death
+	// LookedAfterDied: the form says a child who died was looked after by
+	// the local authority (§5.3); an officer can record it too (looked-after).
+	LookedAfterDied bool
 }
 
 // FactsOf reads the facts from a stored case.
@@ -41,6 +44,7 @@ func FactsOf(c casefile.Case) Facts {
 		}
 		if ch.RelatesToDeath == "yes" {
 			f.ChildDied = true
+			f.LookedAfterDied = f.LookedAfterDied || ch.LookedAfter == "yes"
 		}
 	}
 	return f
@@ -55,7 +59,7 @@ func Compute(f Facts, events []casefile.Event, cal *workdays.Calendar, rs RuleSe
 		if r.NotForLearning && f.Route == referral.RouteLearning {
 			continue
 		}
-		if r.LookedAfterOnly && !(f.ChildDied && latest(events, LookedAfter, "") != nil) {
+		if r.LookedAfterOnly && !f.LookedAfterDied && !(f.ChildDied && latest(events, LookedAfter, "") != nil) {
 			continue
 		}
 		if r.PerAction {

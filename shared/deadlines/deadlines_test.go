@@ -145,6 +145,12 @@ inform-ssp 2026-11-23 open
 lac-death 2026-11-27 open
 notify-panel 2026-11-27 open
 ssp-meeting 2026-11-27 open`},
+		{"the form says the child who died was looked after: the Secretary of State and Ofsted from receipt", Facts{Ref: "X", Route: referral.RouteNotification, ChildDied: true, LookedAfterDied: true},
+			[]casefile.Event{ev(Received, "2026-11-20T17:30:00Z")}, Darlington, "2026-11-20T17:30:00Z", `
+inform-ssp 2026-11-23 open
+lac-death 2026-11-27 open
+notify-panel 2026-11-27 open
+ssp-meeting 2026-11-27 open`},
 		{"improvement actions escalate at 3 and 6 months until completed", notification, []casefile.Event{
 			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A1", "due", "2027-03-01", "date", "2027-03-01"),
 			ev(ActionSet, "2027-01-10T10:00:00Z", "action", "A2", "due", "2027-03-31", "date", "2027-03-31"),
@@ -299,6 +305,21 @@ action-escalation-chief:A1 2027-10-01 open`},
 				t.Errorf("got\n%swant none", got)
 			}
 		})
+	}
+}
+
+// TestFactsOfLookedAfter: the duty to tell the Secretary of State and
+// Ofsted starts from the form when it says a child who died was looked
+// after — not a child who was looked after and survived.
+func TestFactsOfLookedAfter(t *testing.T) {
+	c := casefile.Case{Ref: "X", Route: referral.RouteNotification}
+	c.Referral.Children = []referral.Child{{RelatesToDeath: "no", LookedAfter: "yes"}, {RelatesToDeath: "yes", LookedAfter: "unsure"}}
+	if f := FactsOf(c); !f.ChildDied || f.LookedAfterDied {
+		t.Errorf("a looked-after child who survived: %+v", f)
+	}
+	c.Referral.Children[1].LookedAfter = "yes"
+	if f := FactsOf(c); !f.LookedAfterDied {
+		t.Errorf("a looked-after child who died: %+v", f)
 	}
 }
 

@@ -145,6 +145,7 @@ var Form = []Section{
 		{Path: "children.causeOfDeath", Required: true, Label: "CAUSE OF DEATH (if applicable)", Noun: "the cause of death", Kind: Text},
 		{Path: "children.coronerInvolved", Required: true, Label: "IS A CORONER INVOLVED?", Noun: "whether a coroner is involved", Kind: YesNoUnsure},
 		{Path: "children.coronerDetails", Required: true, Label: "IF YES, RECORD DETAILS OF THE CORONER AND LOCAL AUTHORITY AREA", Noun: "the details of the coroner and local authority area", Kind: LongText},
+		{Path: "children.lookedAfter", Label: "WAS THE CHILD LOOKED AFTER BY THE LOCAL AUTHORITY?", Noun: "whether the child was looked after by the local authority", Kind: YesNoUnsure},
 	}},
 	{Number: 3, Title: "PARENTS/GUARDIANS", Fields: []Field{
 		{Path: "parents.lastName", RequiredOr: "firstName", Label: "Parent's last name", Noun: "the parent's last name", Kind: Text},

@@ -62,6 +62,7 @@ type Child struct {
 	CauseOfDeath    string `json:"causeOfDeath" validate:"-"`
 	CoronerInvolved string `json:"coronerInvolved" validate:"yesnounsure"`
 	CoronerDetails  string `json:"coronerDetails" validate:"-"`
+	LookedAfter     string `json:"lookedAfter" validate:"yesnounsure"` // looked after by the local authority (§5.3): yes, no or unsure (not known)
 }
 
 // Parent is one row of Section 3, parents and guardians.
