@@ -973,3 +973,94 @@ func TestTellReferrer(t *testing.T) {
 		t.Errorf("told twice: %d, %d sent", status, len(e.sent.got))
 	}
 }
+
+// TestFiguresSeeded: the annual report's numbers on a seeded set of cases,
+// each worked out by hand. Four referrals received Friday 20 November
+// 2026 by the API, all notifications; the partners to be informed by
+// Monday 23rd; the figures read on Tuesday 24th at noon:
+//
+//	A: partners informed and decided criteria met on the 23rd; the Panel
+//	   notified, the Rapid Review held, an LCSPR commissioned and
+//	   published, all on the 23rd (1 working day to the decision);
+//	B: decided criteria not met on the 23rd, withdrawn as recorded in
+//	   error, then decided learning the same day (1 working day); the L&D
+//	   Group decided quality assurance;
+//	C: nothing recorded: informing the partners missed;
+//	D: decided criteria not met on the 24th (2 working days): informed
+//	   late, by the decision.
+//
+// So: 3 decided (met 1, not met 1, learning 1), median 1 and longest 2
+// working days; L&D quality assurance 1; 1 Rapid Review, on time; 1 LCSPR
+// commissioned, published on time; informing the partners met on time 2,
+// late 1, missed 1.
+func TestFiguresSeeded(t *testing.T) {
+	e := newWSEnv(t, nil)
+	ctx := context.Background()
+	complete, _ := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", "complete.json"))
+	submit := func(data []byte) string {
+		t.Helper()
+		res, err := e.in.Submit(ctx, intake.Raw{Data: data, Channel: "api", ReceivedAt: e.now.Add(-72 * time.Hour)})
+		if err != nil || res.Route != "notification" {
+			t.Fatalf("seed: %+v %v", res, err)
+		}
+		return res.Ref
+	}
+	a := submit(complete)
+	b := submit(bytes.ReplaceAll(complete, []byte("Child A Example"), []byte("Child B Example")))
+	submit(bytes.ReplaceAll(complete, []byte("Child A Example"), []byte("Child C Example")))
+	d := submit(bytes.ReplaceAll(complete, []byte("Child A Example"), []byte("Child D Example")))
+	record := func(ref string, in intake.EventInput) intake.Recorded {
+		t.Helper()
+		rec, err := e.in.RecordEvent(ctx, ref, in)
+		if err != nil {
+			t.Fatalf("%s %s: %v", ref, in.Type, err)
+		}
+		return rec
+	}
+	on := func(typ string) intake.EventInput { return intake.EventInput{Type: typ, At: "2026-11-23"} }
+	record(a, on("ssp-informed"))
+	record(a, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met", Rationale: "met"})
+	record(a, on("panel-notified"))
+	record(a, on("rapid-review-held"))
+	record(a, on("lcspr-decided"))
+	record(a, on("published"))
+	wrong := record(b, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-not-met", Rationale: "x"})
+	record(b, intake.EventInput{Type: "event-withdrawn", At: "2026-11-23", Event: wrong.Event, Reason: "the wrong outcome was chosen"})
+	record(b, intake.EventInput{Type: "ssp-decision", At: "2026-11-23", Outcome: "learning", Rationale: "learning"})
+	record(b, intake.EventInput{Type: "ld-decision", At: "2026-11-23", Outcome: "quality-assurance", Rationale: "qa"})
+	e.now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	record(d, intake.EventInput{Type: "ssp-decision", At: "2026-11-24", Outcome: "criteria-not-met", Rationale: "not met"})
+	c := e.signIn(t, RoleBusinessUnit)
+	_, csv, _ := get(t, c, e.srv.URL+"/cases/figures.csv?from=2026-04-01&to=2027-03-31")
+	csv = strings.ReplaceAll(csv, "\r\n", "\n")
+	const p = "2026-04-01 to 2027-03-31,"
+	for _, want := range []string{
+		p + "referrals,all,4", p + "referrals,notification by api,4",
+		p + "ssp decisions,cases,3", p + "ssp decisions,criteria met,1", p + "ssp decisions,criteria not met,1",
+		p + "ssp decisions,\"not notifiable, but learning to explore\",1",
+		p + "working days to ssp decision,median,1", p + "working days to ssp decision,worst,2",
+		p + "ld decisions,quality assurance,1", p + "ld decisions,a multi-agency review,0",
+		p + "rapid reviews,held,1", p + "rapid reviews,held on time,1",
+		p + "lcsprs,commissioned,1", p + "lcsprs,published,1", p + "lcsprs,published on time,1", p + "lcsprs,decided not to publish,0",
+		p + "deadline Inform the Statutory Safeguarding Partners,met on time,2",
+		p + "deadline Inform the Statutory Safeguarding Partners,late,1",
+		p + "deadline Inform the Statutory Safeguarding Partners,missed,1",
+		p + "deadline Inform the Statutory Safeguarding Partners,open,0",
+	} {
+		if !strings.Contains(csv, want+"\n") {
+			t.Errorf("CSV lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("CSV:\n%s", csv)
+	}
+	_, page, _ := get(t, c, e.srv.URL+"/cases/figures?from=2026-04-01&to=2027-03-31")
+	if !strings.Contains(page, "Referrals a month: 2026-04: 0") || !strings.Contains(page, "2027-03: 0") || strings.Count(page, "<rect ") != 12 {
+		t.Error("a year's chart has not its twelve months")
+	}
+	// A period with no decided case says so, never "median 0".
+	_, page, _ = get(t, c, e.srv.URL+"/cases/figures?q=2026-Q3")
+	if !strings.Contains(page, "The partners have decided none of the cases received in this period yet") || strings.Contains(page, "0 working days") {
+		t.Error("a period without decisions shows a median")
+	}
+}
