@@ -934,6 +934,14 @@ var guidanceKeys = sync.OnceValue(func() map[int][]string {
 		for _, g := range s.Guidance {
 			out[s.Number] = append(out[s.Number], labelKey(g))
 		}
+		for _, f := range s.Fields {
+			if f.Hint != "" {
+				out[s.Number] = append(out[s.Number], labelKey(f.Hint))
+			}
+		}
+	}
+	for _, g := range referral.Opening("", "") {
+		out[0] = append(out[0], labelKey(g))
 	}
 	return out
 })

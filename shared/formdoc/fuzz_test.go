@@ -15,7 +15,7 @@ import (
 // FuzzReadDOCX feeds whole files: nothing may panic, and whatever is not
 // read is refused with a message.
 func FuzzReadDOCX(f *testing.F) {
-	f.Add(BlankDOCX("Darlington Safeguarding Partnership"))
+	f.Add(BlankDOCX("Darlington Safeguarding Partnership", "DSP@darlington.gov.uk"))
 	f.Add(docxOf(f, layout(darlingtonRows[:20], boxStyles["legacy check-box fields"]), nil))
 	f.Add([]byte("PK\x03\x04"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -17,7 +17,7 @@ import (
 // it to check that reading gives the same referral back). Tick boxes are
 // Word content-control check boxes, closed lists drop-downs, and empty
 // answers show Word's placeholders, as in the partnership's own form.
-func WriteDOCX(w io.Writer, r *referral.Referral, partnership string) error {
+func WriteDOCX(w io.Writer, r *referral.Referral, partnership, mailbox string) error {
 	filled := referral.Referral{}
 	if r != nil {
 		// Write answers as the reader will read them: tidied, on a copy.
@@ -33,6 +33,9 @@ func WriteDOCX(w io.Writer, r *referral.Referral, partnership string) error {
 	g := &gen{r: &filled}
 	g.para("Notifiable (Serious) Incident Referral Form", true)
 	g.para(partnership+" — Strictly Confidential", false)
+	for _, text := range referral.Opening(partnership, mailbox) {
+		g.para(text, false)
+	}
 	for _, s := range referral.Form {
 		g.section(s)
 	}
@@ -55,9 +58,9 @@ func WriteDOCX(w io.Writer, r *referral.Referral, partnership string) error {
 }
 
 // BlankDOCX returns the blank form.
-func BlankDOCX(partnership string) []byte {
+func BlankDOCX(partnership, mailbox string) []byte {
 	var buf bytes.Buffer
-	_ = WriteDOCX(&buf, nil, partnership) // writing to memory cannot fail
+	_ = WriteDOCX(&buf, nil, partnership, mailbox) // writing to memory cannot fail
 	return buf.Bytes()
 }
 
@@ -163,11 +166,19 @@ func (g *gen) section(s referral.Section) {
 	if s.Number == 0 {
 		c := g.r.Criteria
 		ticks := []bool{c.AbuseOrNeglect, c.DiedOrSeriouslyHarmed, c.LearningOnly}
+		for _, text := range s.Guidance {
+			g.para(text, false)
+		}
 		var rows []string
 		for i, f := range s.Fields {
-			rows = append(rows, tr(tc(p(run(fmt.Sprintf("%d.", i+1), false)), 1), tc(p(run(f.Label, false)), 1), tc(p(box(ticks[i])), 1)))
+			words := f.Label
+			if f.Words != "" {
+				words = f.Words
+			}
+			rows = append(rows, tr(tc(p(run(fmt.Sprintf("%d.", i+1), false)), 1), tc(p(run(words, false)), 1), tc(p(box(ticks[i])), 1)))
 		}
 		g.body.WriteString(tbl(3, rows...))
+		g.hints(s.Fields)
 		return
 	}
 	g.para(fmt.Sprintf("SECTION %d: %s", s.Number, s.Title), true)
@@ -262,6 +273,17 @@ func (g *gen) labelled(fields []referral.Field, row string) {
 		rows = append(rows, tr(tc(p(run(f.Label, true)), 1), tc(answer, 1)))
 	}
 	g.body.WriteString(tbl(2, rows...))
+	g.hints(fields)
+}
+
+// hints prints the fields' guidance under their table, as the form's
+// footnotes.
+func (g *gen) hints(fields []referral.Field) {
+	for _, f := range fields {
+		if f.Hint != "" {
+			g.para(f.Hint, false)
+		}
+	}
 }
 
 // rows writes a table with a header row of labels and one row per entry

@@ -51,7 +51,7 @@ func TestRoundTrip(t *testing.T) {
 		referral.Normalize(&want)
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteDOCX(&buf, &want, "Darlington Safeguarding Partnership"); err != nil {
+			if err := WriteDOCX(&buf, &want, "Darlington Safeguarding Partnership", "DSP@darlington.gov.uk"); err != nil {
 				t.Fatal(err)
 			}
 			got, probs, err := ReadDOCX(buf.Bytes())
@@ -72,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestBlankForm(t *testing.T) {
-	r, _, err := ReadDOCX(BlankDOCX("Darlington Safeguarding Partnership"))
+	r, _, err := ReadDOCX(BlankDOCX("Darlington Safeguarding Partnership", "DSP@darlington.gov.uk"))
 	if err != nil {
 		t.Fatal(err)
 	}

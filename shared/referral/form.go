@@ -105,15 +105,32 @@ var (
 	}
 )
 
+// Opening is what the form says before its questions: what it is for,
+// when a notification is considered, confidentiality and the
+// information-sharing protocol, and where to send it (procedure
+// Appendix 1). The Word form and the web form's start page print it.
+func Opening(partnership, mailbox string) []string {
+	return []string{
+		"Local Child Safeguarding Practice Reviews are a statutory requirement for Safeguarding Partnerships as outlined in the Children and Social Work Act 2017 (S17) and Working Together to Safeguard Children.",
+		"This form is to be used for circumstances and/or events which either meet the criteria for notification to the Statutory Safeguarding Partners, or for reporting cases that do not meet the criteria for Serious Incident Notification but highlight learning to be explored, which will be shared with the Learning and Development Group for consideration.",
+		"The information on this form is confidential and will only be shared in accordance with the " + partnership + " Information Sharing Protocol and in the best interests of the child and family.",
+		"The partnership needs as much information as possible to enable the Statutory Safeguarding Partners to make a proportionate decision as to how to respond, so it is essential that you complete as much of this form as possible.",
+		"Once completed, please send it securely to " + mailbox + " within 1 working day of becoming aware of the incident. If you have any questions or wish to discuss the referral, contact the Business Unit at the same address.",
+	}
+}
+
 // Form is the referral form, section by section, in printed order. It is
 // the single definition behind validation messages, readers of the Word
 // form, the web pages and the blank form.
 var Form = []Section{
-	{Number: 0, Title: "CRITERIA", Fields: []Field{
+	{Number: 0, Title: "CRITERIA", Guidance: []string{
+		"A notification will only be considered by the Statutory Safeguarding Partners if boxes 1 and 2 are met.",
+		"For any case where you determine does not meet the criteria for notification, i.e. boxes 1 and 2 are not met yet but you believe there is learning to be explored, such as the potential for a single or multi-agency review or audit, or a practice issue has been highlighted, tick box 3.",
+	}, Fields: []Field{
 		{Path: "criteria.abuseOrNeglect", Label: "You believe it is known or suspected that a child has been abused or neglected", Noun: "box 1 (abuse or neglect known or suspected)", Kind: Tick},
 		{Path: "criteria.diedOrSeriouslyHarmed", Label: "The child dies or is seriously harmed", Noun: "box 2 (the child died or was seriously harmed)", Kind: Tick,
 			Words: "The child dies or is seriously harmed in the local authority area; or, while normally resident in the local authority area, the child dies or is seriously harmed outside England",
-			Hint:  "‘Serious harm’ is defined in Working Together to Safeguard Children 2018 as including (but not limited to) serious and/or long-term impairment of a child’s mental health or intellectual, emotional, social or behavioural development. It also covers impairment of physical health. Even if a child recovers, including from a one-off incident, serious harm may still have occurred."},
+			Hint:  "‘Serious harm’ is defined in Working Together to Safeguard Children 2018 as including (but not limited to) serious and/or long-term impairment of a child’s mental health or intellectual, emotional, social or behavioural development. It also covers impairment of physical health. This is not an exhaustive list and when making decisions, judgement should be exercised in cases where impairment is likely to be long term, even if this is not immediately certain. Even if a child recovers, including from a one-off incident, serious harm may still have occurred."},
 		{Path: "criteria.learningOnly", Label: "Does not meet criteria for Notification but there is learning to be explored", Noun: "box 3 (learning to be explored)", Kind: Tick},
 	}},
 	{Number: 1, Title: "ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)", Fields: []Field{
@@ -126,8 +143,10 @@ var Form = []Section{
 		{Path: "referrer.authorisingOfficer", Required: true, Label: "AUTHORISING OFFICER WITHIN AGENCY", Noun: "the authorising officer within your agency", Kind: Text},
 		{Path: "referrer.authorisingOfficerJobTitle", Required: true, Label: "JOB TITLE", Noun: "the authorising officer's job title", Kind: Text},
 		{Path: "referrer.organisationAgreementDate", Required: true, Label: "ORGANISATION AGREEMENT DATE", Noun: "the organisation agreement date", Kind: Date},
-		{Path: "referrer.meetsNotificationCriteria", Label: "YOU DETERMINE THE CASE MEETS THE CRITERIA FOR NOTIFICATION", Noun: "whether the case meets the criteria for notification", Kind: YesNo},
-		{Path: "referrer.learningToExplore", Label: "YOU DETERMINE THE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION, HOWEVER THERE IS LEARNING TO BE EXPLORED", Noun: "whether there is learning to be explored", Kind: YesNo},
+		{Path: "referrer.meetsNotificationCriteria", Label: "YOU DETERMINE THE CASE MEETS THE CRITERIA FOR NOTIFICATION", Noun: "whether the case meets the criteria for notification", Kind: YesNo,
+			Hint: "If yes, the referral goes to the Statutory Safeguarding Partners."},
+		{Path: "referrer.learningToExplore", Label: "YOU DETERMINE THE CASE DOES NOT MEET THE CRITERIA FOR NOTIFICATION, HOWEVER THERE IS LEARNING TO BE EXPLORED", Noun: "whether there is learning to be explored", Kind: YesNo,
+			Hint: "If yes, the referral goes to the Learning and Development Group (see Section 10 of the LCSPR protocol for further guidance)."},
 	}},
 	{Number: 2, Title: "ABOUT THE CHILD(REN)", Fields: []Field{
 		{Path: "children.fullName", Required: true, Label: "FULL NAME", Noun: "the child's full name", Kind: Text},
@@ -186,7 +205,10 @@ var Form = []Section{
 		{Path: "childProtection.siblingChildInNeedPlans.start", Label: "Date CiN commenced", Noun: "the date the sibling's Child in Need Plan started", Kind: Date},
 		{Path: "childProtection.siblingChildInNeedPlans.end", Label: "Date CiN ended", Noun: "the date the sibling's Child in Need Plan ended", Kind: Date},
 	}},
-	{Number: 7, Title: "OTHER AGENCIES INVOLVED", Fields: []Field{
+	{Number: 7, Title: "OTHER AGENCIES INVOLVED", Guidance: []string{
+		"Please indicate all agencies that you know are involved with this child/family, as this detail will be used to contact the organisations involved for further information.",
+		"Please provide agency names & details. Please add more rows if necessary.",
+	}, Fields: []Field{
 		{Path: "agencies.fullName", Label: "FULL NAME", Noun: "the agency contact's full name", Kind: Text},
 		{Path: "agencies.organisation", Required: true, Label: "ORGANISATION", Noun: "the agency's organisation", Kind: Text},
 		{Path: "agencies.startDate", Label: "START DATE", Noun: "the date the agency's involvement started", Kind: Date},

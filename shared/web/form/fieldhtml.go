@@ -78,10 +78,20 @@ func (fv *fieldView) write(b *strings.Builder) {
 		}
 		group()
 		b.WriteString(`"><fieldset class="govuk-fieldset"`)
+		var described []string
+		if fv.Hint != "" {
+			described = append(described, id+"-hint")
+		}
 		if fv.Error != "" {
-			b.WriteString(` aria-describedby="` + id + `-error"`)
+			described = append(described, id+"-error")
+		}
+		if len(described) > 0 {
+			b.WriteString(` aria-describedby="` + strings.Join(described, " ") + `"`)
 		}
 		b.WriteString(`><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">` + e(fv.Label) + `</legend>`)
+		if fv.Hint != "" {
+			b.WriteString(`<div id="` + id + `-hint" class="govuk-hint">` + e(fv.Hint) + `</div>`)
+		}
 		errorMsg()
 		b.WriteString(`<div class="govuk-` + kind)
 		if fv.Inline {

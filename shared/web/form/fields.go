@@ -85,7 +85,7 @@ func (h *Handler) sectionView(s session, step string, sec referral.Section, ret 
 	v.Action = h.at(stepPath(step))
 	if sec.Number == 0 {
 		v.Title, v.Caption, v.Heading = "Which criteria apply", "Before you start", "Which of these apply to the case?"
-		v.Guidance = []string{"Tick every box that applies. A referral that meets boxes 1 and 2 is a notification; one that meets box 3 only asks for learning to be explored."}
+		v.Guidance = append([]string{"Tick every box that applies."}, sec.Guidance...)
 	} else {
 		v.Title = fmt.Sprintf("Section %d: %s", sec.Number, sentence(sec.Title))
 		v.Caption, v.Heading, v.Guidance = fmt.Sprintf("Section %d of 12", sec.Number), sentence(sec.Title), sec.Guidance
@@ -244,7 +244,7 @@ func optionsOf(f referral.Field) (values, labels []string) {
 	case referral.YesNo:
 		return []string{"yes", "no"}, []string{"Yes", "No"}
 	case referral.YesNoUnsure:
-		return []string{"yes", "no", "unsure"}, []string{"Yes", "No", "Not sure"}
+		return []string{"yes", "no", "unsure"}, []string{"Yes", "No", "Unsure"}
 	}
 	return f.Options, f.Options
 }
@@ -340,7 +340,7 @@ func display(f referral.Field, v string) string {
 			return p.Time(london).Format("2 January 2006")
 		}
 	case f.Kind == referral.YesNo || f.Kind == referral.YesNoUnsure || f.Kind == referral.Tick:
-		return map[string]string{"yes": "Yes", "no": "No", "unsure": "Not sure"}[v]
+		return map[string]string{"yes": "Yes", "no": "No", "unsure": "Unsure"}[v]
 	}
 	return v
 }

@@ -111,7 +111,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	w.Header().Set("Content-Disposition", `attachment; filename="referral-form.docx"`)
-	_, _ = w.Write(formdoc.BlankDOCX(h.Partnership))
+	_, _ = w.Write(formdoc.BlankDOCX(h.Partnership, h.Mailbox))
 }
 
 // Drafts keeps forms in progress; store.Drafts is one.
@@ -323,7 +323,9 @@ func (h *Handler) render(w http.ResponseWriter, status int, page string, v view)
 
 // startPage is the service's start page.
 func (h *Handler) startPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, http.StatusOK, "startContent", h.base("Start"))
+	v := h.base("Start")
+	v.Guidance = referral.Opening(h.Partnership, h.Mailbox)
+	h.render(w, http.StatusOK, "startContent", v)
 }
 
 // newReferral forgets the current draft and starts again.
@@ -710,7 +712,7 @@ func (h *Handler) copyDocx(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := formdoc.WriteDOCX(&buf, &s.d.Referral, h.Partnership); err != nil {
+	if err := formdoc.WriteDOCX(&buf, &s.d.Referral, h.Partnership, h.Mailbox); err != nil {
 		h.fail(w, r, err)
 		return
 	}

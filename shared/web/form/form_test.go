@@ -1,6 +1,8 @@
 package form
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -600,5 +602,64 @@ func TestPages(t *testing.T) {
 func TestPagesParse(t *testing.T) {
 	if err := pages.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestFormInTheProceduresWords: the web form and the Word form carry the
+// procedure's own words where they matter to a referrer (seed 001,
+// Appendix 1, §4.1, §4.3): what the form is for, when a notification is
+// considered, confidentiality, where to send it, box 2 and the serious
+// harm definition with its caveat, Section 1's routing notes, Section 7's
+// guidance, and UNSURE.
+func TestFormInTheProceduresWords(t *testing.T) {
+	e := newFormEnv(t)
+	_, start := e.get(t, e.client, "/")
+	_, criteria := e.get(t, e.client, "/referral/criteria")
+	_, s1 := e.get(t, e.client, "/referral/section/1")
+	_, s2 := e.get(t, e.client, "/referral/section/2")
+	_, s7 := e.get(t, e.client, "/referral/section/7")
+	web := map[string][]string{
+		"start": {"1 working day</strong> of becoming aware", "First make sure the child", "line manager or your agency's safeguarding lead",
+			"Information Sharing Protocol", "Learning and Development Group for consideration", "send it securely to"},
+		"criteria": {"will only be considered by the Statutory Safeguarding Partners if boxes 1 and 2 are met", "outside England",
+			"This is not an exhaustive list", "judgement should be exercised"},
+		"section 1": {"If yes, the referral goes to the Statutory Safeguarding Partners", "Learning and Development Group (see Section 10"},
+		"section 2": {">Unsure<", "looked after by the local authority"},
+		"section 7": {"Please add more rows if necessary", "used to contact the organisations involved"},
+	}
+	pages := map[string]string{"start": start, "criteria": criteria, "section 1": s1, "section 2": s2, "section 7": s7}
+	for page, wants := range web {
+		for _, want := range wants {
+			if !strings.Contains(pages[page], want) {
+				t.Errorf("the web form's %s page lacks %q", page, want)
+			}
+		}
+	}
+	resp, err := e.client.Get(e.srv.URL + "/referral-form.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docx, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			text = string(b)
+		}
+	}
+	for _, want := range []string{"will only be considered by the Statutory Safeguarding Partners if boxes 1 and 2 are met", "Information Sharing Protocol",
+		"DSP@darlington.gov.uk", "while normally resident in the local authority area, the child dies or is seriously harmed outside England",
+		"This is not an exhaustive list", "If yes, the referral goes to the Learning and Development Group", "Please add more rows if necessary",
+		"WAS THE CHILD LOOKED AFTER BY THE LOCAL AUTHORITY?", "UNSURE"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Word form lacks %q", want)
+		}
 	}
 }
