@@ -151,6 +151,24 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	// The SSP decide on Thursday: criteria not met. notify-panel stops and
 	// the referrer must be told within 5 working days.
 	clk.t = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-not-met"}`, http.StatusBadRequest) // no rationale
+	// Recorded in error, then withdrawn through the API: the deadlines as
+	// if it had not been, and the decision recorded again.
+	resp, err = http.Post(srv.URL+"/api/cases/"+ref+"/events", "application/json",
+		strings.NewReader(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "learning", "rationale": "typed on the wrong case"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrong struct{ Event string }
+	json.NewDecoder(resp.Body).Decode(&wrong)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || wrong.Event == "" {
+		t.Fatalf("the decision recorded in error: %d %+v", resp.StatusCode, wrong)
+	}
+	record(`{"type": "event-withdrawn", "at": "2026-11-26", "event": "`+wrong.Event+`", "reason": "recorded on the wrong case"}`, http.StatusCreated)
+	if got := due(); got["notify-panel"] != "2026-11-27 open" {
+		t.Errorf("after the withdrawal: %v", got)
+	}
 	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-not-met", "rationale": "as minuted"}`, http.StatusCreated)
 	record(`{"type": "ssp-decision", "at": "2026-11-26", "outcome": "criteria-met", "rationale": "as minuted"}`, http.StatusConflict)
 	got = due()
@@ -166,6 +184,12 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 	}
 	if sent := fire(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)); len(sent) != 1 || !strings.Contains(sent[0], "referrer-feedback") {
 		t.Errorf("the day before referrer feedback is due sent %v", sent)
+	}
+	// The referrer is told on Friday 4 December, a day after the 3rd: late.
+	clk.t = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	record(`{"type": "referrer-told", "at": "2026-12-04"}`, http.StatusCreated)
+	if got := due(); got["referrer-feedback"] != "2026-12-03 late" {
+		t.Errorf("told a day late: %v", got)
 	}
 
 	// The outbox is the Business Unit's: signed out it asks for sign-in.

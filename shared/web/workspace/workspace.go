@@ -729,9 +729,26 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 		cv.Deadlines = append(cv.Deadlines, row)
 	}
 	may := recordable(id.Role)
+	// Each re-opening for new information starts a round the partners
+	// decide again in: its decisions say which round they are.
+	var rounds []time.Time
+	for _, e := range deadlines.Active(events) {
+		if e.Type == deadlines.CaseReopened && e.Data["reason"] == deadlines.NewInformation {
+			rounds = append(rounds, e.At)
+		}
+	}
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
 		row := timelineRow{When: londonTime(e.At), At: e.At.UTC().Format(time.RFC3339), What: deadlines.Words(e), Who: e.Actor}
+		if spec, ok := deadlines.Spec(e.Type); ok && spec.Round && len(rounds) > 0 {
+			n := 1
+			for _, start := range rounds {
+				if !e.At.Before(start) {
+					n++
+				}
+			}
+			row.What += fmt.Sprintf(" (round %d)", n)
+		}
 		switch e.Type {
 		case web.EventViewed, web.EventRawDownloaded:
 			row.What = "Viewed"

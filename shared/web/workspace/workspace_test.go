@@ -1064,3 +1064,25 @@ func TestFiguresSeeded(t *testing.T) {
 		t.Error("a period without decisions shows a median")
 	}
 }
+
+// TestRounds: re-opened with new information, the partners decide again;
+// the case page says which round each decision was.
+func TestRounds(t *testing.T) {
+	e := newWSEnv(t, nil)
+	ctx := context.Background()
+	res, _ := e.submit(t, "complete.json")
+	for _, in := range []intake.EventInput{
+		{Type: "ssp-decision", At: "2026-11-20", Outcome: "criteria-not-met", Rationale: "not met"},
+		{Type: "case-closed", At: "2026-11-20", Reason: "criteria-not-met"},
+		{Type: "case-reopened", At: "2026-11-23", Reason: "new-information"},
+		{Type: "ssp-decision", At: "2026-11-23", Outcome: "criteria-met", Rationale: "the new information shows neglect"},
+	} {
+		if _, err := e.in.RecordEvent(ctx, res.Ref, in); err != nil {
+			t.Fatalf("%s: %v", in.Type, err)
+		}
+	}
+	_, page, _ := get(t, e.signIn(t, RoleBusinessUnit), e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, "The partners decided: criteria not met (round 1)") || !strings.Contains(page, "The partners decided: criteria met (round 2)") {
+		t.Error("the case page does not show each round's decision")
+	}
+}
