@@ -59,7 +59,7 @@ type countRow struct {
 
 type ruleRow struct {
 	Title                          string
-	Met, Late, Missed, Open, Other int // Met: on time
+	Met, Late, Missed, Open, Other int // Met: on time; Other: cancelled (no longer applies)
 }
 
 type monthBar struct {
@@ -323,6 +323,7 @@ func (w *Workspace) figuresCSV(rw http.ResponseWriter, r *http.Request) {
 		row("deadline "+d.Title, "late", d.Late)
 		row("deadline "+d.Title, "missed", d.Missed)
 		row("deadline "+d.Title, "open", d.Open)
+		row("deadline "+d.Title, "no longer applies", d.Other)
 	}
 	cw.Flush()
 }
