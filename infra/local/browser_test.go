@@ -370,7 +370,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("workspace", func(t *testing.T) {
-		status, v := post(t, base, "../../events/referrals/complete.json")
+		status, v := post(t, a, "../../events/referrals/complete.json")
 		ref, _ := v["ref"].(string)
 		if status != 201 || ref == "" {
 			t.Fatalf("referral: %d %v", status, v)
@@ -477,7 +477,7 @@ func TestBrowserSignInWithOIDC(t *testing.T) {
 	a, stop := startSystem(t, t.TempDir(), "-addr", addr, "-config", file)
 	defer stop()
 	base := "http://" + a.Web
-	status, v := post(t, base, "../../events/referrals/complete.json")
+	status, v := post(t, a, "../../events/referrals/complete.json")
 	ref, _ := v["ref"].(string)
 	if status != 201 || ref == "" {
 		t.Fatalf("referral: %d %v", status, v)

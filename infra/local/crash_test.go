@@ -76,7 +76,14 @@ func TestCrashLosesNothing(t *testing.T) {
 	send := func(i int) {
 		if i%2 == 0 {
 			body := bytes.Replace(template, []byte("Sam Referrer"), []byte(fmt.Sprintf("Sam Referrer %d", i)), 1)
-			resp, err := http.Post("http://"+webAddr+"/api/referrals", "application/json", bytes.NewReader(body))
+			token, err := readAPIToken(data) // each run of the runner writes its own
+			if err != nil {
+				return
+			}
+			req, _ := http.NewRequest(http.MethodPost, "http://"+webAddr+"/api/referrals", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				return // the runner died: not accepted
 			}

@@ -14,26 +14,28 @@ import (
 // messagesCmd lists the mailbox's held messages, or those with another
 // outcome, from a running system:
 //
-//	go run ./infra/local messages [-addr HOST:PORT|URL] [-outcome quarantined|refused|case|correction]
+//	go run ./infra/local messages [-addr HOST:PORT|URL] [-data DIR] [-outcome quarantined|refused|case|correction]
 func messagesCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("messages", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
 	outcome := fs.String("outcome", "quarantined", "which messages: quarantined, refused, case or correction")
+	data := fs.String("data", ".data", "the running system's data folder, where its api-token is")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return call(stdout, stderr, http.MethodGet, base(*addr)+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
+	return call(stdout, stderr, *data, http.MethodGet, base(*addr)+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
 }
 
 // releaseCmd releases a held message into intake, on an officer's word:
 //
-//	go run ./infra/local release [-addr HOST:PORT|URL] [-officer NAME] KEY
+//	go run ./infra/local release [-addr HOST:PORT|URL] [-data DIR] [-officer NAME] KEY
 func releaseCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("release", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
 	officer := fs.String("officer", "local-officer", "who releases it, for the record")
+	data := fs.String("data", ".data", "the running system's data folder, where its api-token is")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -41,7 +43,7 @@ func releaseCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: release [-addr HOST:PORT|URL] [-officer NAME] KEY (see the messages command for keys)")
 		return 2
 	}
-	return call(stdout, stderr, http.MethodPost, base(*addr)+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
+	return call(stdout, stderr, *data, http.MethodPost, base(*addr)+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
 }
 
 // base is the running system's address as a URL: the server's -addr form
@@ -54,13 +56,20 @@ func base(addr string) string {
 	return addr
 }
 
-// call makes one request to the running system and prints its JSON answer.
-func call(stdout, stderr io.Writer, method, target, officer string) int {
+// call makes one request to the running system, with the token from its
+// data folder, and prints its JSON answer.
+func call(stdout, stderr io.Writer, dataDir, method, target, officer string) int {
+	token, err := readAPIToken(dataDir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
 	req, err := http.NewRequest(method, target, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	if officer != "" {
 		req.Header.Set("X-Officer", officer)
 	}

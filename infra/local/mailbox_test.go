@@ -75,7 +75,7 @@ func TestMailbox(t *testing.T) {
 	if len(sent) != 2 || !strings.Contains(strings.Join(sent, ""), "Subject: [DSP-2026-0001] Correction received") {
 		t.Errorf("after the correction: %d e-mails", len(sent))
 	}
-	resp, err := httpGetJSON(web + "/api/cases/DSP-2026-0001/deadlines")
+	resp, err := httpGetJSON(data, web+"/api/cases/DSP-2026-0001/deadlines")
 	if err != nil || resp == nil {
 		t.Errorf("deadlines of the case: %v", err)
 	}
@@ -85,7 +85,7 @@ func TestMailbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"messages", "-addr", web}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"messages", "-addr", web, "-data", data}, &out, &errOut); code != 0 {
 		t.Fatalf("messages: %d %s", code, errOut.String())
 	}
 	var held []struct{ Key string }
@@ -93,14 +93,14 @@ func TestMailbox(t *testing.T) {
 		t.Fatalf("held messages: %s %v", out.String(), err)
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"release", "-addr", web, "-officer", "jo.officer", held[0].Key}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"release", "-addr", web, "-data", data, "-officer", "jo.officer", held[0].Key}, &out, &errOut); code != 0 {
 		t.Fatalf("release: %d %s %s", code, out.String(), errOut.String())
 	}
 	// The same Word form as the first message: the same case, not a copy.
 	if !strings.Contains(out.String(), `"outcome": "case"`) || !strings.Contains(out.String(), "DSP-2026-0001") {
 		t.Errorf("release: %s", out.String())
 	}
-	if code := run(context.Background(), []string{"release", "-addr", web, held[0].Key}, &out, &errOut); code != 1 {
+	if code := run(context.Background(), []string{"release", "-addr", web, "-data", data, held[0].Key}, &out, &errOut); code != 1 {
 		t.Errorf("second release: exit %d", code)
 	}
 	// Mail for any other address is refused at RCPT.
@@ -134,9 +134,9 @@ func between(s, start, end string) string {
 	return s[:j]
 }
 
-func httpGetJSON(url string) (any, error) {
+func httpGetJSON(data, url string) (any, error) {
 	var out bytes.Buffer
-	code := call(&out, &out, "GET", url, "")
+	code := call(&out, &out, data, "GET", url, "")
 	if code != 0 {
 		return nil, fmt.Errorf("exit %d: %s", code, out.String())
 	}

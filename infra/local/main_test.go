@@ -50,13 +50,20 @@ func startSystem(t testing.TB, data string, args ...string) (Addrs, func()) {
 	return Addrs{}, nil
 }
 
-func post(t *testing.T, url, file string) (int, map[string]any) {
+// post sends a referral file to a running system's API, with its token.
+func post(t *testing.T, a Addrs, file string) (int, map[string]any) {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(url+"/api/referrals", "application/json", bytes.NewReader(data))
+	req, err := http.NewRequest(http.MethodPost, "http://"+a.Web+"/api/referrals", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.APIToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,26 +77,26 @@ func post(t *testing.T, url, file string) (int, map[string]any) {
 
 func TestServe(t *testing.T) {
 	data := t.TempDir()
-	url, stop := start(t, data)
-	resp, err := http.Get(url + "/healthz")
+	a, stop := startSystem(t, data)
+	resp, err := http.Get("http://" + a.Web + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	status, v := post(t, url, "../../events/referrals/complete.json")
+	status, v := post(t, a, "../../events/referrals/complete.json")
 	if status != http.StatusCreated || v["ref"] != "DSP-"+v["ref"].(string)[4:8]+"-0001" || v["status"] != "complete" {
 		t.Errorf("POST complete.json: %d %v", status, v)
 	}
-	status, v = post(t, url, "../../events/referrals/incomplete.json")
+	status, v = post(t, a, "../../events/referrals/incomplete.json")
 	if status != http.StatusCreated || v["status"] != "incomplete" || len(v["problems"].([]any)) == 0 {
 		t.Errorf("POST incomplete.json: %d %v", status, v)
 	}
 	stop()
 
 	// Everything survives a restart: the same form again is the same case.
-	url, stop = start(t, data)
+	a, stop = startSystem(t, data)
 	defer stop()
-	status, v = post(t, url, "../../events/referrals/complete.json")
+	status, v = post(t, a, "../../events/referrals/complete.json")
 	if status != http.StatusOK || v["duplicate"] != true || !strings.HasSuffix(v["ref"].(string), "-0001") {
 		t.Errorf("POST again after restart: %d %v", status, v)
 	}

@@ -19,7 +19,10 @@ import (
 )
 
 // Addrs are where a running system listens, and its one-time sign-in link.
-type Addrs struct{ Web, SMTP, SignIn string }
+type Addrs struct {
+	Web, SMTP, SignIn string
+	APIToken          string // the local API's bearer token, also in <data>/api-token
+}
 
 // serve runs the system until ctx ends. ready, if not nil, is told the
 // addresses it listens on once it accepts requests and mail.
@@ -134,7 +137,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 		log.Info("sign in to the case workspace with this link (one use, 15 minutes)", "signinURL", signIn, "role", cfg.SignIn.LocalRole)
 	}
 	if ready != nil {
-		ready(Addrs{Web: ln.Addr().String(), SMTP: mailLn.Addr().String(), SignIn: signIn})
+		ready(Addrs{Web: ln.Addr().String(), SMTP: mailLn.Addr().String(), SignIn: signIn, APIToken: sys.apiToken})
 	}
 
 	select {

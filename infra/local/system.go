@@ -40,6 +40,7 @@ type system struct {
 	outbox    *outbox.Outbox
 	inputs    *admit.Budget // bytes of large inputs read at once
 	workspace *workspace.Workspace
+	apiToken  string // the local API's bearer token, also in <data>/api-token
 	handler   http.Handler
 	log       *slog.Logger
 	now       func() time.Time
@@ -89,8 +90,6 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	mux := http.NewServeMux()
 	mux.Handle("/", form.New(form.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: now, Log: log,
 		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
-	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: m.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
-		RuleTitle: cfg.Rules().TaskTitle, Now: now, Log: log}))
 	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
 		client := workspace.OIDCClient{ID: si.ClientID, Secret: si.ClientSecret}
@@ -103,6 +102,13 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
 		mux.Handle(p, sys.workspace)
 	}
+	// The JSON API needs the token written to the data folder, or a
+	// workspace session; its role's rules apply.
+	if sys.apiToken, err = writeAPIToken(dataDir); err != nil {
+		return fail(err)
+	}
+	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: m.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
+		RuleTitle: cfg.Rules().TaskTitle, Authenticate: localCaller(sys.apiToken, sys.workspace), Now: now, Log: log}))
 	// The outbox holds every e-mail sent: the Business Unit's, behind sign-in.
 	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), workspace.RoleBusinessUnit))
 	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), workspace.RoleBusinessUnit))

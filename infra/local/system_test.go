@@ -40,7 +40,7 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.close()
-	srv := httptest.NewServer(sys.handler)
+	srv := httptest.NewServer(withToken(sys.handler, sys.apiToken))
 	defer srv.Close()
 
 	body, _ := os.ReadFile("../../events/referrals/complete.json")
@@ -278,4 +278,15 @@ func TestLocalRunnerRefusesOtherSites(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withToken sends every request with the local API's token, as the
+// runner's own commands do.
+func withToken(next http.Handler, token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		next.ServeHTTP(w, r)
+	})
 }

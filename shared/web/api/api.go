@@ -6,6 +6,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,9 +19,11 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/web"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
@@ -60,8 +63,14 @@ type Handler struct {
 	MaxBody   int64                    // largest request body read
 	Inputs    *admit.Budget            // bytes of request bodies read at once; nil for no bound
 	RuleTitle func(rule string) string // a deadline's task title ("" for flags): the list's due badges
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Authenticate, when set, is asked who every request comes from: one
+	// it does not know gets 401, and the caller's role rules what they may
+	// do, as in the workspace. Unset, every caller is trusted (the AWS
+	// intake API, signed with IAM at the Function URL) and recorded as
+	// "api".
+	Authenticate web.Authenticator
+	Now          func() time.Time
+	Log          *slog.Logger
 
 	mux *http.ServeMux
 }
@@ -93,10 +102,57 @@ func New(h Handler) *Handler {
 	return &h
 }
 
-// ServeHTTP sets the security headers every response carries and routes.
+// ServeHTTP sets the security headers every response carries, knows who
+// calls, and routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	web.SecurityHeaders(w)
-	h.mux.ServeHTTP(w, r)
+	caller := web.Caller{Actor: "api"}
+	if h.Authenticate != nil && r.URL.Path != "/healthz" {
+		c, ok := h.Authenticate(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cspr-intake"`)
+			web.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized",
+				"message": "Sign in: send Authorization: Bearer <token>, the token the local runner writes to api-token in its data folder"})
+			return
+		}
+		caller = c
+	}
+	h.mux.ServeHTTP(w, r.WithContext(web.WithCaller(r.Context(), caller)))
+}
+
+// caller is who makes a request that passed ServeHTTP.
+func caller(r *http.Request) web.Caller {
+	c, _ := web.CallerOf(r.Context())
+	return c
+}
+
+// Roles the API's rules name, as the workspace's.
+const (
+	roleBusinessUnit = "business-unit"
+	roleLDChair      = "ld-chair"
+)
+
+// businessUnit refuses a caller whose role is not the Business Unit's
+// (a trusted caller has none).
+func (h *Handler) businessUnit(w http.ResponseWriter, r *http.Request) bool {
+	if role := caller(r).Role; role != "" && role != roleBusinessUnit {
+		web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "forbidden", "message": "Only the Business Unit may do this"})
+		return false
+	}
+	return true
+}
+
+// sees says whether the caller may see a case: the L&D chair sees the
+// learning route, and the cases the partners have decided (§5.6).
+func (h *Handler) sees(r *http.Request, c casefile.Case) (bool, error) {
+	if caller(r).Role != roleLDChair || c.Route == referral.RouteLearning {
+		return true, nil
+	}
+	events, err := h.Files.ListEvents(r.Context(), c.Ref)
+	if err != nil {
+		return false, err
+	}
+	return deadlines.ForLearning(c.Route, events), nil
 }
 
 // submit takes one referral as the request body: the form as JSON, or a
@@ -156,7 +212,7 @@ func (h *Handler) recordEvent(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, errs.Wrap(errs.Invalid, err, "The event must be JSON such as {\"type\": \"ssp-decision\", \"at\": \"2027-01-04\", \"outcome\": \"criteria-met\"}"))
 		return
 	}
-	in.Actor = "api"
+	in.Actor, in.Role = caller(r).Actor, caller(r).Role
 	rec, err := h.Intake.RecordEvent(r.Context(), r.PathValue("ref"), in)
 	if err != nil {
 		h.error(w, r, err)
@@ -209,7 +265,13 @@ func (h *Handler) listCases(w http.ResponseWriter, r *http.Request) {
 	if task == nil {
 		task = func(rule string) string { return rule }
 	}
-	ls := web.Lister{Today: civil.In(h.Now(), workdays.London), Task: task}.Select(cases, f)
+	lister := web.Lister{Today: civil.In(h.Now(), workdays.London), Task: task}
+	if caller(r).Role == roleLDChair {
+		lister.Sees = func(c *casefile.CaseSummary) bool {
+			return c.Route == referral.RouteLearning || c.Marks[casefile.MarkLearning] != ""
+		}
+	}
+	ls := lister.Select(cases, f)
 	if q.Get("sort") == "due" {
 		web.ByDue(ls)
 	} else {
@@ -245,6 +307,10 @@ func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	if ok, err := h.sees(r, c); err != nil || !ok {
+		h.error(w, r, cmp.Or(err, error(errs.E(errs.NotFound, "There is no case %s", c.Ref))))
+		return
+	}
 	now := h.Now()
 	token, err := web.RandomToken()
 	if err != nil {
@@ -252,7 +318,7 @@ func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.Files.AppendEvent(r.Context(), casefile.Event{Ref: c.Ref, ID: web.EventViewed + "-" + token[:16], Type: web.EventViewed, At: now,
-		RecordedAt: now, Actor: "api", Data: map[string]string{"version": strconv.Itoa(c.Version)}}); err != nil {
+		RecordedAt: now, Actor: caller(r).Actor, Data: map[string]string{"version": strconv.Itoa(c.Version), "role": caller(r).Role}}); err != nil {
 		h.error(w, r, err)
 		return
 	}
@@ -272,6 +338,9 @@ func (h *Handler) getCase(w http.ResponseWriter, r *http.Request) {
 // listMessages lists the mailbox's messages with an outcome (?outcome=,
 // quarantined by default): the Business Unit's queue of held mail.
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
+	if !h.businessUnit(w, r) {
+		return
+	}
 	outcome := casefile.Outcome(r.URL.Query().Get("outcome"))
 	if outcome == "" {
 		outcome = casefile.OutcomeQuarantined
@@ -287,10 +356,17 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, list)
 }
 
-// release reads a held message after all, on the word of the officer
-// named in X-Officer.
+// release reads a held message after all, on the word of the caller
+// (the Business Unit); a trusted caller without a name of its own names
+// the officer in X-Officer.
 func (h *Handler) release(w http.ResponseWriter, r *http.Request) {
-	officer := r.Header.Get("X-Officer")
+	if !h.businessUnit(w, r) {
+		return
+	}
+	officer := caller(r).Actor
+	if h.Authenticate == nil {
+		officer = r.Header.Get("X-Officer")
+	}
 	if officer == "" {
 		h.error(w, r, errs.E(errs.Invalid, "Say who releases the message (X-Officer)"))
 		return

@@ -660,7 +660,10 @@ func (w *Workspace) audit(r *http.Request, c casefile.Case, typ string) error {
 }
 
 // actor names a person on the timeline: their e-mail, else their name.
-func actor(id Identity) string {
+func actor(id Identity) string { return id.Actor() }
+
+// Actor names a person on a case's record: their e-mail, else their name.
+func (id Identity) Actor() string {
 	if id.Email != "" {
 		return id.Email
 	}
@@ -668,6 +671,16 @@ func actor(id Identity) string {
 		return id.Name
 	}
 	return id.Subject
+}
+
+// Caller is who a request comes from by its workspace session, for the
+// JSON API's rules: false when it carries no live session.
+func (w *Workspace) Caller(r *http.Request) (web.Caller, bool) {
+	s, ok, err := w.session(r)
+	if err != nil || !ok || s.Identity.Role == "" {
+		return web.Caller{}, false
+	}
+	return web.Caller{Actor: s.Identity.Actor(), Role: s.Identity.Role}, true
 }
 
 func (w *Workspace) casePage(rw http.ResponseWriter, r *http.Request) {
