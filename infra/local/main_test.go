@@ -173,3 +173,48 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("base(URL) = %s", got)
 	}
 }
+
+// TestListensOnThisMachineOnly: the runner refuses to listen beyond this
+// machine unless told (-expose), and then only with the address people
+// use configured, and every page behind sign-in.
+func TestListensOnThisMachineOnly(t *testing.T) {
+	for _, args := range [][]string{
+		{"-addr", "0.0.0.0:0"},
+		{"-addr", ":0"},
+		{"-addr", "127.0.0.1:0", "-smtp", "0.0.0.0:0"},
+		{"-addr", "0.0.0.0:0", "-expose"}, // baseURL still says 127.0.0.1
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"-data", t.TempDir(), "-smtp", "127.0.0.1:0"}, args...), &out, &errOut)
+		if code != 1 || !strings.Contains(errOut.String(), "-expose") && !strings.Contains(errOut.String(), "baseURL") {
+			t.Errorf("%v: exit %d, %s", args, code, errOut.String())
+		}
+	}
+	file := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(file, []byte(`{"baseURL": "http://cspr.test"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, stop := startSystem(t, t.TempDir(), "-addr", "0.0.0.0:0", "-smtp", "0.0.0.0:0", "-expose", "-config", file)
+	defer stop()
+	_, port, _ := strings.Cut(a.Web, "]:")
+	if port == "" {
+		_, port, _ = strings.Cut(a.Web, ":")
+	}
+	get := func(path string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+path, nil)
+		req.Host = "cspr.test"
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for path, want := range map[string]int{"/": http.StatusSeeOther, "/referral/criteria": http.StatusSeeOther, "/referral-form.docx": http.StatusSeeOther,
+		"/cases": http.StatusSeeOther, "/healthz": http.StatusOK, "/api/cases": http.StatusUnauthorized} {
+		if got := get(path); got != want {
+			t.Errorf("exposed, GET %s: %d, want %d", path, got, want)
+		}
+	}
+}

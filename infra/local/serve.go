@@ -16,6 +16,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/smtpd"
+	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
 )
 
 // Addrs are where a running system listens, and its one-time sign-in link.
@@ -34,6 +35,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	addr := fs.String("addr", "127.0.0.1:8080", "address of the web pages and intake API")
 	smtpAddr := fs.String("smtp", "127.0.0.1:2525", "address of the SMTP inbox: the partnership's mailbox")
 	configFile := fs.String("config", "", "partnership settings (JSON); empty for Darlington's defaults")
+	expose := fs.Bool("expose", false, "listen beyond this machine (-addr, -smtp not on loopback): every page then needs sign-in, and the config's baseURL names the address people use. Mail is still trusted without sender checks")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: go run ./infra/local [flags]\n       go run ./infra/local parse FILE...\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -59,11 +61,23 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	if err != nil {
 		return err
 	}
+	beyond := !loopbackAddr(*addr) || !loopbackAddr(*smtpAddr)
+	switch {
+	case beyond && !*expose:
+		return fmt.Errorf("-addr %s and -smtp %s must be on this machine (127.0.0.1 or localhost): anyone who can reach them could read and change cases. To listen beyond it, give -expose as well", *addr, *smtpAddr)
+	case *expose && beyond && baseLoopback(cfg.BaseURL):
+		return fmt.Errorf("-expose: set baseURL in the -config file to the address people will use (now %s): requests for any other host are refused", cfg.BaseURL)
+	}
 	sys, err := assemble(cfg, *dataDir, log, time.Now)
 	if err != nil {
 		return err
 	}
 	defer sys.close()
+	if *expose && beyond {
+		sys.handler = signedInEverywhere(sys.handler, sys.workspace)
+		log.Warn("listening beyond this machine: every page needs sign-in, but mail to the SMTP inbox is trusted WITHOUT sender checks (no SPF, DKIM or DMARC verdicts): a forged sender can correct a case. Use the AWS stack for anything but a trial",
+			"web", *addr, "smtp", *smtpAddr)
+	}
 	// Reminders fire from here, checked every 15 seconds.
 	schedCtx, stopSched := context.WithCancel(ctx)
 	schedDone := make(chan struct{})
@@ -157,4 +171,34 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// loopbackAddr reports whether a listening address is on this machine
+// only: an empty host (":8080") listens on every interface.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && config.Loopback(strings.Trim(host, "[]"))
+}
+
+// baseLoopback reports whether a base URL names this machine.
+func baseLoopback(base string) bool {
+	u, err := url.Parse(base)
+	return err != nil || config.Loopback(u.Hostname())
+}
+
+// signedInEverywhere puts every page behind the workspace's sign-in — the
+// web form too — when the runner listens beyond this machine; sign-in
+// itself, the health check, assets and the API (which has its own
+// credential) pass.
+func signedInEverywhere(next http.Handler, ws *workspace.Workspace) http.Handler {
+	guarded := ws.Require(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/healthz" || p == "/signin" || strings.HasPrefix(p, "/signin/") || p == "/signout" ||
+			strings.HasPrefix(p, "/assets/") || strings.HasPrefix(p, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		guarded.ServeHTTP(w, r)
+	})
 }

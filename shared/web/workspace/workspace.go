@@ -7,6 +7,7 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -69,6 +70,9 @@ type Messages interface {
 	Release(ctx context.Context, key, officer string) (inbox.Report, error)
 	HeldMessage(ctx context.Context, key string) (inbox.Held, error)
 	Dismiss(ctx context.Context, key, officer string) error
+	// GetMessage is a message as the mailbox recorded it, whatever became
+	// of it: what the page says of a release or dismissal is read here.
+	GetMessage(ctx context.Context, key string) (casefile.Message, error)
 }
 
 // Sessions keeps signed-in sessions and one-time links as short-lived
@@ -1202,15 +1206,7 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := w.view(r, "Held mail", "held")
-	if r.URL.Query().Get("released") != "" {
-		v.Notice = "The message was released: it was read and its sender answered."
-	}
-	if why := r.URL.Query().Get("stillheld"); why != "" {
-		v.Notice = "The message was read again and is still held (" + why + "): no case was opened."
-	}
-	if r.URL.Query().Get("dismissed") != "" {
-		v.Notice = "The message was marked not a referral: it is kept and its sender was not answered."
-	}
+	v.Notice = w.heldNotice(r)
 	if w.DeadLetters != nil {
 		letters, err := w.DeadLetters.List(r.Context())
 		if err != nil {
@@ -1228,6 +1224,29 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 			Refs: strings.Join(m.Refs, ", "), Attachments: len(m.Attachments)})
 	}
 	w.render(rw, http.StatusOK, "heldContent", v)
+}
+
+// heldNotice says what became of the message an action was taken on, from
+// the message's own record — the query string names only which message —
+// so no text of anyone's choosing reaches the banner.
+func (w *Workspace) heldNotice(r *http.Request) string {
+	q := r.URL.Query()
+	key := cmp.Or(q.Get("released"), q.Get("stillheld"), q.Get("dismissed"))
+	if key == "" {
+		return ""
+	}
+	m, err := w.Held.GetMessage(r.Context(), key)
+	switch {
+	case err != nil:
+		return ""
+	case m.Outcome == casefile.OutcomeDismissed:
+		return "The message was marked not a referral: it is kept and its sender was not answered."
+	case m.ReleasedBy != "" && m.Outcome == casefile.OutcomeQuarantined:
+		return "The message was read again and is still held (" + strings.Join(m.Reasons, ", ") + "): no case was opened."
+	case m.ReleasedBy != "" && (m.Outcome == casefile.OutcomeCase || m.Outcome == casefile.OutcomeCorrection):
+		return "The message was released: it was read and its sender answered."
+	}
+	return ""
 }
 
 // heldMessage shows one held message — its headers, the checks' verdicts,
@@ -1268,7 +1287,7 @@ func (w *Workspace) dismiss(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	http.Redirect(rw, r, w.at("/cases/held?dismissed=1"), http.StatusSeeOther)
+	http.Redirect(rw, r, w.at("/cases/held?dismissed="+url.QueryEscape(r.PathValue("key"))), http.StatusSeeOther)
 }
 
 func (w *Workspace) release(rw http.ResponseWriter, r *http.Request) {
@@ -1283,8 +1302,8 @@ func (w *Workspace) release(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rep.Outcome == casefile.OutcomeQuarantined { // read, and held again: not the form, or a case it may not change
-		http.Redirect(rw, r, w.at("/cases/held?stillheld="+url.QueryEscape(strings.Join(rep.Reasons, ", "))), http.StatusSeeOther)
+		http.Redirect(rw, r, w.at("/cases/held?stillheld="+url.QueryEscape(r.PathValue("key"))), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(rw, r, w.at("/cases/held?released=1"), http.StatusSeeOther)
+	http.Redirect(rw, r, w.at("/cases/held?released="+url.QueryEscape(r.PathValue("key"))), http.StatusSeeOther)
 }

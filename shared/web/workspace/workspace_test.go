@@ -76,6 +76,26 @@ func (f *fakeHeld) Release(_ context.Context, key, officer string) (inbox.Report
 	return inbox.Report{Key: key}, nil
 }
 
+// GetMessage is the message as its fate left it: released into a case,
+// dismissed, or held.
+func (f *fakeHeld) GetMessage(_ context.Context, key string) (casefile.Message, error) {
+	m := casefile.Message{Key: key, Outcome: casefile.OutcomeQuarantined, Reasons: []string{"untrusted-sender"}}
+	for _, d := range f.dismissed {
+		if strings.HasPrefix(d, key+" by ") {
+			m.Outcome = casefile.OutcomeDismissed
+		}
+	}
+	for _, r := range f.released {
+		if strings.HasPrefix(r, key+" by ") {
+			m.Outcome, m.ReleasedBy = casefile.OutcomeCase, "officer"
+		}
+	}
+	if key != "raw-held-1" && key != "raw-held-2" {
+		return casefile.Message{}, errs.E(errs.NotFound, "no message %s", key)
+	}
+	return m, nil
+}
+
 func newWSEnv(t *testing.T, provider func(redirect string) *OIDC) *wsEnv {
 	t.Helper()
 	e := &wsEnv{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
@@ -1084,5 +1104,26 @@ func TestRounds(t *testing.T) {
 	_, page, _ := get(t, e.signIn(t, RoleBusinessUnit), e.srv.URL+"/cases/"+res.Ref)
 	if !strings.Contains(page, "The partners decided: criteria not met (round 1)") || !strings.Contains(page, "The partners decided: criteria met (round 2)") {
 		t.Error("the case page does not show each round's decision")
+	}
+}
+
+// TestHeldBannerFromItsOwnState: the held-mail page's banner says what
+// became of the message from its record, never words from the address.
+func TestHeldBannerFromItsOwnState(t *testing.T) {
+	e := newWSEnv(t, nil)
+	c := e.signIn(t, RoleBusinessUnit)
+	for _, q := range []string{"released=1", "stillheld=Your+account+is+suspended%2C+call+0800+000", "dismissed=raw-held-1", "released=raw-held-1"} {
+		_, page, _ := get(t, c, e.srv.URL+"/cases/held?"+q)
+		if strings.Contains(page, "suspended") || strings.Contains(page, "govuk-notification-banner--success") && !strings.Contains(q, "raw-held") {
+			t.Errorf("?%s: the banner shows what the address says", q)
+		}
+		if strings.Contains(page, "was released") || strings.Contains(page, "marked not a referral") {
+			t.Errorf("?%s: the banner says something that did not happen", q)
+		}
+	}
+	_, page, _ := get(t, c, e.srv.URL+"/cases/held")
+	status, page := post(t, c, e.srv.URL+"/cases/held/raw-held-1/release", page, url.Values{})
+	if status != 200 || !strings.Contains(page, "The message was released") {
+		t.Errorf("after a release: %d", status)
 	}
 }
