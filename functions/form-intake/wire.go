@@ -25,6 +25,6 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		Intake: assemble.App(e, log).Intake, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Log: log,
 		BasePath: getenv("BASE_PATH"),
 		Drafts:   e.Store, Mail: e.Mail(),
-		RuleTitle: cfg.Rules().TaskTitle,
+		RuleTitle: cfg.Rules().TaskTitle, SecureDomains: cfg.SecureDomains,
 	}), nil
 }

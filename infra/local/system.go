@@ -89,7 +89,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
 	mux.Handle("/", form.New(form.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: now, Log: log,
-		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20}))
+		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20, SecureDomains: cfg.SecureDomains}))
 	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
 		client := workspace.OIDCClient{ID: si.ClientID, Secret: si.ClientSecret}

@@ -69,8 +69,12 @@ Every section of the form has been answered. The Business Unit will be in touch.
 func (s *Service) acknowledge(ctx context.Context, rec casefile.Message, msg *mailparse.Message, res intake.Result, received time.Time,
 	correction bool, source string, others []mailparse.Attachment) error {
 	to := msg.From // never a Reply-To: it may be anywhere
-	if to == "" || msg.AutoSubmitted {
-		return nil
+	if to == "" || msg.AutoSubmitted || msg.Senders > 1 || !mail.Answerable(to) {
+		return nil // nobody, a machine, or an address we do not write to: the Business Unit has it held
+	}
+	if !s.Acks.Allow(to, s.now()) {
+		s.logger().Warn("acknowledgement not sent: this address had its hour's acknowledgements", "ref", res.Ref, "domain", mail.DomainOf(to))
+		return nil // the case is stored and the Business Unit told of it; the sender hears no more this hour
 	}
 	ds, err := s.Intake.Deadlines(ctx, res.Ref)
 	if err != nil {

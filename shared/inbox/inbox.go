@@ -49,6 +49,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
@@ -121,7 +122,15 @@ type Service struct {
 	// SMTP inbox listens on loopback and has no checks to read). In AWS
 	// every delivery carries SES's verdicts.
 	TrustWithoutVerdicts bool
+
+	// Acks bounds the acknowledgements one address gets (see AckRate): a
+	// burst of messages in someone's name does not become a burst of our
+	// mail to them. nil for no bound.
+	Acks *admit.Rate
 }
+
+// AckRate is how many acknowledgements one address may get an hour.
+const AckRate = 10
 
 // Report is what became of a message.
 type Report struct {
@@ -148,6 +157,9 @@ const (
 	ReasonFailed        = "processing-failed"          // processing was cut off again and again: for a person to look at
 	ReasonNotTheForm    = "not-the-form"               // neither an attachment nor the body is the referral form: the sender is told
 	ReasonOtherChild    = "new-referral-or-correction" // a correction from the case's sender naming another child: a new referral, or who the child is corrected?
+	ReasonManySenders   = "more-than-one-sender"       // two From fields, or a list: no one sender to answer or trust
+	ReasonUnanswerable  = "unanswerable-sender"        // an address we do not write back to (a quoted local part, control characters)
+	ReasonNotScanned    = "not-scanned"                // no virus or spam verdict, or a gray one: not read until a person looks
 	maxAttempts         = 3
 	maxFormsPerMessage  = 10
 	defaultLock         = 2 * time.Minute
@@ -374,32 +386,23 @@ func (s *Service) screen(msg *mailparse.Message, v Verdicts) []string {
 	} else if v["dmarc"] != "PASS" && v["spf"] == "FAIL" && v["dkim"] == "FAIL" {
 		reasons = append(reasons, ReasonUnauthed)
 	}
-	if msg.From == "" {
+	if !(v == nil && s.TrustWithoutVerdicts) && (v["virus"] != "PASS" && v["virus"] != "FAIL" && v["virus"] != "PROCESSING_FAILED" || v["spam"] != "PASS" && v["spam"] != "FAIL") {
+		reasons = append(reasons, ReasonNotScanned)
+	}
+	switch {
+	case msg.From == "":
 		reasons = append(reasons, ReasonNoSender)
-	} else if !Trusted(msg.From, s.SecureDomains) {
+	case msg.Senders > 1:
+		reasons = append(reasons, ReasonManySenders)
+	case !mail.Answerable(msg.From):
+		reasons = append(reasons, ReasonUnanswerable)
+	case !mail.InDomains(msg.From, s.SecureDomains):
 		reasons = append(reasons, ReasonUntrusted)
 	}
 	if msg.AutoSubmitted {
 		reasons = append(reasons, ReasonAutomatic)
 	}
 	return reasons
-}
-
-// Trusted reports whether an address is in one of the domains or their
-// subdomains. The domain is what follows the last "@": a quoted local
-// part may hold another.
-func Trusted(addr string, domains []string) bool {
-	domain := domainOf(addr)
-	if domain == "" {
-		return false
-	}
-	for _, d := range domains {
-		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "*.")
-		if d != "" && (domain == d || strings.HasSuffix(domain, "."+d)) {
-			return true
-		}
-	}
-	return false
 }
 
 // hold stores a message as held (quarantined or refused) and tells the
@@ -584,7 +587,7 @@ func (s *Service) authenticated(v Verdicts) bool {
 // sameAddress reports whether from is one of the addresses, ignoring case.
 func sameAddress(from string, addrs ...string) bool {
 	from = strings.ToLower(strings.TrimSpace(from))
-	if domainOf(from) == "" {
+	if mail.DomainOf(from) == "" {
 		return false
 	}
 	for _, a := range addrs {
@@ -596,15 +599,6 @@ func sameAddress(from string, addrs ...string) bool {
 }
 
 // domainOf is the domain of an address, after its last "@".
-func domainOf(addr string) string {
-	addr = strings.ToLower(strings.TrimSpace(addr))
-	i := strings.LastIndexByte(addr, '@')
-	if i <= 0 || i == len(addr)-1 {
-		return ""
-	}
-	return addr[i+1:]
-}
-
 // AckID is the Message-ID of the acknowledgement of case ref for message
 // key: the same for every delivery, so receivers and the outbox drop a
 // second copy, and a reply to it names the case.

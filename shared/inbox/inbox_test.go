@@ -18,6 +18,7 @@ import (
 	gomessage "github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
@@ -268,10 +269,16 @@ func TestQuarantine(t *testing.T) {
 	}{
 		{"untrusted domain", sampleEmail(t, "untrusted-sender.eml"), pass, ReasonUntrusted},
 		{"DMARC fail (spoofed From)", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "FAIL", "dkim": "FAIL", "dmarc": "FAIL"}, ReasonDMARC},
-		{"virus", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "FAIL", "dmarc": "PASS"}, ReasonVirus},
-		{"virus scan failed", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "PROCESSING_FAILED", "dmarc": "PASS"}, ReasonVirus},
-		{"spam", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "FAIL", "dmarc": "PASS"}, ReasonSpam},
-		{"no SPF or DKIM pass", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spf": "FAIL", "dkim": "FAIL", "dmarc": "GRAY"}, ReasonUnauthed},
+		{"virus", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "FAIL", "spam": "PASS", "dmarc": "PASS"}, ReasonVirus},
+		{"virus scan failed", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"virus": "PROCESSING_FAILED", "spam": "PASS", "dmarc": "PASS"}, ReasonVirus},
+		{"spam", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "FAIL", "virus": "PASS", "dmarc": "PASS"}, ReasonSpam},
+		{"no SPF or DKIM pass", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "PASS", "virus": "PASS", "spf": "FAIL", "dkim": "FAIL", "dmarc": "GRAY"}, ReasonUnauthed},
+		{"no virus or spam verdict", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"dmarc": "PASS"}, ReasonNotScanned},
+		{"a gray virus verdict", sampleEmail(t, "outlook-word-form.eml"), Verdicts{"spam": "PASS", "virus": "GRAY", "dmarc": "PASS"}, ReasonNotScanned},
+		{"two senders in one From", bytes.Replace(sampleEmail(t, "outlook-word-form.eml"), []byte(`From: "Referrer, Sam" <sam.referrer@darlington.gov.uk>`), []byte(`From: "Referrer, Sam" <sam.referrer@darlington.gov.uk>, <someone@darlington.gov.uk>`), 1), pass, ReasonManySenders},
+		{"two From fields", bytes.Replace(sampleEmail(t, "outlook-word-form.eml"), []byte(`From: "Referrer, Sam" <sam.referrer@darlington.gov.uk>`), []byte("From: \"Referrer, Sam\" <sam.referrer@darlington.gov.uk>\r\nFrom: <jo@darlington.gov.uk>"), 1), pass, ReasonManySenders},
+		{"an address we cannot write back to", bytes.Replace(sampleEmail(t, "outlook-word-form.eml"), []byte(`<sam.referrer@darlington.gov.uk>`), []byte(`<"x\"y"@darlington.gov.uk>`), 1), pass, ReasonUnanswerable},
+		{"a direction-changing character in the address", bytes.Replace(sampleEmail(t, "outlook-word-form.eml"), []byte(`<sam.referrer@darlington.gov.uk>`), []byte("<\"sam\u202e\"@darlington.gov.uk>"), 1), pass, ReasonUnanswerable},
 		{"auto-reply", append([]byte("Auto-Submitted: auto-replied\r\n"), sampleEmail(t, "outlook-word-form.eml")...), pass, ReasonAutomatic},
 	}
 	for _, tt := range tests {
@@ -307,8 +314,9 @@ func TestQuarantine(t *testing.T) {
 				t.Errorf("second release: %v", err)
 			}
 			wantSent := 2
-			if tt.reasons == ReasonAutomatic {
-				wantSent = 1 // a machine's message is never answered, even once released
+			switch tt.reasons {
+			case ReasonAutomatic, ReasonManySenders, ReasonUnanswerable:
+				wantSent = 1 // a machine, no one sender, or an address we do not write to: never answered, even once released
 			}
 			if n := len(e.sent(t)); n != wantSent {
 				t.Errorf("%d e-mails after release, want %d", n, wantSent)
@@ -1013,5 +1021,33 @@ func TestCorrectionNamingAnotherChild(t *testing.T) {
 	}
 	if after.Version != 1 || after.Referral.Children[0].FullName != "Jamie Sibling" || last.Actor != "officer-1" || !last.At.Equal(e.clock()) {
 		t.Errorf("after release: version %d child %q, corrected by %q at %v (now %v)", after.Version, after.Referral.Children[0].FullName, last.Actor, last.At, e.clock())
+	}
+}
+
+// TestAcknowledgementsPerAddressAreBounded: a burst of messages in one
+// address's name makes its cases, but at most AckRate acknowledgements an
+// hour go back to it.
+func TestAcknowledgementsPerAddressAreBounded(t *testing.T) {
+	e := newEnv(t)
+	e.svc.Acks = admit.NewRate(AckRate, time.Hour)
+	n := AckRate + 5
+	for i := range n {
+		msg := outlook(t, "sam.referrer@darlington.gov.uk", fmt.Sprintf("burst-%d@darlington.gov.uk", i), "Referral")
+		msg = bytes.Replace(msg, []byte("Please find attached"), []byte(fmt.Sprintf("Message %d: please find attached", i)), 1)
+		if rep := e.receive(t, msg, pass); rep.Outcome != casefile.OutcomeCase {
+			t.Fatalf("message %d: %+v", i, rep)
+		}
+	}
+	acks := 0
+	for _, m := range e.sent(t) {
+		if to, _ := m.AddressList("To"); len(to) == 1 && to[0].Address == "sam.referrer@darlington.gov.uk" {
+			acks++
+		}
+	}
+	if acks != AckRate {
+		t.Errorf("%d messages in a burst got %d acknowledgements, want %d", n, acks, AckRate)
+	}
+	if strings.Contains(e.logs.String(), "sam.referrer@") {
+		t.Error("the log holds the address")
 	}
 }

@@ -6,13 +6,15 @@ package mail
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/mail"
 	"strings"
 	"time"
 
 	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
 // Message is one e-mail.
@@ -41,19 +43,20 @@ func Render(m Message) ([]byte, error) {
 	var h gomail.Header
 	from, err := parseAddress(m.From)
 	if err != nil {
-		return nil, fmt.Errorf("mail: from %q: %w", m.From, err)
+		return nil, errs.Wrap(errs.Invalid, err, "the sender's address cannot be written")
 	}
 	h.SetAddressList("From", []*gomail.Address{{Name: from.Name, Address: from.Address}})
 	var to []*gomail.Address
 	for _, a := range m.To {
 		p, err := parseAddress(a)
 		if err != nil {
-			return nil, fmt.Errorf("mail: to %q: %w", a, err)
+			// A permanent failure, and the address stays out of logs.
+			return nil, errs.E(errs.Invalid, "a recipient's address cannot be written")
 		}
 		to = append(to, &gomail.Address{Name: p.Name, Address: p.Address})
 	}
 	if len(to) == 0 {
-		return nil, fmt.Errorf("mail: no recipients")
+		return nil, errs.E(errs.Invalid, "the message has no recipient")
 	}
 	h.SetAddressList("To", to)
 	h.SetSubject(m.Subject)
@@ -142,4 +145,71 @@ func SafeID(s string) string {
 		}
 		return '-'
 	}, s)
+}
+
+// Answerable reports whether an address is one this system writes back
+// to: a local part of letters, digits, RFC 5322's atom signs, dots between
+// and spaces within (quoted on the wire: "sam referrer"@…) at a host name,
+// no longer than 254 characters, and no control or direction-changing
+// characters. A local part that needs more than quoting — a quote, a
+// backslash, <, >, a comma ("x\"y"@…) — is legal but is held for a
+// person: mail systems disagree on it, and what one accepts another
+// refuses again and again.
+func Answerable(addr string) bool {
+	i := strings.LastIndexByte(addr, '@')
+	if i <= 0 || i == len(addr)-1 || len(addr) > 254 {
+		return false
+	}
+	local, domain := addr[:i], addr[i+1:]
+	if len(local) > 64 || strings.TrimSpace(local) != local || strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	for _, r := range local {
+		if !(r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+/=?^_`{|}~.- ", r))) {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+		for _, r := range l {
+			if !(r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// InDomains reports whether an address is in one of the domains or their
+// subdomains ("*.nhs.net" and "nhs.net" alike). The domain is what follows
+// the last "@": a quoted local part may hold another. An address with a
+// direction-changing character is in none: it may show as one it is not.
+func InDomains(addr string, domains []string) bool {
+	domain := DomainOf(addr)
+	if domain == "" || referral.BidiControl(addr) {
+		return false
+	}
+	for _, d := range domains {
+		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "*.")
+		if d != "" && (domain == d || strings.HasSuffix(domain, "."+d)) {
+			return true
+		}
+	}
+	return false
+}
+
+// DomainOf is an address's domain, lower case: what follows its last "@".
+func DomainOf(addr string) string {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	i := strings.LastIndexByte(addr, '@')
+	if i <= 0 || i == len(addr)-1 {
+		return ""
+	}
+	return addr[i+1:]
 }

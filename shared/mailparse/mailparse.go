@@ -58,7 +58,10 @@ type Message struct {
 	InReplyTo  string
 	References []string
 	From       string // address only
-	ReplyTo    string
+	// Senders counts the addresses in every From field: more than one (two
+	// From fields, or a list) names no one sender to answer or trust.
+	Senders int
+	ReplyTo string
 	Subject    string
 	Date       time.Time
 	// AutoSubmitted: a machine sent it (RFC 3834 Auto-Submitted, or an
@@ -99,6 +102,13 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 	} else if a, err := mail.ParseAddress(h.Get("From")); err == nil {
 		m.From = strings.ToLower(a.Address)
 	}
+	for _, v := range th.Values("From") {
+		if list, err := mail.ParseAddressList(v); err == nil {
+			m.Senders += len(list)
+		} else if strings.TrimSpace(v) != "" {
+			m.Senders++
+		}
+	}
 	if rt, err := h.AddressList("Reply-To"); err == nil && len(rt) > 0 {
 		m.ReplyTo = strings.ToLower(rt[0].Address)
 	}
@@ -112,7 +122,7 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 		w.left = func() int { return l.Len() + br.Buffered() }
 	}
 	if err := w.part(th, br, 0); err != nil {
-		return &Message{MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, From: m.From, ReplyTo: m.ReplyTo,
+		return &Message{MessageID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, From: m.From, Senders: m.Senders, ReplyTo: m.ReplyTo,
 			Subject: m.Subject, Date: m.Date, AutoSubmitted: m.AutoSubmitted}, err
 	}
 	m.Text = strings.TrimSpace(w.text())

@@ -423,3 +423,13 @@ func recogniseReviews(or *OtherReviews) {
 	sort.SliceStable(kept, func(i, j int) bool { return optionIndex(ReviewTypes, kept[i]) < optionIndex(ReviewTypes, kept[j]) })
 	or.Types = kept
 }
+
+// BidiControl reports whether text holds a character that changes the
+// direction the rest is shown in (U+202A–U+202E, U+2066–U+2069, the marks
+// U+200E, U+200F and U+061C): "gro.lanoitan@" can be made to show as an
+// address it is not.
+func BidiControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
+	})
+}

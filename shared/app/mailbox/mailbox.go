@@ -6,7 +6,9 @@ package mailbox
 
 import (
 	"maps"
+	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/app"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
@@ -45,6 +47,7 @@ func New(a *app.App) *Mailbox {
 		Intake: a.Intake, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: cfg.Rules(),
 		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
 		BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London, Now: ad.Now, Log: ad.Log,
+		Acks: admit.NewRate(inbox.AckRate, time.Hour),
 	}
 	return &Mailbox{Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
 }

@@ -413,48 +413,15 @@ func capital(s string) string {
 	return string(r)
 }
 
-// limiter allows each client address a number of submissions a minute.
-type limiter struct {
-	mu      sync.Mutex
-	perMin  int
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
 // allow reports whether this client may submit now. The client is the
 // connection's address: the local runner is reached directly; in AWS the
 // WAF rate rule does this job in front of the function.
 func (h *Handler) allow(r *http.Request) bool {
-	if h.limits == nil || h.limits.perMin <= 0 {
-		return true
-	}
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	now := h.Now()
-	l := h.limits
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.buckets) > 10000 { // forget everyone rather than grow without bound
-		l.buckets = map[string]*bucket{}
-	}
-	b, ok := l.buckets[ip]
-	if !ok {
-		b = &bucket{tokens: float64(l.perMin), last: now}
-		l.buckets[ip] = b
-	}
-	b.tokens = min(float64(l.perMin), b.tokens+now.Sub(b.last).Minutes()*float64(l.perMin))
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return h.submits.Allow(ip, h.Now())
 }
 
 // FormValues are a section's answers as its page posts them (dates as

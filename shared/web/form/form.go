@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
@@ -66,10 +67,19 @@ type Handler struct {
 	RuleTitle        func(rule string) string // a deadline's title ("" for flags that are not tasks)
 	DraftIdle        time.Duration            // answers are deleted after this long idle; 60 minutes if 0
 	SubmitsPerMinute int                      // per client address; 0 for no limit (the WAF's job in AWS)
+	// SecureDomains are where a confirmation e-mail may go: an address
+	// typed into a public form is anyone's, so only the partnership's
+	// secure domains get one, ConfirmationsPerHour at most each.
+	SecureDomains []string
 
-	mux    *http.ServeMux
-	limits *limiter
+	mux           *http.ServeMux
+	submits       *admit.Rate // submissions a client address, a minute
+	confirmations *admit.Rate // confirmation e-mails an address, an hour
 }
+
+// ConfirmationsPerHour is how many confirmation e-mails one address may
+// get an hour from the web form.
+const ConfirmationsPerHour = 3
 
 // New returns a ready handler.
 func New(h Handler) *Handler {
@@ -85,7 +95,8 @@ func New(h Handler) *Handler {
 	h.mux.Handle("GET /assets/", web.Assets())
 	h.mux.HandleFunc("GET /referral-form.docx", h.blankForm)
 	if h.Drafts != nil {
-		h.limits = &limiter{perMin: h.SubmitsPerMinute, buckets: map[string]*bucket{}}
+		h.submits = admit.NewRate(h.SubmitsPerMinute, time.Minute)
+		h.confirmations = admit.NewRate(ConfirmationsPerHour, time.Hour)
 		for _, p := range []string{"/referral/criteria", "/referral/section/{step}"} {
 			h.mux.HandleFunc("GET "+p, h.sectionPage)
 			h.mux.HandleFunc("POST "+p, h.sectionPage)
@@ -631,7 +642,8 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if h.Mail != nil && referral.IsEmail(s.d.Referral.Referrer.Email) {
+	if to := s.d.Referral.Referrer.Email; h.Mail != nil && referral.IsEmail(to) && mail.Answerable(to) && mail.InDomains(to, h.SecureDomains) &&
+		h.confirmations.Allow(strings.ToLower(to), h.Now()) {
 		if err := h.confirm(r.Context(), s.d.Referral.Referrer.Email, res.Ref, res.Route); err != nil {
 			h.Log.Warn("confirmation e-mail not sent", "ref", res.Ref, "code", errs.Code(err))
 		} else {

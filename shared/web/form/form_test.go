@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -50,7 +51,7 @@ func newFormEnv(t *testing.T) *formEnv {
 	}
 	e.store, e.outbox = st, out
 	h := New(Handler{Intake: in, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: clock, Log: log,
-		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 5})
+		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 5, SecureDomains: cfg.SecureDomains})
 	e.srv = httptest.NewTLSServer(h)
 	t.Cleanup(e.srv.Close)
 	e.client = e.newClient()
@@ -661,5 +662,50 @@ func TestFormInTheProceduresWords(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the Word form lacks %q", want)
 		}
+	}
+}
+
+// TestConfirmationsOnlyToSecureDomains: an address typed into the public
+// form is anyone's: a confirmation goes only to the partnership's secure
+// domains, and at most ConfirmationsPerHour to one address an hour.
+func TestConfirmationsOnlyToSecureDomains(t *testing.T) {
+	e := newFormEnv(t)
+	send := func(email, child string) {
+		t.Helper()
+		e.client = e.newClient()
+		e.now = e.now.Add(time.Minute) // under the per-network submissions limit
+		r := complete(t)
+		r.Referrer.Email = email
+		r.Children[0].FullName = child // a different referral each time
+		walk(t, e, r)
+		_, body := e.get(t, e.client, "/referral/check")
+		m := csrfRE.FindStringSubmatch(body)
+		resp, err := e.client.PostForm(e.srv.URL+"/referral/submit", url.Values{"csrf": {m[1]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Request.URL.Path != "/referral/confirmation" {
+			t.Fatalf("%s: not confirmed", email)
+		}
+	}
+	count := func() int {
+		names, _ := e.outbox.List()
+		return len(names)
+	}
+	send("someone@gmail.com", "Child G Example")
+	if n := count(); n != 0 {
+		t.Errorf("a confirmation went outside the secure domains: %d", n)
+	}
+	for i := range ConfirmationsPerHour + 2 {
+		send("sam.referrer@darlington.gov.uk", fmt.Sprintf("Child %c Example", 'H'+i))
+	}
+	if n := count(); n != ConfirmationsPerHour {
+		t.Errorf("%d confirmations to one address in an hour, want %d", n, ConfirmationsPerHour)
+	}
+	e.now = e.now.Add(time.Hour)
+	send("sam.referrer@darlington.gov.uk", "Child Z Example")
+	if n := count(); n != ConfirmationsPerHour+1 {
+		t.Errorf("an hour later: %d confirmations", n)
 	}
 }
