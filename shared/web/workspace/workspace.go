@@ -901,7 +901,7 @@ func answers(c casefile.Case) ([]answerSection, []string) {
 				}
 			}
 			if table == "" {
-				as.Rows = append(as.Rows, answerRow{Label: f.Label, Value: referral.Get(&r, f.Path), Problem: strings.Join(byField[f.Path], " "), ID: f.Path, Source: c.Sources[f.Path]})
+				as.Rows = append(as.Rows, answerRowOf(f.Label, referral.Get(&r, f.Path), byField[f.Path], f.Path, c.Sources[f.Path]))
 				continue
 			}
 			if seenTable[table] {
@@ -919,13 +919,23 @@ func answers(c casefile.Case) ([]answerSection, []string) {
 					if n > 1 {
 						label = fmt.Sprintf("%s (%d)", g.Label, i+1)
 					}
-					as.Rows = append(as.Rows, answerRow{Label: label, Value: referral.Get(&r, p), Problem: strings.Join(byField[p], " "), ID: p, Source: c.Sources[p]})
+					as.Rows = append(as.Rows, answerRowOf(label, referral.Get(&r, p), byField[p], p, c.Sources[p]))
 				}
 			}
 		}
 		out = append(out, as)
 	}
 	return out, general
+}
+
+// answerRowOf is one answer as the case page shows it: an answer holding a
+// direction-changing character is flagged (it may show as other words
+// than it holds), and shown isolated from the text around it.
+func answerRowOf(label, value string, problems []string, path, source string) answerRow {
+	if referral.BidiControl(value) {
+		problems = append(problems, "This answer holds characters that change the direction text is shown in: check it against the raw input.")
+	}
+	return answerRow{Label: label, Value: value, Problem: strings.Join(problems, " "), ID: path, Source: source}
 }
 
 // recordEvent records what happened from the case page's form.

@@ -1127,3 +1127,19 @@ func TestHeldBannerFromItsOwnState(t *testing.T) {
 		t.Errorf("after a release: %d", status)
 	}
 }
+
+// TestBidiAnswersFlagged: an answer holding a direction-changing character
+// is flagged on the case page and shown isolated; the sender too.
+func TestBidiAnswersFlagged(t *testing.T) {
+	e := newWSEnv(t, nil)
+	data, _ := os.ReadFile(filepath.Join("..", "..", "..", "events", "referrals", "complete.json"))
+	data = bytes.Replace(data, []byte("Child A Example"), []byte("Child A \u202eelpmaxE"), 1)
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Channel: "api", Sender: "sam\u202e@darlington.gov.uk", ReceivedAt: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ := get(t, e.signIn(t, RoleBusinessUnit), e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, "characters that change the direction text is shown in") || !strings.Contains(page, "<bdi>sam") {
+		t.Error("a direction-changing answer or sender is not flagged and isolated")
+	}
+}
