@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,10 @@ type Raw struct {
 	ReleasedAt time.Time
 	Vouched    bool
 }
+
+// maxCorrectionAttempts bounds how often a correction is applied again on
+// top of others that landed first: enough for dozens at once.
+const maxCorrectionAttempts = 64
 
 // ErrOtherChild is a correction that names another child than its case's
 // (a different name or date of birth): a new referral, or a correction of
@@ -345,8 +350,15 @@ func (s *Service) Correct(ctx context.Context, ref string, raw Raw) (Result, err
 			e.At, e.Actor, e.Data["releasedBy"] = raw.ReleasedAt.UTC(), raw.ReleasedBy, raw.ReleasedBy
 		}
 		applied, err := s.Store.UpdateCase(ctx, next, e)
-		if errs.Code(err) == errs.Conflict && attempt < 5 {
-			continue // another correction landed first: apply this one on top
+		if errs.Code(err) == errs.Conflict && attempt < maxCorrectionAttempts {
+			// Another correction landed first: apply this one on top, after
+			// a short random wait so that many at once take turns.
+			select {
+			case <-ctx.Done():
+				return Result{}, ctx.Err()
+			case <-time.After(time.Duration(rand.Int64N(int64(5*time.Millisecond) * int64(min(attempt+1, 8))))):
+			}
+			continue
 		}
 		if err != nil {
 			return Result{}, fmt.Errorf("intake: correct %s: %w", ref, err)

@@ -435,3 +435,38 @@ func TestReleasedCorrectionNeverOverwritesNewer(t *testing.T) {
 		}
 	})
 }
+
+// TestCorrectionsAtOnce: sixteen corrections of one case at the same
+// moment are all applied, each once, none lost to the others.
+func TestCorrectionsAtOnce(t *testing.T) {
+	onEachStore(t, func(t *testing.T, svc *Service, _ *notices, st store.Store) {
+		ctx := context.Background()
+		ref := submitComplete(t, svc)
+		var wg sync.WaitGroup
+		errc := make(chan error, 16)
+		for i := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				raw := Raw{Data: []byte(fmt.Sprintf(`{"referrer": {"jobTitle": "Social Worker %d"}}`, i)), Channel: "email",
+					ReceivedAt: received.Add(time.Duration(i+1) * time.Minute)}
+				if _, err := svc.Correct(ctx, ref, raw); err != nil {
+					errc <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Errorf("a correction was not applied: %v", err)
+		}
+		c, _ := st.GetCase(ctx, ref)
+		if c.Version != 16 {
+			t.Errorf("version %d after 16 corrections", c.Version)
+		}
+		// Applied in whatever order they landed, the latest received stands.
+		if c.Referral.Referrer.JobTitle != "Social Worker 15" {
+			t.Errorf("job title %q: the last correction received does not stand", c.Referral.Referrer.JobTitle)
+		}
+	})
+}
