@@ -23,8 +23,24 @@ type Limits struct {
 	Depth        int   // XML element nesting
 }
 
-// DefaultLimits suit a form with photographs attached in it.
-var DefaultLimits = Limits{Entries: 5000, Uncompressed: 512 << 20, XML: 32 << 20, Depth: 256}
+// DefaultLimits suit a form with photographs attached in it. The form's
+// text part (document.xml, content.xml) is the one read whole, and reading
+// takes about nine times its size: 8 MB, forty times the largest form seen
+// (LibreOffice's, 180 KB), costs at most about 75 MB.
+var DefaultLimits = Limits{Entries: 5000, Uncompressed: 512 << 20, XML: 8 << 20, Depth: 256}
+
+// reading bounds how many documents' text parts are read at once in one
+// process (the local runner's web, API and mail together; a Lambda
+// function reads one input at a time): the others wait their turn, so
+// memory stays within two of the largest.
+var reading = make(chan struct{}, 2)
+
+// readTurn waits for a turn to read a document's text; the func it
+// returns ends the turn.
+func readTurn() func() {
+	reading <- struct{}{}
+	return func() { <-reading }
+}
 
 // Document is the body of a Word document as blocks in reading order.
 type Document struct {
@@ -156,6 +172,10 @@ func OpenDOCX(data []byte, lim Limits) (Document, error) {
 		}
 		return Document{}, errs.E(errs.Invalid, "The file is a zip archive but not a Word document (it has no word/document.xml)")
 	}
+	if doc.UncompressedSize64 > uint64(lim.XML) {
+		return Document{}, errs.E(errs.Invalid, "The Word document's text would unpack to %d MB, more than the %d MB a form holds; it may be damaged", doc.UncompressedSize64>>20, lim.XML>>20)
+	}
+	defer readTurn()()
 	rc, err := doc.Open()
 	if err != nil {
 		return Document{}, errs.Wrap(errs.Invalid, err, "The Word document is damaged and cannot be read")

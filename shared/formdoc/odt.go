@@ -65,6 +65,10 @@ func openODT(files []*zip.File, content *zip.File, lim Limits) (Document, error)
 			return Document{}, errs.E(errs.Invalid, "Documents with macros are not accepted. Please save the form as a Word document (.docx) without macros and send it again")
 		}
 	}
+	if content.UncompressedSize64 > uint64(lim.XML) {
+		return Document{}, errs.E(errs.Invalid, "The document's text would unpack to %d MB, more than the %d MB a form holds; it may be damaged", content.UncompressedSize64>>20, lim.XML>>20)
+	}
+	defer readTurn()()
 	rc, err := content.Open()
 	if err != nil {
 		return Document{}, errs.Wrap(errs.Invalid, err, "The document is damaged and cannot be read")
