@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/smtp"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
+	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 )
 
@@ -72,6 +74,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	var mu sync.Mutex
 	var refs []string       // accepted by the API
 	var messageIDs []string // accepted by the mailbox
+	sentAs := map[string]string{} // what each accepted referral said its referrer was: by reference (API), by Message-ID (mail)
 	var accepted atomic.Int64
 	send := func(i int) {
 		if i%2 == 0 {
@@ -92,6 +95,7 @@ func TestCrashLosesNothing(t *testing.T) {
 			if resp.StatusCode/100 == 2 && json.NewDecoder(resp.Body).Decode(&res) == nil && res.Ref != "" {
 				mu.Lock()
 				refs = append(refs, res.Ref)
+				sentAs[res.Ref] = fmt.Sprintf("Sam Referrer %d", i)
 				mu.Unlock()
 				accepted.Add(1)
 			}
@@ -104,6 +108,7 @@ func TestCrashLosesNothing(t *testing.T) {
 		if err == nil {
 			mu.Lock()
 			messageIDs = append(messageIDs, id)
+			sentAs[id] = fmt.Sprintf("Sam Referrer %d", i)
 			mu.Unlock()
 			accepted.Add(1)
 		}
@@ -146,12 +151,55 @@ func TestCrashLosesNothing(t *testing.T) {
 	cmd.Process.Kill()
 	cmd.Wait()
 
+	// A message cut off mid-processing by the last kill -9 comes back
+	// through the sweep once its lock has expired, as the runner's next
+	// start (or its minute's sweep) would take it.
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := func() time.Time { return time.Now().Add(10 * time.Minute) }
+	sys, err := assemble(cfg, data, slog.New(slog.DiscardHandler), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swept, err := sys.inbox.Sweep(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.close()
+	t.Logf("the sweep picked up %d messages cut off", swept)
+
 	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	ctx := context.Background()
+	// Nothing stored twice, and every case holds what was sent.
+	all, err := st.ListCases(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, summary := range all {
+		c, err := st.GetCase(ctx, summary.Ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := c.Referral.Referrer.FullName
+		if other, dup := seen[name]; dup {
+			t.Errorf("%q stored twice: %s and %s", name, other, c.Ref)
+		}
+		seen[name] = c.Ref
+	}
+	for ref, name := range sentAs {
+		if strings.HasPrefix(ref, "DSP-") {
+			if c, err := st.GetCase(ctx, ref); err == nil && c.Referral.Referrer.FullName != name {
+				t.Errorf("%s holds %q, sent as %q", ref, c.Referral.Referrer.FullName, name)
+			}
+		}
+	}
 	lost := 0
 	for _, ref := range refs {
 		if _, err := st.GetCase(ctx, ref); err != nil {
@@ -174,9 +222,14 @@ func TestCrashLosesNothing(t *testing.T) {
 			lost++
 			continue
 		}
-		if _, err := st.GetCase(ctx, m.Refs[0]); err != nil {
+		c, err := st.GetCase(ctx, m.Refs[0])
+		if err != nil {
 			t.Errorf("message %s's case %s is not stored", id, m.Refs[0])
 			lost++
+			continue
+		}
+		if c.Referral.Referrer.FullName != sentAs[id] {
+			t.Errorf("message %s's case %s holds %q, sent as %q", id, c.Ref, c.Referral.Referrer.FullName, sentAs[id])
 		}
 	}
 	t.Logf("%d sent, %d accepted (%d before the kill -9), %d lost", total, len(refs)+len(messageIDs), firstRun, lost)
