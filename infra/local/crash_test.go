@@ -72,8 +72,8 @@ func TestCrashLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	var refs []string       // accepted by the API
-	var messageIDs []string // accepted by the mailbox
+	var refs []string             // accepted by the API
+	var messageIDs []string       // accepted by the mailbox
 	sentAs := map[string]string{} // what each accepted referral said its referrer was: by reference (API), by Message-ID (mail)
 	var accepted atomic.Int64
 	send := func(i int) {

@@ -62,8 +62,8 @@ type Message struct {
 	// From fields, or a list) names no one sender to answer or trust.
 	Senders int
 	ReplyTo string
-	Subject    string
-	Date       time.Time
+	Subject string
+	Date    time.Time
 	// AutoSubmitted: a machine sent it (RFC 3834 Auto-Submitted, or an
 	// auto-reply's Precedence): it must not be answered automatically.
 	AutoSubmitted bool
