@@ -131,7 +131,7 @@ func TestTransformedTemplate(t *testing.T) {
 		if res["Type"] != "AWS::Logs::LogGroup" {
 			continue
 		}
-		if res["DeletionPolicy"] != "Retain" {
+		if p := res["DeletionPolicy"]; p != "Retain" && p != "RetainExceptOnCreate" {
 			t.Errorf("%s: log group not retained", name)
 		}
 		props := res["Properties"].(map[string]any)
@@ -152,4 +152,34 @@ func TestTransformedTemplate(t *testing.T) {
 func TestTransformedTable(t *testing.T) {
 	tmpl, _ := transformed(t)
 	checkTable(t, tmpl)
+}
+
+// TestDeploysTwiceAndAgain: nothing the stack names is fixed across
+// stacks or attempts. The Cognito sign-in prefix is the one given, or
+// cspr- and the stack's own id; every log group and the SES identity are
+// kept when the stack is deleted but not when its first create fails
+// (RetainExceptOnCreate), so a retry with the same stack name finds
+// nothing in its way; a retained log group named after the stack carries
+// its id too, so a reinstall after a delete makes a new one.
+func TestDeploysTwiceAndAgain(t *testing.T) {
+	_, resources := transformed(t)
+	domain, _ := json.Marshal(resources["WorkspaceSignInPages"].(map[string]any)["Properties"].(map[string]any)["Domain"])
+	if !strings.Contains(string(domain), `"Fn::If":["HasSignInDomain",{"Ref":"WorkspaceSignInDomain"}`) || !strings.Contains(string(domain), `"Ref":"AWS::StackId"`) {
+		t.Errorf("the sign-in prefix is not the given one or the stack's own: %s", domain)
+	}
+	for name, r := range resources {
+		res := r.(map[string]any)
+		typ, _ := res["Type"].(string)
+		policy, _ := res["DeletionPolicy"].(string)
+		if typ != "AWS::Logs::LogGroup" && typ != "AWS::SES::EmailIdentity" {
+			continue
+		}
+		if policy != "RetainExceptOnCreate" {
+			t.Errorf("%s (%s): DeletionPolicy %q, want RetainExceptOnCreate", name, typ, policy)
+		}
+		props, _ := json.Marshal(res["Properties"])
+		if strings.Contains(string(props), "AWS::StackName") && !strings.Contains(string(props), "AWS::StackId") {
+			t.Errorf("%s: named after the stack only, so a reinstall collides with the one kept: %s", name, props)
+		}
+	}
 }
