@@ -1,5 +1,5 @@
 // Package eventbridge is the schedule.Scheduler on Amazon EventBridge
-// Scheduler: one one-time at() schedule per reminder, in the partnership's
+// Scheduler: one one-time at() schedule per reminder, at its UTC instant (the partnership's
 // schedule group, in Europe/London time, deleted by Scheduler once it has
 // run. Its target is the reminder function with a small JSON payload (no
 // personal details), a retry policy and a dead-letter queue.
@@ -45,8 +45,6 @@ type Scheduler struct {
 }
 
 var _ schedule.Scheduler = (*Scheduler)(nil)
-
-const zone = "Europe/London"
 
 // wait paces one API call.
 func (s *Scheduler) wait(ctx context.Context) error {
@@ -145,8 +143,11 @@ func (s *Scheduler) put(ctx context.Context, name string, r deadlines.Reminder, 
 	}
 	in := scheduleIn{
 		GroupName:                  s.Group,
-		ScheduleExpression:         "at(" + r.At.In(london).Format("2006-01-02T15:04:05") + ")",
-		ScheduleExpressionTimezone: zone,
+		// The instant in UTC: never ambiguous, even in October's repeated
+		// hour in London. A schedule written before in London time differs,
+		// so it is updated.
+		ScheduleExpression:         "at(" + r.At.UTC().Format("2006-01-02T15:04:05") + ")",
+		ScheduleExpressionTimezone: "UTC",
 		Target:                     target{Arn: s.TargetARN, RoleArn: s.RoleARN, Input: string(input)},
 		ActionAfterCompletion:      "DELETE",
 		Description:                r.Ref + " " + r.Rule + " " + r.Kind,
@@ -271,10 +272,4 @@ func (s *Scheduler) SyncAll(ctx context.Context, cases map[string][]deadlines.Re
 	return first
 }
 
-var london = func() *time.Location {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+

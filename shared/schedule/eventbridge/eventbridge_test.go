@@ -10,11 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 
 	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/schedule"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 var moto = testenv.Lazy{Start: testenv.StartMoto}
@@ -75,7 +77,7 @@ func TestEnsureOnMoto(t *testing.T) {
 	if err := json.Unmarshal([]byte(aws.ToString(got.Target.Input)), &p); err != nil || p.Ref != "DSP-2026-0042" || p.Kind != "before" {
 		t.Errorf("payload %s: %v", aws.ToString(got.Target.Input), err)
 	}
-	if aws.ToString(got.ScheduleExpression) != "at(2027-01-12T09:00:00)" || aws.ToString(got.ScheduleExpressionTimezone) != "Europe/London" ||
+	if aws.ToString(got.ScheduleExpression) != "at(2027-01-12T09:00:00)" || aws.ToString(got.ScheduleExpressionTimezone) != "UTC" ||
 		got.ActionAfterCompletion != "DELETE" || aws.ToString(got.Target.DeadLetterConfig.Arn) != s.DeadLetterARN {
 		t.Errorf("schedule %s in %s, after %s", aws.ToString(got.ScheduleExpression), aws.ToString(got.ScheduleExpressionTimezone), got.ActionAfterCompletion)
 	}
@@ -91,6 +93,22 @@ func TestEnsureOnMoto(t *testing.T) {
 	got, _ = client.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("DSP-2026-0042-rapid-review-before"), GroupName: aws.String("cspr-test")})
 	if aws.ToString(got.ScheduleExpression) != "at(2027-01-14T09:00:00)" {
 		t.Errorf("moved schedule at %s", aws.ToString(got.ScheduleExpression))
+	}
+	// In summer, 09:00 in London is 08:00 UTC; a schedule written in
+	// London time before is rewritten as its UTC instant.
+	summer := deadlines.Reminder{Ref: "DSP-2026-0043", Rule: "rapid-review", Kind: "due", At: time.Date(2027, 7, 12, 9, 0, 0, 0, london), Due: due}
+	if _, err := client.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("DSP-2026-0043-rapid-review-due"), GroupName: aws.String("cspr-test"),
+		ScheduleExpression: aws.String("at(2027-07-12T09:00:00)"), ScheduleExpressionTimezone: aws.String("Europe/London"),
+		FlexibleTimeWindow: &types.FlexibleTimeWindow{Mode: types.FlexibleTimeWindowModeOff},
+		Target:             &types.Target{Arn: aws.String(s.TargetARN), RoleArn: aws.String(s.RoleARN), Input: aws.String("{}")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ensure(ctx, "DSP-2026-0043", []deadlines.Reminder{summer}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = client.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("DSP-2026-0043-rapid-review-due"), GroupName: aws.String("cspr-test")})
+	if aws.ToString(got.ScheduleExpression) != "at(2027-07-12T08:00:00)" || aws.ToString(got.ScheduleExpressionTimezone) != "UTC" {
+		t.Errorf("a summer reminder at %s in %s, want at(2027-07-12T08:00:00) in UTC", aws.ToString(got.ScheduleExpression), aws.ToString(got.ScheduleExpressionTimezone))
 	}
 	// Another case with a name prefix in common is left alone.
 	if err := s.Ensure(ctx, "DSP-2026-004", nil); err != nil {
@@ -124,3 +142,5 @@ func BenchmarkSyncAll(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+var london = workdays.London
