@@ -142,7 +142,7 @@ func (s *Scheduler) put(ctx context.Context, name string, r deadlines.Reminder, 
 		return err
 	}
 	in := scheduleIn{
-		GroupName:                  s.Group,
+		GroupName: s.Group,
 		// The instant in UTC: never ambiguous, even in October's repeated
 		// hour in London. A schedule written before in London time differs,
 		// so it is updated.
@@ -271,5 +271,3 @@ func (s *Scheduler) SyncAll(ctx context.Context, cases map[string][]deadlines.Re
 	wg.Wait()
 	return first
 }
-
-
