@@ -25,7 +25,8 @@ import (
 // BASE_PATH; EMAIL_DLQ_URL and REMINDER_DLQ_URL, the dead-letter queues
 // shown with the held mail; OIDC_ISSUER, the user pool; OIDC_CLIENT_SECRET_NAME, the
 // Secrets Manager secret holding its app client's clientId and
-// clientSecret; PUBLIC_URL (optional: the address officers reach it at,
+// clientSecret; OIDC_LOGOUT_URL, the provider's sign-out endpoint (Cognito's
+// hosted /logout: signing out ends the provider's session too); PUBLIC_URL (optional: the address officers reach it at,
 // else each request's host); and CSPR_CONFIG. A workspace in AWS always
 // signs in with its provider: it refuses to start without one.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
@@ -48,7 +49,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: held,
 		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
 		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
-		DeadLetters: deadLetters(e),
+		DeadLetters: deadLetters(e), ProviderLogout: getenv("OIDC_LOGOUT_URL"),
 	}), nil
 }
 

@@ -183,3 +183,22 @@ func TestDeploysTwiceAndAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestSignOutSignsOut: the workspace's sign-out goes on to Cognito's
+// hosted /logout, which sends the browser back only to an address the app
+// client lists: the two agree, and the route back is deployed.
+func TestSignOutSignsOut(t *testing.T) {
+	_, resources := transformed(t)
+	client, _ := json.Marshal(resources["WorkspaceClient"].(map[string]any)["Properties"].(map[string]any)["LogoutURLs"])
+	if !strings.Contains(string(client), "/signout/done") {
+		t.Errorf("the app client lists no sign-out address: %s", client)
+	}
+	fn, _ := json.Marshal(resources["WorkspaceFunction"].(map[string]any)["Properties"].(map[string]any)["Environment"])
+	if !strings.Contains(string(fn), `"OIDC_LOGOUT_URL":{"Fn::Sub":"https://${WorkspaceSignInPages}.auth.${AWS::Region}.amazoncognito.com/logout"}`) {
+		t.Errorf("the workspace does not know Cognito's logout endpoint: %s", fn)
+	}
+	all, _ := json.Marshal(resources)
+	if !strings.Contains(string(all), `"/signout/done":{"get":`) {
+		t.Error("no route for /signout/done")
+	}
+}

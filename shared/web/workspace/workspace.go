@@ -97,6 +97,11 @@ type Workspace struct {
 	DeadLetters DeadLetters
 	Sessions    Sessions // server-side sessions, in the drafts' short-lived records
 	OIDC        *OIDC    // the identity provider; nil: local one-time links only
+	// ProviderLogout, when set, is the provider's sign-out endpoint
+	// (Cognito's hosted /logout): signing out of the workspace ends the
+	// provider's session too, so the next person at a shared computer is
+	// not signed straight back in.
+	ProviderLogout string
 
 	// "Inform the partners": a notice to the Statutory Safeguarding
 	// Partners (reference and link, never a child's details), from the
@@ -134,6 +139,7 @@ func NewWorkspace(w Workspace) *Workspace {
 	w.mux.HandleFunc("GET /signin", w.signIn)
 	w.mux.HandleFunc("GET /signin/callback", w.callback)
 	w.mux.HandleFunc("POST /signout", w.signOut)
+	w.mux.HandleFunc("GET /signout/done", w.signedOut)
 	w.mux.Handle("GET /cases", w.Require(http.HandlerFunc(w.list)))
 	w.mux.Handle("GET /cases/{ref}", w.Require(http.HandlerFunc(w.casePage)))
 	w.mux.Handle("POST /cases/{ref}/events", w.Require(http.HandlerFunc(w.recordEvent)))
@@ -365,6 +371,32 @@ func (w *Workspace) signOut(rw http.ResponseWriter, r *http.Request) {
 		_ = w.Sessions.DeleteDraft(r.Context(), keep("session", s.token))
 	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: w.at("/"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
+	if ok && w.OIDC != nil && w.ProviderLogout != "" {
+		if to, err := w.providerLogout(r); err == nil {
+			http.Redirect(rw, r, to, http.StatusSeeOther)
+			return
+		} else {
+			w.Log.Warn("provider sign-out not reached", "err", err)
+		}
+	}
+	w.signedOut(rw, r)
+}
+
+// providerLogout is where the browser ends the provider's session: its
+// logout endpoint, with the app client and the page to come back to
+// (registered with the provider as a sign-out address).
+func (w *Workspace) providerLogout(r *http.Request) (string, error) {
+	oauth, err := w.oauth(r)
+	if err != nil {
+		return "", err
+	}
+	back := strings.TrimSuffix(oauth.RedirectURL, "/signin/callback") + "/signout/done"
+	q := url.Values{"client_id": {oauth.ClientID}, "logout_uri": {back}}
+	return w.ProviderLogout + "?" + q.Encode(), nil
+}
+
+// signedOut is where sign-out ends.
+func (w *Workspace) signedOut(rw http.ResponseWriter, r *http.Request) {
 	w.message(rw, http.StatusOK, "You are signed out", "Close the browser if others use this computer.")
 }
 

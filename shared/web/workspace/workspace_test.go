@@ -362,6 +362,29 @@ func TestWorkspaceOIDC(t *testing.T) {
 	if status, _, _ := get(t, browser(), e.srv.URL+"/signin/callback?state=abc&code=x"); status != http.StatusBadRequest {
 		t.Errorf("forged callback: %d", status)
 	}
+	// Signing out ends the provider's session too: the browser goes to its
+	// logout endpoint with the app client and the page to come back to.
+	e.ws.ProviderLogout = "https://cspr-x.auth.eu-west-2.amazoncognito.com/logout"
+	m2 := wsCSRFRE.FindStringSubmatch(page)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/signout", strings.NewReader(url.Values{"csrf": {m2[1]}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	noFollow := &http.Client{Jar: c.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	to, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || to == nil || to.Host != "cspr-x.auth.eu-west-2.amazoncognito.com" || to.Path != "/logout" ||
+		to.Query().Get("client_id") != cfg.ClientID || !strings.HasSuffix(to.Query().Get("logout_uri"), "/signout/done") {
+		t.Errorf("sign-out: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if status, _, final := get(t, c, e.srv.URL+"/cases"); final == "/cases" && status == 200 {
+		t.Error("still signed in after signing out")
+	}
+	if status, page, _ := get(t, c, e.srv.URL+"/signout/done"); status != 200 || !strings.Contains(page, "You are signed out") {
+		t.Errorf("back from the provider: %d", status)
+	}
 }
 
 // TestVerifyIDToken: every token that is not the provider's, for us, now,
