@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,5 +201,40 @@ func TestSignOutSignsOut(t *testing.T) {
 	all, _ := json.Marshal(resources)
 	if !strings.Contains(string(all), `"/signout/done":{"get":`) {
 		t.Error("no route for /signout/done")
+	}
+}
+
+// TestRunsUnattended: an alarm on each way the stack can fail quietly —
+// the scheduler's dead-letter sends, the mail sweep's invocations, the
+// form and workspace's 5xx, SES's bounce and complaint rates — each to the
+// alerts topic; and the functions behind API Gateway time out before its
+// 29 seconds.
+func TestRunsUnattended(t *testing.T) {
+	_, resources := transformed(t)
+	want := map[string]string{
+		"AWS/Scheduler InvocationsFailedToBeSentToDeadLetterCount": "", "AWS/Events FailedInvocations": "",
+		"AWS/ApiGateway 5XXError": "", "AWS/SES Reputation.BounceRate": "", "AWS/SES Reputation.ComplaintRate": "",
+	}
+	for _, r := range resources {
+		res := r.(map[string]any)
+		if res["Type"] != "AWS::CloudWatch::Alarm" {
+			continue
+		}
+		p := res["Properties"].(map[string]any)
+		key := fmt.Sprint(p["Namespace"], " ", p["MetricName"])
+		if _, ok := want[key]; ok {
+			actions, _ := json.Marshal(p["AlarmActions"])
+			want[key] = string(actions)
+		}
+	}
+	for key, actions := range want {
+		if !strings.Contains(actions, "AlertsTopic") {
+			t.Errorf("no alarm to the alerts topic on %s", key)
+		}
+	}
+	for _, fn := range []string{"FormIntakeFunction", "WorkspaceFunction"} {
+		if to, _ := resources[fn].(map[string]any)["Properties"].(map[string]any)["Timeout"].(float64); to == 0 || to >= 29 {
+			t.Errorf("%s times out after %v s, not under API Gateway's 29", fn, to)
+		}
 	}
 }
