@@ -280,11 +280,14 @@ func TestCorrectMerges(t *testing.T) {
 
 // notices is a mail.Sender that records, or fails.
 type notices struct {
+	mu   sync.Mutex // requests at once send at once
 	sent []mail.Message
 	fail bool
 }
 
 func (n *notices) Send(_ context.Context, m mail.Message) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	if n.fail {
 		return errors.New("ses: throttled")
 	}

@@ -663,7 +663,7 @@ func TestHeldMessagePage(t *testing.T) {
 	e := newWSEnv(t, nil)
 	c := e.signIn(t, RoleBusinessUnit)
 	status, page, _ := get(t, c, e.srv.URL+"/cases/held/raw-held-1/message")
-	if status != 200 || !strings.Contains(page, "A message from someone@gmail.com") || !strings.Contains(page, "DMARC PASS") ||
+	if status != 200 || !strings.Contains(page, "A message from <bdi>someone@gmail.com</bdi>") || !strings.Contains(page, "DMARC PASS") ||
 		!strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(page, "<script>alert") {
 		t.Fatalf("held message page: %d", status)
 	}
