@@ -32,6 +32,7 @@ func readDOCX(data []byte) Read {
 	if d.ODT {
 		read.Format = ODT
 	}
+	checkAnswers(&read)
 	return read
 }
 

@@ -60,6 +60,7 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 		if sectionRE().MatchString(line) {
 			read := mapDocument(textDocument(lines), hiddenTicks)
 			read.Problems = append(probs, read.Problems...)
+			checkAnswers(&read)
 			return read
 		}
 	}
@@ -68,6 +69,7 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 		return Read{Err: notTheForm()} // a letter, a chronology: no label of the form in it
 	}
 	read.Problems = append(probs, read.Problems...)
+	checkAnswers(&read)
 	return read
 }
 

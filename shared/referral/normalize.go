@@ -433,3 +433,26 @@ func BidiControl(s string) bool {
 		return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
 	})
 }
+
+// Fits reports whether an answer, as written, can be the answer to a
+// field of its kind: a date field one date, a yes/no field one of its
+// options, a choice field one of its options. Free text fits any field.
+func Fits(f Field, s string) bool {
+	s = cleanText(s)
+	if s == "" {
+		return true
+	}
+	switch f.Kind {
+	case Date:
+		_, ok := ParseDate(s)
+		return ok
+	case YesNo:
+		v := yesNo(s)
+		return v == "yes" || v == "no"
+	case YesNoUnsure:
+		return yesNo(s) != ""
+	case Choice:
+		return matchOption(f.Options, s) != ""
+	}
+	return true
+}

@@ -1,0 +1,80 @@
+package formdoc
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cspr-intake/cspr-intake/shared/referral"
+)
+
+// TestMisread is the reading rule, case by case: the answers readers took
+// from the wrong place in forms met outside (issue 23's classes), and
+// answers people really write that must be kept.
+func TestMisread(t *testing.T) {
+	field := func(path string) referral.Field {
+		f, ok := referral.FieldByPath(path)
+		if !ok {
+			t.Fatalf("no field %s", path)
+		}
+		return f
+	}
+	for _, tt := range []struct {
+		path, answer string
+		misread      bool
+	}{
+		// An empty answer took the next line.
+		{"siblings.otherEthnicity", "Nationality: British", true},
+		{"otherReviews.details", "Please provide details of any early learning or changes to practice that you may have implemented", true}, // another question wrapped into it
+		{"otherReviews.details", "SECTION 12: ANY OTHER REVIEW PENDING OR COMPLETE?", true},
+		// A label wrapped in a PDF read as its answer.
+		{"children.ageAtIncident", "AT TIME", true},
+		{"children.incidentDate", "OF INCIDENT", true},
+		{"referrer.learningToExplore", "HOWEVER THERE IS LEARNING TO BE EXPLORED?", true},
+		{"childProtection.cppStart", "commenced:", true},
+		{"referrer.jobTitle", "JOB TITLE", true},
+		// Every option of a yes/no question, none ticked, read as text.
+		{"children.relatesToDeath", "YES NO", true},
+		{"children.coronerInvolved", "YES NO UNSURE", true},
+		{"caseDetails.mainCause", "Accidental Death Accidental Injury Drug/Solvent misuse", true},
+		// A date field swallowed what follows.
+		{"children.incidentDate", "02/03/2026 Does incident relate to death of child? Yes", true},
+		{"children.dateOfBirth", "02/03/2026\nNationality: British", true},
+		// What people write, kept.
+		{"referrer.jobTitle", "Head of Service", false},
+		{"referrer.organisation", "Social Care", false},
+		{"referrer.organisation", "Darlington Borough Council Children's Services", false},
+		{"caseDetails.mainCause", "Non-Accidental Injury", false},
+		{"children.ethnicity", "White British", false},
+		{"children.nationality", "British", false},
+		{"children.relatesToDeath", "Yes", false},
+		{"children.coronerInvolved", "Not known", false},
+		{"children.dateOfBirth", "14th March 2026", false},
+		{"children.dateOfBirth", "31/02/2019", false}, // wrong, but the referrer's: the checks say so
+		{"children.address", "1 Example Street, Darlington", false},
+		{"incidentDetails", "The child's date of birth and address were confirmed by the health visitor. The mother says she is not sure.", false},
+		{"agencies.organisation", "NHS", false},
+		{"children.fullName", "JAMIE EXAMPLE", false},
+	} {
+		if got := misread(field(tt.path), tt.answer); got != tt.misread {
+			t.Errorf("%s = %q: misread %v, want %v", tt.path, tt.answer, got, tt.misread)
+		}
+	}
+}
+
+// TestEmptyAnswerTakesNextLine: in a form typed as text, an empty answer
+// followed by another question's is unreadable — never the next line's
+// words — and the next question keeps its answer.
+func TestEmptyAnswerTakesNextLine(t *testing.T) {
+	text := "SECTION 4: SIBLINGS\nSibling's last name: Example\nSibling's first name: Robin\nOther Ethnicity:\nNationality: British\n"
+	r, probs, err := ReadText([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Siblings) == 0 {
+		t.Fatal("no sibling read")
+	}
+	if got := r.Siblings[0].OtherEthnicity; strings.Contains(got, "British") || strings.Contains(got, "Nationality") {
+		t.Errorf("other ethnicity read as %q", got)
+	}
+	_ = probs
+}
