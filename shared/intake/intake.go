@@ -471,7 +471,11 @@ func withoutUnreadable(probs []referral.Problem) []referral.Problem {
 }
 
 func result(c casefile.Case, duplicate bool) Result {
-	return Result{Ref: c.Ref, Status: c.Status, Route: c.Route, Problems: c.Problems, Duplicate: duplicate}
+	probs := c.Problems
+	if probs == nil {
+		probs = []referral.Problem{} // "problems": [] for a complete referral, never null
+	}
+	return Result{Ref: c.Ref, Status: c.Status, Route: c.Route, Problems: probs, Duplicate: duplicate}
 }
 
 // Parsed is a raw input read and checked.

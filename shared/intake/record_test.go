@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -469,4 +470,17 @@ func TestCorrectionsAtOnce(t *testing.T) {
 			t.Errorf("job title %q: the last correction received does not stand", c.Referral.Referrer.JobTitle)
 		}
 	})
+}
+
+// TestCompleteHasNoProblemsNotNull: a complete referral's answer lists
+// its problems as [], which other tools read as a list, never null.
+func TestCompleteHasNoProblemsNotNull(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.svc.Submit(context.Background(), Raw{Data: sample(t, "complete.json"), Channel: "api", ReceivedAt: received})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := json.Marshal(res); !strings.Contains(string(out), `"problems":[]`) {
+		t.Errorf("a complete referral answers %s", out)
+	}
 }
