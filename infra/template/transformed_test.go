@@ -238,3 +238,37 @@ func TestRunsUnattended(t *testing.T) {
 		}
 	}
 }
+
+// TestParametersCannotBeCombinedWrongly: a domain needs its certificate
+// (and the other way round), each federation type its own settings and no
+// other's; the mailbox has no default (no address works for every
+// partnership, and Darlington's own can never point at SES); the MAIL
+// FROM subdomain is a parameter.
+func TestParametersCannotBeCombinedWrongly(t *testing.T) {
+	transformed(t)
+	var raw struct {
+		Parameters map[string]map[string]any
+		Rules      map[string]map[string]any
+	}
+	if err := json.Unmarshal(transformOnce.json, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range []string{"FormDomainNeedsItsCertificate", "CertificateNeedsItsDomain", "SamlNeedsItsMetadata", "OidcNeedsItsClient", "NoFederationNoSettings"} {
+		if _, ok := raw.Rules[rule]; !ok {
+			t.Errorf("no rule %s", rule)
+		}
+	}
+	if d, ok := raw.Parameters["MailboxAddress"]["Default"]; ok {
+		t.Errorf("MailboxAddress defaults to %v", d)
+	}
+	_, resources := transformed(t)
+	from, _ := json.Marshal(resources["SenderIdentityResource"].(map[string]any)["Properties"].(map[string]any)["MailFromAttributes"])
+	if !strings.Contains(string(from), "${MailFromSubdomain}.${SenderIdentity}") {
+		t.Errorf("the MAIL FROM domain is not the parameter's: %s", from)
+	}
+	for _, kept := range []string{"ApiGatewayLogRole", "WorkspaceClientCredentials"} {
+		if p := resources[kept].(map[string]any)["DeletionPolicy"]; p != "RetainExceptOnCreate" {
+			t.Errorf("%s: DeletionPolicy %v, want RetainExceptOnCreate (the account still points at it)", kept, p)
+		}
+	}
+}
