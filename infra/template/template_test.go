@@ -22,12 +22,22 @@ const root = "../.."
 
 func parse(t *testing.T) *cloudformation.Template {
 	t.Helper()
-	tmpl, err := goformation.Open(filepath.Join(root, "template.yaml"))
+	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := goformation.ParseYAML(unknownToGoformation.ReplaceAll(data, nil))
 	if err != nil {
 		t.Fatalf("template.yaml does not parse: %v", err)
 	}
 	return tmpl
 }
+
+// unknownToGoformation are template lines whose property goformation
+// (archived at v7.14.9) does not know, and refuses the whole template
+// for: SES's S3 action's IamRoleArn. Their resources are checked on the
+// raw template instead.
+var unknownToGoformation = regexp.MustCompile(`(?m)^\s*IamRoleArn:.*\n`)
 
 var buildLine = regexp.MustCompile(`(?m)^GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build .*-tags lambda\.norpc .*-o /artifacts/bootstrap \./(functions/[a-z0-9-]+)$`)
 
