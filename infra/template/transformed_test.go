@@ -317,3 +317,37 @@ func TestSESWritesThroughItsRole(t *testing.T) {
 		}
 	}
 }
+
+// TestBouncesComeBack: every function sends with the configuration set,
+// whose bounces, complaints and rejections go to a topic the e-mail
+// function reads.
+func TestBouncesComeBack(t *testing.T) {
+	_, resources := transformed(t)
+	for name, r := range resources {
+		res := r.(map[string]any)
+		if res["Type"] != "AWS::Lambda::Function" {
+			continue
+		}
+		env, _ := json.Marshal(res["Properties"].(map[string]any)["Environment"])
+		if !strings.Contains(string(env), `"SES_CONFIGURATION_SET":{"Ref":"MailConfigSet"}`) {
+			t.Errorf("%s sends without the configuration set: %s", name, env)
+		}
+	}
+	dest, _ := json.Marshal(resources["MailConfigSetEvents"])
+	for _, want := range []string{`"bounce"`, `"complaint"`, `"TopicARN":{"Ref":"MailEventsTopic"}`} {
+		if !strings.Contains(string(dest), want) {
+			t.Errorf("the event destination lacks %s: %s", want, dest)
+		}
+	}
+	subscribed := false
+	for _, r := range resources {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::SNS::Subscription" {
+			p, _ := json.Marshal(res["Properties"])
+			subscribed = subscribed || strings.Contains(string(p), `"TopicArn":{"Ref":"MailEventsTopic"}`) && strings.Contains(string(p), "EmailIntakeFunction")
+		}
+	}
+	if !subscribed {
+		t.Error("the e-mail function does not read the mail events")
+	}
+}

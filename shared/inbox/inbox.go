@@ -83,6 +83,7 @@ type Store interface {
 	PutMessage(ctx context.Context, m casefile.Message) error
 	GetMessage(ctx context.Context, key string) (casefile.Message, error)
 	GetCase(ctx context.Context, ref string) (casefile.Case, error)
+	AppendEvent(ctx context.Context, e casefile.Event) (bool, error) // a bounce of our mail, on its case
 }
 
 // Blobs keeps and reads raw messages.

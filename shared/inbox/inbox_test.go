@@ -1051,3 +1051,51 @@ func TestAcknowledgementsPerAddressAreBounded(t *testing.T) {
 		t.Error("the log holds the address")
 	}
 }
+
+// TestBouncedReminderOnItsCase: a reminder that bounced is recorded on its
+// case and the Business Unit told at once — once, however often SES
+// reports it — and a notice of a bounce that bounces is not noticed again.
+func TestBouncedReminderOnItsCase(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first := e.receive(t, sampleEmail(t, "outlook-word-form.eml"), pass)
+	ref := first.Refs[0]
+	before := len(e.sent(t))
+	ev := MailEvent{ID: "sns-1", Kind: "bounce", Type: "Permanent General", MessageID: ref + ".notify-panel.before.2026-03-20@cspr-intake",
+		Recipients: []string{"ssp.officer@durham.police.uk"}, At: e.clock()}
+	for range 2 {
+		if err := e.svc.MailReported(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	events, _ := e.store.ListEvents(ctx, ref)
+	n := 0
+	for _, x := range events {
+		if x.Type == EventMailBounced {
+			n++
+			if x.Data["what"] != "a reminder" || x.Data["to"] != "ssp.officer@durham.police.uk" || x.Data["type"] != "Permanent General" {
+				t.Errorf("recorded %+v", x.Data)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("the bounce recorded %d times", n)
+	}
+	sent := e.sent(t)[before:]
+	if len(sent) != 1 {
+		t.Fatalf("%d notices", len(sent))
+	}
+	if to, _ := sent[0].AddressList("To"); to[0].Address != "business.unit@darlington.gov.uk" {
+		t.Errorf("notice to %v", to)
+	}
+	if subject, _ := sent[0].Subject(); !strings.Contains(subject, "a reminder, case "+ref) {
+		t.Errorf("notice %q", subject)
+	}
+	// The notice bounces in turn: nothing more.
+	if err := e.svc.MailReported(ctx, MailEvent{ID: "sns-2", Kind: "bounce", MessageID: "bounced.sns-1@cspr-intake", At: e.clock()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(e.sent(t)); got != before+1 {
+		t.Errorf("a bounced notice was noticed: %d e-mails", got-before)
+	}
+}

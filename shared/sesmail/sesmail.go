@@ -21,6 +21,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -37,6 +38,7 @@ type Blobs interface {
 type Receiver interface {
 	Receive(ctx context.Context, d inbox.Delivery) (inbox.Report, error)
 	Sweep(ctx context.Context) (int, error)
+	MailReported(ctx context.Context, ev inbox.MailEvent) error
 }
 
 // Handler handles the function's events.
@@ -57,6 +59,19 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) ([]inbox.
 		// whose processing was cut off are picked up again.
 		_, err := h.Inbox.Sweep(ctx)
 		return nil, err
+	}
+	if reports, ok, err := mailEvents(payload); ok {
+		// The configuration set's bounces, complaints and rejections of
+		// mail we sent, through SNS.
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range reports {
+			if err := h.Inbox.MailReported(ctx, ev); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	ds, err := h.deliveries(payload)
 	if err != nil {
@@ -182,3 +197,71 @@ func first(h textproto.MIMEHeader, k string) string {
 // sesStatus maps SES's header words (PASS, FAIL, GRAY,
 // PROCESSING_FAILED) to the event's.
 func sesStatus(s string) string { return strings.ToUpper(strings.Fields(s + " ")[0]) }
+
+// sesEvent is one SES event-publishing record (a configuration set's event
+// destination): what became of a message we sent.
+type sesEvent struct {
+	EventType string `json:"eventType"` // Bounce, Complaint, Reject (notificationType in older notifications)
+	Notif     string `json:"notificationType"`
+	Mail      struct {
+		MessageID     string `json:"messageId"`
+		CommonHeaders struct {
+			MessageID string `json:"messageId"`
+		} `json:"commonHeaders"`
+	} `json:"mail"`
+	Bounce struct {
+		BounceType        string                          `json:"bounceType"`
+		BounceSubType     string                          `json:"bounceSubType"`
+		BouncedRecipients []struct{ EmailAddress string } `json:"bouncedRecipients"`
+		FeedbackID        string                          `json:"feedbackId"`
+		Timestamp         time.Time                       `json:"timestamp"`
+	} `json:"bounce"`
+	Complaint struct {
+		ComplainedRecipients []struct{ EmailAddress string } `json:"complainedRecipients"`
+		FeedbackID           string                          `json:"feedbackId"`
+		Timestamp            time.Time                       `json:"timestamp"`
+	} `json:"complaint"`
+	Reject struct {
+		Reason string `json:"reason"`
+	} `json:"reject"`
+}
+
+// mailEvents reads an SNS event carrying SES's reports of mail we sent;
+// ok is false for any other event.
+func mailEvents(payload json.RawMessage) ([]inbox.MailEvent, bool, error) {
+	var p probe
+	if json.Unmarshal(payload, &p) != nil || len(p.Records) == 0 || p.Records[0].EventSource+p.Records[0].EventSource2 != "aws:sns" {
+		return nil, false, nil
+	}
+	var ev events.SNSEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, true, errs.Wrap(errs.Invalid, err, "sesmail: SNS event")
+	}
+	var out []inbox.MailEvent
+	for _, r := range ev.Records {
+		var e sesEvent
+		if err := json.Unmarshal([]byte(r.SNS.Message), &e); err != nil {
+			return nil, true, errs.Wrap(errs.Invalid, err, "sesmail: SES report in SNS")
+		}
+		id := strings.Trim(e.Mail.CommonHeaders.MessageID, "<> ")
+		m := inbox.MailEvent{ID: r.SNS.MessageID, MessageID: id, At: r.SNS.Timestamp}
+		switch strings.ToLower(e.EventType + e.Notif) {
+		case "bounce":
+			m.Kind, m.Type = "bounce", strings.TrimSpace(e.Bounce.BounceType+" "+e.Bounce.BounceSubType)
+			for _, rc := range e.Bounce.BouncedRecipients {
+				m.Recipients = append(m.Recipients, rc.EmailAddress)
+			}
+		case "complaint":
+			m.Kind = "complaint"
+			for _, rc := range e.Complaint.ComplainedRecipients {
+				m.Recipients = append(m.Recipients, rc.EmailAddress)
+			}
+		case "reject":
+			m.Kind, m.Type = "reject", e.Reject.Reason
+		default:
+			continue // deliveries and the like: nothing to do
+		}
+		out = append(out, m)
+	}
+	return out, true, nil
+}

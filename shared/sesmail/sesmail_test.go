@@ -2,6 +2,7 @@ package sesmail
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -48,5 +49,39 @@ func TestBadEvents(t *testing.T) {
 		if _, err := h.Handle(context.Background(), []byte(ev)); errs.Code(err) != errs.Invalid {
 			t.Errorf("%s: %v, want invalid", ev, err)
 		}
+	}
+}
+
+// reports is a Receiver that keeps the mail reports it is given.
+type reports struct {
+	Receiver
+	got []inbox.MailEvent
+}
+
+func (r *reports) MailReported(_ context.Context, ev inbox.MailEvent) error {
+	r.got = append(r.got, ev)
+	return nil
+}
+
+// TestBounceViaSNS: SES's report of a reminder that bounced, as the
+// configuration set's SNS destination delivers it, reaches the inbox with
+// our Message-ID, the recipient and the bounce's type.
+func TestBounceViaSNS(t *testing.T) {
+	data, err := os.ReadFile("../../events/ses/bounce-via-sns.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &reports{}
+	h := &Handler{Inbox: r, Bucket: "raw", Prefix: "inbound/"}
+	if _, err := h.Handle(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.got) != 1 {
+		t.Fatalf("reports %+v", r.got)
+	}
+	ev := r.got[0]
+	if ev.Kind != "bounce" || ev.Type != "Permanent General" || ev.MessageID != "DSP-2026-0001.notify-panel.before.2026-11-27@cspr-intake" ||
+		len(ev.Recipients) != 1 || ev.Recipients[0] != "ssp.officer@durham.police.uk" || ev.ID == "" || ev.At.IsZero() {
+		t.Errorf("report %+v", ev)
 	}
 }

@@ -824,6 +824,8 @@ func (w *Workspace) showCase(rw http.ResponseWriter, r *http.Request, c casefile
 			if cv.Assignee == "" { // the latest, as the timeline runs newest first
 				cv.Assignee = e.Data["assignee"]
 			}
+		case inbox.EventMailBounced:
+			row.What = fmt.Sprintf("An e-mail came back (%s to %s): %s %s", e.Data["what"], e.Data["to"], e.Data["kind"], e.Data["type"])
 		case "reminder-sent":
 			row.What = "A reminder was sent (" + e.Data["rule"] + ", " + e.Data["kind"] + ")"
 		}
