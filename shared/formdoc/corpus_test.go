@@ -22,7 +22,8 @@ import (
 // counted, not only those expected. A file whose expected answers are
 // {"refused": …} is not the form, and must be refused as such; the paths
 // listed in "unreadable" must come with a problem saying they could not be
-// read. Every answer says where in the file it was read.
+// read. Every answer says where in the file it was read. An expected
+// answer left unread fails too, unless listed in "notRead".
 func TestCorpus(t *testing.T) {
 	var files []string
 	for _, ext := range []string{"docx", "odt", "txt", "pdf"} {
@@ -59,6 +60,17 @@ func TestCorpus(t *testing.T) {
 		if read.Err != nil {
 			t.Errorf("%s: %v", name, read.Err)
 			continue
+		}
+		// Answers the file's layout truly cannot carry, written beside the
+		// expected answers ("notRead": "path, path"): left unread, allowed;
+		// any other expected answer left unread fails the test, so a reader
+		// that read nothing cannot pass.
+		allowed := map[string]bool{}
+		if paths := want["notRead"]; paths != "" {
+			delete(want, "notRead")
+			for _, p := range strings.Split(paths, ", ") {
+				allowed[p] = true
+			}
 		}
 		if paths := want["unreadable"]; paths != "" {
 			delete(want, "unreadable")
@@ -102,6 +114,9 @@ func TestCorpus(t *testing.T) {
 				}
 			case g == "":
 				missed = append(missed, p)
+				if !allowed[p] {
+					t.Errorf("%s: %s not read; the form says %q (allow it with \"notRead\" only where the layout cannot carry it)", name, p, w)
+				}
 			default:
 				wrong++
 				t.Errorf("%s: %s read as %q, the form says %q", name, p, g, w)
