@@ -35,8 +35,8 @@ type Case struct {
 	Problems    []referral.Problem `json:"problems"`
 	// Sources says where in what was sent each answer was read ("table 2,
 	// row 3"), by its path, so the case page can show it.
-	Sources   map[string]string `json:"sources,omitempty"`
-	CreatedAt time.Time         `json:"createdAt"`
+	Sources   map[string]referral.Source `json:"sources,omitempty"`
+	CreatedAt time.Time                  `json:"createdAt"`
 	// Version counts the corrections: 0 as first received, then 1, 2, …
 	// Each version's raw input is kept; RawLocation is the latest.
 	Version int `json:"version"`

@@ -77,4 +77,10 @@ func TestEmptyAnswerTakesNextLine(t *testing.T) {
 		t.Errorf("other ethnicity read as %q", got)
 	}
 	_ = probs
+	// The answer that could not be read keeps what stood there, for the
+	// officer to read and fill in.
+	read := ReadAs(Text, []byte(text))
+	if src := read.Sources["siblings[0].otherEthnicity"]; src.At == "" || !strings.Contains(src.Text, "Nationality: British") {
+		t.Errorf("the unreadable answer's source: %+v", src)
+	}
 }

@@ -83,7 +83,7 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 		for p := range referral.Answers(&read.Referral) {
-			if read.Sources[p] == "" {
+			if read.Sources[p].At == "" {
 				t.Errorf("%s: %s has no source", name, p)
 			}
 		}
@@ -150,8 +150,13 @@ func TestSources(t *testing.T) {
 			t.Fatal(err)
 		}
 		read := ReadAs(Detect(tt.file, "", data), data)
-		if got := read.Sources[tt.path]; got != tt.want {
-			t.Errorf("%s: %s read from %q, want %q", tt.file, tt.path, got, tt.want)
+		got := read.Sources[tt.path]
+		if got.At != tt.want {
+			t.Errorf("%s: %s read from %q, want %q", tt.file, tt.path, got.At, tt.want)
+		}
+		// The text there holds the answer as written.
+		if v := strings.TrimSpace(referral.Get(&read.Referral, tt.path)); v != "" && !strings.Contains(strings.ToLower(got.Text), strings.ToLower(strings.Fields(v)[0])) {
+			t.Errorf("%s: %s = %q, but the text read from is %q", tt.file, tt.path, v, got.Text)
 		}
 	}
 }

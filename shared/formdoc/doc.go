@@ -87,11 +87,12 @@ type Read struct {
 	Referral referral.Referral
 	Problems []referral.Problem
 	Err      error
-	// Sources says where each answer was read, by its path: "table 2,
+	// Sources says where each answer was read, by its path — "table 2,
 	// row 3, cell 2" or "paragraph 4" of a Word document, "line 12" of
-	// text, "line 12 of its text" of a PDF. JSON names its answers: it has
-	// none.
-	Sources map[string]string
+	// text, "line 12 of its text" of a PDF — with the text it was read
+	// from there; an answer that could not be read has one too. JSON names
+	// its answers: it has none.
+	Sources map[string]referral.Source
 }
 
 // Reads counts the inputs read, so tests can hold a message to one read

@@ -159,7 +159,9 @@ type mapper struct {
 	options     *optionRows       // a question's options one a line below it
 	at          place             // where the row being read is
 	capAt       place             // where the text being captured starts
-	src         map[string]string // where each answer was read
+	src         map[string]referral.Source // where each answer was read, and its text there
+	cur         []cellInfo                 // the row being read, for the sources' text
+	capSrc      string                     // the text an answer was captured from, while it is set
 }
 
 func (m *mapper) labels() []sectionLabels {
@@ -189,7 +191,7 @@ func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
 // as shapes leave no text.
 func mapDocument(d Document, hiddenTicks bool) Read {
 	m := &mapper{hiddenTicks: hiddenTicks, filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256),
-		rows: map[string]int{}, src: map[string]string{}}
+		rows: map[string]int{}, src: map[string]referral.Source{}}
 	rows := rowsOf(d.Blocks)
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]
@@ -203,6 +205,7 @@ func mapDocument(d Document, hiddenTicks bool) Read {
 		if len(row) > 0 {
 			m.at = row[0].where
 		}
+		m.cur = row
 		m.row(row, next)
 	}
 	m.endOptions()
@@ -244,9 +247,26 @@ func (m *mapper) set(path, value string) {
 		_ = referral.Set(&m.r, path, value)
 	}
 	m.filled[path] = true
-	if m.src != nil && m.src[path] == "" {
-		m.src[path] = m.at.String()
+	if m.src != nil && m.src[path].At == "" {
+		m.src[path] = m.source()
 	}
+}
+
+// source is where the answer being set stands, and the text there: the
+// cell's, or the row's, or what was captured over several rows.
+func (m *mapper) source() referral.Source {
+	if m.capSrc != "" {
+		return referral.SourceOf(m.at.String(), m.capSrc)
+	}
+	var parts []string
+	for _, c := range m.cur {
+		if m.at.cell == 0 || c.col == m.at.cell-1 {
+			if t := strings.TrimSpace(strings.Join(c.lines, "\n")); t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	return referral.SourceOf(m.at.String(), strings.Join(parts, " | "))
 }
 
 // unreadable leaves the answer at path empty, with a problem asking the
@@ -260,7 +280,7 @@ func (m *mapper) unreadable(path string) {
 	}
 	m.unread[path], m.filled[path] = true, true
 	if m.src != nil {
-		m.src[path] = m.at.String()
+		m.src[path] = m.source()
 	}
 	referral.Clear(&m.r, path)
 	m.probs = append(m.probs, referral.Unreadable(path))
@@ -909,8 +929,10 @@ func (m *mapper) endCapture() {
 	if m.capture != nil && !m.filled[m.capture.Path] {
 		at := m.at
 		m.at = m.capAt
-		m.set(m.capture.Path, strings.TrimSpace(strings.Join(m.capText, "\n")))
-		m.at = at
+		text := strings.TrimSpace(strings.Join(m.capText, "\n"))
+		m.capSrc = text
+		m.set(m.capture.Path, text)
+		m.at, m.capSrc = at, ""
 	}
 	m.capture, m.capText = nil, nil
 }

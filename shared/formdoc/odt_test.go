@@ -64,7 +64,7 @@ func TestODT(t *testing.T) {
 	if c.FullName != "Jamie Example" || c.DateOfBirth != "2019-09-04" || c.RelatesToDeath != "no" || c.StaffConduct != "yes" {
 		t.Errorf("read %+v", c)
 	}
-	if r.Sources["children[0].relatesToDeath"] != "table 1, row 3, cell 2" {
+	if r.Sources["children[0].relatesToDeath"].At != "table 1, row 3, cell 2" {
 		t.Errorf("sources %v", r.Sources)
 	}
 }

@@ -43,8 +43,9 @@ func readPDF(data []byte) Read {
 	if referral.Get(r, "referrer.fullName") == "" && referral.Get(r, "children[0].fullName") == "" && r.IncidentDetails == "" {
 		return Read{Format: PDF, Err: notTheForm()}
 	}
-	for path, at := range read.Sources {
-		read.Sources[path] = at + " of its text"
+	for path, src := range read.Sources {
+		src.At += " of its text"
+		read.Sources[path] = src
 	}
 	return read
 }

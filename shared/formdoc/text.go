@@ -169,7 +169,8 @@ func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 	var field referral.Field
 	var value []string
 	var probs []referral.Problem
-	src := map[string]string{}
+	src := map[string]referral.Source{}
+	said := []string{} // the current answer's lines as written, label and all
 	at := 0 // the line of the label being answered
 	flush := func() {
 		if current == "" {
@@ -180,10 +181,10 @@ func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 			probs = append(probs, referral.Unreadable(current))
 			v = "unread"
 		}
-		if v != "" && src[current] == "" {
-			src[current] = "line " + strconv.Itoa(at)
+		if v != "" && src[current].At == "" {
+			src[current] = referral.SourceOf("line "+strconv.Itoa(at), strings.Join(said, "\n"))
 		}
-		current, value = "", nil
+		current, value, said = "", nil, nil
 	}
 	for _, nl := range l.split(lines) {
 		line := nl.text
@@ -200,6 +201,7 @@ func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 		if !ok {
 			if current != "" && runsOn(field, value, line) {
 				value = append(value, line)
+				said = append(said, line)
 			} else if current != "" {
 				flush()
 			}
@@ -207,7 +209,7 @@ func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 		}
 		flush()
 		found = true
-		field, current, value, at = f, path, []string{rest}, nl.n
+		field, current, value, at, said = f, path, []string{rest}, nl.n, []string{line}
 	}
 	flush()
 	return Read{Referral: l.r, Problems: probs, Sources: src}, found

@@ -425,14 +425,15 @@ func (s *Service) changedSince(ctx context.Context, ref string, t time.Time) ([]
 // mergeSources is where each answer of a corrected case was read: the
 // answers the correction changed, in the correction (version n); the
 // rest where they were.
-func mergeSources(before, correction map[string]string, changed []string, n int) map[string]string {
+func mergeSources(before, correction map[string]referral.Source, changed []string, n int) map[string]referral.Source {
 	out := maps.Clone(before)
 	for _, p := range changed {
 		if out == nil {
-			out = map[string]string{}
+			out = map[string]referral.Source{}
 		}
-		if at := correction[p]; at != "" {
-			out[p] = at + " of correction " + strconv.Itoa(n)
+		if src := correction[p]; src.At != "" {
+			src.At += " of correction " + strconv.Itoa(n)
+			out[p] = src
 		} else {
 			delete(out, p)
 		}
@@ -484,8 +485,8 @@ type Parsed struct {
 	Route    referral.Route
 	Referral referral.Referral
 	Problems []referral.Problem
-	Sources  map[string]string // where each answer was read (formdoc.Read)
-	Readable bool              // false: nothing of the form could be read, and Problems says why
+	Sources  map[string]referral.Source // where each answer was read, and its text (formdoc.Read)
+	Readable bool                       // false: nothing of the form could be read, and Problems says why
 	// NotTheForm: what was sent is not the referral form at all (a letter,
 	// a chronology): Submit opens no case for it.
 	NotTheForm bool
@@ -509,7 +510,7 @@ func (s *Service) Parse(raw Raw) Parsed {
 // read picks a reader by the input's format. A problem with code
 // "unreadable" means nothing of the form could be read; notForm that it is
 // not the form at all.
-func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []referral.Problem, sources map[string]string, notForm bool) {
+func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []referral.Problem, sources map[string]referral.Source, notForm bool) {
 	if s.MaxBytes > 0 && int64(len(raw.Data)) > s.MaxBytes {
 		return "", referral.Referral{}, []referral.Problem{unreadableProblem(fmt.Sprintf(
 			"What you sent is %s MB, more than the %s MB we read. It has been kept; please send the referral form on its own",

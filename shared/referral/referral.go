@@ -1,5 +1,10 @@
 package referral
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // Referral is the Notifiable (Serious) Incident Referral Form, Appendix 1
 // of the procedure. Every value is kept as text, the way the referrer wrote
 // it: Normalize turns what it can read into canonical form (ISO dates,
@@ -149,3 +154,36 @@ const (
 	RouteLearning     Route = "learning"     // to the Learning & Development Group
 	RouteUnknown      Route = "unknown"      // the form does not say, or says both
 )
+
+// Source is where an answer was read in what was sent, and the text it
+// was read from there (the cell, the line, the paragraph), so an officer
+// checks an answer — or reads the one that could not be read — without
+// opening the file.
+type Source struct {
+	At   string `json:"at"`             // "table 2, row 3, cell 2", "line 12", "paragraph 4"
+	Text string `json:"text,omitempty"` // what stands there, at most MaxSourceText characters
+}
+
+// MaxSourceText bounds the text a source keeps.
+const MaxSourceText = 500
+
+// SourceOf is a source with its text trimmed and bounded.
+func SourceOf(at, text string) Source {
+	text = strings.TrimSpace(text)
+	if r := []rune(text); len(r) > MaxSourceText {
+		text = string(r[:MaxSourceText]) + "…"
+	}
+	return Source{At: at, Text: text}
+}
+
+// UnmarshalJSON reads a source, or a place alone as cases stored before
+// sources kept their text ("table 2, row 3").
+func (s *Source) UnmarshalJSON(data []byte) error {
+	var at string
+	if json.Unmarshal(data, &at) == nil {
+		*s = Source{At: at}
+		return nil
+	}
+	type plain Source
+	return json.Unmarshal(data, (*plain)(s))
+}

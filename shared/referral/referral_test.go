@@ -331,3 +331,19 @@ func clone(t testing.TB, r Referral) Referral {
 	}
 	return out
 }
+
+// TestSourceJSON: a source is {"at", "text"}; a case stored before sources
+// kept their text ("table 2, row 3") still reads.
+func TestSourceJSON(t *testing.T) {
+	var got map[string]Source
+	if err := json.Unmarshal([]byte(`{"a": "table 2, row 3", "b": {"at": "line 9", "text": "EMAIL: sam@x.gov.uk"}}`), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != (Source{At: "table 2, row 3"}) || got["b"] != (Source{At: "line 9", Text: "EMAIL: sam@x.gov.uk"}) {
+		t.Errorf("read %+v", got)
+	}
+	out, _ := json.Marshal(SourceOf("line 9", "  "+strings.Repeat("x", MaxSourceText+10)))
+	if !strings.HasPrefix(string(out), `{"at":"line 9","text":"xxx`) || len(out) > MaxSourceText+40 {
+		t.Errorf("written %s", out)
+	}
+}

@@ -506,8 +506,10 @@ type answerSection struct {
 }
 
 // answerRow is one answer on the case page: Source is where in what was
-// sent it was read ("table 2, row 3"), for checking it against the form.
-type answerRow struct{ Label, Value, Problem, ID, Source string }
+// sent it was read ("table 2, row 3") and SourceText what stands there,
+// for checking it — or filling in one that could not be read — without
+// opening the file.
+type answerRow struct{ Label, Value, Problem, ID, Source, SourceText string }
 type eventOption struct{ Value, Text string }
 type eventForm struct{ Type, At, Outcome, Rationale, Date, Action, Due, Reason, Note, Of, Reviewer, Error string }
 
@@ -965,11 +967,11 @@ func answers(c casefile.Case) ([]answerSection, []string) {
 // answerRowOf is one answer as the case page shows it: an answer holding a
 // direction-changing character is flagged (it may show as other words
 // than it holds), and shown isolated from the text around it.
-func answerRowOf(label, value string, problems []string, path, source string) answerRow {
+func answerRowOf(label, value string, problems []string, path string, source referral.Source) answerRow {
 	if referral.BidiControl(value) {
 		problems = append(problems, "This answer holds characters that change the direction text is shown in: check it against the raw input.")
 	}
-	return answerRow{Label: label, Value: value, Problem: strings.Join(problems, " "), ID: path, Source: source}
+	return answerRow{Label: label, Value: value, Problem: strings.Join(problems, " "), ID: path, Source: source.At, SourceText: source.Text}
 }
 
 // recordEvent records what happened from the case page's form.

@@ -1166,3 +1166,26 @@ func TestBidiAnswersFlagged(t *testing.T) {
 		t.Error("a direction-changing answer or sender is not flagged and isolated")
 	}
 }
+
+// TestCaseShowsWhatAnswersWereReadFrom: beside an answer read from a file,
+// the case page shows the text it was read from.
+func TestCaseShowsWhatAnswersWereReadFrom(t *testing.T) {
+	e := newWSEnv(t, nil)
+	data, err := os.ReadFile(filepath.Join("..", "..", "formdoc", "testdata", "forms", "learning-route.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.in.Submit(context.Background(), intake.Raw{Data: data, Filename: "form.docx", Channel: "api", ReceivedAt: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := e.store.GetCase(context.Background(), res.Ref)
+	src := c.Sources["referrer.fullName"]
+	if src.At == "" || !strings.Contains(src.Text, c.Referral.Referrer.FullName) {
+		t.Fatalf("the referrer's name read from %+v", src)
+	}
+	_, page, _ := get(t, e.signIn(t, RoleBusinessUnit), e.srv.URL+"/cases/"+res.Ref)
+	if !strings.Contains(page, "Read from "+src.At+", which says:") {
+		t.Error("the case page does not show the text an answer was read from")
+	}
+}
