@@ -154,11 +154,11 @@ type mapper struct {
 	// hiddenTicks: the text comes from a PDF, where a tick drawn as a
 	// shape has no text: options printed with no tick may have one.
 	hiddenTicks bool
-	appending   bool              // set is adding to an answer, not answering again
-	ptable      string            // the table whose column label was found last
-	options     *optionRows       // a question's options one a line below it
-	at          place             // where the row being read is
-	capAt       place             // where the text being captured starts
+	appending   bool                       // set is adding to an answer, not answering again
+	ptable      string                     // the table whose column label was found last
+	options     *optionRows                // a question's options one a line below it
+	at          place                      // where the row being read is
+	capAt       place                      // where the text being captured starts
 	src         map[string]referral.Source // where each answer was read, and its text there
 	cur         []cellInfo                 // the row being read, for the sources' text
 	capSrc      string                     // the text an answer was captured from, while it is set

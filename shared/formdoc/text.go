@@ -171,7 +171,7 @@ func readLines(lines []string, hiddenTicks bool) (Read, bool) {
 	var probs []referral.Problem
 	src := map[string]referral.Source{}
 	said := []string{} // the current answer's lines as written, label and all
-	at := 0 // the line of the label being answered
+	at := 0            // the line of the label being answered
 	flush := func() {
 		if current == "" {
 			return
