@@ -218,3 +218,32 @@ func TestListensOnThisMachineOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestParseReadsWhatTheMailboxReads: parse reads a whole e-mail as the
+// mailbox does, says what to do with an Outlook .msg, and calls prose
+// that is not the form (a README) that, not a form with thirty problems.
+func TestParseReadsWhatTheMailboxReads(t *testing.T) {
+	msg := filepath.Join(t.TempDir(), "forwarded.msg")
+	// An Outlook message: an OLE container with its property streams.
+	ole := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 504)...)
+	for _, r := range "__substg1.0_0037001F" {
+		ole = append(ole, byte(r), 0)
+	}
+	if err := os.WriteFile(msg, ole, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file, want string
+		code       int
+	}{
+		{"../../events/email/outlook-word-form.eml", `"complete": true`, 0},
+		{msg, "Outlook message (.msg)", 2},
+		{"../../README.md", "does not look like the Notifiable (Serious) Incident Referral Form", 2},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"parse", tt.file}, &out, &errOut)
+		if code != tt.code || !strings.Contains(out.String(), tt.want) {
+			t.Errorf("parse %s: exit %d, want %d with %q:\n%.400s", tt.file, code, tt.code, tt.want, out.String())
+		}
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/config"
+	"github.com/cspr-intake/cspr-intake/shared/formdoc"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
+	"github.com/cspr-intake/cspr-intake/shared/mailform"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 )
 
@@ -32,7 +34,10 @@ func parse(files []string, stdout, stderr io.Writer) int {
 	}
 	// Problems go to stdout; the service's own log would only repeat them.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := &intake.Service{Location: config.London, MaxBytes: config.Default().MaxInputBytes, Log: quiet}
+	// It reads what the mailbox reads: a whole e-mail (.eml) too.
+	readers := intake.DefaultReaders()
+	readers[formdoc.Email] = mailform.ReadEmail
+	svc := &intake.Service{Location: config.London, MaxBytes: config.Default().MaxInputBytes, Log: quiet, Readers: readers}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	code := 0

@@ -116,6 +116,9 @@ func ReadAs(format string, data []byte) Read {
 		out.Referral, out.Problems, out.Err = ReadJSON(data)
 	default:
 		out.Err = errs.Wrap(errs.Invalid, ErrNotTheForm, "This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")
+		if bytes.HasPrefix(data, oleMagic) && bytes.Contains(data, utf16("__substg1.0_")) {
+			out.Err = errs.Wrap(errs.Invalid, ErrNotTheForm, "This is an Outlook message (.msg), which cannot be read here. Save the message as .eml (or drag it out of Outlook and send the Word form attached to it), or send the Word form itself")
+		}
 	}
 	out.Format = format
 	return out

@@ -59,14 +59,17 @@ func readTextFrom(data []byte, hiddenTicks bool) Read {
 	for _, line := range lines {
 		if sectionRE().MatchString(line) {
 			read := mapDocument(textDocument(lines), hiddenTicks)
+			if read.Err == nil && prose(lines, len(read.Sources)) {
+				return Read{Err: notTheForm()}
+			}
 			read.Problems = append(probs, read.Problems...)
 			checkAnswers(&read)
 			return read
 		}
 	}
 	read, found := readLines(lines, hiddenTicks)
-	if !found {
-		return Read{Err: notTheForm()} // a letter, a chronology: no label of the form in it
+	if !found || prose(lines, len(read.Sources)) {
+		return Read{Err: notTheForm()} // a letter, a chronology, a README: no label of the form in it, or one or two among many lines
 	}
 	read.Problems = append(probs, read.Problems...)
 	checkAnswers(&read)
@@ -569,4 +572,19 @@ func restAfter(line string, n int) string {
 		}
 	}
 	return ""
+}
+
+// prose reports whether lines with a few answers found among them are
+// writing that is not the form (a long letter, a README that names a label
+// in passing): fewer than five answers in a hundred lines of text or more.
+// A reply giving a corrected answer or two, with our acknowledgement quoted
+// below it (some sixty lines), is still read as the form.
+func prose(lines []string, answers int) bool {
+	text := 0
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			text++
+		}
+	}
+	return answers < 5 && text >= 100
 }

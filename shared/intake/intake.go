@@ -529,9 +529,8 @@ func (s *Service) read(raw Raw) (format string, r referral.Referral, probs []ref
 			readers = DefaultReaders()
 		}
 		read, ok := readers[format]
-		if !ok {
-			return format, referral.Referral{}, []referral.Problem{unreadableProblem(
-				"This is not a Word document, a PDF, JSON or text, so it is not the referral form. Please send the completed referral form as a Word document")}, nil, true
+		if !ok { // formdoc says what it is and what to send instead (an Outlook .msg, a spreadsheet …)
+			read = func(data []byte) formdoc.Read { return formdoc.ReadAs(formdoc.Unknown, data) }
 		}
 		got := read(raw.Data)
 		r, probs, err, sources = got.Referral, got.Problems, got.Err, got.Sources
