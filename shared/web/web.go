@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -174,4 +175,26 @@ func Secure(r *http.Request) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip == nil || !ip.IsLoopback()
+}
+
+// StatusOf is the one mapping of an error's code to the HTTP status every
+// audience answers with — the API's JSON, the form's and the workspace's
+// pages: the referrer's or officer's to put right (4xx), busy (503), or
+// ours (500, the only one worth logging).
+func StatusOf(err error) int {
+	switch errs.Code(err) {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.Unsupported:
+		return http.StatusUnsupportedMediaType
+	case errs.Busy:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }

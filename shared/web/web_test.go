@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -61,5 +63,19 @@ func TestPagesCheck(t *testing.T) {
 	broken.Render(w, slog.New(slog.DiscardHandler), "a", "a", http.StatusOK, nil)
 	if w.Code != http.StatusInternalServerError {
 		t.Errorf("broken page: %d", w.Code)
+	}
+}
+
+// TestStatusOf: one mapping of error codes to statuses for every audience.
+func TestStatusOf(t *testing.T) {
+	for code, want := range map[string]int{
+		errs.Invalid: 400, errs.NotFound: 404, errs.Conflict: 409, errs.TooLarge: 413, errs.Unsupported: 415, errs.Busy: 503, errs.Internal: 500,
+	} {
+		if got := StatusOf(errs.E(code, "x")); got != want {
+			t.Errorf("%s: %d, want %d", code, got, want)
+		}
+	}
+	if got := StatusOf(errors.New("disk on fire")); got != 500 {
+		t.Errorf("an uncoded error: %d", got)
 	}
 }

@@ -408,17 +408,8 @@ func isJSON(r *http.Request) bool {
 // picks the status, the message is safe to show, and only internal errors
 // are logged (without request bodies).
 func (h *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
-	code := errs.Code(err)
-	status := map[string]int{
-		errs.Invalid:     http.StatusBadRequest,
-		errs.NotFound:    http.StatusNotFound,
-		errs.Conflict:    http.StatusConflict,
-		errs.TooLarge:    http.StatusRequestEntityTooLarge,
-		errs.Unsupported: http.StatusUnsupportedMediaType,
-		errs.Busy:        http.StatusServiceUnavailable,
-	}[code]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	code, status := errs.Code(err), web.StatusOf(err)
+	if status == http.StatusInternalServerError {
 		h.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	web.WriteJSON(w, status, map[string]string{"error": code, "message": errs.Message(err)})

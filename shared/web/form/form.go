@@ -405,9 +405,8 @@ func (h *Handler) checkPost(w http.ResponseWriter, r *http.Request, s session) b
 
 // fail shows an error as a page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusBadRequest
-	if code := errs.Code(err); code != errs.Invalid && code != errs.TooLarge {
-		status = http.StatusInternalServerError
+	status := web.StatusOf(err)
+	if status == http.StatusInternalServerError {
 		h.Log.Error("form request failed", "path", r.URL.Path, "err", err)
 	}
 	v := h.base("There is a problem")

@@ -551,14 +551,14 @@ func (w *Workspace) message(rw http.ResponseWriter, status int, heading, body st
 
 // fail is the one place a workspace error becomes a page.
 func (w *Workspace) fail(rw http.ResponseWriter, r *http.Request, err error) {
-	switch errs.Code(err) {
-	case errs.NotFound:
-		w.message(rw, http.StatusNotFound, "Page not found", "There is no case or message at this address. Check the reference.")
-	case errs.Invalid, errs.Conflict:
-		w.message(rw, http.StatusBadRequest, "There is a problem", errs.Message(err))
-	default:
+	switch status := web.StatusOf(err); status {
+	case http.StatusNotFound:
+		w.message(rw, status, "Page not found", "There is no case or message at this address. Check the reference.")
+	case http.StatusInternalServerError:
 		w.Log.Error("workspace request failed", "path", r.URL.Path, "err", err)
-		w.message(rw, http.StatusInternalServerError, "Sorry, there is a problem", "Something went wrong on our side; nothing was changed. Try again later.")
+		w.message(rw, status, "Sorry, there is a problem", "Something went wrong on our side; nothing was changed. Try again later.")
+	default:
+		w.message(rw, status, "There is a problem", errs.Message(err))
 	}
 }
 
@@ -1004,11 +1004,7 @@ func (w *Workspace) recordEvent(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, w.at("/cases/"+c.Ref+"?recorded=1"), http.StatusSeeOther)
 	case code == errs.Invalid || code == errs.Conflict:
 		form.Error = errs.Message(err)
-		status := http.StatusBadRequest
-		if code == errs.Conflict {
-			status = http.StatusConflict
-		}
-		w.showCase(rw, r, c, form, status, "")
+		w.showCase(rw, r, c, form, web.StatusOf(err), "")
 	default:
 		w.fail(rw, r, err)
 	}
