@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/app"
-	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	"html/template"
 	"log/slog"
 	"net"
@@ -16,6 +14,8 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/admit"
+	"github.com/cspr-intake/cspr-intake/shared/app"
+	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"

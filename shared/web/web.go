@@ -19,13 +19,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"sync"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 )
 
 //go:embed templates/layout.html

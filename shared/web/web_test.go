@@ -2,13 +2,14 @@ package web
 
 import (
 	"errors"
-	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 )
 
 // TestSecure: cookies are Secure but for plain HTTP to this machine.
