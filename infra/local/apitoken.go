@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -78,4 +79,42 @@ func localCaller(token string, ws *workspace.Workspace) web.Authenticator {
 		}
 		return ws.Caller(r)
 	}
+}
+
+// runnerFile is where a running system says where it listens, in its data
+// folder, for the CLI's commands (messages, release) to find it.
+const runnerFile = "runner.json"
+
+type runner struct {
+	Web  string `json:"web"`
+	SMTP string `json:"smtp"`
+}
+
+func writeRunner(dataDir string, r runner) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, runnerFile), data, 0o600); err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	return nil
+}
+
+func removeRunner(dataDir string) { _ = os.Remove(filepath.Join(dataDir, runnerFile)) }
+
+// runningAt is the web address of the system running on a data folder.
+func runningAt(dataDir string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(dataDir, runnerFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("cspr-intake is not running on %s (no %s there): start it (go run ./infra/local), or give -addr and -data", dataDir, runnerFile)
+	}
+	if err != nil {
+		return "", err
+	}
+	var r runner
+	if err := json.Unmarshal(data, &r); err != nil || r.Web == "" {
+		return "", fmt.Errorf("%s in %s cannot be read: %v", runnerFile, dataDir, err)
+	}
+	return r.Web, nil
 }

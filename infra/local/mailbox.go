@@ -18,13 +18,13 @@ import (
 func messagesCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("messages", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
+	addr := fs.String("addr", "", "the running system's web address (host:port or a URL); empty: where the system running on -data listens")
 	outcome := fs.String("outcome", "quarantined", "which messages: quarantined, refused, case or correction")
 	data := fs.String("data", ".data", "the running system's data folder, where its api-token is")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return call(stdout, stderr, *data, http.MethodGet, base(*addr)+"/api/messages?outcome="+url.QueryEscape(*outcome), "")
+	return call(stdout, stderr, *data, *addr, http.MethodGet, "/api/messages?outcome="+url.QueryEscape(*outcome), "")
 }
 
 // releaseCmd releases a held message into intake, on an officer's word:
@@ -33,7 +33,7 @@ func messagesCmd(args []string, stdout, stderr io.Writer) int {
 func releaseCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("release", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "the running system's web address, as given to the server (host:port) or as a URL")
+	addr := fs.String("addr", "", "the running system's web address (host:port or a URL); empty: where the system running on -data listens")
 	officer := fs.String("officer", "local-officer", "who releases it, for the record")
 	data := fs.String("data", ".data", "the running system's data folder, where its api-token is")
 	if err := fs.Parse(args); err != nil {
@@ -43,7 +43,7 @@ func releaseCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: release [-addr HOST:PORT|URL] [-officer NAME] KEY (see the messages command for keys)")
 		return 2
 	}
-	return call(stdout, stderr, *data, http.MethodPost, base(*addr)+"/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
+	return call(stdout, stderr, *data, *addr, http.MethodPost, "/api/messages/"+url.PathEscape(fs.Arg(0))+"/release", *officer)
 }
 
 // base is the running system's address as a URL: the server's -addr form
@@ -56,15 +56,22 @@ func base(addr string) string {
 	return addr
 }
 
-// call makes one request to the running system, with the token from its
+// call makes one request to the running system — at addr, or where the
+// system running on the data folder listens — with the token from its
 // data folder, and prints its JSON answer.
-func call(stdout, stderr io.Writer, dataDir, method, target, officer string) int {
+func call(stdout, stderr io.Writer, dataDir, addr, method, path, officer string) int {
 	token, err := readAPIToken(dataDir)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	req, err := http.NewRequest(method, target, nil)
+	if addr == "" {
+		if addr, err = runningAt(dataDir); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+	}
+	req, err := http.NewRequest(method, base(addr)+path, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2

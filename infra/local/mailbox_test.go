@@ -61,6 +61,10 @@ func TestMailbox(t *testing.T) {
 		strings.Contains(strings.Join(notices, ""), "Child A") {
 		t.Errorf("the new-case notices: %q", notices)
 	}
+	// Its link is where this runner listens (a free port here), not :8080.
+	if notices := sentTo(all, "DSP@darlington.gov.uk"); len(notices) == 0 || !strings.Contains(strings.ReplaceAll(notices[0], "=\r\n", ""), web+"/cases/DSP-2026-0001") {
+		t.Errorf("the notice's link is not this runner's address %s", web)
+	}
 	if len(sent) != 1 || !strings.Contains(sent[0], "Subject: [DSP-2026-0001] Referral received") ||
 		!strings.Contains(sent[0], "In-Reply-To: <outlook-1@darlington.gov.uk>") || !strings.Contains(sent[0], "Statutory deadlines now running") {
 		t.Fatalf("acknowledgement: %q", sent)
@@ -75,7 +79,7 @@ func TestMailbox(t *testing.T) {
 	if len(sent) != 2 || !strings.Contains(strings.Join(sent, ""), "Subject: [DSP-2026-0001] Correction received") {
 		t.Errorf("after the correction: %d e-mails", len(sent))
 	}
-	resp, err := httpGetJSON(data, web+"/api/cases/DSP-2026-0001/deadlines")
+	resp, err := httpGetJSON(data, "/api/cases/DSP-2026-0001/deadlines")
 	if err != nil || resp == nil {
 		t.Errorf("deadlines of the case: %v", err)
 	}
@@ -85,7 +89,7 @@ func TestMailbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"messages", "-addr", web, "-data", data}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"messages", "-data", data}, &out, &errOut); code != 0 {
 		t.Fatalf("messages: %d %s", code, errOut.String())
 	}
 	var held []struct{ Key string }
@@ -134,9 +138,9 @@ func between(s, start, end string) string {
 	return s[:j]
 }
 
-func httpGetJSON(data, url string) (any, error) {
+func httpGetJSON(data, path string) (any, error) {
 	var out bytes.Buffer
-	code := call(&out, &out, data, "GET", url, "")
+	code := call(&out, &out, data, "", "GET", path, "") // where the runner on data listens
 	if code != 0 {
 		return nil, fmt.Errorf("exit %d: %s", code, out.String())
 	}

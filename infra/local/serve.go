@@ -68,11 +68,31 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	case *expose && beyond && baseLoopback(cfg.BaseURL):
 		return fmt.Errorf("-expose: set baseURL in the -config file to the address people will use (now %s): requests for any other host are refused", cfg.BaseURL)
 	}
+	// Listen first: the address taken (a free port for :0) is what links in
+	// e-mails say, unless the config names another.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	mailLn, err := net.Listen("tcp", *smtpAddr)
+	if err != nil {
+		return fmt.Errorf("listen for mail: %w", err)
+	}
+	defer mailLn.Close()
+	if cfg.BaseURL == config.Default().BaseURL {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
 	sys, err := assemble(cfg, *dataDir, log, time.Now)
 	if err != nil {
 		return err
 	}
 	defer sys.close()
+	// Where it listens, for the CLI's commands on the same data folder.
+	if err := writeRunner(*dataDir, runner{Web: ln.Addr().String(), SMTP: mailLn.Addr().String()}); err != nil {
+		return err
+	}
+	defer removeRunner(*dataDir)
 	if *expose && beyond {
 		sys.handler = signedInEverywhere(sys.handler, sys.workspace)
 		log.Warn("listening beyond this machine: every page needs sign-in, but mail to the SMTP inbox is trusted WITHOUT sender checks (no SPF, DKIM or DMARC verdicts): a forged sender can correct a case. Use the AWS stack for anything but a trial",
@@ -112,10 +132,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	}()
 	defer func() { stopSched(); <-sweepDone }()
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	srv := &http.Server{
 		Handler:           sys.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -123,11 +139,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	mailLn, err := net.Listen("tcp", *smtpAddr)
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("listen for mail: %w", err)
 	}
 	mailSrv := &smtpd.Server{Mailbox: cfg.Mailbox, Inbox: sys.inbox, MaxBytes: cfg.MaxInputBytes, Inputs: sys.inputs, Log: log}
 	served := make(chan error, 2)
