@@ -28,19 +28,30 @@ func workdaysCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cal := workdays.Default()
+	date := func(s string) (civil.Date, bool) {
+		d, err := civil.Parse(s)
+		if err != nil {
+			fmt.Fprintf(stderr, "%q is not a date: write it as 2026-12-23\n", s)
+		}
+		return d, err == nil
+	}
 	switch {
 	case len(args) == 3 && args[0] == "add":
-		d, err1 := civil.Parse(args[1])
-		n, err2 := strconv.Atoi(args[2])
-		if err1 != nil || err2 != nil {
-			return usage()
+		d, ok := date(args[1])
+		if !ok {
+			return 2
+		}
+		n, err := strconv.Atoi(args[2])
+		if err != nil {
+			fmt.Fprintf(stderr, "%q is not a number of working days\n", args[2])
+			return 2
 		}
 		fmt.Fprintln(stdout, cal.AddWorkdays(d, n))
 	case len(args) == 3 && args[0] == "between":
-		a, err1 := civil.Parse(args[1])
-		b, err2 := civil.Parse(args[2])
-		if err1 != nil || err2 != nil {
-			return usage()
+		a, ok1 := date(args[1])
+		b, ok2 := date(args[2])
+		if !ok1 || !ok2 {
+			return 2
 		}
 		fmt.Fprintln(stdout, cal.WorkdaysBetween(a, b))
 	case len(args) == 2 && args[0] == "holidays":

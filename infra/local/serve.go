@@ -37,7 +37,24 @@ func serve(ctx context.Context, args []string, stderr io.Writer, ready func(Addr
 	configFile := fs.String("config", "", "partnership settings (JSON); empty for Darlington's defaults")
 	expose := fs.Bool("expose", false, "listen beyond this machine (-addr, -smtp not on loopback): every page then needs sign-in, and the config's baseURL names the address people use. Mail is still trusted without sender checks")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: go run ./infra/local [flags]\n       go run ./infra/local parse FILE...\n\nFlags:\n")
+		fmt.Fprintf(stderr, `Usage: go run ./infra/local [flags]       start the whole system (Ctrl-C stops it)
+       go run ./infra/local COMMAND ...
+
+Commands:
+  parse FILE...                          read forms as intake would; exit 0 complete, 1 problems, 2 unreadable
+  workdays add DATE N | between DATE DATE | holidays YEAR
+                                         England and Wales working days
+  deadlines [-rules darlington|nel] -event TYPE=WHEN[,key=value] ...
+                                         the statutory deadlines and reminders a history gives
+  messages [-data DIR] [-outcome quarantined]
+                                         the mail the running system holds
+  release [-data DIR] [-officer NAME] KEY
+                                         read a held message after all
+
+(go run reports any failing exit code as 1: build it, go build -o cspr-local ./infra/local, for 2.)
+
+Flags:
+`)
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nSettings in the -config file:\n")
 		for _, s := range config.Settings {
