@@ -229,7 +229,11 @@ func (s *Service) heldNotice(rec casefile.Message) mail.Message {
 		}
 	}
 	b.WriteString("\n")
-	b.WriteString("The sender has not been answered. The message is kept as it was received.\n")
+	if SenderAnswered(rec.Reasons) {
+		b.WriteString("The sender was told it is not the referral form and asked to send the form. The message is kept as it was received.\n")
+	} else {
+		b.WriteString("The sender has not been answered. The message is kept as it was received.\n")
+	}
 	if rec.Outcome == casefile.OutcomeQuarantined {
 		fmt.Fprintf(&b, "If it is a genuine referral, release it so it is read and acknowledged:\n  POST /api/messages/%s/release on the intake API (or: go run ./infra/local release %s)\n", rec.Key, rec.Key)
 	}

@@ -142,7 +142,8 @@ type Report struct {
 	Duplicate bool             `json:"duplicate"` // processed before: nothing done again
 }
 
-// Reasons a message is held or refused: codes, shown to officers.
+// Reasons a message is held or refused: codes, shown to officers with
+// their words (Reasons).
 const (
 	ReasonVirus         = "virus"                      // virus found, or the scan failed
 	ReasonSpam          = "spam"                       // judged spam
@@ -166,6 +167,31 @@ const (
 	defaultLock         = 2 * time.Minute
 	attachmentKeyLength = 16
 )
+
+// Reasons are every reason a message is held, in the order the held-mail
+// page explains them, with their words for officers.
+var Reasons = []struct{ Code, Words string }{
+	{ReasonUntrusted, "from outside the partnership's secure domains"},
+	{ReasonDMARC, "the sender's domain says it did not send it (DMARC failed)"},
+	{ReasonUnauthed, "neither SPF nor DKIM passed: the sender cannot be told from a forger"},
+	{ReasonVirus, "a virus was found, or the scan failed"},
+	{ReasonSpam, "judged spam"},
+	{ReasonNotScanned, "no virus or spam verdict, or a gray one: not read until a person looks"},
+	{ReasonAutomatic, "sent by a machine (an auto-reply): never answered"},
+	{ReasonNoSender, "no address to answer"},
+	{ReasonManySenders, "more than one sender: no one to answer or trust"},
+	{ReasonUnanswerable, "an address this system does not write back to"},
+	{ReasonMayCorrect, "names a case it may not change: another sender, or the checks not passed"},
+	{ReasonOtherChild, "from the case's sender, but about another child: a new referral, or a correction of who the child is?"},
+	{ReasonNotTheForm, "not the referral form (a letter, a chronology): the sender was told so"},
+	{ReasonTooManyForms, "more forms than one message may open cases for"},
+	{ReasonFailed, "reading it was cut off again and again"},
+	{ReasonUnreadable, "not an e-mail that could be read"},
+}
+
+// SenderAnswered reports whether a held message's sender was answered:
+// only one held as not the form was (told to send the form).
+func SenderAnswered(reasons []string) bool { return slices.Contains(reasons, ReasonNotTheForm) }
 
 // Receive processes one delivery. It returns an error only when the work
 // should be retried (storage or mail failures, or another delivery of the

@@ -5,11 +5,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -1097,5 +1101,36 @@ func TestBouncedReminderOnItsCase(t *testing.T) {
 	}
 	if got := len(e.sent(t)); got != before+1 {
 		t.Errorf("a bounced notice was noticed: %d e-mails", got-before)
+	}
+}
+
+// TestEveryReasonExplained: every Reason… code the inbox can hold a
+// message for has its words in Reasons, for the held-mail page.
+func TestEveryReasonExplained(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "inbox.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := map[string]bool{}
+	for _, r := range Reasons {
+		explained[r.Code] = true
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if !strings.HasPrefix(name.Name, "Reason") || name.Name == "ReasonOwnMessage" || i >= len(vs.Values) {
+					continue // a message of our own is dropped, not held
+				}
+				code, _ := strconv.Unquote(vs.Values[i].(*ast.BasicLit).Value)
+				if !explained[code] {
+					t.Errorf("%s (%q) is not in Reasons", name.Name, code)
+				}
+			}
+		}
 	}
 }

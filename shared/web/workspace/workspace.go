@@ -446,6 +446,7 @@ type wsView struct {
 	ShowDeadLetters               bool
 	DeadLetterError               bool
 	Figures                       *Figures
+	HeldReasons                   []struct{ Code, Words string }
 	RouteOptions, Statuses, Years []string
 }
 
@@ -523,6 +524,7 @@ type heldView struct {
 type heldRow struct {
 	Key, Received, From, Reasons, Refs string
 	Attachments                        int
+	Answered                           bool // the sender was told (not the form)
 }
 
 // wsPages are the workspace's pages, each made when first shown.
@@ -1248,7 +1250,7 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := w.view(r, "Held mail", "held")
-	v.Notice = w.heldNotice(r)
+	v.Notice, v.HeldReasons = w.heldNotice(r), inbox.Reasons
 	if w.DeadLetters != nil {
 		letters, err := w.DeadLetters.List(r.Context())
 		if err != nil {
@@ -1263,7 +1265,7 @@ func (w *Workspace) held(rw http.ResponseWriter, r *http.Request) {
 	for i := len(list) - 1; i >= 0; i-- {
 		m := list[i]
 		v.Held = append(v.Held, heldRow{Key: m.Key, Received: londonTime(m.ReceivedAt), From: m.From, Reasons: strings.Join(m.Reasons, ", "),
-			Refs: strings.Join(m.Refs, ", "), Attachments: len(m.Attachments)})
+			Refs: strings.Join(m.Refs, ", "), Attachments: len(m.Attachments), Answered: inbox.SenderAnswered(m.Reasons)})
 	}
 	w.render(rw, http.StatusOK, "heldContent", v)
 }

@@ -1189,3 +1189,18 @@ func TestCaseShowsWhatAnswersWereReadFrom(t *testing.T) {
 		t.Error("the case page does not show the text an answer was read from")
 	}
 }
+
+// TestHeldPageSaysWhatHappened: the held-mail page explains every reason
+// mail is held, and says of each message whether its sender was answered.
+func TestHeldPageSaysWhatHappened(t *testing.T) {
+	e := newWSEnv(t, nil)
+	_, page, _ := get(t, e.signIn(t, RoleBusinessUnit), e.srv.URL+"/cases/held")
+	for _, r := range inbox.Reasons {
+		if !strings.Contains(page, "<dt class=\"govuk-summary-list__key\">"+r.Code+"</dt>") {
+			t.Errorf("the page does not explain %s", r.Code)
+		}
+	}
+	if !strings.Contains(page, "The sender has not been answered.") {
+		t.Error("a held message does not say its sender was not answered")
+	}
+}
