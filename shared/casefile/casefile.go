@@ -5,6 +5,9 @@
 package casefile
 
 import (
+	"regexp"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
@@ -186,4 +189,28 @@ func (e Event) Check() error {
 		return errs.E(errs.Invalid, "an event needs an id and a type")
 	}
 	return nil
+}
+
+// RefPattern is what a case reference looks like: its prefix (two to
+// eight capitals), the year, and a number of four digits or more —
+// DSP-2026-0042. One definition for every place that finds or checks one.
+const RefPattern = `[A-Z]{2,8}-\d{4}-\d{4,}`
+
+var refOnly = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + RefPattern + `$`) })
+
+// IsRef reports whether s is a case reference, whole.
+func IsRef(s string) bool { return refOnly().MatchString(s) }
+
+var refsIn = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b` + RefPattern + `\b`) })
+
+// RefsIn finds the references of a prefix in text (a subject, a
+// Message-ID), in any case, as references are written: upper case.
+func RefsIn(text, prefix string) []string {
+	var out []string
+	for _, m := range refsIn().FindAllString(text, -1) {
+		if r := strings.ToUpper(m); strings.HasPrefix(r, strings.ToUpper(prefix)+"-") {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -21,7 +21,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 	_ "time/tzdata" // Europe/London must not depend on the host's zoneinfo
 
 	"github.com/cspr-intake/cspr-intake/shared/civil"
@@ -98,16 +97,8 @@ var Settings = []struct{ Name, Default, Description string }{
 }
 
 // London is the partnership's time zone: working days and deadlines are
-// days in England.
-var London = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is embedded: this cannot fail
-	}
-	return loc
-}
+// days in England. One zone, loaded once (workdays'); never a fallback.
+var London = workdays.London
 
 // Default returns Darlington's settings.
 func Default() Config {

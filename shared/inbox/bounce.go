@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -46,9 +45,9 @@ func (s *Service) MailReported(ctx context.Context, ev MailEvent) error {
 	}
 	what := sentWhat(ev.MessageID)
 	ref := ""
-	if m := refIn(s.Prefix).FindString(ev.MessageID); m != "" {
-		if _, err := s.Store.GetCase(ctx, m); err == nil {
-			ref = m
+	if refs := casefile.RefsIn(ev.MessageID, s.Prefix); len(refs) > 0 {
+		if _, err := s.Store.GetCase(ctx, refs[0]); err == nil {
+			ref = refs[0]
 		}
 	}
 	if ref != "" {
@@ -95,11 +94,6 @@ func (s *Service) MailReported(ctx context.Context, ev MailEvent) error {
 		return fmt.Errorf("inbox: tell the Business Unit of a %s: %w", ev.Kind, err)
 	}
 	return nil
-}
-
-// refIn finds a reference of the partnership's prefix in a Message-ID.
-func refIn(prefix string) *regexp.Regexp {
-	return regexp.MustCompile(regexp.QuoteMeta(prefix) + `-\d{4}-\d{4,}`)
 }
 
 // sentWhat says what a message was, from the Message-ID we gave it.

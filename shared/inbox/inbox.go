@@ -576,10 +576,7 @@ func (s *Service) correctionOf(ctx context.Context, msg *mailparse.Message, v Ve
 			refs = append(refs, ref)
 		}
 	}
-	re := regexp.MustCompile(`(?i)\b(` + regexp.QuoteMeta(s.Prefix) + `-\d{4}-\d{4,})\b`)
-	for _, m := range re.FindAllStringSubmatch(msg.Subject, -1) {
-		refs = append(refs, strings.ToUpper(m[1]))
-	}
+	refs = append(refs, casefile.RefsIn(msg.Subject, s.Prefix)...)
 	for _, r := range refs {
 		c, err := s.Store.GetCase(ctx, r)
 		if err != nil {
@@ -641,7 +638,7 @@ func (s *Service) AckID(ref, key string, correction bool) string {
 	return kind + "." + ref + "." + key + "@" + domain
 }
 
-var ackRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ack(?:-c)?\.([A-Za-z]{2,8}-\d{4}-\d{4,})\.`) })
+var ackRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ack(?:-c)?\.((?i)` + casefile.RefPattern + `)\.`) })
 
 func refOfAck(id string) (string, bool) {
 	m := ackRE().FindStringSubmatch(id)

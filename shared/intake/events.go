@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -162,7 +161,7 @@ func (s *Service) event(c casefile.Case, history []casefile.Event, in EventInput
 	switch in.Type {
 	case deadlines.CaseClosed:
 		if in.Reason == "duplicate" {
-			if !refRE.MatchString(in.Of) || in.Of == c.Ref {
+			if !casefile.IsRef(in.Of) || in.Of == c.Ref {
 				return casefile.Event{}, errs.E(errs.Invalid, "a duplicate names the case it duplicates (of), like %s-2026-0001", strings.SplitN(c.Ref, "-", 2)[0])
 			}
 			if _, err := s.Store.GetCase(context.Background(), in.Of); err != nil {
@@ -447,8 +446,6 @@ func orList(values []string) string {
 	}
 	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
-
-var refRE = regexp.MustCompile(`^[A-Z]{2,8}-\d{4}-\d{4,}$`)
 
 // uniqueKey is the key no two events of a case share, which the store
 // holds in its write: what the event is one of — a one-time event's key,

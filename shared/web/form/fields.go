@@ -14,15 +14,11 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/web"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// london is the partnership's zone: the one definition, never a fallback.
+var london = workdays.London
 
 // reveal is an answer that opens follow-up questions (GOV.UK's
 // conditional reveal): when the answer is given, the fields show.
