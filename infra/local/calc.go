@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
@@ -121,6 +123,15 @@ func deadlinesCmd(args []string, stdout, stderr io.Writer) int {
 			last = e.At
 		}
 	}
+	// What the API refuses, the command refuses too: the catalogue's
+	// order, in time order whatever order the flags came in.
+	sort.SliceStable(history, func(i, j int) bool { return history[i].At.Before(history[j].At) })
+	for i, e := range history {
+		if err := deadlines.InOrder(e.Type, e.At, history[:i]); err != nil {
+			fmt.Fprintf(stderr, "-event %s: %s\n", events[mustAtoi(e.ID)], errs.Message(err))
+			return 2
+		}
+	}
 	now := last
 	if *nowFlag != "" {
 		if now, err = parseWhen(*nowFlag); err != nil {
@@ -197,4 +208,9 @@ func parseWhen(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is neither a time (2026-12-23T16:30:00Z) nor a date (2026-12-23)", s)
 	}
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, config.London), nil
+}
+
+func mustAtoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

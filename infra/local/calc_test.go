@@ -98,3 +98,19 @@ func TestDeadlinesCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlinesRefusesWhatTheAPIRefuses: the deadlines command keeps the
+// catalogue's order — the Panel's acknowledgement before its
+// notification is refused, as the API refuses it — whatever order the
+// flags come in.
+func TestDeadlinesRefusesWhatTheAPIRefuses(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"deadlines", "-event", "received=2027-01-01", "-event", "panel-acknowledged=2027-01-05"}, &out, &errOut); code != 2 ||
+		!strings.Contains(errOut.String(), "comes after panel-notified") {
+		t.Errorf("acknowledged before notified: exit %d, %s", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"deadlines", "-event", "received=2027-01-01", "-event", "panel-acknowledged=2027-01-05", "-event", "panel-notified=2027-01-04"}, &out, &errOut); code != 0 {
+		t.Errorf("in time order: exit %d, %s", code, errOut.String())
+	}
+}

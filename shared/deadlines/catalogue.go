@@ -2,9 +2,13 @@ package deadlines
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
+	"github.com/cspr-intake/cspr-intake/shared/civil"
+	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/workdays"
 )
 
 // EventSpec is one kind of event recorded on a case: what it means, the
@@ -282,4 +286,30 @@ func PanelInformationOwed(active []casefile.Event) (time.Time, bool) {
 		}
 	}
 	return asked, true
+}
+
+// InOrder refuses an event the procedure cannot have reached: one whose
+// prerequisite (the catalogue's Needs) is not recorded on or before its
+// day — errs.Invalid, saying which. The API, the workspace and the
+// deadlines command all ask it.
+func InOrder(typ string, at time.Time, history []casefile.Event) error {
+	needs := NeedsOf(typ)
+	if len(needs) == 0 {
+		return nil
+	}
+	day := civil.In(at, workdays.London)
+	for _, e := range history {
+		if slices.Contains(needs, e.Type) && !day.Before(civil.In(e.At, workdays.London)) {
+			return nil
+		}
+	}
+	for _, e := range history {
+		if slices.Contains(needs, e.Type) {
+			return errs.E(errs.Invalid, "%s cannot be before %s (recorded on %s)", typ, e.Type, civil.In(e.At, workdays.London))
+		}
+	}
+	if len(needs) == 1 {
+		return errs.E(errs.Invalid, "%s comes after %s: record that first", typ, needs[0])
+	}
+	return errs.E(errs.Invalid, "%s comes after %s or %s: record that first", typ, strings.Join(needs[:len(needs)-1], ", "), needs[len(needs)-1])
 }

@@ -417,26 +417,10 @@ func (s *Service) Assign(ctx context.Context, ref, officer string) error {
 	return nil
 }
 
-// inOrder refuses an event the procedure cannot have reached: one whose
-// prerequisite (the catalogue's Needs) is not recorded on or before its
-// day.
+// inOrder refuses an event the procedure cannot have reached (the
+// catalogue's deadlines.InOrder).
 func inOrder(typ string, at time.Time, history []casefile.Event) error {
-	needs := deadlines.NeedsOf(typ)
-	if len(needs) == 0 {
-		return nil
-	}
-	day := civil.In(at, workdays.London)
-	for _, e := range history {
-		if slices.Contains(needs, e.Type) && !day.Before(civil.In(e.At, workdays.London)) {
-			return nil
-		}
-	}
-	for _, e := range history {
-		if slices.Contains(needs, e.Type) {
-			return errs.E(errs.Invalid, "%s cannot be before %s (recorded on %s)", typ, e.Type, civil.In(e.At, workdays.London))
-		}
-	}
-	return errs.E(errs.Invalid, "%s comes after %s: record that first", typ, orList(needs))
+	return deadlines.InOrder(typ, at, history)
 }
 
 // orList writes values as "a, b or c".
