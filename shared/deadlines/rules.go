@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/cspr-intake/cspr-intake/shared/casefile"
 )
 
 // Event types that start, meet, move or cancel deadlines. Data keys are
 // named beside each.
 const (
-	Received           = "received"
+	Received           = casefile.EventReceived // the store writes it with every new case
 	SSPInformed        = "ssp-informed"
 	SSPDecision        = "ssp-decision" // outcome: criteria-met, criteria-not-met, learning
 	PanelNotified      = "panel-notified"

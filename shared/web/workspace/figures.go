@@ -315,7 +315,7 @@ func (w *Workspace) figuresCSV(rw http.ResponseWriter, r *http.Request) {
 	row("rapid reviews", "held", f.RapidReviews)
 	row("rapid reviews", "held on time", f.RapidReviewsOnTime)
 	row("lcsprs", "commissioned", f.LCSPRs)
-	row("lcsprs", "published", f.LCSPRsPublished)
+	row("lcsprs", "reports published", f.LCSPRsPublished)
 	row("lcsprs", "published on time", f.LCSPRsOnTime)
 	row("lcsprs", "decided not to publish", f.NotPublished)
 	for _, d := range f.ByRule {

@@ -1084,7 +1084,7 @@ func TestFiguresSeeded(t *testing.T) {
 		p + "working days to ssp decision,median,1", p + "working days to ssp decision,worst,2",
 		p + "ld decisions,quality assurance,1", p + "ld decisions,a multi-agency review,0",
 		p + "rapid reviews,held,1", p + "rapid reviews,held on time,1",
-		p + "lcsprs,commissioned,1", p + "lcsprs,published,1", p + "lcsprs,published on time,1", p + "lcsprs,decided not to publish,0",
+		p + "lcsprs,commissioned,1", p + "lcsprs,reports published,1", p + "lcsprs,published on time,1", p + "lcsprs,decided not to publish,0",
 		p + "deadline Inform the Statutory Safeguarding Partners,met on time,2",
 		p + "deadline Inform the Statutory Safeguarding Partners,late,1",
 		p + "deadline Inform the Statutory Safeguarding Partners,missed,1",
