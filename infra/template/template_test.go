@@ -133,6 +133,9 @@ func checkTable(t *testing.T, tmpl *cloudformation.Template) {
 		if p := tbl.PointInTimeRecoverySpecification; p == nil || p.PointInTimeRecoveryEnabled == nil || !*p.PointInTimeRecoveryEnabled {
 			t.Errorf("%s: point-in-time recovery is off", name)
 		}
+		if tbl.DeletionProtectionEnabled == nil || !*tbl.DeletionProtectionEnabled {
+			t.Errorf("%s: deletion protection is off", name)
+		}
 		if s := tbl.SSESpecification; s == nil || !s.SSEEnabled || s.SSEType == nil || *s.SSEType != "KMS" {
 			t.Errorf("%s: not encrypted with KMS", name)
 		}

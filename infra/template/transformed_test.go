@@ -351,3 +351,30 @@ func TestBouncesComeBack(t *testing.T) {
 		t.Error("the e-mail function does not read the mail events")
 	}
 }
+
+// TestEvidenceKeptAsEvidence: with RawRetentionYears set, every raw input
+// is locked in compliance mode for that many years; at 0 the bucket has no
+// lock. The bucket's own ObjectLockEnabled is never set (changing it
+// replaces the bucket, and the raw inputs with it), and the bucket and
+// table outlive the stack.
+func TestEvidenceKeptAsEvidence(t *testing.T) {
+	_, resources := transformed(t)
+	bucket := resources["RawBucket"].(map[string]any)
+	if bucket["DeletionPolicy"] != "Retain" || bucket["UpdateReplacePolicy"] != "Retain" {
+		t.Errorf("RawBucket is not kept on delete and replacement: %v %v", bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"])
+	}
+	props, _ := json.Marshal(bucket["Properties"])
+	for _, want := range []string{`"ObjectLockConfiguration":{"Fn::If":["LockRawInputs",{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Years":{"Ref":"RawRetentionYears"}}}},{"Ref":"AWS::NoValue"}]}`,
+		`"VersioningConfiguration":{"Status":"Enabled"}`} {
+		if !strings.Contains(string(props), want) {
+			t.Errorf("RawBucket lacks %s: %s", want, props)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(string(props), `"ObjectLockConfiguration"`, ""), `"ObjectLockEnabled":true`) {
+		t.Error("RawBucket sets the bucket's ObjectLockEnabled, which replaces a bucket in use")
+	}
+	table := resources["CasesTable"].(map[string]any)
+	if table["DeletionPolicy"] != "Retain" {
+		t.Errorf("CasesTable DeletionPolicy = %v, want Retain", table["DeletionPolicy"])
+	}
+}

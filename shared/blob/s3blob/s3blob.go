@@ -9,6 +9,8 @@ package s3blob
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -39,10 +41,16 @@ func Client(c awscall.Client) *awscall.Client {
 }
 
 // Put writes data at key. Keys name content, so writing a key again writes
-// the same bytes.
+// the same bytes. Every put carries the bytes' SHA-256, which S3 checks
+// before it keeps them and which a bucket under Object Lock requires.
 func (s *Store) Put(ctx context.Context, key string, data []byte) error {
+	sum := sha256.Sum256(data)
 	resp, err := s.Client.Do(ctx, awscall.Request{Method: http.MethodPut, URL: s.url(key), Body: data,
-		Header: http.Header{"Content-Type": {"application/octet-stream"}}})
+		Header: http.Header{
+			"Content-Type":                 {"application/octet-stream"},
+			"X-Amz-Sdk-Checksum-Algorithm": {"SHA256"},
+			"X-Amz-Checksum-Sha256":        {base64.StdEncoding.EncodeToString(sum[:])},
+		}})
 	if err != nil {
 		return fmt.Errorf("s3blob: put %s: %w", key, err)
 	}

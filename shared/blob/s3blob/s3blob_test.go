@@ -72,6 +72,50 @@ func TestOnMoto(t *testing.T) {
 	}
 }
 
+// TestObjectLockedBucket: a bucket under Object Lock in compliance mode
+// (template.yaml's RawRetentionYears) takes the store's puts, which carry
+// their checksum, and no one can then delete what was kept.
+func TestObjectLockedBucket(t *testing.T) {
+	ctx := context.Background()
+	client := s3.NewFromConfig(testenv.AWSConfig(), func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(moto.Endpoint(t))
+		o.UsePathStyle = true
+	})
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{
+		Bucket:                     aws.String("locked"),
+		CreateBucketConfiguration:  &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest2},
+		ObjectLockEnabledForBucket: aws.Bool(true),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{
+		Bucket: aws.String("locked"),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{
+			ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule:              &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeCompliance, Years: aws.Int32(7)}},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{Bucket: "locked", Client: Client(awscall.Client{Region: "eu-west-2", Credentials: testenv.AWSConfig().Credentials}), Endpoint: moto.Endpoint(t)}
+	if err := s.Put(ctx, "raw/kept", []byte("evidence")); err != nil {
+		t.Fatalf("Put to a locked bucket: %v", err)
+	}
+	head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("locked"), Key: aws.String("raw/kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.ObjectLockMode != types.ObjectLockModeCompliance {
+		t.Errorf("kept object's lock mode = %q, want COMPLIANCE", head.ObjectLockMode)
+	}
+	if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("locked"), Key: aws.String("raw/kept"), VersionId: head.VersionId}); err == nil {
+		t.Error("deleting a locked version succeeded")
+	}
+	if got, err := s.Get(ctx, "raw/kept"); err != nil || string(got) != "evidence" {
+		t.Errorf("Get = %q, %v", got, err)
+	}
+}
+
 // TestSignatureAsAWSDocumentsIt: the GET example of Amazon S3's Signature
 // Version 4 documentation ("Example: GET Object", bucket examplebucket,
 // key test.txt, a Range header, 24 May 2013) signs to the signature the
