@@ -2,9 +2,11 @@
 // the AWS SDK's own Signature Version 4 signer, sent over net/http, tried
 // again while the service is busy, and a refusal read into an Error.
 //
-// The adapters use it rather than the SDK's service clients — the raw
-// bucket's PutObject and GetObject, SES's SendEmail, and DynamoDB's
-// GetItem, Query and TransactWriteItems: each SDK client links every
+// The adapters use it rather than the SDK's service clients — DynamoDB
+// (shared/store/dynamo), S3 (shared/blob/s3blob), SES v2
+// (shared/mail/ses), EventBridge Scheduler (shared/schedule/eventbridge),
+// SQS (shared/deadletter/sqs) and Secrets Manager (shared/secret): each
+// SDK client links every
 // operation of its service, its endpoint rules and serialisation tables
 // into every function — megabytes and milliseconds of each cold start
 // (docs/performance.md) — for calls whose wire form is one signed

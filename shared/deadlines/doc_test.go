@@ -29,7 +29,7 @@ due day (to its owners and the Business Unit), and the working day after if it i
 the Independent Scrutineer/Chair as well). A reminder re-reads the case and sends nothing if the
 deadline was met, cancelled or moved. Learning-route referrals start no deadline marked "not
 learning". The procedure gives no deadline for the Learning and Development Group's own decision
-on a learning referral (` + "`seeds/001`" + ` §4.7, §5.5, §10): none is run, rather than one guessed.
+on a learning referral (Darlington's procedure, §4.7, §5.5, §10): none is run, rather than one guessed.
 
 A deadline is ` + "`open`" + `, ` + "`met`" + ` (on or before its day), ` + "`late`" + ` (met, after its day: never shown or
 counted as met), ` + "`missed`" + ` (not met and its day is past) or ` + "`cancelled`" + `. Only what happened on or after

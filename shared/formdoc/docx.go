@@ -770,11 +770,6 @@ func (p *parser) inlineSDT(end xml.Name, para *Para, st *runState) error {
 	})
 }
 
-// String renders the document as text, for debugging and the text reader.
-func (d Document) String() string { return blocksText(d.Blocks) }
-
-func errsInvalid(msg string) error { return errs.E(errs.Invalid, "%s", msg) }
-
 // symbolItems reads text in a symbol font: its boxes and ticks as boxes,
 // ticked or not, and nothing else (the font's other letters are pictures,
 // not words).

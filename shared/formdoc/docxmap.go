@@ -180,14 +180,8 @@ type tableState struct {
 	labels  map[string]bool // header texts, to skip repeated headers
 }
 
-// MapDocument maps a Word document's body to a referral.
-func MapDocument(d Document) (referral.Referral, []referral.Problem, error) {
-	read := mapDocument(d, false)
-	return read.Referral, read.Problems, read.Err
-}
-
-// mapDocument is MapDocument, with where each answer was read;
-// hiddenTicks says the document's text came from a PDF, where ticks drawn
+// mapDocument maps a Word document's body to a referral, with where each
+// answer was read; hiddenTicks says the document's text came from a PDF, where ticks drawn
 // as shapes leave no text.
 func mapDocument(d Document, hiddenTicks bool) Read {
 	m := &mapper{hiddenTicks: hiddenTicks, filled: map[string]bool{}, section: 0, matches: make(map[matchKey]matchResult, 256),
@@ -1654,25 +1648,6 @@ func optionWord(w string) string {
 		return "no"
 	case "UNSURE":
 		return "unsure"
-	}
-	return ""
-}
-
-func lastOption(s string) string {
-	ws := strings.Fields(s)
-	for i := len(ws) - 1; i >= 0; i-- {
-		if o := optionWord(ws[i]); o != "" {
-			return o
-		}
-	}
-	return ""
-}
-
-func firstOption(s string) string {
-	for _, w := range strings.Fields(s) {
-		if o := optionWord(w); o != "" {
-			return o
-		}
 	}
 	return ""
 }

@@ -1,4 +1,4 @@
-// Package dynamo is the store.Store on one DynamoDB table (DESIGN §5):
+// Package dynamo is the store.Store on one DynamoDB table:
 //
 //	pk               sk                      what
 //	CASE#<ref>       META                    the case (gsi1: STATUS#<status>, <receivedAt>#<ref>)
