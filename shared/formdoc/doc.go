@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
@@ -94,10 +93,6 @@ type Read struct {
 	// its answers: it has none.
 	Sources map[string]referral.Source
 }
-
-// Reads counts the inputs read, so tests can hold a message to one read
-// of each part.
-var Reads atomic.Int64
 
 // ReadAs reads data in a format: the Word form (and old .doc files, to say
 // what to do with them), a PDF, plain text or the JSON form. Any other

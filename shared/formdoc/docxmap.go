@@ -22,7 +22,6 @@ func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 func readDOCX(data []byte) Read {
-	Reads.Add(1)
 	d, err := OpenDOCX(data, DefaultLimits)
 	if err != nil {
 		return Read{Err: err} // its format is what it was taken for (ReadAs)

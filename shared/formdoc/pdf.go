@@ -26,7 +26,6 @@ func ReadPDF(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 func readPDF(data []byte) Read {
-	Reads.Add(1)
 	text, err := PDFText(data)
 	if err != nil {
 		return Read{Format: PDF, Err: err}

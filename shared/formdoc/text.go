@@ -16,7 +16,6 @@ import (
 
 // ReadJSON reads a referral written as JSON; see referral.DecodeJSON.
 func ReadJSON(data []byte) (referral.Referral, []referral.Problem, error) {
-	Reads.Add(1)
 	return referral.DecodeJSON(data)
 }
 
@@ -35,7 +34,6 @@ func ReadText(data []byte) (referral.Referral, []referral.Problem, error) {
 }
 
 func readText(data []byte) Read {
-	Reads.Add(1)
 	read := readTextFrom(data, false)
 	read.Format = Text
 	return read

@@ -41,6 +41,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path"
 	"regexp"
@@ -128,6 +129,11 @@ type Service struct {
 	// burst of messages in someone's name does not become a burst of our
 	// mail to them. nil for no bound.
 	Acks *admit.Rate
+
+	// Parse and Read parse a message and read a document in it:
+	// mailparse.Parse and formdoc.ReadAs if nil.
+	Parse func(r io.Reader, l mailparse.Limits) (*mailparse.Message, error)
+	Read  mailform.Reader
 }
 
 // AckRate is how many acknowledgements one address may get an hour.
@@ -209,7 +215,7 @@ func (s *Service) Receive(ctx context.Context, d Delivery) (Report, error) {
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = s.now()
 	}
-	msg, perr := mailparse.Parse(bytes.NewReader(d.Data), s.limits())
+	msg, perr := s.parse(bytes.NewReader(d.Data), s.limits())
 	rec := casefile.Message{Key: "raw-" + rawKey[:32], RawKey: rawKey, RawLocation: location, ReceivedAt: d.ReceivedAt.UTC(),
 		Verdicts: d.Verdicts, Attempts: d.Attempt}
 	if msg != nil {
@@ -301,7 +307,7 @@ func (s *Service) Release(ctx context.Context, key, officer string) (Report, err
 	if err != nil {
 		return Report{}, fmt.Errorf("inbox: read held message: %w", err)
 	}
-	msg, err := mailparse.Parse(bytes.NewReader(data), s.limits())
+	msg, err := s.parse(bytes.NewReader(data), s.limits())
 	if err != nil {
 		return Report{}, errs.Wrap(errs.Invalid, err, "the held message cannot be read")
 	}
@@ -340,7 +346,7 @@ func (s *Service) HeldMessage(ctx context.Context, key string) (Held, error) {
 	if err != nil {
 		return Held{}, fmt.Errorf("inbox: read held message: %w", err)
 	}
-	msg, err := mailparse.Parse(bytes.NewReader(data), s.limits())
+	msg, err := s.parse(bytes.NewReader(data), s.limits())
 	if msg != nil {
 		h.Subject, h.ReplyTo, h.Date = msg.Subject, msg.ReplyTo, msg.Date
 		h.Text = msg.Text
@@ -459,7 +465,7 @@ func report(rec casefile.Message, duplicate bool) Report {
 // answers the sender. vouched: an officer released it as a correction of
 // the case it names.
 func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailparse.Message, data []byte, vouched bool, log *slog.Logger) (Report, error) {
-	forms, others := mailform.Forms(msg)
+	forms, others := s.Read.Forms(msg)
 	if ref, may := s.correctionOf(ctx, msg, rec.Verdicts); ref != "" {
 		if !may && !vouched {
 			rec.Refs = []string{ref}
@@ -468,7 +474,7 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 		}
 		raw := raw(rec, msg, data, forms)
 		if len(forms) == 0 {
-			body := mailform.Body(msg)
+			body := s.Read.Body(msg)
 			raw.Read = &body
 		}
 		if rec.ReleasedBy != "" {
@@ -495,7 +501,7 @@ func (s *Service) process(ctx context.Context, rec casefile.Message, msg *mailpa
 	var raws []intake.Raw
 	var sources []string
 	if len(forms) == 0 {
-		body := mailform.Body(msg)
+		body := s.Read.Body(msg)
 		if errors.Is(body.Err, formdoc.ErrNotTheForm) {
 			// A letter, a chronology, "please see attached" with nothing
 			// attached: no case. The sender is told; the Business Unit sees
@@ -683,6 +689,13 @@ func safeName(name string) string {
 func hash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+func (s *Service) parse(r io.Reader, l mailparse.Limits) (*mailparse.Message, error) {
+	if s.Parse == nil {
+		return mailparse.Parse(r, l)
+	}
+	return s.Parse(r, l)
 }
 
 func (s *Service) limits() mailparse.Limits {

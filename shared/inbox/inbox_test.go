@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -895,12 +896,20 @@ func TestReadOnce(t *testing.T) {
 		{"text-body-latin1.eml", 1},
 	} {
 		e := newEnv(t)
-		parsed, read := mailparse.Parsed.Load(), formdoc.Reads.Load()
+		var p, r int64
+		e.svc.Parse = func(in io.Reader, l mailparse.Limits) (*mailparse.Message, error) {
+			p++
+			return mailparse.Parse(in, l)
+		}
+		e.svc.Read = func(format string, data []byte) formdoc.Read {
+			r++
+			return formdoc.ReadAs(format, data)
+		}
 		rep := e.receive(t, sampleEmail(t, tt.file), pass)
 		if rep.Outcome != casefile.OutcomeCase {
 			t.Fatalf("%s: %+v", tt.file, rep)
 		}
-		if p, r := mailparse.Parsed.Load()-parsed, formdoc.Reads.Load()-read; p != 1 || r != tt.reads {
+		if p != 1 || r != tt.reads {
 			t.Errorf("%s: %d parses and %d reads, want 1 and %d", tt.file, p, r, tt.reads)
 		}
 	}

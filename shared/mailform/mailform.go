@@ -28,6 +28,24 @@ type Form struct {
 // PDFs of the form only when no Word form is attached — and the rest, kept
 // but not read as the form. Each attachment is read once.
 func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment) {
+	return Reader(nil).Forms(msg)
+}
+
+// Body reads the form typed or pasted into the message's body.
+func Body(msg *mailparse.Message) formdoc.Read { return Reader(nil).Body(msg) }
+
+// A Reader reads a document in a format (formdoc's): nil is formdoc.ReadAs.
+type Reader func(format string, data []byte) formdoc.Read
+
+func (r Reader) read(format string, data []byte) formdoc.Read {
+	if r == nil {
+		return formdoc.ReadAs(format, data)
+	}
+	return r(format, data)
+}
+
+// Forms is the package's Forms, reading with r.
+func (r Reader) Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment) {
 	var pdfs []Form
 	for _, a := range msg.Attachments {
 		format := formdoc.Detect(a.Filename, a.ContentType, a.Data)
@@ -45,7 +63,7 @@ func Forms(msg *mailparse.Message) (forms []Form, others []mailparse.Attachment)
 			others = append(others, a)
 			continue
 		}
-		read := formdoc.ReadAs(format, a.Data)
+		read := r.read(format, a.Data)
 		switch {
 		case errors.Is(read.Err, formdoc.ErrNotTheForm):
 			others = append(others, a)
@@ -77,13 +95,13 @@ func sentAs(a mailparse.Attachment) string {
 	return ""
 }
 
-// Body reads the form typed or pasted into the message's body.
-func Body(msg *mailparse.Message) formdoc.Read {
+// Body is the package's Body, reading with r.
+func (r Reader) Body(msg *mailparse.Message) formdoc.Read {
 	if strings.TrimSpace(msg.Text) == "" {
 		return formdoc.Read{Format: formdoc.Text, Err: errs.Wrap(errs.Invalid, formdoc.ErrNotTheForm,
 			"The e-mail has no referral form attached and nothing in its body. Please attach the completed Word form")}
 	}
-	return formdoc.ReadAs(formdoc.Text, []byte(msg.Text))
+	return r.read(formdoc.Text, []byte(msg.Text))
 }
 
 // ReadEmail reads the referral from an e-mail given whole (an upload, the

@@ -19,7 +19,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-message"
@@ -71,10 +70,6 @@ type Message struct {
 	Attachments   []Attachment
 }
 
-// Parsed counts the messages parsed, so tests can hold a delivery to one
-// parse.
-var Parsed atomic.Int64
-
 // Parse reads a message. errs.Invalid for what is not an e-mail or is
 // over the limits; when the headers could be read, the message returned
 // with the error has them (to answer the sender), without body or files.
@@ -84,7 +79,6 @@ var Parsed atomic.Int64
 // instead of go-message's byte-at-a-time newline filtering; charsets and
 // quoted-printable are go-message's.
 func Parse(r io.Reader, lim Limits) (*Message, error) {
-	Parsed.Add(1)
 	br := bufio.NewReaderSize(r, 64<<10)
 	th, err := textproto.ReadHeader(br)
 	if err != nil {
