@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"os"
 	"strings"
 	"testing"
@@ -56,6 +57,7 @@ func TestSESAndS3Events(t *testing.T) {
 		t.Fatal(err)
 	}
 	invoke := lambda.NewHandler(h.Handle)
+	before := len(sesSent(t, fntest.Moto.Endpoint(t)))
 	run := func(file string) []inbox.Report {
 		t.Helper()
 		payload, err := os.ReadFile(file)
@@ -93,8 +95,28 @@ func TestSESAndS3Events(t *testing.T) {
 	if err != nil || c.Channel != "email" || c.MessageKey != first[0].Key {
 		t.Errorf("stored case %+v %v", c, err)
 	}
-	if n := sesSent(t, fntest.Moto.Endpoint(t)); n != 4 {
-		t.Errorf("SES sent %d messages, want 4: one acknowledgement, the new case's notices to the Business Unit and the L&D chair, the held message's to the Business Unit", n)
+	// This test's messages only: the emulator keeps every message any
+	// test sent it.
+	ref := first[0].Refs[0]
+	want := []string{ // to, and what (the Message-Id's first word), in the order sent
+		"<business.unit@darlington.gov.uk> new." + ref, // the new case, to the Business Unit
+		"<ld.chair@darlington.gov.uk> ld." + ref,       // and to the L&D chair
+		"<sam.referrer@darlington.gov.uk> ack." + ref,  // the acknowledgement, to its sender
+		"<business.unit@darlington.gov.uk> held.",      // the spoofed message held
+	}
+	var got []string
+	for _, m := range sesSent(t, fntest.Moto.Endpoint(t))[before:] {
+		id := strings.Trim(m.Header.Get("Message-Id"), "<>")
+		what, _, _ := strings.Cut(id, "@")
+		if strings.HasPrefix(what, "held.") {
+			what = "held."
+		} else if i := strings.Index(what, ref); i >= 0 {
+			what = what[:i+len(ref)]
+		}
+		got = append(got, m.Header.Get("To")+" "+what)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("SES sent\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// The scheduled sweep (template.yaml's input) runs on DynamoDB's index:
 	// nothing is stuck, so nothing is sent.
@@ -125,9 +147,9 @@ func mustRead(t *testing.T, path string) string {
 	return string(data)
 }
 
-// sesSent counts the messages moto's SES accepted, from its inspection
-// endpoint.
-func sesSent(t *testing.T, endpoint string) int {
+// sesSent is every message moto's SES accepted (its inspection
+// endpoint), oldest first, as recipients and the message's headers.
+func sesSent(t *testing.T, endpoint string) []sent {
 	t.Helper()
 	resp, err := http.Get(endpoint + "/moto-api/data.json")
 	if err != nil {
@@ -138,9 +160,27 @@ func sesSent(t *testing.T, endpoint string) int {
 	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
 		t.Fatal(err)
 	}
-	var raw []json.RawMessage // the SES adapter sends raw messages
-	if err := json.Unmarshal(data["ses"]["RawMessage"], &raw); err != nil {
-		t.Fatal(err)
+	var raw []struct { // the SES adapter sends raw messages
+		Destinations []string `json:"destinations"`
+		Data         string   `json:"raw_data"`
 	}
-	return len(raw)
+	if len(data["ses"]["RawMessage"]) > 0 {
+		if err := json.Unmarshal(data["ses"]["RawMessage"], &raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out []sent
+	for _, r := range raw {
+		m, err := mail.ReadMessage(strings.NewReader(r.Data))
+		if err != nil {
+			t.Fatalf("SES took a message that is not one: %v", err)
+		}
+		out = append(out, sent{To: strings.Join(r.Destinations, ","), Header: m.Header})
+	}
+	return out
+}
+
+type sent struct {
+	To     string // the envelope's recipients
+	Header mail.Header
 }
