@@ -2,13 +2,17 @@ package workspace
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -255,4 +259,210 @@ type roundTrip struct {
 	Verifier string `json:"verifier"`
 	Nonce    string `json:"nonce"`
 	Next     string `json:"next"`
+}
+
+func (w *Workspace) session(r *http.Request) (wsSession, bool, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) < 20 || len(c.Value) > 100 {
+		return wsSession{}, false, nil
+	}
+	var s wsSession
+	ok, err := getJSON(r.Context(), w.Sessions, keep("session", c.Value), w.Now(), &s)
+	if !ok || err != nil || w.Now().After(s.Started.Add(sessionMax)) {
+		return wsSession{}, false, err
+	}
+	s.token = c.Value
+	return s, true, nil
+}
+
+func (w *Workspace) keepSession(ctx context.Context, s wsSession) error {
+	until := w.Now().Add(sessionIdle)
+	if end := s.Started.Add(sessionMax); end.Before(until) {
+		until = end
+	}
+	return putJSON(ctx, w.Sessions, keep("session", s.token), s, until)
+}
+
+// startSession signs a person in: a new token, its record, the cookie.
+func (w *Workspace) startSession(rw http.ResponseWriter, r *http.Request, id Identity, next string) {
+	token, err := web.RandomToken()
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	s := wsSession{Identity: id, Started: w.Now(), token: token}
+	if err := w.keepSession(r.Context(), s); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: w.at("/"), HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
+	w.Log.Info("signed in", "subject", id.Subject, "role", id.Role)
+	http.Redirect(rw, r, w.at(safeNext(next)), http.StatusSeeOther)
+}
+
+// safeNext keeps a return address on this site: a path, never another
+// host ("//evil.example", "https://…", "/\evil.example").
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/cases"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return "/cases"
+	}
+	return next
+}
+
+// signIn takes a one-time link's token, or sends the browser to the
+// identity provider.
+func (w *Workspace) signIn(rw http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if token := r.URL.Query().Get("token"); token != "" {
+		var id Identity
+		ok, err := getJSON(r.Context(), w.Sessions, keep("link", token), w.Now(), &id)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		if !ok {
+			w.message(rw, http.StatusUnauthorized, "This sign-in link cannot be used", "Sign-in links work once, for 15 minutes. Restart the local runner for a new one.")
+			return
+		}
+		if err := w.Sessions.DeleteDraft(r.Context(), keep("link", token)); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		w.startSession(rw, r, id, next)
+		return
+	}
+	if w.OIDC == nil {
+		w.message(rw, http.StatusUnauthorized, "Sign in", "Use the sign-in link the local runner wrote to its log when it started (the signinURL of its first lines).")
+		return
+	}
+	oauth, err := w.oauth(r)
+	if err != nil {
+		w.signInUnavailable(rw, err)
+		return
+	}
+	state, err1 := web.RandomToken()
+	nonce, err2 := web.RandomToken()
+	if err1 != nil || err2 != nil {
+		w.fail(rw, r, fmt.Errorf("web: random: %v %v", err1, err2))
+		return
+	}
+	rt := roundTrip{Verifier: oauth2.GenerateVerifier(), Nonce: nonce, Next: safeNext(next)}
+	if err := putJSON(r.Context(), w.Sessions, keep("oidc", state), rt, w.Now().Add(roundTripLife)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	// The state is tied to this browser too: a callback carrying someone
+	// else's state finds no cookie to match.
+	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: state, Path: w.at("/signin"), MaxAge: int(roundTripLife / time.Second),
+		HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(rw, r, oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(rt.Verifier)), http.StatusFound)
+}
+
+// callback finishes a provider sign-in: state, code exchange with the
+// PKCE verifier, ID token verified, a role required.
+func (w *Workspace) callback(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, err := r.Cookie(stateCookie)
+	if w.OIDC == nil || err != nil || q.Get("state") == "" || !hmac.Equal([]byte(c.Value), []byte(q.Get("state"))) {
+		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
+		return
+	}
+	var rt roundTrip
+	ok, err := getJSON(r.Context(), w.Sessions, keep("oidc", c.Value), w.Now(), &rt)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	_ = w.Sessions.DeleteDraft(r.Context(), keep("oidc", c.Value)) // one use
+	http.SetCookie(rw, &http.Cookie{Name: stateCookie, Value: "", Path: w.at("/signin"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
+	if !ok || q.Get("code") == "" {
+		w.message(rw, http.StatusBadRequest, "The sign-in did not work", "It may have taken too long, or started in another browser. Try again.")
+		return
+	}
+	oauth, err := w.oauth(r)
+	if err != nil {
+		w.signInUnavailable(rw, err)
+		return
+	}
+	tok, err := oauth.Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(rt.Verifier))
+	if err != nil {
+		w.Log.Warn("sign-in code exchange failed", "err", err)
+		w.message(rw, http.StatusBadGateway, "The sign-in did not work", "The sign-in service did not confirm who you are. Try again.")
+		return
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	id, err := w.OIDC.Verify(r.Context(), raw, rt.Nonce)
+	if err != nil {
+		w.Log.Warn("ID token refused", "err", err)
+		w.message(rw, http.StatusUnauthorized, "The sign-in did not work", errs.Message(err)+". Try again.")
+		return
+	}
+	if id.Role == "" {
+		w.Log.Warn("signed in without a workspace role", "subject", id.Subject)
+		w.message(rw, http.StatusForbidden, "You cannot use the workspace", "Your account is not in a workspace group (business-unit, ssp, chair, ld-chair). Ask the Business Unit.")
+		return
+	}
+	w.startSession(rw, r, id, rt.Next)
+}
+
+// signInUnavailable answers a sign-in when the provider cannot be
+// reached or its client read; the next sign-in tries again.
+func (w *Workspace) signInUnavailable(rw http.ResponseWriter, err error) {
+	w.Log.Error("sign-in provider unavailable", "err", err)
+	w.message(rw, http.StatusServiceUnavailable, "Sign-in is not available just now", "The sign-in service cannot be reached. Try again in a few minutes; if it goes on, tell the Business Unit.")
+}
+
+func (w *Workspace) signOut(rw http.ResponseWriter, r *http.Request) {
+	s, ok, _ := w.session(r)
+	if ok && (r.ParseForm() != nil || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(wsCSRF(s.token)))) {
+		w.message(rw, http.StatusForbidden, "You are still signed in", "The sign-out form was out of date. Go back and try again.")
+		return
+	}
+	if ok {
+		_ = w.Sessions.DeleteDraft(r.Context(), keep("session", s.token))
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: w.at("/"), MaxAge: -1, HttpOnly: true, Secure: web.Secure(r), SameSite: http.SameSiteLaxMode})
+	if ok && w.OIDC != nil && w.ProviderLogout != "" {
+		if to, err := w.providerLogout(r); err == nil {
+			http.Redirect(rw, r, to, http.StatusSeeOther)
+			return
+		} else {
+			w.Log.Warn("provider sign-out not reached", "err", err)
+		}
+	}
+	w.signedOut(rw, r)
+}
+
+// providerLogout is where the browser ends the provider's session: its
+// logout endpoint, with the app client and the page to come back to
+// (registered with the provider as a sign-out address).
+func (w *Workspace) providerLogout(r *http.Request) (string, error) {
+	oauth, err := w.oauth(r)
+	if err != nil {
+		return "", err
+	}
+	back := strings.TrimSuffix(oauth.RedirectURL, "/signin/callback") + "/signout/done"
+	q := url.Values{"client_id": {oauth.ClientID}, "logout_uri": {back}}
+	return w.ProviderLogout + "?" + q.Encode(), nil
+}
+
+// signedOut is where sign-out ends.
+func (w *Workspace) signedOut(rw http.ResponseWriter, r *http.Request) {
+	w.message(rw, http.StatusOK, "You are signed out", "Close the browser if others use this computer.")
+}
+
+// wsCSRF is the token every workspace form carries: an HMAC of the
+// session's token.
+func wsCSRF(token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("workspace-csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (w *Workspace) checkCSRF(r *http.Request) bool {
+	_, token := who(r)
+	return r.ParseForm() == nil && hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(wsCSRF(token)))
 }
