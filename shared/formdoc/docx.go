@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cspr-intake/cspr-intake/shared/errs"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/symbolfont"
 )
 
@@ -814,4 +815,25 @@ func runSymbols(props []byte) symbolfont.Font {
 	ascii, _ := wAttr(tag, "ascii")
 	hAnsi, _ := wAttr(tag, "hAnsi")
 	return symbolfont.Of(ascii + " " + hAnsi)
+}
+
+// ReadDOCX reads the referral form from a Word document: see OpenDOCX for
+// what it refuses, and mapper for how answers are found.
+func ReadDOCX(data []byte) (referral.Referral, []referral.Problem, error) {
+	read := readDOCX(data)
+	return read.Referral, read.Problems, read.Err
+}
+
+func readDOCX(data []byte) Read {
+	d, err := OpenDOCX(data, DefaultLimits)
+	if err != nil {
+		return Read{Err: err} // its format is what it was taken for (ReadAs)
+	}
+	read := mapDocument(d, false)
+	read.Format = DOCX
+	if d.ODT {
+		read.Format = ODT
+	}
+	checkAnswers(&read)
+	return read
 }
