@@ -24,7 +24,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	}
 	cfg := e.Config
 	a := assemble.App(e, log)
-	held := mailbox.New(a).Held
+	m := mailbox.New(a)
 	// A Function URL request is at most 6 MB.
-	return api.New(api.Handler{Intake: a.Intake, Messages: held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
+	return api.New(api.Handler{Intake: m.Intake, Messages: m.Held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
 }

@@ -78,7 +78,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	out.Now = now
 	a := app.New(cfg, cal, app.Adapters{Store: st, Blobs: blobs, Mail: out, Scheduler: sched, Now: now, Log: log})
 	m := mailbox.New(a)
-	svc, box := a.Intake, m.Inbox
+	svc, box := m.Intake, m.Inbox
 	// The local SMTP inbox listens on loopback only and has no SPF, DKIM
 	// or DMARC verdicts to read: corrections go by address alone.
 	box.TrustWithoutVerdicts = true

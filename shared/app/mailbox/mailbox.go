@@ -21,7 +21,10 @@ import (
 
 // Mailbox is the inbox and its held mail.
 type Mailbox struct {
-	Inbox *inbox.Service
+	// Intake is the app's intake that also reads a whole e-mail (an
+	// upload, a released message); the app's own is left as it was.
+	Intake *intake.Service
+	Inbox  *inbox.Service
 	// Held is held mail for the Business Unit: the store lists it, the
 	// inbox reads, releases and dismisses it.
 	Held Held
@@ -33,21 +36,23 @@ type Held struct {
 	*inbox.Service
 }
 
-// New builds the mailbox on an app, and has its intake read whole e-mails.
+// New builds the mailbox on an app: a copy of its intake that reads whole
+// e-mails too, the inbox on that, and held mail.
 func New(a *app.App) *Mailbox {
 	cfg, ad := a.Config, a.Adapters
-	readers := a.Intake.Readers
+	in := *a.Intake
+	readers := in.Readers
 	if readers == nil {
 		readers = intake.DefaultReaders()
 	}
 	readers = maps.Clone(readers)
 	readers[formdoc.Email] = mailform.ReadEmail
-	a.Intake.Readers = readers
+	in.Readers = readers
 	box := &inbox.Service{
-		Intake: a.Intake, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: cfg.Rules(),
+		Intake: &in, Store: ad.Store, Blobs: ad.Blobs, Mail: ad.Mail, Rules: cfg.Rules(),
 		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Prefix: cfg.ReferencePrefix, SecureDomains: cfg.SecureDomains,
 		BusinessUnit: cfg.Addresses([]string{deadlines.BusinessUnit}), Location: config.London, Now: ad.Now, Log: ad.Log,
 		Acks: admit.NewRate(inbox.AckRate, time.Hour),
 	}
-	return &Mailbox{Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
+	return &Mailbox{Intake: &in, Inbox: box, Held: Held{Ledger: ad.Store, Service: box}}
 }
