@@ -7,6 +7,7 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
+	"github.com/cspr-intake/cspr-intake/shared/app/webform"
 	"github.com/cspr-intake/cspr-intake/shared/web/form"
 )
 
@@ -20,11 +21,5 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	cfg := e.Config
-	return form.New(form.Handler{
-		Intake: assemble.App(e, log).Intake, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Log: log,
-		BasePath: getenv("BASE_PATH"),
-		Drafts:   e.Store, Mail: e.Mail(),
-		RuleTitle: cfg.Rules().TaskTitle, SecureDomains: cfg.SecureDomains,
-	}), nil
+	return webform.New(assemble.App(e, log), form.Handler{BasePath: getenv("BASE_PATH")}), nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
+	"github.com/cspr-intake/cspr-intake/shared/app/webapi"
 	"github.com/cspr-intake/cspr-intake/shared/web/api"
 )
 
@@ -22,9 +23,7 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	cfg := e.Config
 	a := assemble.App(e, log)
-	m := mailbox.New(a)
 	// A Function URL request is at most 6 MB.
-	return api.New(api.Handler{Intake: m.Intake, Messages: m.Held, Files: e.Store, MaxBody: 6 << 20, RuleTitle: cfg.Rules().TaskTitle, Log: log}), nil
+	return webapi.New(a, mailbox.New(a), api.Handler{MaxBody: 6 << 20}), nil
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
+	"github.com/cspr-intake/cspr-intake/shared/app/webworkspace"
 	dlq "github.com/cspr-intake/cspr-intake/shared/deadletter/sqs"
-	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/secret"
 	"github.com/cspr-intake/cspr-intake/shared/web/workspace"
 )
@@ -37,7 +37,6 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	}
 	cfg := e.Config
 	a := assemble.App(e, log)
-	held := mailbox.New(a).Held
 	callback := ""
 	if u := strings.TrimRight(getenv("PUBLIC_URL"), "/"); u != "" {
 		callback = u + "/signin/callback"
@@ -45,12 +44,8 @@ func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logge
 	provider := workspace.NewOIDC(getenv("OIDC_ISSUER"), func(ctx context.Context) (workspace.OIDCClient, error) {
 		return client(ctx, e, getenv("OIDC_CLIENT_SECRET_NAME"))
 	}, callback, cfg.SignIn.GroupsClaim)
-	return workspace.NewWorkspace(workspace.Workspace{
-		Cases: e.Store, Raw: a.Blobs, Events: a.Intake, Held: held,
-		Sessions: e.Store, OIDC: provider, Partnership: cfg.Partnership, BasePath: getenv("BASE_PATH"), Rules: cfg.Rules(), Calendar: e.Calendar, Log: log,
-		Mail: e.Mail(), Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
-		DeadLetters: deadLetters(e), ProviderLogout: getenv("OIDC_LOGOUT_URL"),
-	}), nil
+	return webworkspace.New(a, mailbox.New(a), workspace.Workspace{OIDC: provider, BasePath: getenv("BASE_PATH"),
+		DeadLetters: deadLetters(e), ProviderLogout: getenv("OIDC_LOGOUT_URL")}), nil
 }
 
 // deadLetters is nil, not a nil pointer in an interface, when no queue is

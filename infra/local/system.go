@@ -16,9 +16,11 @@ import (
 	"github.com/cspr-intake/cspr-intake/shared/admit"
 	"github.com/cspr-intake/cspr-intake/shared/app"
 	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
+	"github.com/cspr-intake/cspr-intake/shared/app/webapi"
+	"github.com/cspr-intake/cspr-intake/shared/app/webform"
+	"github.com/cspr-intake/cspr-intake/shared/app/webworkspace"
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/config"
-	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/inbox"
 	"github.com/cspr-intake/cspr-intake/shared/intake"
 	"github.com/cspr-intake/cspr-intake/shared/mail/outbox"
@@ -88,17 +90,14 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	inputs := admit.New(4 * cfg.MaxInputBytes)
 	sys := &system{store: st, intake: svc, inbox: box, scheduler: sched, reminders: rem, outbox: out, log: log, now: now, inputs: inputs}
 	mux := http.NewServeMux()
-	mux.Handle("/", form.New(form.Handler{Intake: svc, Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, Now: now, Log: log,
-		Drafts: st, Mail: out, RuleTitle: cfg.Rules().TaskTitle, SubmitsPerMinute: 20, SecureDomains: cfg.SecureDomains}))
+	mux.Handle("/", webform.New(a, form.Handler{SubmitsPerMinute: 20}))
 	var provider *workspace.OIDC
 	if si := cfg.SignIn; si.Issuer != "" {
 		client := workspace.OIDCClient{ID: si.ClientID, Secret: si.ClientSecret}
 		provider = workspace.NewOIDC(si.Issuer, func(context.Context) (workspace.OIDCClient, error) { return client, nil },
 			strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim)
 	}
-	sys.workspace = workspace.NewWorkspace(workspace.Workspace{Cases: st, Raw: blobs, Events: svc, Held: m.Held, Sessions: st, OIDC: provider,
-		Mail: out, Partners: cfg.Addresses([]string{deadlines.SSP}), Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
-		Partnership: cfg.Partnership, Rules: cfg.Rules(), Calendar: cal, Now: now, Log: log})
+	sys.workspace = webworkspace.New(a, m, workspace.Workspace{OIDC: provider})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
 		mux.Handle(p, sys.workspace)
 	}
@@ -107,8 +106,8 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	if sys.apiToken, err = writeAPIToken(dataDir); err != nil {
 		return fail(err)
 	}
-	mux.Handle("/api/", api.New(api.Handler{Intake: svc, Messages: m.Held, Files: st, MaxBody: cfg.MaxInputBytes, Inputs: inputs,
-		RuleTitle: cfg.Rules().TaskTitle, Authenticate: localCaller(sys.apiToken, sys.workspace), Now: now, Log: log}))
+	mux.Handle("/api/", webapi.New(a, m, api.Handler{MaxBody: cfg.MaxInputBytes, Inputs: inputs,
+		Authenticate: localCaller(sys.apiToken, sys.workspace)}))
 	// The outbox holds every e-mail sent: the Business Unit's, behind sign-in.
 	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), workspace.RoleBusinessUnit))
 	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), workspace.RoleBusinessUnit))
