@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -97,7 +96,7 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 		provider = workspace.NewOIDC(si.Issuer, func(context.Context) (workspace.OIDCClient, error) { return client, nil },
 			strings.TrimRight(cfg.BaseURL, "/")+"/signin/callback", si.GroupsClaim)
 	}
-	sys.workspace = webworkspace.New(a, m, workspace.Workspace{OIDC: provider})
+	sys.workspace = webworkspace.New(a, m, workspace.Workspace{OIDC: provider, Outbox: out})
 	for _, p := range []string{"/cases", "/cases/", "/signin", "/signin/", "/signout"} {
 		mux.Handle(p, sys.workspace)
 	}
@@ -109,8 +108,8 @@ func assemble(cfg config.Config, dataDir string, log *slog.Logger, now func() ti
 	mux.Handle("/api/", webapi.New(a, m, api.Handler{MaxBody: cfg.MaxInputBytes, Inputs: inputs,
 		Authenticate: localCaller(sys.apiToken, sys.workspace)}))
 	// The outbox holds every e-mail sent: the Business Unit's, behind sign-in.
-	mux.Handle("GET /outbox", sys.workspace.Require(pageHeaders(sys.outboxPage), workspace.RoleBusinessUnit))
-	mux.Handle("GET /outbox/{name}", sys.workspace.Require(pageHeaders(sys.outboxMessage), workspace.RoleBusinessUnit))
+	// The outbox is the workspace's Sent mail page; /outbox is its old address.
+	mux.Handle("GET /outbox", http.RedirectHandler("/cases/outbox", http.StatusSeeOther))
 	sys.handler = loopbackOnly(mux, cfg.BaseURL)
 	return sys, nil
 }
@@ -137,59 +136,9 @@ func loopbackOnly(next http.Handler, baseURL string) http.Handler {
 	})
 }
 
-// pageHeaders gives the outbox the headers of every other page: a strict
-// CSP, and no copy kept by the browser.
-func pageHeaders(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
-		next(w, r)
-	}
-}
-
 // fireDue sends every reminder due now.
 func (s *system) fireDue(ctx context.Context) (int, error) {
 	return s.scheduler.FireDue(ctx, s.now(), s.reminders.Handle, s.log)
 }
 
 func (s *system) close() error { return s.store.Close() }
-
-var outboxPage = template.Must(template.New("outbox").Parse(`<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>Outbox</title></head>
-<body><main><h1>Outbox</h1>
-<p>Every e-mail the local system sent, newest first. They are .eml files under the data folder.</p>
-{{if .}}<ul>{{range .}}<li><a href="/outbox/{{.}}">{{.}}</a></li>{{end}}</ul>{{else}}<p>No e-mails yet.</p>{{end}}
-</main></body></html>
-`))
-
-func (s *system) outboxPage(w http.ResponseWriter, r *http.Request) {
-	names, err := s.outbox.List()
-	if err != nil {
-		http.Error(w, "the outbox cannot be read", http.StatusInternalServerError)
-		return
-	}
-	for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
-		names[i], names[j] = names[j], names[i]
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = outboxPage.Execute(w, names)
-}
-
-func (s *system) outboxMessage(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	if strings.ContainsAny(name, `/\`) || !strings.HasSuffix(name, ".eml") {
-		http.NotFound(w, r)
-		return
-	}
-	data, err := os.ReadFile(filepath.Join(s.outbox.Dir, name))
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(data)
-}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -192,17 +194,39 @@ func TestDeadlinesEndToEnd(t *testing.T) {
 		t.Errorf("told a day late: %v", got)
 	}
 
-	// The outbox is the Business Unit's: signed out it asks for sign-in.
+	// The outbox is the Business Unit's Sent mail page: signed out it asks
+	// for sign-in; signed in it lists each message by subject, and shows
+	// one decoded, not as the file's quoted-printable.
 	resp, err = http.Get(srv.URL + "/outbox")
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !strings.Contains(resp.Request.URL.Path, "/signin") {
 		t.Fatalf("GET /outbox signed out: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = signedIn(t, sys, srv.URL).Get(srv.URL + "/outbox")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /outbox: %v %v", resp, err)
+	browser := signedIn(t, sys, srv.URL)
+	list := getPage(t, browser, srv.URL+"/outbox")
+	link := regexp.MustCompile(`href="(/cases/outbox/[^"/]+\.before\.[^"/]+\.eml/message)">(\[DSP-2026-0001\] [^<]+ due [^<]+)<`).FindStringSubmatch(list)
+	if link == nil {
+		t.Fatalf("the Sent mail page lists no reminder by its subject:\n%s", list)
 	}
-	resp.Body.Close()
+	page := getPage(t, browser, srv.URL+link[1])
+	if !strings.Contains(page, link[2]) || !strings.Contains(page, "Open the case: http://127.0.0.1:8080/cases/DSP-2026-0001") || strings.Contains(page, "=\r\n") || strings.Contains(page, "=3D") || strings.Contains(page, "=E2=80") {
+		t.Errorf("a sent message is not shown decoded:\n%s", page)
+	}
+}
+
+// getPage is a page's HTML, which must be there (200).
+func getPage(t *testing.T, c *http.Client, url string) string {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", url, resp.StatusCode, body)
+	}
+	return string(body)
 }
 
 // signedIn is a browser signed in to the workspace with a one-time link.
@@ -254,9 +278,9 @@ func TestLocalRunnerRefusesOtherSites(t *testing.T) {
 	}{
 		{"GET", "/outbox", "evil.example", "", http.StatusMisdirectedRequest},
 		{"GET", "/api/messages", "evil.example:8080", "", http.StatusMisdirectedRequest},
-		{"GET", "/outbox", "127.0.0.1:8080", "", http.StatusOK},
-		{"GET", "/outbox", "localhost:8080", "", http.StatusOK},
-		{"GET", "/outbox", "[::1]:8080", "", http.StatusOK},
+		{"GET", "/cases/outbox", "127.0.0.1:8080", "", http.StatusOK},
+		{"GET", "/cases/outbox", "localhost:8080", "", http.StatusOK},
+		{"GET", "/cases/outbox", "[::1]:8080", "", http.StatusOK},
 		{"POST", "/api/referrals", "127.0.0.1:8080", "text/plain", http.StatusUnsupportedMediaType},
 		{"POST", "/api/referrals", "127.0.0.1:8080", "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType},
 		{"POST", "/api/cases/DSP-2026-0001/events", "127.0.0.1:8080", "text/plain", http.StatusUnsupportedMediaType},

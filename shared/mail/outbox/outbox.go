@@ -5,13 +5,16 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 )
 
@@ -83,4 +86,20 @@ func (o *Outbox) List() ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Read returns the message named name, one of List's: errs.NotFound for
+// any other name, a path included.
+func (o *Outbox) Read(name string) ([]byte, error) {
+	if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".eml") {
+		return nil, errs.E(errs.NotFound, "no message %q in the outbox", name)
+	}
+	data, err := os.ReadFile(filepath.Join(o.Dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errs.E(errs.NotFound, "no message %q in the outbox", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return data, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	gomail "github.com/emersion/go-message/mail"
 
+	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 )
 
@@ -63,5 +64,31 @@ func TestSend(t *testing.T) {
 	}
 	if err := o.Send(context.Background(), mail.Message{From: "DSP@darlington.gov.uk", Text: "x"}); err == nil {
 		t.Error("a message without recipients was written")
+	}
+}
+
+// TestReadOnlyListed: Read gives a message List names, and nothing
+// outside the outbox for any name.
+func TestReadOnlyListed(t *testing.T) {
+	dir := t.TempDir()
+	o, err := New(filepath.Join(dir, "outbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Send(context.Background(), mail.Message{To: []string{"bu@example.gov.uk"}, From: "dsp@example.gov.uk", Subject: "s", Text: "t", MessageID: "a@b"}); err != nil {
+		t.Fatal(err)
+	}
+	names, err := o.List()
+	if err != nil || len(names) != 1 {
+		t.Fatalf("List = %v, %v", names, err)
+	}
+	if data, err := o.Read(names[0]); err != nil || !strings.Contains(string(data), "Subject: s") {
+		t.Errorf("Read(%s) = %q, %v", names[0], data, err)
+	}
+	os.WriteFile(filepath.Join(dir, "secret.eml"), []byte("x"), 0o600)
+	for _, name := range []string{"../secret.eml", "..\\secret.eml", ".hidden.eml", "none.eml", "x.txt", ""} {
+		if _, err := o.Read(name); errs.Code(err) != errs.NotFound {
+			t.Errorf("Read(%q) = %v, want not found", name, err)
+		}
 	}
 }

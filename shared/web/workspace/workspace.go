@@ -88,6 +88,9 @@ type Workspace struct {
 	// provider's session too, so the next person at a shared computer is
 	// not signed straight back in.
 	ProviderLogout string
+	// Outbox, optional: the mail the system sent (the local runner's
+	// outbox), for the Business Unit (GET /cases/outbox).
+	Outbox Outbox
 
 	// "Inform the partners": a notice to the Statutory Safeguarding
 	// Partners (reference and link, never a child's details), from the
@@ -144,6 +147,10 @@ func NewWorkspace(w Workspace) *Workspace {
 		w.mux.Handle("POST /cases/held/{key}/release", w.Require(http.HandlerFunc(w.release), RoleBusinessUnit))
 		w.mux.Handle("GET /cases/held/{key}/message", w.Require(http.HandlerFunc(w.heldMessage), RoleBusinessUnit))
 		w.mux.Handle("POST /cases/held/{key}/dismiss", w.Require(http.HandlerFunc(w.dismiss), RoleBusinessUnit))
+	}
+	if w.Outbox != nil {
+		w.mux.Handle("GET /cases/outbox", w.Require(http.HandlerFunc(w.outbox), RoleBusinessUnit))
+		w.mux.Handle("GET /cases/outbox/{name}/message", w.Require(http.HandlerFunc(w.outboxMessage), RoleBusinessUnit))
 	}
 	return &w
 }
@@ -226,17 +233,20 @@ type wsView struct {
 	Figures                       *Figures
 	HeldReasons                   []struct{ Code, Words string }
 	RouteOptions, Statuses, Years []string
+	HasOutbox                     bool
+	Sent                          []sentRow
+	SentMessage                   *sentView
 }
 
 // wsPages are the workspace's pages, each made when first shown.
-var wsPages = web.Pages(pagesFS, "templates/workspace.html", "casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent")
+var wsPages = web.Pages(pagesFS, "templates/workspace.html", "casesContent", "caseContent", "heldContent", "heldMessageContent", "figuresContent", "wsMessageContent", "outboxContent", "outboxMessageContent")
 
 //go:embed templates/workspace.html
 var pagesFS embed.FS
 
 func (w *Workspace) view(r *http.Request, title, nav string) wsView {
 	id, token := who(r)
-	v := wsView{Title: title, Partnership: w.Partnership, Base: w.BasePath, Who: id, Nav: nav}
+	v := wsView{Title: title, Partnership: w.Partnership, Base: w.BasePath, Who: id, Nav: nav, HasOutbox: w.Outbox != nil}
 	if token != "" {
 		v.CSRF = wsCSRF(token)
 	}
