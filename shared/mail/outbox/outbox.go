@@ -53,10 +53,13 @@ func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	}
 	name := o.Now().UTC().Format("20060102T150405.000000000Z") + "-" + id + ".eml"
 	tmp := filepath.Join(o.Dir, ".tmp-"+name)
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	if err := writeSynced(tmp, data); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(o.Dir, name)); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := syncDir(o.Dir); err != nil { // the rename, too
 		return fmt.Errorf("outbox: %w", err)
 	}
 	if id != "" {
@@ -102,4 +105,31 @@ func (o *Outbox) Read(name string) ([]byte, error) {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	return data, nil
+}
+
+// writeSynced writes a new file and syncs it before it is renamed into
+// place: a message the outbox says it sent survives a power cut.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
