@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,8 +15,10 @@ import (
 
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
+	"github.com/cspr-intake/cspr-intake/shared/civil"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
+	"github.com/cspr-intake/cspr-intake/shared/referral"
 	"github.com/cspr-intake/cspr-intake/shared/store/bolt"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
 )
@@ -24,15 +27,25 @@ import (
 // with 10,000 cases (each with a full referral and five deadlines) in the
 // embedded store. Targets: the list under 50 ms, a case page under 20 ms.
 func BenchmarkWorkspace10k(b *testing.B) {
-	data := b.TempDir()
-	st, err := bolt.Open(filepath.Join(data, "cspr.db"), nil)
+	dataDir := b.TempDir()
+	st, err := bolt.Open(filepath.Join(dataDir, "cspr.db"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	// A full referral: every section of events/referrals/complete.json.
 	full := storetest.NewCase("x", now)
+	data, err := os.ReadFile("../../../events/referrals/complete.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if full.Referral, _, err = referral.DecodeJSON(data); err != nil {
+		b.Fatal(err)
+	}
+	full.Route, full.Problems = referral.Check(&full.Referral, civil.New(2026, time.November, 23))
+	full.Status = casefile.Complete
 	var last string
 	for i := range 10000 {
 		c := full
@@ -51,7 +64,7 @@ func BenchmarkWorkspace10k(b *testing.B) {
 		}
 		last = got.Ref
 	}
-	blobs, _ := dir.New(data)
+	blobs, _ := dir.New(dataDir)
 	ws := NewWorkspace(Workspace{Cases: st, Raw: blobs, Sessions: st, Partnership: "P", Rules: config.Default().Rules(),
 		Now: func() time.Time { return now }, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	path, _ := ws.IssueLink(ctx, RoleBusinessUnit, "Bench")
