@@ -378,3 +378,44 @@ func TestEvidenceKeptAsEvidence(t *testing.T) {
 		t.Errorf("CasesTable DeletionPolicy = %v, want Retain", table["DeletionPolicy"])
 	}
 }
+
+// TestSendsOnlyAsItself: every grant to send mail is SES v2's two sending
+// actions on the sender identity and the configuration set, and nothing
+// else of SES; and every function that sends has one.
+func TestSendsOnlyAsItself(t *testing.T) {
+	_, resources := transformed(t)
+	grants := 0
+	var walk func(where string, v any)
+	walk = func(where string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if action, ok := v["Action"]; ok {
+				a, _ := json.Marshal(action)
+				if strings.Contains(string(a), `"ses:`) && v["Effect"] == "Allow" {
+					grants++
+					if string(a) != `["ses:SendEmail","ses:SendRawEmail"]` {
+						t.Errorf("%s grants SES %s", where, a)
+					}
+					r, _ := json.Marshal(v["Resource"])
+					if !strings.Contains(string(r), `:identity/${SenderIdentity}"`) || !strings.Contains(string(r), `:configuration-set/${MailConfigSet}"`) ||
+						strings.Count(string(r), "Fn::Sub") != 2 {
+						t.Errorf("%s sends on %s, want the identity and the configuration set", where, r)
+					}
+				}
+			}
+			for _, x := range v {
+				walk(where, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(where, x)
+			}
+		}
+	}
+	for name, r := range resources {
+		walk(name, r)
+	}
+	if grants < 5 {
+		t.Errorf("%d grants to send, want one for each of the five functions", grants)
+	}
+}
