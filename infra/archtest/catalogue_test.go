@@ -14,13 +14,16 @@ import (
 )
 
 // TestEventTypesSpeltOnce: the event catalogue (shared/deadlines) is the
-// only place an event type is spelt in the program: everything else names
+// only place an event type or a role is spelt in the program: everything else names
 // its constant, so a type is renamed, or found, in one place. Test data
 // (storetest's events) may spell them.
 func TestEventTypesSpeltOnce(t *testing.T) {
-	types := map[string]bool{}
+	types := map[string]string{} // spelling → what it is
 	for _, s := range deadlines.Catalogue {
-		types[s.Type] = true
+		types[s.Type] = "event type"
+	}
+	for _, r := range []string{deadlines.BusinessUnit, deadlines.SSP, deadlines.LocalAuthority, deadlines.Chair, deadlines.LDChair, deadlines.Referrer} {
+		types[r] = "role"
 	}
 	root := "../.."
 	for _, dir := range []string{"shared", "functions", "infra"} {
@@ -41,8 +44,8 @@ func TestEventTypesSpeltOnce(t *testing.T) {
 			}
 			ast.Inspect(f, func(n ast.Node) bool {
 				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if v, err := strconv.Unquote(lit.Value); err == nil && types[v] && !(rel == "shared/casefile/casefile.go" && v == deadlines.Received) {
-						t.Errorf("%s spells the event type %q: name the catalogue's constant", rel, v)
+					if v, err := strconv.Unquote(lit.Value); err == nil && types[v] != "" && !(rel == "shared/casefile/casefile.go" && v == deadlines.Received) {
+						t.Errorf("%s spells the %s %q: name shared/deadlines' constant", rel, types[v], v)
 					}
 				}
 				return true

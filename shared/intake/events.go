@@ -388,7 +388,7 @@ func (s *Service) tellLDChairOfDecision(ctx context.Context, c casefile.Case, de
 		return fmt.Errorf("intake: tell the ld-chair of the decision on %s: %w", c.Ref, err)
 	}
 	_, err = s.Store.AppendEvent(ctx, casefile.Event{Ref: c.Ref, ID: id, Type: EventLDChairToldDecision, At: s.now(), RecordedAt: s.now(), Actor: "intake",
-		Data: map[string]string{"to": "ld-chair", "decision": decision.ID}})
+		Data: map[string]string{"to": deadlines.LDChair, "decision": decision.ID}})
 	if err != nil {
 		return fmt.Errorf("intake: record notice of %s: %w", c.Ref, err)
 	}

@@ -244,8 +244,8 @@ func (s *Service) tellBusinessUnit(ctx context.Context, c casefile.Case, events 
 		event, id, role, intro string
 		to                     []string
 	}{
-		{EventBusinessUnitTold, "new", "business-unit", "A new referral has been received.", s.BusinessUnit},
-		{EventLDChairTold, "ld", "ld-chair", "For the Learning and Development Group: a new referral has been received (procedure §10.1, §10.2).", s.LDChair},
+		{EventBusinessUnitTold, "new", deadlines.BusinessUnit, "A new referral has been received.", s.BusinessUnit},
+		{EventLDChairTold, "ld", deadlines.LDChair, "For the Learning and Development Group: a new referral has been received (procedure §10.1, §10.2).", s.LDChair},
 	} {
 		if len(n.to) == 0 || slices.ContainsFunc(events, func(e casefile.Event) bool { return e.Type == n.event }) {
 			continue

@@ -128,8 +128,8 @@ func caller(r *http.Request) web.Caller {
 
 // Roles the API's rules name, as the workspace's.
 const (
-	roleBusinessUnit = "business-unit"
-	roleLDChair      = "ld-chair"
+	roleBusinessUnit = deadlines.BusinessUnit
+	roleLDChair      = deadlines.LDChair
 )
 
 // businessUnit refuses a caller whose role is not the Business Unit's

@@ -19,6 +19,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/web"
@@ -35,10 +36,10 @@ type Identity struct {
 // Workspace roles, strongest first: a person in several groups gets the
 // first.
 const (
-	RoleBusinessUnit = "business-unit"
-	RoleChair        = "chair"
-	RoleSSP          = "ssp"
-	RoleLDChair      = "ld-chair"
+	RoleBusinessUnit = deadlines.BusinessUnit
+	RoleChair        = deadlines.Chair
+	RoleSSP          = deadlines.SSP
+	RoleLDChair      = deadlines.LDChair
 )
 
 var roleOrder = []string{RoleBusinessUnit, RoleChair, RoleSSP, RoleLDChair}
