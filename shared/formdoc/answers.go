@@ -190,3 +190,34 @@ func eachAnswer(r *referral.Referral, fn func(path string, f referral.Field)) {
 		}
 	}
 }
+
+// Agree holds two readings of one form to each other — an e-mail's plain
+// text and its HTML — and makes unreadable every answer of read that other
+// gives differently: which is meant cannot be told. An answer only one of
+// them gives stands as read.
+func Agree(read *Read, other Read) {
+	if read.Err != nil || other.Err != nil {
+		return
+	}
+	theirs := referral.Answers(&other.Referral)
+	for path, mine := range referral.Answers(&read.Referral) {
+		if t, ok := theirs[path]; ok && t != "" && mine != "" && !sameAnswer(mine, t) {
+			referral.Clear(&read.Referral, path)
+			read.Problems = append(read.Problems, referral.Unreadable(path))
+		}
+	}
+}
+
+// sameAnswer: the same words, whatever the spacing, case and order of
+// lines (a list's options).
+func sameAnswer(a, b string) bool {
+	norm := func(s string) string {
+		lines := strings.Split(strings.ToLower(s), "\n")
+		for i, l := range lines {
+			lines[i] = strings.Join(strings.Fields(l), " ")
+		}
+		sort.Strings(lines)
+		return strings.Join(lines, "\n")
+	}
+	return norm(a) == norm(b)
+}

@@ -101,7 +101,11 @@ func (r Reader) Body(msg *mailparse.Message) formdoc.Read {
 		return formdoc.Read{Format: formdoc.Text, Err: errs.Wrap(errs.Invalid, formdoc.ErrNotTheForm,
 			"The e-mail has no referral form attached and nothing in its body. Please attach the completed Word form")}
 	}
-	return r.read(formdoc.Text, []byte(msg.Text))
+	read := r.read(formdoc.Text, []byte(msg.Text))
+	if msg.HTMLText != "" && read.Err == nil {
+		formdoc.Agree(&read, r.read(formdoc.Text, []byte(msg.HTMLText)))
+	}
+	return read
 }
 
 // ReadEmail reads the referral from an e-mail given whole (an upload, the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,33 @@ func TestOneReadPerPart(t *testing.T) {
 	}).Forms(msg)
 	if len(forms) != 1 || reads != 1 || forms[0].Read.Err != nil {
 		t.Errorf("%d forms, %d reads", len(forms), reads)
+	}
+}
+
+// TestTextAndHTMLDisagree: a form typed into an e-mail whose plain text
+// and HTML give the incident date differently has that date unreadable,
+// and its other answers read.
+func TestTextAndHTMLDisagree(t *testing.T) {
+	body := func(date string) string {
+		return "SECTION 1: ABOUT THE PERSON COMPLETING THE FORM\r\nFULL NAME: Sam Referrer\r\n" +
+			"SECTION 2: ABOUT THE CHILD(REN)\r\nFULL NAME: Child A\r\nDATE OF SERIOUS INCIDENT: " + date + "\r\n"
+	}
+	html := "<html><body>" + strings.ReplaceAll(body("15/03/2026"), "\r\n", "<br>\r\n") + "</body></html>"
+	eml := "From: sam.referrer@darlington.gov.uk\r\nTo: DSP@darlington.gov.uk\r\nSubject: Referral\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body("14/03/2026") +
+		"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n--b--\r\n"
+	msg, err := mailparse.Parse(strings.NewReader(eml), mailparse.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := Body(msg)
+	got := referral.Answers(&read.Referral)
+	if got["children[0].incidentDate"] != "" || !slices.ContainsFunc(read.Problems, func(p referral.Problem) bool {
+		return p.Code == referral.CodeUnreadable && p.Field == "children[0].incidentDate"
+	}) {
+		t.Errorf("incident date = %q, not unreadable: %+v", got["children[0].incidentDate"], read.Problems)
+	}
+	if got["children[0].fullName"] != "Child A" || got["referrer.fullName"] != "Sam Referrer" {
+		t.Errorf("the answers both give are lost: %v", got)
 	}
 }

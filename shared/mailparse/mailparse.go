@@ -67,7 +67,11 @@ type Message struct {
 	// auto-reply's Precedence): it must not be answered automatically.
 	AutoSubmitted bool
 	Text          string // the body as text
-	Attachments   []Attachment
+	// HTMLText is the HTML body as text when the message has a plain one
+	// too (multipart/alternative), so that a reader can hold the two
+	// readings to each other; "" otherwise.
+	HTMLText    string
+	Attachments []Attachment
 }
 
 // Parse reads a message. errs.Invalid for what is not an e-mail or is
@@ -120,6 +124,13 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 			Subject: m.Subject, Date: m.Date, AutoSubmitted: m.AutoSubmitted}, err
 	}
 	m.Text = strings.TrimSpace(w.text())
+	if len(w.plain) > 0 && len(w.html) > 0 {
+		var out []string
+		for _, h := range w.html {
+			out = append(out, HTMLText(h))
+		}
+		m.HTMLText = strings.TrimSpace(strings.Join(out, "\n\n"))
+	}
 	return m, nil
 }
 
