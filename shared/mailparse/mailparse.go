@@ -125,11 +125,7 @@ func Parse(r io.Reader, lim Limits) (*Message, error) {
 	}
 	m.Text = strings.TrimSpace(w.text())
 	if len(w.plain) > 0 && len(w.html) > 0 {
-		var out []string
-		for _, h := range w.html {
-			out = append(out, HTMLText(h))
-		}
-		m.HTMLText = strings.TrimSpace(strings.Join(out, "\n\n"))
+		m.HTMLText = strings.TrimSpace(w.htmlText())
 	}
 	return m, nil
 }
@@ -148,6 +144,10 @@ func (w *walker) text() string {
 	if len(w.plain) > 0 {
 		return strings.Join(w.plain, "\n\n")
 	}
+	return w.htmlText()
+}
+
+func (w *walker) htmlText() string {
 	var out []string
 	for _, h := range w.html {
 		out = append(out, HTMLText(h))
