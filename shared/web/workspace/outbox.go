@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"cmp"
+	"mime"
 	"net/http"
 	netmail "net/mail"
 	"slices"
@@ -25,7 +26,8 @@ type sentView struct {
 	Attachments                       []string
 }
 
-// outbox lists the mail sent, newest first: when, to whom, the subject.
+// outbox lists the mail sent, newest first: when, to whom, the subject,
+// from each message's headers alone.
 func (w *Workspace) outbox(rw http.ResponseWriter, r *http.Request) {
 	names, err := w.Outbox.List()
 	if err != nil {
@@ -34,7 +36,11 @@ func (w *Workspace) outbox(rw http.ResponseWriter, r *http.Request) {
 	}
 	v := w.view(r, "Sent mail", "outbox")
 	for _, name := range slices.Backward(names) {
-		m, _ := w.sent(name)
+		m, err := w.sent(name, false)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 		v.Sent = append(v.Sent, m.sentRow)
 	}
 	w.render(rw, http.StatusOK, "outboxContent", v)
@@ -42,7 +48,7 @@ func (w *Workspace) outbox(rw http.ResponseWriter, r *http.Request) {
 
 // outboxMessage shows one message sent, decoded: its headers and its text.
 func (w *Workspace) outboxMessage(rw http.ResponseWriter, r *http.Request) {
-	m, err := w.sent(r.PathValue("name"))
+	m, err := w.sent(r.PathValue("name"), true)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -52,49 +58,58 @@ func (w *Workspace) outboxMessage(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, http.StatusOK, "outboxMessageContent", v)
 }
 
-// sent reads a message of the outbox; one that cannot be parsed is shown
+// sent reads a message of the outbox: its headers, and with body its
+// text and attachments too. One that cannot be read as an e-mail is shown
 // by its name, and says so.
-func (w *Workspace) sent(name string) (sentView, error) {
+func (w *Workspace) sent(name string, body bool) (sentView, error) {
 	data, err := w.Outbox.Read(name)
 	if err != nil {
 		return sentView{}, err
 	}
-	v := sentView{sentRow: sentRow{Name: name}}
+	v := sentView{sentRow: sentRow{Name: name, To: "(none)"}}
+	unreadable := "This message could not be read as an e-mail: open the file " + name + " in the data folder's outbox."
+	m, err := netmail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		v.Unreadable = unreadable
+		return v, nil
+	}
+	v.Subject, _ = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	v.MessageID = strings.Trim(m.Header.Get("Message-Id"), "<> ")
+	if d, err := m.Header.Date(); err == nil {
+		v.Sent = londonTime(d)
+	}
+	v.From = people(m.Header, "From")
+	v.To = cmp.Or(people(m.Header, "To"), v.To)
+	if !body {
+		return v, nil
+	}
 	msg, err := mailparse.Parse(bytes.NewReader(data), mailparse.DefaultLimits)
+	if err != nil {
+		v.Unreadable = unreadable
+	}
 	if msg != nil {
-		v.Subject, v.From, v.MessageID = msg.Subject, msg.From, msg.MessageID
-		if !msg.Date.IsZero() {
-			v.Sent = londonTime(msg.Date)
-		}
 		v.Text = msg.Text
 		for _, a := range msg.Attachments {
 			v.Attachments = append(v.Attachments, a.Filename)
 		}
 	}
-	v.To = cmp.Or(headerTo(data), "(none)")
-	if err != nil {
-		v.Unreadable = "This message could not be read as an e-mail: open the file " + name + " in the data folder's outbox."
-	}
 	return v, nil
 }
 
-// headerTo is the message's recipients, as people read them.
-func headerTo(data []byte) string {
-	m, err := netmail.ReadMessage(bytes.NewReader(data))
+// people is an address header as people read it: names and addresses,
+// encoded words decoded.
+func people(h netmail.Header, key string) string {
+	list, err := h.AddressList(key)
 	if err != nil {
-		return ""
+		return h.Get(key)
 	}
-	list, err := m.Header.AddressList("To")
-	if err != nil {
-		return m.Header.Get("To")
-	}
-	var to []string
+	var out []string
 	for _, a := range list {
 		if a.Name != "" {
-			to = append(to, a.Name+" <"+a.Address+">")
+			out = append(out, a.Name+" <"+a.Address+">")
 		} else {
-			to = append(to, a.Address)
+			out = append(out, a.Address)
 		}
 	}
-	return strings.Join(to, ", ")
+	return strings.Join(out, ", ")
 }
