@@ -69,6 +69,9 @@ type Request struct {
 	URL    string
 	Body   []byte
 	Header http.Header // more headers to send and sign
+	// BodySHA256 is the body's SHA-256 in hex when the caller has it
+	// already (S3's checksum): it is not worked out again for signing.
+	BodySHA256 string
 }
 
 // Error is a service's refusal: its HTTP status and the code and message
@@ -202,7 +205,10 @@ func (c *Client) Sign(ctx context.Context, r Request) (*http.Request, error) {
 	for k, v := range r.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
-	hash := PayloadHash(r.Body)
+	hash := r.BodySHA256
+	if hash == "" {
+		hash = PayloadHash(r.Body)
+	}
 	req.Header.Set("X-Amz-Content-Sha256", hash)
 	creds, err := c.Credentials.Retrieve(ctx)
 	if err != nil {

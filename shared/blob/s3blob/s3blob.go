@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -50,7 +51,8 @@ func (s *Store) Put(ctx context.Context, key string, data []byte) error {
 			"Content-Type":                 {"application/octet-stream"},
 			"X-Amz-Sdk-Checksum-Algorithm": {"SHA256"},
 			"X-Amz-Checksum-Sha256":        {base64.StdEncoding.EncodeToString(sum[:])},
-		}})
+		},
+		BodySHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		return fmt.Errorf("s3blob: put %s: %w", key, err)
 	}
