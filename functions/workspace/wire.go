@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app/mailbox"
@@ -63,7 +61,7 @@ func deadLetters(e env.Env) workspace.DeadLetters {
 // not referenced, to break the cycle of the API, its functions and the
 // user pool client's callback address).
 func client(ctx context.Context, e env.Env, name string) (workspace.OIDCClient, error) {
-	raw, err := secret.New(e.Caller(), aws.ToString(e.Endpoint("SECRETS_MANAGER"))).String(ctx, name)
+	raw, err := secret.New(e.For("SECRETS_MANAGER")).String(ctx, name)
 	if err != nil {
 		return workspace.OIDCClient{}, err
 	}
@@ -86,5 +84,5 @@ func deadLetterQueues(e env.Env) *dlq.Queues {
 	if len(urls) == 0 {
 		return nil
 	}
-	return &dlq.Queues{Call: dlq.Client(e.Caller()), URLs: urls}
+	return dlq.New(e.For("SQS"), urls)
 }

@@ -25,16 +25,14 @@ var layers = map[string][]string{
 	"assembly": {"app", "app/mailbox", "app/webform", "app/webapi", "app/webworkspace"},
 	"driver":   {"web", "web/form", "web/api", "web/workspace", "sesmail", "smtpd", "apigw"}, // what calls the use cases: pages, API, mail
 	"test":     {"testenv", "web/webtest"},
-	"platform": {"awscall"}, // what adapters share to call AWS: no project package
 }
 
 // may says which layers a layer may import.
 var may = map[string][]string{
-	"domain":   {"domain"},
-	"port":     {"domain"},
-	"adapter":  {"domain", "port", "test", "platform"},
-	"platform": {},
-	"usecase":  {"domain", "port", "usecase"},
+	"domain":  {"domain"},
+	"port":    {"domain"},
+	"adapter": {"domain", "port", "test"},
+	"usecase": {"domain", "port", "usecase"},
 }
 
 func TestLayers(t *testing.T) {

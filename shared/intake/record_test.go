@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/blob/dir"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/config"
@@ -50,7 +49,8 @@ func onEachStore(t *testing.T, test func(t *testing.T, svc *Service, n *notices,
 			case "dynamodb":
 				endpoint := dynamoLocal.Endpoint(t)
 				cfg := testenv.AWSConfig()
-				client := dynamo.NewClient(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}, endpoint)
+				cfg.BaseEndpoint = &endpoint
+				client := dynamo.NewClient(cfg)
 				table := fmt.Sprintf("cspr-intake-%d", dynamoTables.Add(1))
 				if err := dynamo.CreateTable(context.Background(), client, table); err != nil {
 					t.Fatal(err)

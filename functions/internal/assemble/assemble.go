@@ -7,8 +7,6 @@ package assemble
 import (
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
@@ -25,8 +23,7 @@ func App(e env.Env, log *slog.Logger) *app.App {
 // REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN.
 func Scheduler(e env.Env) *eventbridge.Scheduler {
 	return &eventbridge.Scheduler{
-		Call:          eventbridge.Client(e.Caller()),
-		Endpoint:      aws.ToString(e.Endpoint("SCHEDULER")),
+		Client:        eventbridge.NewClient(e.For("SCHEDULER")),
 		Group:         e.Get("SCHEDULE_GROUP"),
 		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
 		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),
@@ -37,9 +34,5 @@ func Scheduler(e env.Env) *eventbridge.Scheduler {
 // Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's
 // worth.
 func Raw(e env.Env) *s3blob.Store {
-	st := &s3blob.Store{Bucket: e.Get("RAW_BUCKET"), Client: s3blob.Client(e.Caller()), MaxBytes: e.Config.MaxInputBytes + 1<<20}
-	if ep := e.Endpoint("S3"); ep != nil {
-		st.Endpoint = *ep
-	}
-	return st
+	return s3blob.New(e.For("S3"), e.Get("RAW_BUCKET"), e.Config.MaxInputBytes+1<<20)
 }

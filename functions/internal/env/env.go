@@ -2,7 +2,9 @@
 // template.yaml sets: the partnership's settings, the AWS configuration,
 // the case table and SES. What only some functions use (the raw bucket,
 // the schedules, secrets, the dead-letter queues) is built where they are
-// used, so no function links an AWS client it does not call.
+// used, so no function links an AWS client it does not call. Every client
+// is the SDK's own, built once from AWS (For gives a service its
+// endpoint).
 package env
 
 import (
@@ -10,11 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/config"
 	"github.com/cspr-intake/cspr-intake/shared/mail/ses"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
@@ -62,7 +65,7 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 	return Env{
 		Config:   cfg,
 		AWS:      awsCfg,
-		Store:    dynamo.New(dynamo.NewClient(awscall.Client{Region: awsCfg.Region, Credentials: awsCfg.Credentials}, aws.ToString(endpoint(getenv, "DYNAMODB"))), getenv("TABLE_NAME"), nil),
+		Store:    dynamo.New(dynamo.NewClient(forService(awsCfg, getenv, "DYNAMODB")), getenv("TABLE_NAME"), nil),
 		Calendar: cal,
 		Get:      getenv,
 	}, nil
@@ -70,11 +73,7 @@ func Load(ctx context.Context, getenv func(string) string, log *slog.Logger, req
 
 // Mail sends through SES v2 (SES_CONFIGURATION_SET optional).
 func (e Env) Mail() *ses.Sender {
-	s := &ses.Sender{Client: ses.Client(e.Caller()), ConfigurationSet: e.Get("SES_CONFIGURATION_SET")}
-	if ep := e.Endpoint("SESV2"); ep != nil {
-		s.Endpoint = *ep
-	}
-	return s
+	return ses.New(e.For("SESV2"), e.Get("SES_CONFIGURATION_SET"))
 }
 
 // awsConfig is the AWS configuration a Lambda function has in its
@@ -84,6 +83,8 @@ func (e Env) Mail() *ses.Sender {
 // more places — shared files, SSO, STS, instance metadata — none of which
 // a Lambda function has, and links their clients: 1.9 MB of every
 // function and milliseconds of every cold start (docs/performance.md).
+// Each attempt of a call is given AttemptTimeout; the SDK's standard
+// retryer tries a call three times in all, backing off on throttling.
 func awsConfig(getenv func(string) string) (aws.Config, error) {
 	region, id, secret := getenv("AWS_REGION"), getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	if region == "" || id == "" || secret == "" {
@@ -92,25 +93,25 @@ func awsConfig(getenv func(string) string) (aws.Config, error) {
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
-	}
-	if ep := getenv("AWS_ENDPOINT_URL"); ep != "" {
-		cfg.BaseEndpoint = &ep
+		HTTPClient:  awshttp.NewBuildableClient().WithTimeout(AttemptTimeout),
 	}
 	return cfg, nil
 }
 
-// Caller is what calls an AWS API directly (shared/awscall) need: the
-// region and the role's credentials.
-func (e Env) Caller() awscall.Client {
-	return awscall.Client{Region: e.AWS.Region, Credentials: e.AWS.Credentials}
-}
+// AttemptTimeout bounds one attempt of an AWS call, so a call that hangs
+// is tried again (or given up) well inside the API functions' 25 seconds.
+const AttemptTimeout = 8 * time.Second
 
-// Endpoint is where to reach a service (its name as in
+// For is the AWS configuration for one service (its name as in
 // AWS_ENDPOINT_URL_<SERVICE>: DYNAMODB, S3, SESV2, SCHEDULER, SQS,
-// SECRETS_MANAGER) when the environment says (tests, emulators), then
-// AWS_ENDPOINT_URL; nil for AWS's own. Set it as the client's
-// BaseEndpoint.
-func (e Env) Endpoint(service string) *string { return endpoint(e.Get, service) }
+// SECRETS_MANAGER): its endpoint when the environment sets one (tests,
+// emulators), else AWS's own.
+func (e Env) For(service string) aws.Config { return forService(e.AWS, e.Get, service) }
+
+func forService(cfg aws.Config, getenv func(string) string, service string) aws.Config {
+	cfg.BaseEndpoint = endpoint(getenv, service)
+	return cfg
+}
 
 func endpoint(getenv func(string) string, service string) *string {
 	for _, name := range []string{"AWS_ENDPOINT_URL_" + service, "AWS_ENDPOINT_URL"} {

@@ -14,16 +14,16 @@ func TestAWSConfigFromTheEnvironment(t *testing.T) {
 	if err != nil || cfg.Region != "eu-west-2" || creds.AccessKeyID != "AKID" || creds.SecretAccessKey != "secret" || creds.SessionToken != "token" {
 		t.Errorf("config %+v, credentials %+v %v", cfg, creds, err)
 	}
-	e := Env{Get: get}
-	if ep := e.Endpoint("DYNAMODB"); ep == nil || *ep != "http://127.0.0.1:8000" {
+	e := Env{AWS: cfg, Get: get}
+	if ep := e.For("DYNAMODB").BaseEndpoint; ep == nil || *ep != "http://127.0.0.1:8000" {
 		t.Errorf("DynamoDB's own endpoint: %v", ep)
 	}
-	if ep := e.Endpoint("S3"); ep == nil || *ep != "http://127.0.0.1:5000" {
+	if ep := e.For("S3").BaseEndpoint; ep == nil || *ep != "http://127.0.0.1:5000" {
 		t.Errorf("the endpoint for all: %v", ep)
 	}
 	delete(vars, "AWS_ENDPOINT_URL")
-	if ep := e.Endpoint("S3"); ep != nil {
-		t.Errorf("an endpoint when none is set: %v", *ep)
+	if s3 := e.For("S3"); s3.BaseEndpoint != nil || s3.Region != "eu-west-2" || s3.HTTPClient == nil {
+		t.Errorf("S3 with no endpoint set: %+v", s3)
 	}
 	delete(vars, "AWS_SECRET_ACCESS_KEY")
 	if _, err := awsConfig(get); err == nil {

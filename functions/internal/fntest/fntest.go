@@ -10,13 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/store/dynamo"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
@@ -106,6 +106,7 @@ func Setup(t *testing.T, r Resources) aws.Config {
 }
 
 // Dynamo is a DynamoDB client for the table Setup made (DynamoDB Local).
-func Dynamo(cfg aws.Config) *dynamo.Client {
-	return dynamo.NewClient(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"))
+func Dynamo(cfg aws.Config) *dynamodb.Client {
+	cfg.BaseEndpoint = aws.String(os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"))
+	return dynamo.NewClient(cfg)
 }

@@ -4,48 +4,71 @@
 package sqs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
 	"github.com/cspr-intake/cspr-intake/shared/deadletter"
 )
 
-// Queues reads dead-letter queues by name ("mailbox", "reminders") and URL.
-// Its one call, ReceiveMessage, is a signed JSON POST to the queue's own
-// host (shared/awscall), not the SDK's SQS client, whose start-up cost the
-// workspace 0.6 ms of every cold start.
+// API is what the queues call of SQS; *sqs.Client is it.
+type API interface {
+	ReceiveMessage(context.Context, *sqs.ReceiveMessageInput, ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
+}
+
+// Queues reads dead-letter queues by name ("mailbox", "reminders") and URL,
+// through the SDK's SQS client.
 type Queues struct {
-	Call *awscall.Client // in the queues' region, Service "sqs"
-	URLs map[string]string
-	Max  int // messages looked at per queue; 0 is 10
+	Client API
+	URLs   map[string]string
+	Max    int // messages looked at per queue; 0 is 10
 }
 
-// Client is an SQS caller for the queues.
-func Client(c awscall.Client) *awscall.Client {
-	return c.For("sqs")
+// New reads the queues with the SDK's client on cfg.
+func New(cfg aws.Config, urls map[string]string) *Queues {
+	return &Queues{Client: sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, visibleStill) }), URLs: urls}
 }
 
-// receiveMessage is ReceiveMessage's request in SQS's JSON protocol.
-type receiveMessage struct {
-	QueueUrl                    string
-	MaxNumberOfMessages         int
-	VisibilityTimeout           int // 0: the messages stay visible
-	MessageSystemAttributeNames []string
-	MessageAttributeNames       []string
-}
-
-type message struct {
-	MessageId         string
-	Body              string
-	Attributes        map[string]string
-	MessageAttributes map[string]struct{ StringValue string }
+// visibleStill sends ReceiveMessage's VisibilityTimeout of 0, which the
+// SDK leaves out as the zero value (aws/aws-sdk-go-v2#1704), so the queue's
+// own timeout — 30 seconds — would hide each message looked at from the
+// engineer who re-drives it. It writes the field into the request's JSON
+// before it is signed.
+func visibleStill(stack *middleware.Stack) error {
+	return stack.Build.Add(middleware.BuildMiddlewareFunc("VisibilityTimeoutZero",
+		func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+			req, ok := in.Request.(*smithyhttp.Request)
+			if !ok || middleware.GetOperationName(ctx) != "ReceiveMessage" || req.GetStream() == nil {
+				return next.HandleBuild(ctx, in)
+			}
+			var body map[string]json.RawMessage
+			if err := json.NewDecoder(req.GetStream()).Decode(&body); err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, fmt.Errorf("sqs: reading the request: %w", err)
+			}
+			if _, set := body["VisibilityTimeout"]; !set {
+				body["VisibilityTimeout"] = json.RawMessage("0")
+			}
+			b, err := json.Marshal(body)
+			if err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, err
+			}
+			if req, err = req.SetStream(bytes.NewReader(b)); err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, err
+			}
+			req.ContentLength = int64(len(b))
+			in.Request = req
+			return next.HandleBuild(ctx, in)
+		}), middleware.Before)
 }
 
 // List returns the messages waiting on every queue, oldest first within a
@@ -68,19 +91,20 @@ func (q *Queues) List(ctx context.Context) ([]deadletter.Letter, error) {
 			}
 			fresh := 0
 			for _, m := range msgs {
-				if seen[m.MessageId] {
+				id := aws.ToString(m.MessageId)
+				if seen[id] {
 					continue
 				}
-				seen[m.MessageId], fresh = true, fresh+1
+				seen[id], fresh = true, fresh+1
 				attrs := map[string]string{}
 				for k, v := range m.MessageAttributes {
-					attrs[k] = v.StringValue
+					attrs[k] = aws.ToString(v.StringValue)
 				}
 				var sent time.Time
-				if ms, err := strconv.ParseInt(m.Attributes["SentTimestamp"], 10, 64); err == nil {
+				if ms, err := strconv.ParseInt(m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)], 10, 64); err == nil {
 					sent = time.UnixMilli(ms).UTC()
 				}
-				out = append(out, deadletter.Describe(name, m.MessageId, m.Body, sent, attrs))
+				out = append(out, deadletter.Describe(name, id, aws.ToString(m.Body), sent, attrs))
 			}
 			if fresh == 0 {
 				break
@@ -96,24 +120,17 @@ func (q *Queues) List(ctx context.Context) ([]deadletter.Letter, error) {
 	return out, nil
 }
 
-// receive is one ReceiveMessage, sent to the queue URL's host: SQS's
-// endpoint in AWS, the emulator's in tests.
-func (q *Queues) receive(ctx context.Context, queue string, n int) ([]message, error) {
-	u, err := url.Parse(queue)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("queue URL %q", queue)
-	}
-	body, _ := json.Marshal(receiveMessage{QueueUrl: queue, MaxNumberOfMessages: n,
-		MessageSystemAttributeNames: []string{"SentTimestamp"}, MessageAttributeNames: []string{"All"}})
-	resp, err := q.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: u.Scheme + "://" + u.Host + "/", Body: body,
-		Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Target": {"AmazonSQS.ReceiveMessage"}}})
+// receive is one ReceiveMessage that leaves the messages visible.
+func (q *Queues) receive(ctx context.Context, queue string, n int) ([]types.Message, error) {
+	out, err := q.Client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+		QueueUrl:            &queue,
+		MaxNumberOfMessages: int32(n),
+		// VisibilityTimeout 0, so the messages stay visible: visibleStill
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameSentTimestamp},
+		MessageAttributeNames:       []string{"All"},
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer resp.Body.Close()
-	var out struct{ Messages []message }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
 	return out.Messages, nil
 }

@@ -9,7 +9,6 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
 )
 
@@ -53,7 +52,8 @@ func TestListOnMoto(t *testing.T) {
 		map[string]string{"ERROR_CODE": "AWS.Lambda.TooManyRequestsException", "ERROR_MESSAGE": "Rate exceeded"})
 
 	cfg := testenv.AWSConfig()
-	q := &Queues{Call: Client(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}), URLs: urls}
+	cfg.BaseEndpoint = aws.String(moto.Endpoint(t))
+	q := New(cfg, urls)
 	for range 2 { // looking takes nothing off
 		got, err := q.List(ctx)
 		if err != nil {

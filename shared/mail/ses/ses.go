@@ -1,57 +1,61 @@
-// Package ses is the mail.Sender on Amazon SES v2: each message is rendered
-// once and sent raw, so what SES sends is byte for byte what the outbox
-// would have written.
-//
-// Its one call, SendEmail, is one signed JSON POST (shared/awscall), not
-// the SDK's SES v2 client, whose serialisation tables and endpoint rules
-// cost every function about 2 MB and 1.2–1.6 ms of package initialisation
-// at each cold start (docs/performance.md).
+// Package ses is the mail.Sender on Amazon SES v2, through the SDK's
+// client: each message is rendered once and sent raw, so what SES sends is
+// byte for byte what the outbox would have written.
 package ses
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"net"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/mail"
 )
 
-// Sender sends through SES.
-type Sender struct {
-	Client *awscall.Client // calls SES in its region (Service "ses")
-	// Endpoint is where SES is: "" for AWS's own
-	// (https://email.REGION.amazonaws.com), or an emulator's.
-	Endpoint         string
-	ConfigurationSet string // optional: SES configuration set for delivery events
+// API is what the sender calls of SES; *sesv2.Client is it.
+type API interface {
+	SendEmail(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
 }
 
-// Client is an SES caller for a sender.
-func Client(c awscall.Client) *awscall.Client {
-	return c.For("ses")
+// Sender sends through SES.
+type Sender struct {
+	Client           API
+	ConfigurationSet string // optional: SES configuration set for delivery events
 }
 
 var _ mail.Sender = (*Sender)(nil)
 
-// sendEmail is SendEmail's request, as SES v2's REST API takes it.
-type sendEmail struct {
-	FromEmailAddress     string      `json:"FromEmailAddress"`
-	Destination          destination `json:"Destination"`
-	Content              content     `json:"Content"`
-	ConfigurationSetName string      `json:"ConfigurationSetName,omitempty"`
+// New is a sender with the SDK's client on cfg. A send is tried again only
+// when SES answered that it did not send (throttled, or failing), or when
+// the request never left (no connection): never after it was sent and its
+// answer lost, when SES may have sent the message already — sending it
+// again would e-mail the partners twice.
+func New(cfg aws.Config, configurationSet string) *Sender {
+	client := sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		o.Retryer = retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(sentOrNot)}, o.Retryables...)
+		})
+	})
+	return &Sender{Client: client, ConfigurationSet: configurationSet}
 }
 
-type destination struct {
-	ToAddresses []string `json:"ToAddresses"`
-}
-
-type content struct {
-	Raw struct {
-		Data []byte `json:"Data"` // base64 in JSON
-	} `json:"Raw"`
+// sentOrNot: a request that failed in transport is tried again only if it
+// failed to connect, so nothing was sent; the rest of the SDK's rules
+// decide what SES answered.
+func sentOrNot(err error) aws.Ternary {
+	var send *smithyhttp.RequestSendError
+	if !errors.As(err, &send) {
+		return aws.UnknownTernary
+	}
+	var op *net.OpError
+	return aws.BoolTernary(errors.As(err, &op) && op.Op == "dial")
 }
 
 // Send implements mail.Sender.
@@ -63,21 +67,21 @@ func (s *Sender) Send(ctx context.Context, m mail.Message) error {
 	if err != nil {
 		return errs.Wrap(errs.Invalid, err, "the message cannot be sent")
 	}
-	in := sendEmail{FromEmailAddress: m.From, Destination: destination{ToAddresses: m.To}, ConfigurationSetName: s.ConfigurationSet}
-	in.Content.Raw.Data = raw
-	body, err := json.Marshal(in)
-	if err != nil {
-		return fmt.Errorf("ses: send: %w", err)
+	in := &sesv2.SendEmailInput{
+		FromEmailAddress: &m.From,
+		Destination:      &types.Destination{ToAddresses: m.To},
+		Content:          &types.EmailContent{Raw: &types.RawMessage{Data: raw}},
 	}
-	resp, err := s.Client.Do(ctx, awscall.Request{Method: http.MethodPost, URL: s.Client.Base(s.Endpoint, "email") + "/v2/email/outbound-emails",
-		Body: body, Header: http.Header{"Content-Type": {"application/json"}}})
-	var refused *awscall.Error
-	if errors.As(err, &refused) && refused.Code == "MessageRejected" {
+	if s.ConfigurationSet != "" {
+		in.ConfigurationSetName = &s.ConfigurationSet
+	}
+	_, err = s.Client.SendEmail(ctx, in)
+	var rejected *types.MessageRejected
+	if errors.As(err, &rejected) {
 		return errs.Wrap(errs.Invalid, err, "SES rejected the message")
 	}
 	if err != nil {
 		return fmt.Errorf("ses: send: %w", err)
 	}
-	resp.Body.Close()
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/deadlines"
 	"github.com/cspr-intake/cspr-intake/shared/schedule"
 	"github.com/cspr-intake/cspr-intake/shared/testenv"
@@ -29,8 +28,9 @@ func newScheduler(t testing.TB, group string) (*Scheduler, *scheduler.Client) {
 		t.Fatal(err)
 	}
 	cfg := testenv.AWSConfig()
+	cfg.BaseEndpoint = aws.String(moto.Endpoint(t))
 	return &Scheduler{
-		Call: Client(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}), Endpoint: moto.Endpoint(t), Group: group, Limit: 1000,
+		Client: NewClient(cfg), Group: group, Limit: 1000,
 		TargetARN:     "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
 		RoleARN:       "arn:aws:iam::123456789012:role/scheduler-invoke-reminder",
 		DeadLetterARN: "arn:aws:sqs:eu-west-2:123456789012:reminders-dlq",

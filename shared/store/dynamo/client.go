@@ -1,202 +1,77 @@
 package dynamo
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"net/http"
+	"strconv"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// The store speaks DynamoDB's JSON protocol itself, over shared/awscall:
-// three operations, items of strings, numbers and bytes. The SDK's client
-// linked every operation's schema into every function and built them at
-// start — 1.2–1.6 ms and 0.6 MB of each cold start (docs/performance.md).
+// API is what the store calls of DynamoDB: three operations of the SDK's
+// client (*dynamodb.Client is it). TransactWriteItems carries an
+// idempotency token the SDK sets, so a call it sends again after a lost
+// answer is not written twice.
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
 
-// Value is one attribute's value: a string, a number (in decimal, as
-// DynamoDB sends it) or bytes — all the store writes.
-type Value struct {
-	S *string `json:"S,omitempty"`
-	N *string `json:"N,omitempty"`
-	B []byte  `json:"B,omitempty"` // base64 in JSON
+// NewClient is the SDK's DynamoDB client on cfg (its BaseEndpoint an
+// emulator's, or nil for AWS's own).
+func NewClient(cfg aws.Config) *dynamodb.Client {
+	return dynamodb.NewFromConfig(cfg)
 }
 
 // Item is an item, or a key, by attribute name.
-type Item map[string]Value
+type Item = map[string]types.AttributeValue
 
-// GetItemInput is GetItem's request.
-type GetItemInput struct {
-	TableName      string
-	Key            Item
-	ConsistentRead bool `json:",omitempty"`
+func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
 
-// QueryInput is Query's request.
-type QueryInput struct {
-	TableName                 string
-	IndexName                 string            `json:",omitempty"`
-	KeyConditionExpression    string            `json:",omitempty"`
-	ProjectionExpression      string            `json:",omitempty"`
-	ExpressionAttributeNames  map[string]string `json:",omitempty"`
-	ExpressionAttributeValues Item              `json:",omitempty"`
-	ConsistentRead            bool              `json:",omitempty"`
-	ExclusiveStartKey         Item              `json:",omitempty"`
-	Limit                     int               `json:",omitempty"` // items a page; 0: up to 1 MB
-}
+func bin(b []byte) types.AttributeValue { return &types.AttributeValueMemberB{Value: b} }
 
-// QueryOutput is one page of a query's answer.
-type QueryOutput struct {
-	Items            []Item
-	LastEvaluatedKey Item
-}
-
-// TransactItem is one write of a transaction: exactly one of its fields.
-type TransactItem struct {
-	Put            *Put            `json:",omitempty"`
-	Update         *Update         `json:",omitempty"`
-	Delete         *Delete         `json:",omitempty"`
-	ConditionCheck *ConditionCheck `json:",omitempty"`
-}
-
-// Put writes a whole item.
-type Put struct {
-	TableName                 string
-	Item                      Item
-	ConditionExpression       string            `json:",omitempty"`
-	ExpressionAttributeNames  map[string]string `json:",omitempty"`
-	ExpressionAttributeValues Item              `json:",omitempty"`
-}
-
-// Update changes some attributes of an item.
-type Update struct {
-	TableName                 string
-	Key                       Item
-	UpdateExpression          string
-	ConditionExpression       string `json:",omitempty"`
-	ExpressionAttributeValues Item   `json:",omitempty"`
-}
-
-// Delete removes an item.
-type Delete struct {
-	TableName string
-	Key       Item
-}
-
-// ConditionCheck holds a transaction to a condition on an item it does
-// not write.
-type ConditionCheck struct {
-	TableName           string
-	Key                 Item
-	ConditionExpression string
-}
-
-// CancelledError is a transaction DynamoDB cancelled: a reason for each
-// item, in order ("None" where the item was not the cause,
-// "ConditionalCheckFailed", "TransactionConflict", …).
-type CancelledError struct {
-	Reasons []string
-	Err     error
-}
-
-func (e *CancelledError) Error() string {
-	return fmt.Sprintf("transaction cancelled %v: %v", e.Reasons, e.Err)
-}
-
-func (e *CancelledError) Unwrap() error { return e.Err }
-
-// Client calls DynamoDB.
-type Client struct {
-	Call *awscall.Client // in the table's region, Service "dynamodb"
-	// Endpoint is where DynamoDB is: "" for AWS's own
-	// (https://dynamodb.REGION.amazonaws.com), or an emulator's.
-	Endpoint string
-}
-
-// NewClient is a DynamoDB client on a caller (its service is set here);
-// endpoint "" is AWS's own.
-func NewClient(c awscall.Client, endpoint string) *Client {
-	return &Client{Call: c.For("dynamodb"), Endpoint: endpoint}
-}
-
-// GetItem reads one item; nil if there is none.
-func (c *Client) GetItem(ctx context.Context, in *GetItemInput) (Item, error) {
-	var out struct{ Item Item }
-	err := c.call(ctx, "GetItem", in, &out)
-	return out.Item, err
-}
-
-// Query reads one page of a query.
-func (c *Client) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	var out QueryOutput
-	if err := c.call(ctx, "Query", in, &out); err != nil {
-		return nil, err
+// stringOf is an attribute's string; "" if it has none.
+func stringOf(item Item, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
 	}
-	return &out, nil
+	return ""
 }
 
-// TransactWriteItems writes items all or none; a cancelled transaction is
-// a *CancelledError. Each call carries its own idempotency token, as the
-// SDK's client did: when an answer is lost and the call is sent again
-// (shared/awscall), DynamoDB answers it without writing twice, so a case
-// created by the first sending is not then found as a duplicate.
-func (c *Client) TransactWriteItems(ctx context.Context, items []TransactItem) error {
-	return c.call(ctx, "TransactWriteItems", struct {
-		TransactItems      []TransactItem
-		ClientRequestToken string
-	}{items, rand.Text()}, nil)
+// numberOf is an attribute's number, as DynamoDB gives it; "" if none.
+func numberOf(item Item, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberN); ok {
+		return v.Value
+	}
+	return ""
 }
 
-// call makes one operation: a signed POST of its request as JSON.
-func (c *Client) call(ctx context.Context, op string, in, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return fmt.Errorf("dynamodb %s: %w", op, err)
-	}
-	resp, err := c.Call.Do(ctx, awscall.Request{Method: http.MethodPost, URL: c.Call.Base(c.Endpoint, "dynamodb") + "/", Body: body,
-		Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Target": {"DynamoDB_20120810." + op}}})
-	if err != nil {
-		return cancellation(fmt.Errorf("dynamodb %s: %w", op, err))
-	}
-	defer resp.Body.Close()
-	if out == nil {
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("dynamodb %s: reading the answer: %w", op, err)
+// bytesOf is an attribute's bytes; nil if none.
+func bytesOf(item Item, name string) []byte {
+	if v, ok := item[name].(*types.AttributeValueMemberB); ok {
+		return v.Value
 	}
 	return nil
 }
 
-// cancellation reads a cancelled transaction's reasons from its refusal.
-func cancellation(err error) error {
-	var e *awscall.Error
-	if !errors.As(err, &e) || e.Code != "TransactionCanceledException" {
-		return err
+// reasons are a cancelled transaction's reasons, one for each item in
+// order ("None" where the item was not the cause,
+// "ConditionalCheckFailed", "TransactionConflict", …); ok is false when
+// err is not a cancelled transaction.
+func reasons(err error) (out []string, ok bool) {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil, false
 	}
-	var body struct {
-		CancellationReasons []struct{ Code string }
+	for _, r := range tce.CancellationReasons {
+		out = append(out, aws.ToString(r.Code))
 	}
-	if json.NewDecoder(bytes.NewReader(e.Body)).Decode(&body) != nil {
-		return err
-	}
-	out := &CancelledError{Err: err}
-	for _, r := range body.CancellationReasons {
-		out.Reasons = append(out.Reasons, r.Code)
-	}
-	return out
-}
-
-// S is a string value.
-func S(v string) Value { return Value{S: &v} }
-
-// String is a value's string; "" if it has none.
-func (v Value) String() string {
-	if v.S == nil {
-		return ""
-	}
-	return *v.S
+	return out, true
 }

@@ -32,18 +32,14 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/errs"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 )
-
-// API is what the store calls of DynamoDB; Client is it.
-type API interface {
-	GetItem(context.Context, *GetItemInput) (Item, error)
-	Query(context.Context, *QueryInput) (*QueryOutput, error)
-	TransactWriteItems(context.Context, []TransactItem) error
-}
 
 // Store is a store.Store on a DynamoDB table.
 type Store struct {
@@ -73,8 +69,6 @@ const (
 
 func casePK(ref string) string { return "CASE#" + ref }
 
-func str(v string) Value { return S(v) }
-
 func keyOf(pk, sk string) Item {
 	return Item{AttrPK: str(pk), AttrSK: str(sk)}
 }
@@ -103,7 +97,7 @@ func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (
 		if err != nil {
 			return casefile.Case{}, false, err
 		}
-		err = s.db.TransactWriteItems(ctx, items)
+		err = s.write(ctx, items)
 		if err == nil {
 			return out, true, nil
 		}
@@ -120,27 +114,26 @@ func (s *Store) CreateCase(ctx context.Context, c casefile.Case, scope string) (
 	return casefile.Case{}, false, errs.E(errs.Conflict, "too many referrals arrived at once; try again")
 }
 
-func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]TransactItem, error) {
+func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]types.TransactWriteItem, error) {
 	body, err := encode(c)
 	if err != nil {
 		return nil, err
 	}
-	counter := &Update{
-		TableName:                 s.table,
+	counter := &types.Update{
+		TableName:                 &s.table,
 		Key:                       keyOf("COUNTER#"+scope, "COUNTER"),
-		UpdateExpression:          "SET seq = :next",
+		UpdateExpression:          aws.String("SET seq = :next"),
 		ExpressionAttributeValues: Item{":next": num(n + 1)},
+		ConditionExpression:       aws.String("attribute_not_exists(pk)"),
 	}
-	if n == 0 {
-		counter.ConditionExpression = "attribute_not_exists(pk)"
-	} else {
-		counter.ConditionExpression = "seq = :seen"
+	if n > 0 {
+		counter.ConditionExpression = aws.String("seq = :seen")
 		counter.ExpressionAttributeValues[":seen"] = num(n)
 	}
 	meta := keyOf(casePK(c.Ref), metaSK)
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
 	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
-	meta["body"] = Value{B: body}
+	meta["body"] = bin(body)
 	meta["version"] = num(int64(c.Version))
 	raw := keyOf("RAW#"+c.RawKey, "RAW")
 	raw["ref"] = str(c.Ref)
@@ -149,30 +142,31 @@ func (s *Store) newCaseItems(c casefile.Case, scope string, n int64) ([]Transact
 	if err != nil {
 		return nil, err
 	}
-	return append([]TransactItem{
+	return append([]types.TransactWriteItem{
 		{Update: counter},
 		{Put: s.putNew(raw)},
 		{Put: s.putNew(meta)},
 	}, event...), nil
 }
 
-func (s *Store) putNew(item Item) *Put {
-	return &Put{TableName: s.table, Item: item, ConditionExpression: "attribute_not_exists(pk)"}
+func (s *Store) putNew(item Item) *types.Put {
+	return &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}
 }
 
-func num(n int64) Value {
-	v := strconv.FormatInt(n, 10)
-	return Value{N: &v}
+// write writes items in one transaction.
+func (s *Store) write(ctx context.Context, items []types.TransactWriteItem) error {
+	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	return err
 }
 
 // retryable reports whether a cancelled transaction failed only on our own
 // conditions or on a conflict with another transaction.
 func retryable(err error) bool {
-	var tce *CancelledError
-	if !errors.As(err, &tce) {
+	rs, ok := reasons(err)
+	if !ok {
 		return conflicted(err)
 	}
-	for _, r := range tce.Reasons {
+	for _, r := range rs {
 		switch r {
 		case "", "None", "ConditionalCheckFailed", "TransactionConflict":
 		default:
@@ -185,16 +179,16 @@ func retryable(err error) bool {
 // conflicted reports whether DynamoDB refused a transaction because
 // another was in progress on the same items.
 func conflicted(err error) bool {
-	var e *awscall.Error
-	return errors.As(err, &e) && e.Code == "TransactionConflictException"
+	var e *types.TransactionConflictException
+	return errors.As(err, &e)
 }
 
 // transact writes items in one transaction, again (a few times, after a
 // short wait) while it is cancelled only by other transactions on the
 // same items: the conditions decide, never the timing.
-func (s *Store) transact(ctx context.Context, items []TransactItem) error {
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
 	for attempt := 0; ; attempt++ {
-		err := s.db.TransactWriteItems(ctx, items)
+		err := s.write(ctx, items)
 		if err == nil || !raced(err) || attempt == maxAttempts {
 			return err
 		}
@@ -212,12 +206,12 @@ func raced(err error) bool {
 	if conflicted(err) {
 		return true
 	}
-	var tce *CancelledError
-	if !errors.As(err, &tce) {
+	rs, ok := reasons(err)
+	if !ok {
 		return false
 	}
 	seen := false
-	for _, r := range tce.Reasons {
+	for _, r := range rs {
 		switch r {
 		case "TransactionConflict":
 			seen = true
@@ -232,20 +226,20 @@ func raced(err error) bool {
 // cancelled reports whether the i-th item of a cancelled transaction
 // failed its condition.
 func cancelled(err error, i int) bool {
-	var tce *CancelledError
-	return errors.As(err, &tce) && i < len(tce.Reasons) && tce.Reasons[i] == "ConditionalCheckFailed"
+	rs, _ := reasons(err)
+	return i < len(rs) && rs[i] == "ConditionalCheckFailed"
 }
 
 func (s *Store) counter(ctx context.Context, scope string) (int64, error) {
-	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: keyOf("COUNTER#"+scope, "COUNTER"), ConsistentRead: true})
+	item, err := s.get(ctx, "COUNTER#"+scope, "COUNTER")
 	if err != nil {
 		return 0, fmt.Errorf("dynamo: read counter: %w", err)
 	}
-	v := item["seq"].N
-	if v == nil {
+	v := numberOf(item, "seq")
+	if v == "" {
 		return 0, nil
 	}
-	return strconv.ParseInt(*v, 10, 64)
+	return strconv.ParseInt(v, 10, 64)
 }
 
 // GetCase implements store.Store.
@@ -262,11 +256,11 @@ func (s *Store) GetCase(ctx context.Context, ref string) (casefile.Case, error) 
 }
 
 func (s *Store) get(ctx context.Context, pk, sk string) (Item, error) {
-	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: keyOf(pk, sk), ConsistentRead: true})
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: keyOf(pk, sk), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, fmt.Errorf("dynamo: get %s: %w", pk, err)
 	}
-	return item, nil
+	return out.Item, nil
 }
 
 // FindByRawKey implements store.Store.
@@ -275,7 +269,7 @@ func (s *Store) FindByRawKey(ctx context.Context, rawKey string) (casefile.Case,
 	if err != nil {
 		return casefile.Case{}, err
 	}
-	ref := item["ref"].String()
+	ref := stringOf(item, "ref")
 	if ref == "" {
 		return casefile.Case{}, errs.E(errs.NotFound, "no case for that raw input")
 	}
@@ -290,11 +284,7 @@ func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefi
 	}
 	var out []casefile.CaseSummary
 	for _, st := range statuses {
-		list, err := queryAll[casefile.CaseSummary](ctx, s, &QueryInput{
-			IndexName:                 IndexGSI1,
-			KeyConditionExpression:    "gsi1pk = :pk",
-			ExpressionAttributeValues: Item{":pk": str("STATUS#" + string(st))},
-		})
+		list, err := queryAll[casefile.CaseSummary](ctx, s, onIndex("STATUS#"+string(st)))
 		if err != nil {
 			return nil, err
 		}
@@ -329,7 +319,7 @@ func (s *Store) ListCases(ctx context.Context, status casefile.Status) ([]casefi
 }
 
 // queryAll runs a query over every page and decodes each item's body.
-func queryAll[T any](ctx context.Context, s *Store, in *QueryInput) ([]T, error) {
+func queryAll[T any](ctx context.Context, s *Store, in *dynamodb.QueryInput) ([]T, error) {
 	var out []T
 	err := s.query(ctx, in, func(item Item) error {
 		var v T
@@ -344,8 +334,11 @@ func queryAll[T any](ctx context.Context, s *Store, in *QueryInput) ([]T, error)
 
 // query runs a query on the table over every page, calling f with each
 // item.
-func (s *Store) query(ctx context.Context, in *QueryInput, f func(Item) error) error {
-	in.TableName, in.Limit = s.table, s.page
+func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, f func(Item) error) error {
+	in.TableName = &s.table
+	if s.page > 0 {
+		in.Limit = aws.Int32(int32(s.page))
+	}
 	for {
 		page, err := s.db.Query(ctx, in)
 		if err != nil {
@@ -375,7 +368,7 @@ func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 	if err != nil {
 		return false, err
 	}
-	items = append([]TransactItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
+	items = append([]types.TransactWriteItem{{ConditionCheck: s.caseExists(e.Ref)}}, items...)
 	err = s.transact(ctx, items)
 	switch { // items: the case's check, the id's guard, the unique key's guard
 	case err == nil:
@@ -392,20 +385,20 @@ func (s *Store) AppendEvent(ctx context.Context, e casefile.Event) (bool, error)
 
 // eventItems are the guards and the event: the id's guard first, then
 // the unique key's if the event has one, then the event.
-func (s *Store) eventItems(e casefile.Event) ([]TransactItem, error) {
+func (s *Store) eventItems(e casefile.Event) ([]types.TransactWriteItem, error) {
 	body, err := encode(e)
 	if err != nil {
 		return nil, err
 	}
 	event := keyOf(casePK(e.Ref), "EVENT#"+store.TimeKey(e.At)+"#"+e.ID)
-	event["body"] = Value{B: body}
-	items := []TransactItem{{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))}}
+	event["body"] = bin(body)
+	items := []types.TransactWriteItem{{Put: s.putNew(keyOf(casePK(e.Ref), "EVENTID#"+e.ID))}}
 	if e.Unique != "" {
 		guard := keyOf(casePK(e.Ref), "UNIQUE#"+e.Unique)
 		guard["id"] = str(e.ID)
-		items = append(items, TransactItem{Put: s.putNew(guard)})
+		items = append(items, types.TransactWriteItem{Put: s.putNew(guard)})
 	}
-	items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: event}})
+	items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: event}})
 	return append(items, s.markItems(e)...), nil
 }
 
@@ -415,23 +408,23 @@ func (s *Store) eventItems(e casefile.Event) ([]TransactItem, error) {
 const marksPK = "MARKS"
 
 // markItems put or delete the case's mark items an event sets.
-func (s *Store) markItems(e casefile.Event) []TransactItem {
+func (s *Store) markItems(e casefile.Event) []types.TransactWriteItem {
 	keys := make([]string, 0, len(e.Marks))
 	for k := range e.Marks {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []TransactItem
+	var out []types.TransactWriteItem
 	for _, k := range keys {
 		item := keyOf(casePK(e.Ref), "MARK#"+k)
 		if e.Marks[k] == "" {
-			out = append(out, TransactItem{Delete: &Delete{TableName: s.table, Key: item}})
+			out = append(out, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: item}})
 			continue
 		}
 		item[AttrGSI1PK] = str(marksPK)
 		item[AttrGSI1SK] = str(e.Ref + "#" + k)
 		item["ref"], item["mark"], item["value"] = str(e.Ref), str(k), str(e.Marks[k])
-		out = append(out, TransactItem{Put: &Put{TableName: s.table, Item: item}})
+		out = append(out, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}})
 	}
 	return out
 }
@@ -444,20 +437,17 @@ const nextMark = ".next"
 // due time under nextMark+"-due".
 func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
-	err := s.query(ctx, &QueryInput{
-		IndexName:                 IndexGSI1,
-		KeyConditionExpression:    "gsi1pk = :pk",
-		ExpressionAttributeValues: Item{":pk": str(marksPK)},
-		ProjectionExpression:      "#r, mark, #v, due",
-		ExpressionAttributeNames:  map[string]string{"#r": "ref", "#v": "value"},
-	}, func(item Item) error {
-		ref, k, v := item["ref"].String(), item["mark"].String(), item["value"].String()
+	in := onIndex(marksPK)
+	in.ProjectionExpression = aws.String("#r, mark, #v, due")
+	in.ExpressionAttributeNames = map[string]string{"#r": "ref", "#v": "value"}
+	err := s.query(ctx, in, func(item Item) error {
+		ref, k, v := stringOf(item, "ref"), stringOf(item, "mark"), stringOf(item, "value")
 		if out[ref] == nil {
 			out[ref] = map[string]string{}
 		}
 		out[ref][k] = v
 		if k == nextMark {
-			out[ref][nextMark+"-due"] = item["due"].String()
+			out[ref][nextMark+"-due"] = stringOf(item, "due")
 		}
 		return nil
 	})
@@ -467,8 +457,8 @@ func (s *Store) marks(ctx context.Context) (map[string]map[string]string, error)
 	return out, nil
 }
 
-func (s *Store) caseExists(ref string) *ConditionCheck {
-	return &ConditionCheck{TableName: s.table, Key: keyOf(casePK(ref), metaSK), ConditionExpression: "attribute_exists(pk)"}
+func (s *Store) caseExists(ref string) *types.ConditionCheck {
+	return &types.ConditionCheck{TableName: &s.table, Key: keyOf(casePK(ref), metaSK), ConditionExpression: aws.String("attribute_exists(pk)")}
 }
 
 // ListEvents implements store.Store.
@@ -480,11 +470,20 @@ func (s *Store) ListEvents(ctx context.Context, ref string) ([]casefile.Event, e
 	return out, err
 }
 
-func beginsWith(pk, prefix string) *QueryInput {
-	return &QueryInput{
-		KeyConditionExpression:    "pk = :pk AND begins_with(sk, :prefix)",
+func beginsWith(pk, prefix string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: Item{":pk": str(pk), ":prefix": str(prefix)},
-		ConsistentRead:            true,
+		ConsistentRead:            aws.Bool(true),
+	}
+}
+
+// onIndex queries the index's partition pk.
+func onIndex(pk string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		IndexName:                 aws.String(IndexGSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: Item{":pk": str(pk)},
 	}
 }
 
@@ -493,7 +492,7 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	if err := store.CheckDeadlines(ds); err != nil {
 		return err
 	}
-	items := []TransactItem{{ConditionCheck: s.caseExists(ref)}}
+	items := []types.TransactWriteItem{{ConditionCheck: s.caseExists(ref)}}
 	keep := make(map[string]bool, len(ds))
 	for _, d := range ds {
 		d.Ref = ref
@@ -502,8 +501,8 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 			return err
 		}
 		item := keyOf(casePK(ref), "DEADLINE#"+d.Rule)
-		item["body"] = Value{B: body}
-		items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: item}})
+		item["body"] = bin(body)
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}})
 		keep[d.Rule] = true
 	}
 	// The summary's next open deadline, beside the marks.
@@ -511,9 +510,9 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	if d, ok := casefile.NextOpen(ds); ok {
 		next[AttrGSI1PK], next[AttrGSI1SK] = str(marksPK), str(ref+"#"+nextMark)
 		next["ref"], next["mark"], next["value"], next["due"] = str(ref), str(nextMark), str(d.Rule), str(store.TimeKey(d.Due))
-		items = append(items, TransactItem{Put: &Put{TableName: s.table, Item: next}})
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: next}})
 	} else {
-		items = append(items, TransactItem{Delete: &Delete{TableName: s.table, Key: next}})
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: next}})
 	}
 	old, err := s.ListDeadlines(ctx, ref)
 	if err != nil {
@@ -521,10 +520,10 @@ func (s *Store) PutDeadlines(ctx context.Context, ref string, ds []casefile.Dead
 	}
 	for _, d := range old {
 		if !keep[d.Rule] {
-			items = append(items, TransactItem{Delete: &Delete{TableName: s.table, Key: keyOf(casePK(ref), "DEADLINE#"+d.Rule)}})
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: keyOf(casePK(ref), "DEADLINE#"+d.Rule)}})
 		}
 	}
-	err = s.db.TransactWriteItems(ctx, items)
+	err = s.write(ctx, items)
 	if cancelled(err, 0) {
 		return errs.E(errs.NotFound, "no case %s", ref)
 	}
@@ -555,9 +554,9 @@ func encode(v any) ([]byte, error) {
 }
 
 func decode(item Item, v any) error {
-	b := item["body"].B
+	b := bytesOf(item, "body")
 	if b == nil {
-		return fmt.Errorf("dynamo: item %v has no body", item[AttrPK])
+		return fmt.Errorf("dynamo: item %s has no body", stringOf(item, AttrPK))
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
@@ -586,19 +585,19 @@ func (s *Store) UpdateCase(ctx context.Context, c casefile.Case, e casefile.Even
 	meta := keyOf(casePK(c.Ref), metaSK)
 	meta[AttrGSI1PK] = str("STATUS#" + string(c.Status))
 	meta[AttrGSI1SK] = str(store.TimeKey(c.ReceivedAt) + "#" + c.Ref)
-	meta["body"] = Value{B: body}
+	meta["body"] = bin(body)
 	meta["version"] = num(int64(c.Version))
 	cond := "attribute_exists(pk) AND version = :prev"
 	if c.Version == 1 {
 		cond = "attribute_exists(pk) AND (attribute_not_exists(version) OR version = :prev)"
 	}
-	put := &Put{TableName: s.table, Item: meta, ConditionExpression: cond,
+	put := &types.Put{TableName: &s.table, Item: meta, ConditionExpression: &cond,
 		ExpressionAttributeValues: Item{":prev": num(int64(c.Version - 1))}}
 	event, err := s.eventItems(e)
 	if err != nil {
 		return false, err
 	}
-	items := append([]TransactItem{{Put: put}}, event...)
+	items := append([]types.TransactWriteItem{{Put: put}}, event...)
 	err = s.transact(ctx, items)
 	if err == nil || cancelled(err, 1) {
 		return err == nil, nil // cancelled at 1: this correction is in already
@@ -623,7 +622,7 @@ func (s *Store) messageItem(m casefile.Message) (Item, error) {
 		return nil, err
 	}
 	item := keyOf(messagePK(m.Key), messageSK)
-	item["body"] = Value{B: body}
+	item["body"] = bin(body)
 	item["state"] = str(string(m.State))
 	item["lockedUntil"] = num(m.LockedUntil.UnixNano())
 	switch {
@@ -646,14 +645,14 @@ func (s *Store) BeginMessage(ctx context.Context, m casefile.Message) (casefile.
 	if err != nil {
 		return casefile.Message{}, false, err
 	}
-	put := &Put{TableName: s.table, Item: item,
-		ConditionExpression:      "attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)",
+	put := &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#state = :progress AND lockedUntil <= :now)"),
 		ExpressionAttributeNames: map[string]string{"#state": "state"},
 		ExpressionAttributeValues: Item{
 			":progress": str(string(casefile.InProgress)),
 			":now":      num(m.UpdatedAt.UnixNano()),
 		}}
-	err = s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}})
+	err = s.write(ctx, []types.TransactWriteItem{{Put: put}})
 	switch {
 	case err == nil:
 		return m, true, nil
@@ -673,8 +672,8 @@ func (s *Store) PutMessage(ctx context.Context, m casefile.Message) error {
 	if err != nil {
 		return err
 	}
-	put := &Put{TableName: s.table, Item: item}
-	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}}); err != nil {
+	put := &types.Put{TableName: &s.table, Item: item}
+	if err := s.write(ctx, []types.TransactWriteItem{{Put: put}}); err != nil {
 		return fmt.Errorf("dynamo: put message: %w", err)
 	}
 	return nil
@@ -695,11 +694,7 @@ func (s *Store) GetMessage(ctx context.Context, key string) (casefile.Message, e
 
 // ListMessages implements store.Store.
 func (s *Store) ListMessages(ctx context.Context, outcome casefile.Outcome) ([]casefile.Message, error) {
-	return queryAll[casefile.Message](ctx, s, &QueryInput{
-		IndexName:                 IndexGSI1,
-		KeyConditionExpression:    "gsi1pk = :pk",
-		ExpressionAttributeValues: Item{":pk": str("MESSAGES#" + string(outcome))},
-	})
+	return queryAll[casefile.Message](ctx, s, onIndex("MESSAGES#"+string(outcome)))
 }
 
 const inProgress = "MESSAGES#in-progress"
@@ -712,10 +707,10 @@ func (s *Store) ListStuckMessages(ctx context.Context, t time.Time) ([]casefile.
 
 // upTo queries the index partition pk for the items whose sort key starts
 // with a time at or before t.
-func upTo(pk string, t time.Time) *QueryInput {
-	return &QueryInput{
-		IndexName:              IndexGSI1,
-		KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :upper",
+func upTo(pk string, t time.Time) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		IndexName:              aws.String(IndexGSI1),
+		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :upper"),
 		ExpressionAttributeValues: Item{
 			":pk":    str(pk),
 			":upper": str(store.TimeKey(t) + "$"), // '$' sorts just after the '#' that follows the time
@@ -731,10 +726,10 @@ func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
 		return err
 	}
 	item := draftKey(d.Key)
-	item["body"] = Value{B: d.Body}
+	item["body"] = bin(d.Body)
 	item[AttrExpiresAt] = num(d.ExpiresAt.Unix())
-	put := &Put{TableName: s.table, Item: item}
-	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Put: put}}); err != nil {
+	put := &types.Put{TableName: &s.table, Item: item}
+	if err := s.write(ctx, []types.TransactWriteItem{{Put: put}}); err != nil {
 		return fmt.Errorf("dynamo: put draft: %w", err)
 	}
 	return nil
@@ -743,15 +738,15 @@ func (s *Store) PutDraft(ctx context.Context, d store.Draft) error {
 // GetDraft implements store.Store. The TTL removes expired drafts within
 // days, so the expiry is checked here too.
 func (s *Store) GetDraft(ctx context.Context, key string, now time.Time) (store.Draft, error) {
-	item, err := s.db.GetItem(ctx, &GetItemInput{TableName: s.table, Key: draftKey(key), ConsistentRead: true})
+	item, err := s.get(ctx, "DRAFT#"+key, "DRAFT")
 	if err != nil {
 		return store.Draft{}, fmt.Errorf("dynamo: get draft: %w", err)
 	}
-	body, exp := item["body"].B, item[AttrExpiresAt].N
-	if body == nil || exp == nil {
+	body, exp := bytesOf(item, "body"), numberOf(item, AttrExpiresAt)
+	if body == nil || exp == "" {
 		return store.Draft{}, errs.E(errs.NotFound, "no draft")
 	}
-	secs, err := strconv.ParseInt(*exp, 10, 64)
+	secs, err := strconv.ParseInt(exp, 10, 64)
 	if err != nil || !time.Unix(secs, 0).After(now) {
 		return store.Draft{}, errs.E(errs.NotFound, "no draft")
 	}
@@ -760,8 +755,8 @@ func (s *Store) GetDraft(ctx context.Context, key string, now time.Time) (store.
 
 // DeleteDraft implements store.Store.
 func (s *Store) DeleteDraft(ctx context.Context, key string) error {
-	del := &Delete{TableName: s.table, Key: draftKey(key)}
-	if err := s.db.TransactWriteItems(ctx, []TransactItem{{Delete: del}}); err != nil {
+	del := &types.Delete{TableName: &s.table, Key: draftKey(key)}
+	if err := s.write(ctx, []types.TransactWriteItem{{Delete: del}}); err != nil {
 		return fmt.Errorf("dynamo: delete draft: %w", err)
 	}
 	return nil

@@ -13,11 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
 	"github.com/cspr-intake/cspr-intake/shared/casefile"
 	"github.com/cspr-intake/cspr-intake/shared/store"
 	"github.com/cspr-intake/cspr-intake/shared/store/storetest"
@@ -30,9 +27,10 @@ func TestMain(m *testing.M) { testenv.Main(m, &emulator) }
 
 // localClient returns a client for DynamoDB Local at endpoint, with fixed
 // credentials so no AWS account or network is needed.
-func localClient(endpoint string) *Client {
+func localClient(endpoint string) *dynamodb.Client {
 	cfg := testenv.AWSConfig()
-	return NewClient(awscall.Client{Region: cfg.Region, Credentials: cfg.Credentials}, endpoint)
+	cfg.BaseEndpoint = &endpoint
+	return NewClient(cfg)
 }
 
 var tables atomic.Int64
@@ -72,47 +70,6 @@ func TestNoScans(t *testing.T) {
 	}
 }
 
-// TestWireSDK: what the store writes, the AWS SDK's own client reads as
-// the same attributes, and what the SDK writes the store reads — the
-// store's JSON is DynamoDB's, not only one emulator's reading of it.
-func TestWireSDK(t *testing.T) {
-	ctx := context.Background()
-	endpoint, table := newTable(t)
-	st := New(localClient(endpoint), table, nil)
-	c, _, err := st.CreateCase(ctx, storetest.NewCase("wire", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)), "DSP-2026")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdk := dynamodb.NewFromConfig(testenv.AWSConfig(), func(o *dynamodb.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-		o.DisableValidateResponseChecksum = true
-	})
-	out, err := sdk.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true), Key: map[string]types.AttributeValue{
-		AttrPK: &types.AttributeValueMemberS{Value: "CASE#" + c.Ref}, AttrSK: &types.AttributeValueMemberS{Value: "META"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := out.Item["body"].(*types.AttributeValueMemberB)
-	version, _ := out.Item["version"].(*types.AttributeValueMemberN)
-	status, _ := out.Item[AttrGSI1PK].(*types.AttributeValueMemberS)
-	if body == nil || len(body.Value) < 20 || version == nil || version.Value != fmt.Sprint(c.Version) || status == nil || status.Value != "STATUS#"+string(c.Status) {
-		t.Fatalf("the SDK read body %d bytes, version %v, status %v (case %s)", len(body.Value), version.Value, status.Value, c.Status)
-	}
-	expires := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err = sdk.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]types.AttributeValue{
-		AttrPK: &types.AttributeValueMemberS{Value: "DRAFT#from-the-sdk"}, AttrSK: &types.AttributeValueMemberS{Value: "DRAFT"},
-		"body":        &types.AttributeValueMemberB{Value: []byte{0, 1, 2, 0xff}},
-		AttrExpiresAt: &types.AttributeValueMemberN{Value: fmt.Sprint(expires.Unix())},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := st.GetDraft(ctx, "from-the-sdk", expires.Add(-time.Hour))
-	if err != nil || string(d.Body) != "\x00\x01\x02\xff" || !d.ExpiresAt.Equal(expires) {
-		t.Errorf("the store read the SDK's draft as %+v, %v", d, err)
-	}
-}
-
 // pagedAPI answers a query in pages of one item.
 type pagedAPI struct {
 	API
@@ -120,16 +77,16 @@ type pagedAPI struct {
 	asked []Item // the start key of each call
 }
 
-func (p *pagedAPI) Query(_ context.Context, in *QueryInput) (*QueryOutput, error) {
+func (p *pagedAPI) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	p.asked = append(p.asked, in.ExclusiveStartKey)
 	i := 0
 	if in.ExclusiveStartKey != nil {
-		fmt.Sscan(in.ExclusiveStartKey[AttrSK].String(), &i)
+		fmt.Sscan(stringOf(in.ExclusiveStartKey, AttrSK), &i)
 		i++
 	}
-	out := &QueryOutput{Items: p.items[i : i+1]}
+	out := &dynamodb.QueryOutput{Items: p.items[i : i+1]}
 	if i+1 < len(p.items) {
-		out.LastEvaluatedKey = Item{AttrSK: S(fmt.Sprint(i))}
+		out.LastEvaluatedKey = Item{AttrSK: str(fmt.Sprint(i))}
 	}
 	return out, nil
 }
@@ -139,14 +96,14 @@ func (p *pagedAPI) Query(_ context.Context, in *QueryInput) (*QueryOutput, error
 func TestQueryPages(t *testing.T) {
 	api := &pagedAPI{}
 	for _, v := range []string{"a", "b", "c"} {
-		api.items = append(api.items, Item{"v": S(v)})
+		api.items = append(api.items, Item{"v": str(v)})
 	}
 	var got []string
-	err := New(api, "t", nil).query(context.Background(), &QueryInput{}, func(it Item) error {
-		got = append(got, it["v"].String())
+	err := New(api, "t", nil).query(context.Background(), &dynamodb.QueryInput{}, func(it Item) error {
+		got = append(got, stringOf(it, "v"))
 		return nil
 	})
-	if err != nil || strings.Join(got, "") != "abc" || len(api.asked) != 3 || api.asked[0] != nil || api.asked[2][AttrSK].String() != "1" {
+	if err != nil || strings.Join(got, "") != "abc" || len(api.asked) != 3 || api.asked[0] != nil || stringOf(api.asked[2], AttrSK) != "1" {
 		t.Errorf("read %v, %v; asked %v", got, err, api.asked)
 	}
 }

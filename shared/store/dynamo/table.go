@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cspr-intake/cspr-intake/shared/awscall"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Key and index names of the single table. template.yaml declares the same
@@ -23,45 +25,41 @@ const (
 // CreateTable creates the table as template.yaml declares it (on-demand,
 // the GSI, the stream, TTL) and waits until it is active. Deployments get
 // the table from the template; this is for DynamoDB Local and tests.
-func CreateTable(ctx context.Context, c *Client, table string) error {
-	type attr struct{ AttributeName, AttributeType string }
-	type key struct{ AttributeName, KeyType string }
-	in := map[string]any{
-		"TableName":            table,
-		"BillingMode":          "PAY_PER_REQUEST",
-		"AttributeDefinitions": []attr{{AttrPK, "S"}, {AttrSK, "S"}, {AttrGSI1PK, "S"}, {AttrGSI1SK, "S"}},
-		"KeySchema":            []key{{AttrPK, "HASH"}, {AttrSK, "RANGE"}},
-		"GlobalSecondaryIndexes": []map[string]any{{
-			"IndexName":  IndexGSI1,
-			"KeySchema":  []key{{AttrGSI1PK, "HASH"}, {AttrGSI1SK, "RANGE"}},
-			"Projection": map[string]string{"ProjectionType": "ALL"},
-		}},
-		"StreamSpecification": map[string]any{"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+func CreateTable(ctx context.Context, c *dynamodb.Client, table string) error {
+	keys := func(hash, rng string) []types.KeySchemaElement {
+		return []types.KeySchemaElement{{AttributeName: &hash, KeyType: types.KeyTypeHash}, {AttributeName: &rng, KeyType: types.KeyTypeRange}}
 	}
-	var inUse *awscall.Error
-	if err := c.call(ctx, "CreateTable", in, nil); errors.As(err, &inUse) && inUse.Code == "ResourceInUseException" {
+	var attrs []types.AttributeDefinition
+	for _, name := range []string{AttrPK, AttrSK, AttrGSI1PK, AttrGSI1SK} {
+		attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS})
+	}
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            &table,
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: attrs,
+		KeySchema:            keys(AttrPK, AttrSK),
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
+			IndexName:  aws.String(IndexGSI1),
+			KeySchema:  keys(AttrGSI1PK, AttrGSI1SK),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}},
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages},
+	})
+	var inUse *types.ResourceInUseException
+	if errors.As(err, &inUse) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("dynamo: create table %s: %w", table, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-		var out struct{ Table struct{ TableStatus string } }
-		if err := c.call(ctx, "DescribeTable", map[string]string{"TableName": table}, &out); err != nil {
-			return fmt.Errorf("dynamo: wait for table %s: %w", table, err)
-		}
-		if out.Table.TableStatus == "ACTIVE" {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("dynamo: wait for table %s: %w", table, ctx.Err())
-		case <-time.After(wait):
-		}
+	if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &table}, 30*time.Second,
+		func(o *dynamodb.TableExistsWaiterOptions) {
+			o.MinDelay = 10 * time.Millisecond
+			o.MaxDelay = time.Second
+		}); err != nil {
+		return fmt.Errorf("dynamo: wait for table %s: %w", table, err)
 	}
-	ttl := map[string]any{"TableName": table, "TimeToLiveSpecification": map[string]any{"AttributeName": AttrExpiresAt, "Enabled": true}}
-	if err := c.call(ctx, "UpdateTimeToLive", ttl, nil); err != nil {
+	if _, err := c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: &table,
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(AttrExpiresAt), Enabled: aws.Bool(true)}}); err != nil {
 		return fmt.Errorf("dynamo: enable TTL on %s: %w", table, err)
 	}
 	return nil
