@@ -3,7 +3,7 @@
 GOFLAGS_LAMBDA = -tags lambda.norpc -trimpath -ldflags='-s -w'
 GOENV_LAMBDA   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 
-.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction build-WorkspaceFunction test run activate-mailbox
+.PHONY: build-FormIntakeFunction build-IntakeApiFunction build-ReminderFunction build-EmailIntakeFunction build-WorkspaceFunction build-SettleFunction test run activate-mailbox
 
 build-FormIntakeFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/form-intake
@@ -19,6 +19,9 @@ build-EmailIntakeFunction:
 
 build-WorkspaceFunction:
 	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/workspace
+
+build-SettleFunction:
+	$(GOENV_LAMBDA) go build $(GOFLAGS_LAMBDA) -o $(ARTIFACTS_DIR)/bootstrap ./functions/settle
 
 test:
 	./scripts/test

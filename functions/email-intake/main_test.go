@@ -24,7 +24,7 @@ import (
 func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
-	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
+	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b"}
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil || !strings.Contains(err.Error(), "MAIL_PREFIX") {
 		t.Errorf("no MAIL_PREFIX: %v", err)
 	}
@@ -36,7 +36,7 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // redeliveries, and a spoofed message held.
 func TestSESAndS3Events(t *testing.T) {
 	ctx := context.Background()
-	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "cspr-raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
+	awsCfg := fntest.Setup(t, fntest.Resources{Function: "EmailIntakeFunction", Table: "cases", Bucket: "cspr-raw", Identity: "darlington.gov.uk"})
 	s3c := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true })
 	// SES's S3 action stored each message before invoking the function.
 	eml, err := os.ReadFile("../../events/email/outlook-word-form.eml")
@@ -49,9 +49,7 @@ func TestSESAndS3Events(t *testing.T) {
 	spoofed := strings.Replace(string(eml), "outlook-1@", "spoofed-1@", 1)
 	put(t, s3c, "inbound/spoofed0e2ic28trm7dfhrc2v0clambda4nbp0g1", []byte(spoofed))
 
-	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "cspr-raw", "MAIL_PREFIX": "inbound/", "SCHEDULE_GROUP": "cspr",
-		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder",
-		"SCHEDULER_ROLE_ARN":    "arn:aws:iam::123456789012:role/scheduler", "LOCK_SECONDS": "60"}
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "cspr-raw", "MAIL_PREFIX": "inbound/", "LOCK_SECONDS": "60"}
 	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -99,11 +97,9 @@ func TestSESAndS3Events(t *testing.T) {
 	// test sent it.
 	ref := first[0].Refs[0]
 	want := []string{ // to, and what (the Message-Id's first word), in the order sent
-		"<business.unit@darlington.gov.uk> new." + ref, // the new case, to the Business Unit
-		"<ld.chair@darlington.gov.uk> ld." + ref,       // and to the L&D chair
-		"<sam.referrer@darlington.gov.uk> ack." + ref,  // the acknowledgement, to its sender
-		"<business.unit@darlington.gov.uk> held.",      // the spoofed message held
-	}
+		"<sam.referrer@darlington.gov.uk> ack." + ref, // the acknowledgement, to its sender
+		"<business.unit@darlington.gov.uk> held.",     // the spoofed message held
+	} // the new case's notices are the table stream's (functions/settle)
 	var got []string
 	for _, m := range sesSent(t, fntest.Moto.Endpoint(t))[before:] {
 		id := strings.Trim(m.Header.Get("Message-Id"), "<>")

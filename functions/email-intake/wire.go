@@ -14,12 +14,11 @@ import (
 
 // newHandler builds the handler from the environment template.yaml sets:
 // TABLE_NAME; RAW_BUCKET and MAIL_PREFIX, where the receipt rule stores
-// messages; the reminder schedules' SCHEDULE_GROUP, REMINDER_FUNCTION_ARN,
-// SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; SES_CONFIGURATION_SET
+// messages; SES_CONFIGURATION_SET
 // (optional); LOCK_SECONDS, how long one delivery may hold a message (the
 // function's timeout); and CSPR_CONFIG.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (*sesmail.Handler, error) {
-	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "MAIL_PREFIX", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "MAIL_PREFIX")
 	if err != nil {
 		return nil, err
 	}

@@ -9,18 +9,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/cspr-intake/cspr-intake/functions/internal/assemble"
+	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/functions/internal/fntest"
 	"github.com/cspr-intake/cspr-intake/shared/apigw"
+	"github.com/cspr-intake/cspr-intake/shared/intake"
 )
 
 func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsResources(t *testing.T) {
-	env := map[string]string{"TABLE_NAME": "t", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
+	env := map[string]string{"TABLE_NAME": "t"}
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil {
 		t.Error("no error without RAW_BUCKET")
 	}
@@ -31,10 +35,9 @@ func TestNewHandlerNeedsResources(t *testing.T) {
 // the start page, a draft started, the criteria page posted.
 func TestAPIGateway(t *testing.T) {
 	ctx := context.Background()
-	fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk"})
-	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
-		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler"}
-	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	fntest.Setup(t, fntest.Resources{Function: "FormIntakeFunction", Table: "cases", Bucket: "raw", Identity: "darlington.gov.uk"})
+	vars := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "BASE_PATH": "/live"}
+	h, err := newHandler(ctx, fntest.Getenv(vars), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +93,18 @@ func TestAPIGateway(t *testing.T) {
 	api.HTTPMethod, api.Path = "POST", "/api/referrals"
 	if resp := call(api); resp.StatusCode != 404 && resp.StatusCode != 405 {
 		t.Errorf("the API answered on the public function: %d", resp.StatusCode)
+	}
+	// A referral filed as the last page files it, on the function's own
+	// wiring: the case stored and no more (SettleLater) — and, with the
+	// rest of the test, within the function's rights (fntest).
+	e, err := env.Load(ctx, fntest.Getenv(vars), slog.New(slog.NewJSONHandler(io.Discard, nil)), "RAW_BUCKET")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed, err := assemble.App(e, slog.New(slog.NewJSONHandler(io.Discard, nil))).Intake.Submit(ctx,
+		intake.Raw{Data: []byte(read(t, "../../events/referrals/complete.json")), Channel: "web", ReceivedAt: time.Now()})
+	if err != nil || filed.Ref == "" {
+		t.Fatalf("filing a referral: %+v, %v", filed, err)
 	}
 	// A Word download comes back base64, as API Gateway needs for binary.
 	blank := start

@@ -12,12 +12,11 @@ import (
 )
 
 // newHandler builds the web form from the environment template.yaml sets:
-// TABLE_NAME, RAW_BUCKET, the reminder schedules' SCHEDULE_GROUP,
-// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN;
-// BASE_PATH ("/live" behind API Gateway's default address, "" on a custom
-// domain); SES_CONFIGURATION_SET (optional); CSPR_CONFIG.
+// TABLE_NAME, RAW_BUCKET; BASE_PATH ("/live" behind API Gateway's default
+// address, "" on a custom domain); SES_CONFIGURATION_SET (optional);
+// CSPR_CONFIG.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
-	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET")
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,10 @@ import (
 
 // newHandler builds the intake API and the Business Unit's held-mail
 // endpoints from the environment template.yaml sets: TABLE_NAME,
-// RAW_BUCKET, SES_CONFIGURATION_SET (optional), the reminder schedules' SCHEDULE_GROUP,
-// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN; and
-// CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
+// RAW_BUCKET, SES_CONFIGURATION_SET (optional) and CSPR_CONFIG, the partnership's settings as JSON (optional). AWS
 // credentials come from the Lambda environment (functions/internal/env).
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
-	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN")
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET")
 	if err != nil {
 		return nil, err
 	}

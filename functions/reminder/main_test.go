@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { fntest.Main(m) }
 // payload in events/scheduler, on DynamoDB Local and moto's SES.
 func TestScheduledInvoke(t *testing.T) {
 	ctx := context.Background()
-	awsCfg := fntest.Setup(t, fntest.Resources{Table: "cases", Identity: "darlington.gov.uk"})
+	awsCfg := fntest.Setup(t, fntest.Resources{Function: "ReminderFunction", Table: "cases", Identity: "darlington.gov.uk"})
 	st := dynamo.New(fntest.Dynamo(awsCfg), "cases", nil)
 	c := storetest.NewCase("reminder-test", time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC))
 	c.Route = "notification"

@@ -21,7 +21,7 @@ import (
 func TestMain(m *testing.M) { fntest.Main(m) }
 
 func TestNewHandlerNeedsItsProvider(t *testing.T) {
-	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b", "SCHEDULE_GROUP": "g", "REMINDER_FUNCTION_ARN": "a", "SCHEDULER_ROLE_ARN": "r"}
+	env := map[string]string{"TABLE_NAME": "t", "RAW_BUCKET": "b"}
 	if _, err := newHandler(context.Background(), func(k string) string { return env[k] }, slog.Default()); err == nil ||
 		!strings.Contains(err.Error(), "OIDC_ISSUER") {
 		t.Errorf("without a sign-in provider: %v", err)
@@ -42,10 +42,9 @@ func TestWorkspaceBehindAPIGateway(t *testing.T) {
 	defer m.Shutdown()
 	cfg := m.Config()
 	secret, _ := json.Marshal(map[string]string{"clientId": cfg.ClientID, "clientSecret": cfg.ClientSecret})
-	fntest.Setup(t, fntest.Resources{Table: "cases", Bucket: "raw", ScheduleGroup: "cspr", Identity: "darlington.gov.uk",
+	fntest.Setup(t, fntest.Resources{Function: "WorkspaceFunction", Table: "cases", Bucket: "raw", Identity: "darlington.gov.uk",
 		Secrets: map[string]string{"cspr-workspace-client": string(secret)}})
-	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "SCHEDULE_GROUP": "cspr", "BASE_PATH": "/live",
-		"REMINDER_FUNCTION_ARN": "arn:aws:lambda:eu-west-2:123456789012:function:reminder", "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler",
+	env := map[string]string{"TABLE_NAME": "cases", "RAW_BUCKET": "raw", "BASE_PATH": "/live",
 		"OIDC_ISSUER": cfg.Issuer, "OIDC_CLIENT_SECRET_NAME": "cspr-workspace-client", "CSPR_CONFIG": `{"signIn": {"groupsClaim": "groups"}}`}
 	h, err := newHandler(ctx, fntest.Getenv(env), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {

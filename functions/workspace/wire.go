@@ -18,9 +18,7 @@ import (
 )
 
 // newHandler builds the workspace from the environment template.yaml sets:
-// TABLE_NAME, RAW_BUCKET, the reminder schedules' SCHEDULE_GROUP,
-// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN;
-// BASE_PATH; EMAIL_DLQ_URL and REMINDER_DLQ_URL, the dead-letter queues
+// TABLE_NAME, RAW_BUCKET; BASE_PATH; EMAIL_DLQ_URL and REMINDER_DLQ_URL, the dead-letter queues
 // shown with the held mail; OIDC_ISSUER, the user pool; OIDC_CLIENT_SECRET_NAME, the
 // Secrets Manager secret holding its app client's clientId and
 // clientSecret; OIDC_LOGOUT_URL, the provider's sign-out endpoint (Cognito's
@@ -28,8 +26,7 @@ import (
 // else each request's host); and CSPR_CONFIG. A workspace in AWS always
 // signs in with its provider: it refuses to start without one.
 func newHandler(ctx context.Context, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
-	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "SCHEDULE_GROUP", "REMINDER_FUNCTION_ARN", "SCHEDULER_ROLE_ARN",
-		"OIDC_ISSUER", "OIDC_CLIENT_SECRET_NAME")
+	e, err := env.Load(ctx, getenv, log, "RAW_BUCKET", "OIDC_ISSUER", "OIDC_CLIENT_SECRET_NAME")
 	if err != nil {
 		return nil, err
 	}

@@ -15,13 +15,14 @@ import (
 // function's credentials are in its environment).
 func TestFunctionsLinkTheirOwn(t *testing.T) {
 	const sdk = "github.com/aws/aws-sdk-go-v2/"
-	intake := []string{"service/dynamodb", "service/s3", "service/scheduler", "service/sesv2"}
+	intake := []string{"service/dynamodb", "service/s3", "service/sesv2"}
 	clients := map[string][]string{
 		"form-intake":  intake,
 		"intake-api":   intake,
 		"email-intake": intake,
 		"workspace":    append(intake, "service/secretsmanager", "service/sqs"),
 		"reminder":     {"service/dynamodb", "service/sesv2"},
+		"settle":       {"service/dynamodb", "service/scheduler", "service/sesv2"}, // the one that schedules
 	}
 	never := map[string][]string{
 		"form-intake":  {"shared/web/workspace", "shared/web/api", "github.com/coreos/go-oidc", "shared/inbox", "shared/mailparse", "github.com/emersion/go-message/charset"},
@@ -29,6 +30,7 @@ func TestFunctionsLinkTheirOwn(t *testing.T) {
 		"workspace":    {"shared/web/form", "shared/web/api"},
 		"email-intake": {"shared/web/"},
 		"reminder":     {"shared/web", "shared/formdoc", "shared/mailparse", "github.com/emersion/go-message/charset"},
+		"settle":       {"shared/web", "shared/inbox", "shared/mailparse", "github.com/emersion/go-message/charset"},
 	}
 	for fn, banned := range never {
 		out, err := exec.Command("go", "list", "-deps", module+"functions/"+fn).Output()

@@ -23,7 +23,7 @@ var layers = map[string][]string{
 	"adapter":  {"store/bolt", "store/dynamo", "store/storetest", "blob/dir", "blob/s3blob", "mail/ses", "mail/outbox", "schedule/eventbridge", "schedule/local", "deadletter/sqs", "secret"},
 	"usecase":  {"intake", "inbox", "reminder"},
 	"assembly": {"app", "app/mailbox", "app/webform", "app/webapi", "app/webworkspace"},
-	"driver":   {"web", "web/form", "web/api", "web/workspace", "sesmail", "smtpd", "apigw"}, // what calls the use cases: pages, API, mail
+	"driver":   {"web", "web/form", "web/api", "web/workspace", "sesmail", "smtpd", "apigw", "tablestream"}, // what calls the use cases: pages, API, mail
 	"test":     {"testenv", "web/webtest"},
 }
 

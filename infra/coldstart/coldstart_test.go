@@ -25,7 +25,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 )
 
-var functions = []string{"minimal", "email-intake", "form-intake", "intake-api", "reminder", "workspace"}
+var functions = []string{"minimal", "email-intake", "form-intake", "intake-api", "reminder", "settle", "workspace"}
 
 func BenchmarkColdInit(b *testing.B) {
 	dir := b.TempDir()

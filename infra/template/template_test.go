@@ -139,8 +139,8 @@ func checkTable(t *testing.T, tmpl *cloudformation.Template) {
 		if s := tbl.SSESpecification; s == nil || !s.SSEEnabled || s.SSEType == nil || *s.SSEType != "KMS" {
 			t.Errorf("%s: not encrypted with KMS", name)
 		}
-		if s := tbl.StreamSpecification; s == nil || s.StreamViewType != "NEW_AND_OLD_IMAGES" {
-			t.Errorf("%s: stream must be NEW_AND_OLD_IMAGES", name)
+		if s := tbl.StreamSpecification; s == nil || s.StreamViewType != "KEYS_ONLY" {
+			t.Errorf("%s: the stream must carry keys only (its reader needs no more)", name)
 		}
 		if ttl := tbl.TimeToLiveSpecification; ttl == nil || ttl.AttributeName == nil || *ttl.AttributeName != dynamo.AttrExpiresAt {
 			t.Errorf("%s: TTL must be on %s", name, dynamo.AttrExpiresAt)

@@ -26,13 +26,16 @@ type Blobs interface {
 
 // Adapters are the outside systems: the store, the raw inputs, mail, the
 // reminder schedules (nil: none), the clock (nil: the time) and the log.
+// SettleLater: the store's stream settles each stored case
+// (intake.Service.SettleLater), as the table's does in AWS.
 type Adapters struct {
-	Store     store.Store
-	Blobs     Blobs
-	Mail      mail.Sender
-	Scheduler intake.Scheduler
-	Now       func() time.Time
-	Log       *slog.Logger
+	Store       store.Store
+	Blobs       Blobs
+	Mail        mail.Sender
+	Scheduler   intake.Scheduler
+	SettleLater bool
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // App is the intake's use cases, built on one configuration and one
@@ -57,7 +60,7 @@ func New(cfg config.Config, cal *workdays.Calendar, ad Adapters) *App {
 	bu := cfg.Addresses([]string{deadlines.BusinessUnit})
 	in := &intake.Service{
 		Blobs: ad.Blobs, Store: ad.Store, Prefix: cfg.ReferencePrefix, Location: config.London, MaxBytes: cfg.MaxInputBytes, Log: ad.Log,
-		Calendar: cal, Rules: rules, Scheduler: ad.Scheduler, Now: now,
+		Calendar: cal, Rules: rules, Scheduler: ad.Scheduler, SettleLater: ad.SettleLater, Now: now,
 		Notices: ad.Mail, BusinessUnit: bu, LDChair: cfg.Addresses([]string{deadlines.LDChair}),
 		Partnership: cfg.Partnership, Mailbox: cfg.Mailbox, CaseURL: cfg.CaseURL,
 	}

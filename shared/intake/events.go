@@ -565,8 +565,17 @@ func (s *Service) syncDeadlines(ctx context.Context, c casefile.Case, events []c
 	if err := s.Store.PutDeadlines(ctx, c.Ref, ds); err != nil {
 		return nil, fmt.Errorf("intake: store deadlines: %w", err)
 	}
+	if err := s.schedule(ctx, c.Ref, ds, now); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// schedule keeps the reminders of a case's deadlines that are still to
+// come scheduled, and no others; nothing without a Scheduler.
+func (s *Service) schedule(ctx context.Context, ref string, ds []casefile.Deadline, now time.Time) error {
 	if s.Scheduler == nil {
-		return ds, nil
+		return nil
 	}
 	var future []deadlines.Reminder
 	for _, r := range deadlines.Reminders(ds, s.Calendar, s.Rules) {
@@ -574,10 +583,24 @@ func (s *Service) syncDeadlines(ctx context.Context, c casefile.Case, events []c
 			future = append(future, r)
 		}
 	}
-	if err := s.Scheduler.Ensure(ctx, c.Ref, future); err != nil {
-		return nil, fmt.Errorf("intake: schedule reminders: %w", err)
+	if err := s.Scheduler.Ensure(ctx, ref, future); err != nil {
+		return fmt.Errorf("intake: schedule reminders of %s: %w", ref, err)
 	}
-	return ds, nil
+	return nil
+}
+
+// Remind schedules the reminders of case ref's stored deadlines: the
+// table's stream calls it whenever a deadline of the case changes, so the
+// functions that change deadlines need no right to schedule.
+func (s *Service) Remind(ctx context.Context, ref string) error {
+	if s.Calendar == nil || s.Scheduler == nil {
+		return errs.E(errs.Invalid, "reminders are not configured")
+	}
+	ds, err := s.Store.ListDeadlines(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("intake: read deadlines of %s: %w", ref, err)
+	}
+	return s.schedule(ctx, ref, ds, s.now())
 }
 
 func clip(s string, n int) string {

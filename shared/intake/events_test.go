@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -266,5 +267,61 @@ func TestMarks(t *testing.T) {
 	}
 	if err := e.svc.Assign(ctx, "DSP-2026-9999", "officer.jones"); errs.Code(err) != errs.NotFound {
 		t.Errorf("assigning no case: %v", err)
+	}
+}
+
+// ensured is an intake.Scheduler that records what it was asked to keep.
+type ensured struct {
+	refs map[string][]deadlines.Reminder
+}
+
+func (e *ensured) Ensure(_ context.Context, ref string, rs []deadlines.Reminder) error {
+	if e.refs == nil {
+		e.refs = map[string][]deadlines.Reminder{}
+	}
+	e.refs[ref] = rs
+	return nil
+}
+
+// TestSettleLater: with SettleLater, a submission stores the case and no
+// more — no deadlines read or written, nothing scheduled, no one told —
+// and Settle then does all of it once, however often it is called; Remind
+// schedules what the stored deadlines give.
+func TestSettleLater(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	now := received.Add(time.Minute)
+	sched, n := &ensured{}, &notices{}
+	e.svc.Calendar, e.svc.Rules, e.svc.Now = workdays.Default(), deadlines.Darlington, func() time.Time { return now }
+	e.svc.Scheduler, e.svc.Notices, e.svc.BusinessUnit = sched, n, []string{"bu@darlington.gov.uk"}
+	e.svc.SettleLater = true
+	res, err := e.svc.Submit(ctx, Raw{Data: sample(t, "complete.json"), Channel: "web", ReceivedAt: received})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ := e.store.ListDeadlines(ctx, res.Ref); len(ds) != 0 || len(sched.refs) != 0 || len(n.sent) != 0 {
+		t.Fatalf("settled at once: %d deadlines, %d scheduled, %d told", len(ds), len(sched.refs), len(n.sent))
+	}
+	for range 2 {
+		if err := e.svc.Settle(ctx, res.Ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, _ := e.store.ListDeadlines(ctx, res.Ref)
+	if len(ds) == 0 || len(sched.refs[res.Ref]) == 0 || len(n.sent) != 1 {
+		t.Fatalf("settled: %d deadlines, %d reminders, %d told (want 1)", len(ds), len(sched.refs[res.Ref]), len(n.sent))
+	}
+	want := sched.refs[res.Ref]
+	sched.refs = nil
+	same := func(a, b []deadlines.Reminder) bool {
+		return slices.EqualFunc(a, b, func(x, y deadlines.Reminder) bool {
+			return x.Rule == y.Rule && x.Kind == y.Kind && x.At.Equal(y.At) && x.Due.Equal(y.Due)
+		})
+	}
+	if err := e.svc.Remind(ctx, res.Ref); err != nil || !same(sched.refs[res.Ref], want) {
+		t.Errorf("Remind scheduled %v, %v; want %v", sched.refs[res.Ref], err, want)
+	}
+	if err := e.svc.Settle(ctx, "DSP-2026-9999"); errs.Code(err) != errs.NotFound {
+		t.Errorf("settling no case: %v", err)
 	}
 }

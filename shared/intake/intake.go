@@ -105,6 +105,12 @@ type Service struct {
 	Rules     deadlines.RuleSet
 	Scheduler Scheduler
 	Now       func() time.Time // the clock; time.Now if nil
+	// SettleLater leaves what follows a stored case — its deadlines, their
+	// reminders and the new-case notices — to Settle, which the table's
+	// stream calls once the case is stored (functions/settle): so a
+	// function that takes referrals needs no right to read a case's
+	// history or to schedule. Locally (no stream) it is false.
+	SettleLater bool
 
 	// Notices, when set, tells the Business Unit at once of every new
 	// case: its reference, route, channel and a link — never a child's
@@ -163,9 +169,12 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	if c, err := s.Store.FindByRawKey(ctx, key); err == nil {
 		log.Info("duplicate input", "ref", c.Ref)
 		// The first delivery may have stopped before its deadlines were set
-		// or the Business Unit was told.
-		if err := s.settle(ctx, c); err != nil {
-			return Result{}, err
+		// or the Business Unit was told (with SettleLater, the stream's
+		// record of the case is still there to settle it).
+		if !s.SettleLater {
+			if err := s.settle(ctx, c); err != nil {
+				return Result{}, err
+			}
 		}
 		return result(c, true), nil
 	} else if errs.Code(err) != errs.NotFound {
@@ -201,11 +210,26 @@ func (s *Service) Submit(ctx context.Context, raw Raw) (Result, error) {
 	}
 	log.Info("referral received", "ref", c.Ref, "format", p.Format, "status", c.Status, "route", c.Route,
 		"problems", len(c.Problems), "duplicate", !created)
+	if s.SettleLater {
+		return result(c, !created), nil
+	}
 	if err := s.settle(ctx, c); err != nil {
 		// The case is stored; a retry of the same input finishes the job.
 		return Result{}, err
 	}
 	return result(c, !created), nil
+}
+
+// Settle does what follows case ref's being stored: its deadlines and
+// reminders, and the new-case notices, each once however often it is
+// called (the notices are recorded in the case's history). The table's
+// stream calls it for every new case when intake leaves it (SettleLater).
+func (s *Service) Settle(ctx context.Context, ref string) error {
+	c, err := s.Store.GetCase(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("intake: settle %s: %w", ref, err)
+	}
+	return s.settle(ctx, c)
 }
 
 // settle does what follows a stored case, on one read of its history:

@@ -10,25 +10,15 @@ import (
 	"github.com/cspr-intake/cspr-intake/functions/internal/env"
 	"github.com/cspr-intake/cspr-intake/shared/app"
 	"github.com/cspr-intake/cspr-intake/shared/blob/s3blob"
-	"github.com/cspr-intake/cspr-intake/shared/schedule/eventbridge"
 )
 
-// App is the intake and the mailbox on the table, the raw bucket, SES and
-// the reminder schedules — as the local runner builds them on its own.
+// App is the intake on the table, the raw bucket and SES, as the local
+// runner builds it on its own — but for what follows a stored case: its
+// deadlines, reminders and notices are the table stream's to settle
+// (functions/settle), and recorded events' reminders its to schedule, so
+// these functions never schedule.
 func App(e env.Env, log *slog.Logger) *app.App {
-	return app.New(e.Config, e.Calendar, app.Adapters{Store: e.Store, Blobs: Raw(e), Mail: e.Mail(), Scheduler: Scheduler(e), Log: log})
-}
-
-// Scheduler is the reminder schedules' adapter, from SCHEDULE_GROUP,
-// REMINDER_FUNCTION_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN.
-func Scheduler(e env.Env) *eventbridge.Scheduler {
-	return &eventbridge.Scheduler{
-		Client:        eventbridge.NewClient(e.For("SCHEDULER")),
-		Group:         e.Get("SCHEDULE_GROUP"),
-		TargetARN:     e.Get("REMINDER_FUNCTION_ARN"),
-		RoleARN:       e.Get("SCHEDULER_ROLE_ARN"),
-		DeadLetterARN: e.Get("REMINDER_DLQ_ARN"),
-	}
+	return app.New(e.Config, e.Calendar, app.Adapters{Store: e.Store, Blobs: Raw(e), Mail: e.Mail(), SettleLater: true, Log: log})
 }
 
 // Raw is the raw-input bucket (RAW_BUCKET), reading at most a message's

@@ -59,6 +59,9 @@ func Getenv(m map[string]string) func(string) string {
 type Resources struct {
 	Table, Bucket, ScheduleGroup, Identity string
 	Secrets                                map[string]string // name → its text, in Secrets Manager
+	// Function is the function's logical id in template.yaml: every call
+	// it makes in the test must be one its rights allow (rights.go).
+	Function string
 }
 
 // Setup points the SDK at the emulators for the rest of the test, creates
@@ -66,16 +69,24 @@ type Resources struct {
 func Setup(t *testing.T, r Resources) aws.Config {
 	t.Helper()
 	ctx := context.Background()
-	endpoints := map[string]string{"DYNAMODB": DDB.Endpoint(t)}
+	rec := &recorder{calls: map[call]bool{}}
+	direct = DDB.Endpoint(t)
+	endpoints := map[string]string{"DYNAMODB": rec.proxy(t, direct)}
 	if r.Bucket != "" || r.ScheduleGroup != "" || r.Identity != "" || len(r.Secrets) > 0 {
-		for _, s := range []string{"S3", "SCHEDULER", "SESV2", "SECRETS_MANAGER"} {
-			endpoints[s] = Moto.Endpoint(t)
+		moto := rec.proxy(t, Moto.Endpoint(t))
+		for _, s := range []string{"S3", "SCHEDULER", "SESV2", "SECRETS_MANAGER", "SQS"} {
+			endpoints[s] = moto
 		}
 	}
 	testenv.SetAWSEnv(t, endpoints)
 	cfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The function's calls carry a session token the tests' own do not.
+	t.Setenv("AWS_SESSION_TOKEN", functionToken)
+	if r.Function != "" {
+		t.Cleanup(func() { rec.check(t, r.Function) })
 	}
 	if err := dynamo.CreateTable(ctx, Dynamo(cfg), r.Table); err != nil {
 		t.Fatal(err)
@@ -105,8 +116,12 @@ func Setup(t *testing.T, r Resources) aws.Config {
 	return cfg
 }
 
-// Dynamo is a DynamoDB client for the table Setup made (DynamoDB Local).
+// direct is DynamoDB Local's own address, not the recorder's.
+var direct string
+
+// Dynamo is a DynamoDB client for the table Setup made (DynamoDB Local),
+// for a test to look at what the function did.
 func Dynamo(cfg aws.Config) *dynamodb.Client {
-	cfg.BaseEndpoint = aws.String(os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"))
+	cfg.BaseEndpoint = aws.String(direct)
 	return dynamo.NewClient(cfg)
 }

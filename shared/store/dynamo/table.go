@@ -23,7 +23,7 @@ const (
 )
 
 // CreateTable creates the table as template.yaml declares it (on-demand,
-// the GSI, the stream, TTL) and waits until it is active. Deployments get
+// the GSI, the stream of keys, TTL) and waits until it is active. Deployments get
 // the table from the template; this is for DynamoDB Local and tests.
 func CreateTable(ctx context.Context, c *dynamodb.Client, table string) error {
 	keys := func(hash, rng string) []types.KeySchemaElement {
@@ -43,7 +43,7 @@ func CreateTable(ctx context.Context, c *dynamodb.Client, table string) error {
 			KeySchema:  keys(AttrGSI1PK, AttrGSI1SK),
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
-		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages},
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly},
 	})
 	var inUse *types.ResourceInUseException
 	if errors.As(err, &inUse) {
