@@ -400,8 +400,10 @@ func (p *parser) table(end xml.Name) (*Table, error) {
 	err := p.each(end, func(t token) error {
 		switch {
 		case isW(t, "tr"):
-			row, err := p.row(t.name)
-			tbl.Rows = append(tbl.Rows, row)
+			row, deleted, err := p.row(t.name)
+			if !deleted { // a row deleted with tracked changes is not there
+				tbl.Rows = append(tbl.Rows, row)
+			}
 			return err
 		case isW(t, "del", "sdtPr", "tblPr", "tblGrid"):
 			return p.skip()
@@ -411,10 +413,8 @@ func (p *parser) table(end xml.Name) (*Table, error) {
 	return tbl, err
 }
 
-func (p *parser) row(end xml.Name) (Row, error) {
-	var row Row
-	deleted := false
-	err := p.each(end, func(t token) error {
+func (p *parser) row(end xml.Name) (row Row, deleted bool, err error) {
+	err = p.each(end, func(t token) error {
 		switch {
 		case isW(t, "tc"):
 			cell, err := p.cell(t.name)
@@ -430,10 +430,7 @@ func (p *parser) row(end xml.Name) (Row, error) {
 		}
 		return nil
 	})
-	if deleted {
-		return Row{}, err // a deleted row (tracked change)
-	}
-	return row, err
+	return row, deleted, err
 }
 
 func (p *parser) cell(end xml.Name) (Cell, error) {

@@ -133,6 +133,7 @@ type mapper struct {
 	last       string          // the field whose label was found last (its path without rows)
 	rows       map[string]int  // a table typed as paragraphs → its current row
 	cont       *continued      // the answer a row with an empty label cell goes on with
+	conts      []continued     // or the answers, when the row above held several label-answer pairs
 	unread     map[string]bool // answers found and not read with certainty
 	// hiddenTicks: the text comes from a PDF, where a tick drawn as a
 	// shape has no text: options printed with no tick may have one.
@@ -283,10 +284,15 @@ type continued struct {
 	path  string
 	table int
 	col   int
+	until int // the last column of its answer, when a row holds several
+	kind  referral.Kind
 }
 
 // continues adds a row whose label cell is empty to the answer above it.
 func (m *mapper) continues(row []cellInfo) bool {
+	if len(m.conts) > 1 {
+		return m.continuesPairs(row)
+	}
 	c := m.cont
 	if c != nil && c.table == 0 {
 		return m.wrappedLine(row)
@@ -311,6 +317,55 @@ func (m *mapper) continues(row []cellInfo) bool {
 	m.appending = true
 	m.set(c.path, referral.Get(&m.r, c.path)+" "+strings.Join(text, " "))
 	m.appending = false
+	return true
+}
+
+// continuesPairs adds a PDF's next line to a row of several label-answer
+// pairs ("ORGANISATION | County Durham | EMAIL | alex.nurse@nhs." then
+// " | and Darlington | ADDRESS | net"): each piece to the answer in whose
+// columns it is — a text's words with a space, an e-mail address's
+// without (it has none) — and a piece under a label to nothing (the label
+// wrapped). A piece under an answer that is one line (a date, a choice)
+// makes that answer unreadable: cut, it is never kept as it was.
+func (m *mapper) continuesPairs(row []cellInfo) bool {
+	first := m.conts[0]
+	if len(row) < 2 || row[0].table != first.table || strings.TrimSpace(row[0].text()) != "" || m.rowHasLabel(row) {
+		return false
+	}
+	more := map[int][]string{}
+	any := false
+	for _, cell := range row {
+		t := strings.TrimSpace(cell.text())
+		if t == "" {
+			continue
+		}
+		if countBoxes(cell.items) > 0 {
+			return false
+		}
+		any = true
+		for i, c := range m.conts {
+			if cell.col >= c.col && cell.col <= c.until {
+				more[i] = append(more[i], t)
+			}
+		}
+	}
+	if !any {
+		return false
+	}
+	for i, words := range more {
+		c := m.conts[i]
+		was := referral.Get(&m.r, c.path)
+		m.appending = true
+		switch c.kind {
+		case referral.Text, referral.LongText:
+			m.set(c.path, was+" "+strings.Join(words, " "))
+		case referral.Email:
+			m.set(c.path, was+strings.Join(words, ""))
+		default:
+			m.unreadable(c.path)
+		}
+		m.appending = false
+	}
 	return true
 }
 
@@ -406,6 +461,48 @@ func (m *mapper) wrapsBelow(first, r []cellInfo) bool {
 	return true
 }
 
+// wrappedInnerLabels joins, in a PDF's lines, a label in a later column
+// of a row of several label-answer pairs that wrapped onto the next line
+// ("ADDRESS | 7 Sample Road, | DATE OF | 02/11/2026" over " | Darlington |
+// INCIDENT |"): its cell and the one below it, when together they are
+// exactly one of the form's labels and neither alone is any. What else the
+// next line holds is the answers' (continuesPairs).
+func (m *mapper) wrappedInnerLabels(row, next []cellInfo) []cellInfo {
+	if !m.hiddenTicks || len(row) < 3 || len(next) == 0 || row[0].table == 0 || next[0].table != row[0].table || strings.TrimSpace(next[0].text()) != "" {
+		return row
+	}
+	var out []cellInfo
+	for i, c := range row {
+		if i == 0 || len(c.lines) != 1 || strings.TrimSpace(c.lines[0]) == "" || countBoxes(c.items) > 0 {
+			continue
+		}
+		if _, _, ok := m.match(c.lines[0]); ok {
+			continue
+		}
+		for _, n := range next {
+			if n.col != c.col || len(n.lines) != 1 || countBoxes(n.items) > 0 {
+				continue
+			}
+			if _, _, ok := m.match(n.lines[0]); ok {
+				continue
+			}
+			label := strings.TrimSpace(c.lines[0]) + " " + strings.TrimSpace(n.lines[0])
+			if _, rest, ok := m.match(label); ok && rest == "" {
+				if out == nil {
+					out = slices.Clone(row)
+				}
+				out[i].lines = []string{label}
+				out[i].items = append(slices.Clone(c.items), Item{Text: " " + strings.TrimSpace(n.lines[0])})
+				out[i].key = key(label)
+			}
+		}
+	}
+	if out == nil {
+		return row
+	}
+	return out
+}
+
 // labelOnly reports whether a row has words in its first cell only, one
 // line of them and no boxes: how a label's second line looks.
 func labelOnly(r []cellInfo) bool {
@@ -424,7 +521,7 @@ func (m *mapper) row(row []cellInfo, next []cellInfo) {
 	if m.continues(row) {
 		return
 	}
-	m.cont = nil
+	m.cont, m.conts = nil, nil
 	// A section heading.
 	for _, c := range row {
 		if mm := heading(firstLine(c)); mm != nil {
@@ -693,6 +790,7 @@ func notTheForm() error {
 func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 	rowAt := m.at
 	defer func() { m.at = rowAt }()
+	row = m.wrappedInnerLabels(row, next)
 	labelCell := make([]bool, len(row))
 	found := false
 	for i, c := range row {
@@ -702,6 +800,12 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 			}
 		}
 	}
+	var pairs []continued // this row's label-answer pairs, for a PDF's next line
+	defer func() {
+		if len(pairs) > 1 && m.hiddenTicks {
+			m.conts = pairs
+		}
+	}()
 	for i, c := range row {
 		if !labelCell[i] {
 			continue
@@ -777,6 +881,8 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 					if c.table == 0 && f.Kind == referral.Multi {
 						m.cont = &continued{path: path}
 					}
+				} else if len(answer) > 0 {
+					m.gridRow(answer, nil) // options ticked beside the question: "☒ Other"
 				}
 				continue
 			}
@@ -784,6 +890,9 @@ func (m *mapper) labelled(row []cellInfo, next []cellInfo) bool {
 				continue
 			}
 			path := m.pathFor(f)
+			if len(labels) == 1 && len(answer) > 0 && c.table > 0 && inline[li] == "" {
+				pairs = append(pairs, continued{path: path, table: c.table, col: answer[0].col, until: answer[len(answer)-1].col, kind: f.Kind})
+			}
 			if len(answer) == 0 && inline[li] == "" && li == len(labels)-1 && countBoxes(afterLabel(c.items, f)) == 0 {
 				m.below = append(m.below, pendingLabel{field: f, path: path, col: c.col, said: said[li]}) // the answer is on the next row
 				continue

@@ -39,7 +39,10 @@ func readPDF(data []byte) Read {
 		return read
 	}
 	r := &read.Referral
-	if referral.Get(r, "referrer.fullName") == "" && referral.Get(r, "children[0].fullName") == "" && r.IncidentDetails == "" {
+	// A name, the incident, or Section 7's table (its columns found) says
+	// it is the form; a letter that names a label or two does not.
+	if referral.Get(r, "referrer.fullName") == "" && referral.Get(r, "children[0].fullName") == "" && r.IncidentDetails == "" &&
+		referral.Get(r, "agencies[0].organisation") == "" {
 		return Read{Format: PDF, Err: notTheForm()}
 	}
 	for path, src := range read.Sources {

@@ -195,12 +195,23 @@ var tableColumns = sync.OnceValue(func() map[int][]tableColumn {
 			if t == "" || t == "children" {
 				continue
 			}
-			k := key(f.Label)
-			out[s.Number] = append(out[s.Number], tableColumn{table: t, field: strings.TrimPrefix(f.Path, t+"."), key: k, words: strings.Fields(k)})
+			for _, label := range append([]string{f.Label}, append(aliases[f.Path], columnAliases[f.Path]...)...) {
+				k := key(label)
+				out[s.Number] = append(out[s.Number], tableColumn{table: t, field: strings.TrimPrefix(f.Path, t+"."), key: k, words: strings.Fields(k)})
+			}
 		}
 	}
 	return out
 })
+
+// columnAliases are other ways a repeating table's header names its
+// columns, read only in a header row of two or more columns known.
+var columnAliases = map[string][]string{
+	"parents.lastName":   {"LAST NAME", "SURNAME"},
+	"parents.firstName":  {"FIRST NAME", "FIRST NAMES", "FORENAME", "FORENAMES"},
+	"siblings.lastName":  {"LAST NAME", "SURNAME"},
+	"siblings.firstName": {"FIRST NAME", "FIRST NAMES", "FORENAME", "FORENAMES"},
+}
 
 // tableRow reads a data row of the repeating table; false ends the table.
 func (m *mapper) tableRow(row []cellInfo) bool {

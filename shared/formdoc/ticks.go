@@ -193,6 +193,7 @@ func anyBox(items []Item) (ticked, found bool) {
 		if strings.ContainsAny(it.Text, "☒☑✓✔") {
 			return true, true
 		}
+		found = found || strings.Contains(it.Text, "☐") // a box typed as its glyph, not ticked
 	}
 	return ticked, found
 }
@@ -390,14 +391,33 @@ func (m *mapper) gridRow(row []cellInfo, next []cellInfo) bool {
 	hits := 0
 	for _, c := range row {
 		opt := optionOf(f, c)
+		if opt == "" && m.hiddenTicks {
+			// A PDF's cell wrapped onto the next line: "☒ Parental Mental"
+			// over "Health".
+			for _, n := range next {
+				if n.col == c.col && len(n.lines) == 1 && countBoxes(n.items) == 0 && !strings.ContainsAny(n.text(), "☐☒☑") {
+					joined := c
+					joined.lines = []string{c.text() + " " + strings.TrimSpace(n.lines[0])}
+					joined.items = append(slices.Clone(c.items), Item{Text: " " + strings.TrimSpace(n.lines[0])})
+					opt = optionOf(f, joined)
+				}
+			}
+		}
 		if opt == "" {
+			if ticked, _ := anyBox(c.items); ticked && strings.TrimSpace(strings.Trim(c.text(), "☐☒☑ \t\n")) != "" {
+				// A tick beside words that are none of the options: which
+				// option it is cannot be known, so neither can the answer.
+				m.unreadable(f.Path)
+			}
 			continue
 		}
 		hits++
 		ticked, found := anyBox(c.items)
 		if !found {
 			for _, n := range next {
-				if n.col == c.col {
+				// The cell below holds this option's box only when it is
+				// no option itself (a row of names over a row of boxes).
+				if n.col == c.col && optionOf(f, n) == "" {
 					ticked, found = anyBox(n.items)
 					if !found {
 						ticked = yesMark(n.text())

@@ -617,7 +617,180 @@ def people_across():
     doc.save("pydocx-people-across.docx")
 
 
+BOX, TICKED = "\u2610", "\u2612"  # ☐ ☒, as Word's check box symbols type them
+
+
+def grid(doc, heading, options, ticked, cols=3):
+    """A heading row across the table, then the options a cell each with
+    a box before each, the ticked ones filled."""
+    rows = (len(options) + cols - 1) // cols
+    t = doc.add_table(rows=1, cols=cols)
+    t.style = "Table Grid"
+    head = t.rows[0].cells[0].merge(t.rows[0].cells[cols - 1])
+    head.text = heading
+    for r in range(rows):
+        cells = t.add_row().cells
+        for c in range(cols):
+            i = r * cols + c
+            if i < len(options):
+                cells[c].text = (TICKED if options[i] in ticked else BOX) + " " + options[i]
+    return t
+
+
+MAIN_CAUSES = ["Accidental Death", "Accidental Injury", "Drug/Solvent misuse", "Natural Causes", "Neglect",
+               "Non-Accidental Death", "Non-Accidental Injury", "Road Traffic Accident", "Self Harm",
+               "Sudden Infant Death Syndrome", "Suicide", "Not Yet Known", "Other"]
+CHARACTERISTICS = ["Alcohol abuse", "Drug Abuse", "Emotional Abuse", "Physical Abuse", "Sexual Abuse",
+                   "Domestic Violence", "Shaken Baby Syndrome", "Recent Neglect", "Long Standing Neglect",
+                   "Fabricated Illness", "More than one child abused", "Parental Mental Health",
+                   "Parent is in Care", "Parent is Care Leaver", "Child of Teenage Pregnancy",
+                   "Serious Illness", "Not Yet Known", "Other"]
+
+
+def sections_as_tables():
+    """The form rebuilt as one table per section, each with its heading in
+    its first row: Section 5's main cause and characteristics as grids of
+    boxed options, Section 4's siblings a row each under a header row."""
+    doc = Document()
+    t = table(doc, [("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM", "")] + REFERRER)
+    t.rows[0].cells[0].merge(t.rows[0].cells[1]).text = "SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)"
+    t = table(doc, [("SECTION 2", "")] + CHILD[:3] + [("NATIONALITY", "British")])
+    t.rows[0].cells[0].merge(t.rows[0].cells[1]).text = "SECTION 2: ABOUT THE CHILD(REN)"
+    doc.add_paragraph("")
+    s4 = doc.add_table(rows=3, cols=7)
+    s4.style = "Table Grid"
+    s4.rows[0].cells[0].merge(s4.rows[0].cells[6]).text = "SECTION 4: DETAILS OF SIBLINGS"
+    for i, h in enumerate(["LAST NAME", "FIRST NAME", "DATE OF BIRTH", "RELATIONSHIP TO CHILD", "GENDER", "ETHNICITY", "NATIONALITY"]):
+        s4.rows[1].cells[i].text = h
+    for i, v in enumerate(["Example", "Riley", "12/05/2015", "Sister", "Female", "White British", "British"]):
+        s4.rows[2].cells[i].text = v
+    doc.add_paragraph("")
+    doc.add_paragraph("SECTION 5: DETAILS OF CASE")
+    grid(doc, "What is the main cause of incident", MAIN_CAUSES, {"Neglect"})
+    grid(doc, "What are the characteristics of the case (tick all that apply)", CHARACTERISTICS, {"Recent Neglect", "Parental Mental Health"})
+    doc.save("pydocx-sections-as-tables.docx")
+
+
+def agency_inserted():
+    """Section 7 with an agency added as a tracked row insertion and one
+    struck out as a tracked row deletion, as a form passed round a team
+    with Track Changes on."""
+    from docx.oxml import parse_xml
+    doc = Document()
+    doc.add_paragraph("SECTION 7: AGENCIES INVOLVED WITH THE CHILD AND FAMILY")
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for i, h in enumerate(["FULL NAME", "ORGANISATION", "START DATE", "END DATE"]):
+        t.rows[0].cells[i].text = h
+    rows = [("Pat Social", "Darlington Borough Council Children's Services", "01/02/2024", ""),
+            ("Nobody Here", "Old Agency Ltd", "01/01/2020", "01/01/2021"),
+            ("Sam Teacher", "Harrowgate Hill Primary School", "03/09/2023", "")]
+    for row in rows:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    deleted = t.rows[2]._tr
+    deleted.get_or_add_trPr().append(parse_xml(f'<w:del xmlns:w="{W}" w:id="11" w:author="B" w:date="2026-11-03T10:00:00Z"/>'))
+    for r in deleted.iter(f"{{{W}}}r"):
+        for wt in r.findall(f"{{{W}}}t"):
+            wt.tag = f"{{{W}}}delText"
+    inserted = t.rows[3]._tr
+    inserted.get_or_add_trPr().append(parse_xml(f'<w:ins xmlns:w="{W}" w:id="12" w:author="B" w:date="2026-11-03T10:00:00Z"/>'))
+    for n, r in enumerate(list(inserted.iter(f"{{{W}}}r"))):
+        ins = parse_xml(f'<w:ins xmlns:w="{W}" w:id="{20 + n}" w:author="B" w:date="2026-11-03T10:00:00Z"/>')
+        r.addprevious(ins)
+        ins.append(r)
+    doc.save("pydocx-agency-inserted.docx")
+
+
+def empty_answers():
+    """Answers left empty first, in the middle and last of a section's
+    table, each followed by a row that is answered: the next row's words
+    are never the empty one's answer."""
+    doc = Document()
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)")
+    table(doc, [("FULL NAME", ""), ("JOB TITLE", "Health Visitor"), ("ORGANISATION", ""),
+                ("EMAIL ADDRESS", "alex.nurse@nhs.net"), ("Telephone No.", "")])
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    table(doc, [("FULL NAME", "Jamie Example"), ("DATE OF BIRTH", ""), ("GENDER", "Male"), ("ETHNICITY (if known)", ""),
+                ("NATIONALITY", "British"), ("POSTCODE", "")])
+    doc.save("pydocx-empty-answers.docx")
+
+
+def wrapped_labels():
+    """A narrow label column, so the questions wrap onto two and three
+    lines (and do in a PDF printed from it), and answers long enough to
+    wrap too."""
+    from docx.shared import Inches
+    doc = Document()
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)")
+    rows = [("FULL NAME", "Alex Nurse"), ("JOB TITLE", "Head of Safeguarding Children and Young People"),
+            ("ORGANISATION", "County Durham and Darlington NHS Foundation Trust"), ("EMAIL ADDRESS", "alex.nurse@nhs.net")]
+    t = table(doc, rows)
+    doc.add_paragraph("SECTION 6: CHILD PROTECTION")
+    t2 = table(doc, [
+        ("Was the child known to Social Care prior to the incident?", "Yes"),
+        ("Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", "No"),
+        ("Were any siblings on a Child Protection Plan at the time or prior to the incident?", "No"),
+    ])
+    for tt in (t, t2):
+        tt.autofit = False
+        for row in tt.rows:
+            row.cells[0].width, row.cells[1].width = Inches(1.3), Inches(2.2)
+    doc.save("pydocx-wrapped-labels.docx")
+
+
+def mixed_answers():
+    """Some yes/no questions answered by typing the word, some by a ticked
+    box, some by deleting the other option; an option ticked with its
+    "If other, please state" typed beside it."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    table(doc, [("FULL NAME", "Jamie Example"),
+                ("DOES INCIDENT RELATE TO DEATH OF CHILD?", "no"),
+                ("DOES ALLEGED INCIDENT INVOLVE THE CONDUCT OF A STAFF MEMBER?", f"YES {BOX}   NO {TICKED}")])
+    doc.add_paragraph("SECTION 6: CHILD PROTECTION")
+    table(doc, [
+        ("Was the child known to Social Care prior to the incident?", f"{TICKED} YES  {BOX} NO"),
+        ("Was the child on a Child Protection Plan (CPP) at the time or prior to the incident?", "NO"),
+        ("Was the child on a Child in Need Plan at the time or prior to the incident?", "Yes"),
+    ])
+    doc.add_paragraph("SECTION 5: DETAILS OF CASE")
+    table(doc, [("What is the main cause of incident", f"{TICKED} Other"), ("If other, please state", "Fall from a window")])
+    doc.save("pydocx-mixed-answers.docx")
+
+
+def two_columns():
+    """A two-column form: label, answer, label, answer across each row, as
+    council templates lay out the child's details."""
+    doc = Document()
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    pairs = [("FULL NAME", "Jamie Example", "DATE OF BIRTH", "04/09/2019"),
+             ("GENDER", "Male", "POSTCODE", "DL3 6AH"),
+             ("ADDRESS", "7 Sample Road, Darlington", "DATE OF INCIDENT", "02/11/2026")]
+    for row in pairs:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM (REFERRING AGENCY)")
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    for row in [("FULL NAME", "Alex Nurse", "JOB TITLE", "Health Visitor"),
+                ("ORGANISATION", "County Durham and Darlington NHS Foundation Trust", "EMAIL ADDRESS", "alex.nurse@nhs.net")]:
+        cells = t.add_row().cells
+        for i, v in enumerate(row):
+            cells[i].text = v
+    doc.save("pydocx-two-columns.docx")
+
+
 if __name__ == "__main__":
+    import sys
+    if len(sys.argv) > 1:  # only these: python3 make.py sections_as_tables …
+        for name in sys.argv[1:]:
+            globals()[name]()
+        sys.exit()
     typed_x()
     paragraphs()
     glyphs_before()
@@ -643,3 +816,9 @@ if __name__ == "__main__":
     date_pickers()
     children_columns()
     people_across()
+    sections_as_tables()
+    agency_inserted()
+    empty_answers()
+    wrapped_labels()
+    mixed_answers()
+    two_columns()
