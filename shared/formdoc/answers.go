@@ -56,6 +56,9 @@ func misread(f referral.Field, v string) bool {
 	if f.Kind != referral.LongText && len(v) < 4 && !strings.Contains(v, ":") {
 		return false // "Yes", "No", "12": too short to hold a label, a list or a date with more
 	}
+	if f.Kind == referral.Email && len(strings.Fields(v)) != 1 {
+		return true // an address has no spaces: something else is written with it
+	}
 	k := " " + labelKey(v) + " "
 	if f.Kind == referral.LongText {
 		for _, l := range formLabels() {

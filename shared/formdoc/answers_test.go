@@ -39,6 +39,9 @@ func TestMisread(t *testing.T) {
 		// A date field swallowed what follows.
 		{"children.incidentDate", "02/03/2026 Does incident relate to death of child? Yes", true},
 		{"children.dateOfBirth", "02/03/2026\nNationality: British", true},
+		// An address with the next pair of its line in it.
+		{"referrer.email", "alex.nurse@nhs.net Telephone No.: 01325 380100", true},
+		{"referrer.email", "alex.nurse@nhs.net", false},
 		// What people write, kept.
 		{"referrer.jobTitle", "Head of Service", false},
 		{"referrer.organisation", "Social Care", false},
@@ -82,5 +85,21 @@ func TestEmptyAnswerTakesNextLine(t *testing.T) {
 	read := ReadAs(Text, []byte(text))
 	if src := read.Sources["siblings[0].otherEthnicity"]; src.At == "" || !strings.Contains(src.Text, "Nationality: British") {
 		t.Errorf("the unreadable answer's source: %+v", src)
+	}
+}
+
+// TestWithoutSignOff: a typed e-mail's sign-off is not part of the long
+// answer it ends with; words like it inside the answer are.
+func TestWithoutSignOff(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Seen at A&E.\n\nRegards,\nAlex", "Seen at A&E.\n"},
+		{"Seen at A&E.\nKind regards\nAlex Nurse\nHealth Visitor", "Seen at A&E."},
+		{"Seen at A&E.\nMany thanks", "Seen at A&E."},
+		{"Mother said thanks to the crew and went home with Jamie that evening.", "Mother said thanks to the crew and went home with Jamie that evening."},
+		{"Regards,\nSeen again on 3 November.\nAdmitted.\nDischarged.\nHome.", "Regards,\nSeen again on 3 November.\nAdmitted.\nDischarged.\nHome."},
+	} {
+		if got := strings.Join(withoutSignOff(strings.Split(tt.in, "\n")), "\n"); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

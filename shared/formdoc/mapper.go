@@ -703,12 +703,36 @@ func (m *mapper) endCapture() {
 	if m.capture != nil && !m.filled[m.capture.Path] {
 		at := m.at
 		m.at = m.capAt
-		text := strings.TrimSpace(strings.Join(m.capText, "\n"))
+		text := strings.TrimSpace(strings.Join(withoutSignOff(m.capText), "\n"))
 		m.capSrc = text
 		m.set(m.capture.Path, text)
 		m.at, m.capSrc = at, ""
 	}
 	m.capture, m.capText = nil, nil
+}
+
+// signOff is how a typed e-mail ends: "Regards,", "Many thanks", "Kind
+// regards".
+var signOff = regexp.MustCompile(`(?i)^\s*((kind|best|warm|many) )?(regards|thanks|thank you|wishes)\b[ ,.!]*$|^\s*(cheers|best wishes)[ ,.!]*$`)
+
+// withoutSignOff drops a typed e-mail's sign-off from the end of the long
+// answer the e-mail ends with: a sign-off line and at most two short
+// lines after it (a name, a job title) — the text's last lines, so an
+// answer that goes on after the words "many thanks" keeps them.
+func withoutSignOff(lines []string) []string {
+	end := len(lines)
+	for end > 0 && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	for i := end - 1; i >= 0 && i >= end-3; i-- {
+		if len(strings.TrimSpace(lines[i])) > 40 {
+			break
+		}
+		if signOff.MatchString(lines[i]) {
+			return lines[:i]
+		}
+	}
+	return lines
 }
 
 func (m *mapper) isGuidance(line string) bool {

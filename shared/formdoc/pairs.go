@@ -53,7 +53,8 @@ func labelBefore(s string, isLabel func(key string) bool) (int, bool) {
 		inWord = !space
 	}
 	for k := max(0, len(starts)-12); k < len(starts); k++ { // no label is longer than 12 words
-		if isLabel(key(s[starts[k]:])) {
+		// "Telephone No.:" is the TELEPHONE label as people type it.
+		if lk := key(s[starts[k]:]); isLabel(lk) || strings.HasSuffix(lk, " NO") && isLabel(strings.TrimSuffix(lk, " NO")) {
 			return starts[k], true
 		}
 	}

@@ -41,6 +41,7 @@ func TestLabelWords(t *testing.T) {
 		"SECTION 1\nFull name: Sam Referrer\nTel. no: 01325 406453\n":                                      "01325 406453",
 		"Full name: Sam Referrer\nTelephone number: 01325 406453\n":                                        "01325 406453",
 		"Full name: Sam Referrer\nTelephone: 0800 NO 1234\n":                                               "0800 NO 1234",
+		"SECTION 1\nE-mail: sam@darlington.gov.uk    Telephone No.: 01325 406453\n":                        "01325 406453", // a pair of its own on the line
 	} {
 		r, _, err := ReadText([]byte(in))
 		if err != nil || r.Referrer.Telephone != want {

@@ -28,14 +28,18 @@ for name in content-controls tracked merged date-pickers; do
   # are written by hand (libreoffice-odt-tracked.expected.json).
   [ "$name" = tracked ] || cp "pydocx-$name.expected.json" "libreoffice-odt-$name.expected.json"
 done
-for name in typed-x paragraphs glyphs-before form-fields options-one-a-line symbol-fonts children-columns; do
+for name in typed-x paragraphs glyphs-before form-fields options-one-a-line symbol-fonts children-columns \
+    sections-as-tables empty-answers wrapped-labels mixed-answers two-columns; do
   lo pdf "pydocx-$name.docx"
   cp "$tmp/pydocx-$name.pdf" "libreoffice-$name.pdf"
   # Check-box form fields print as shapes, bold and highlighting do not
   # reach a PDF's text, and a symbol font's boxes reach it as letters
   # ("YES ¨ NO þ", without Wingdings installed): those PDFs' answers are
   # written by hand.
-  case "$name" in form-fields|options-one-a-line|symbol-fonts) ;; *) cp "pydocx-$name.expected.json" "libreoffice-$name.expected.json" ;; esac
+  # The sections-as-tables PDF wraps the siblings' header inside words
+  # and a ticked option onto a line the text puts a column out: its
+  # allowances are written by hand.
+  case "$name" in form-fields|options-one-a-line|symbol-fonts|sections-as-tables) ;; *) cp "pydocx-$name.expected.json" "libreoffice-$name.expected.json" ;; esac
 done
 # Every python3-docx form saved by LibreOffice in its own format (ODT):
 # the same words, so the same answers — but for the tracked row, which
@@ -46,17 +50,24 @@ for src in pydocx-*.docx; do
   cp "$tmp/pydocx-$name.odt" "libreoffice-as-odt-$name.odt"
   if [ "$name" = tracked ]; then
     cp libreoffice-odt-tracked.expected.json "libreoffice-as-odt-$name.expected.json"
+  elif [ "$name" = agency-inserted ]; then
+    : # LibreOffice keeps the deleted row as a plain row: its three agencies are written by hand
   else
     cp "pydocx-$name.expected.json" "libreoffice-as-odt-$name.expected.json"
   fi
 done
 lo "txt:Text (encoded):UTF8" pydocx-typed-x.docx
 cp "$tmp/pydocx-typed-x.txt" libreoffice-typed-x.txt
-for name in typed-x paragraphs options-one-a-line; do
+for name in typed-x paragraphs options-one-a-line sections-as-tables agency-inserted empty-answers wrapped-labels mixed-answers two-columns; do
   pandoc -f docx -t plain -o "pandoc-plain-$name.txt" "pydocx-$name.docx"
   # pandoc drops Word 97 check boxes, bold and highlighting: the options
   # file's plain answers are written by hand.
-  [ "$name" = options-one-a-line ] || cp "pydocx-$name.expected.json" "pandoc-plain-$name.expected.json"
+  # pandoc prints a row deleted with tracked changes as a row: the
+  # agency-inserted file's three agencies are written by hand.
+  case "$name" in options-one-a-line|agency-inserted) ;; *) cp "pydocx-$name.expected.json" "pandoc-plain-$name.expected.json" ;; esac
 done
+# (No PDF of agency-inserted: its narrow columns print a word's gap apart,
+# so its Section 7 is not found and the PDF is refused as not the form —
+# nothing read wrong, but nothing to check either.)
 # Not the form: random bytes named .docx.
 head -c 4096 /dev/urandom > not-the-form-random.docx
