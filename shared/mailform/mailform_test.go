@@ -107,3 +107,61 @@ func TestTextAndHTMLDisagree(t *testing.T) {
 		t.Errorf("the answers both give are lost: %v", got)
 	}
 }
+
+// TestEmailCorpus reads e-mails as Outlook and web mail send them — an
+// HTML table with Outlook's plain rendering beside it, web mail's HTML
+// alone, Latin-1 quoted-printable — and holds every answer to the answers
+// written by hand beside each (as shared/formdoc's TestCorpus does the
+// files): an answer the e-mail does not give is wrong, one it gives left
+// unread fails unless "notRead" allows it.
+func TestEmailCorpus(t *testing.T) {
+	files, _ := filepath.Glob("testdata/corpus/*.eml")
+	if len(files) == 0 {
+		t.Fatal("no e-mail corpus")
+	}
+	right, expected := 0, 0
+	for _, file := range files {
+		name := filepath.Base(file)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]string
+		raw, err := os.ReadFile(strings.TrimSuffix(file, ".eml") + ".expected.json")
+		if err != nil || json.Unmarshal(raw, &want) != nil {
+			t.Fatalf("%s: its expected answers: %v", name, err)
+		}
+		delete(want, "_")
+		allowed := map[string]bool{}
+		for _, p := range strings.Split(want["notRead"], ", ") {
+			allowed[p] = true
+		}
+		delete(want, "notRead")
+		read := ReadEmail(data)
+		if read.Err != nil {
+			t.Errorf("%s: %v", name, read.Err)
+			continue
+		}
+		r := read.Referral
+		referral.Normalize(&r)
+		got := referral.Answers(&r)
+		for p, w := range want {
+			expected++
+			switch g := got[p]; {
+			case g == w:
+				right++
+			case g == "" && allowed[p]:
+			case g == "":
+				t.Errorf("%s: %s not read; the e-mail says %q", name, p, w)
+			default:
+				t.Errorf("%s: %s read as %q, the e-mail says %q", name, p, g, w)
+			}
+		}
+		for p, g := range got {
+			if _, ok := want[p]; !ok && g != "" {
+				t.Errorf("%s: %s read as %q, the e-mail gives none", name, p, g)
+			}
+		}
+	}
+	t.Logf("e-mail corpus: %d of %d answers right, %d e-mails", right, expected, len(files))
+}
