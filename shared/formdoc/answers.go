@@ -85,9 +85,24 @@ func misread(f referral.Field, v string) bool {
 	case referral.YesNo, referral.YesNoUnsure:
 		return !referral.Fits(f, v)
 	case referral.Date:
-		return !referral.Fits(f, v) && (strings.ContainsAny(v, ":\n") || len(strings.Fields(v)) > 4)
+		return !referral.Fits(f, v) && (strings.ContainsAny(v, ":\n") || len(strings.Fields(v)) > 4 || digits(v) == 0)
+	case referral.Phone:
+		return digits(v) < 6 // a number is its figures ("0800 NO 1234" too); words alone are something else's
+	case referral.Postcode:
+		return digits(v) == 0
 	}
 	return false
+}
+
+// digits counts the figures in s.
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if '0' <= r && r <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // formLabels are the label keys an answer may not hold, each between

@@ -39,6 +39,13 @@ func TestMisread(t *testing.T) {
 		// A date field swallowed what follows.
 		{"children.incidentDate", "02/03/2026 Does incident relate to death of child? Yes", true},
 		{"children.dateOfBirth", "02/03/2026\nNationality: British", true},
+		// Words where figures must be: the next table's header read as
+		// an empty telephone's answer (a pandoc table printed to PDF).
+		{"referrer.telephone", "Question Answer", true},
+		{"referrer.telephone", "01325 388000", false},
+		{"referrer.telephone", "0800 NO 1234", false},
+		{"children.postcode", "Answer", true},
+		{"children.dateOfBirth", "Gender", true},
 		// An address with the next pair of its line in it.
 		{"referrer.email", "alex.nurse@nhs.net Telephone No.: 01325 380100", true},
 		{"referrer.email", "alex.nurse@nhs.net", false},

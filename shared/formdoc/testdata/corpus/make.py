@@ -785,6 +785,24 @@ def two_columns():
     doc.save("pydocx-two-columns.docx")
 
 
+def tab_separated():
+    """Each answer after its label and a tab, in paragraphs, as a form
+    retyped with the Tab key; lists typed with semicolons."""
+    doc = Document()
+    doc.add_paragraph("SECTION 1: ABOUT THE PERSON COMPLETING THE FORM")
+    for label, value in [("Full name", "Pat Social"), ("Job title", "Social Worker"), ("Organisation", "Darlington Borough Council"),
+                         ("Email", ""), ("Telephone number", "01325 388000")]:
+        doc.add_paragraph(f"{label}:\t{value}")
+    doc.add_paragraph("SECTION 2: ABOUT THE CHILD(REN)")
+    for label, value in [("Full name", "Robin Example"), ("Date of birth", "01/03/2018"), ("Ethnicity", ""),
+                         ("Nationality", "British"), ("Postcode", "DL1 5QT")]:
+        doc.add_paragraph(f"{label}:\t{value}")
+    doc.add_paragraph("SECTION 5: DETAILS OF CASE")
+    doc.add_paragraph("What is the main cause of incident:\tNon-Accidental Injury")
+    doc.add_paragraph("What are the characteristics of the case (tick all that apply):\tPhysical Abuse; Domestic Violence")
+    doc.save("pydocx-tab-separated.docx")
+
+
 if __name__ == "__main__":
     import sys
     if len(sys.argv) > 1:  # only these: python3 make.py sections_as_tables …
@@ -822,3 +840,4 @@ if __name__ == "__main__":
     wrapped_labels()
     mixed_answers()
     two_columns()
+    tab_separated()

@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 /usr/bin/python3 make.py # the Debian python3, with python3-docx
 pandoc -f markdown -t docx -o pandoc-markdown.docx pandoc-markdown.md
 pandoc -f html -t docx -o pandoc-html.docx pandoc-html.html
+pandoc -f markdown -t docx -o pandoc-pipe-table.docx pandoc-pipe-table.md
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # LibreOffice drops an HTML form's check boxes on the way to Word: the
 # checkboxes file's questions are printed with their options and no ticks.
@@ -66,6 +67,12 @@ for name in typed-x paragraphs options-one-a-line sections-as-tables agency-inse
   # agency-inserted file's three agencies are written by hand.
   case "$name" in options-one-a-line|agency-inserted) ;; *) cp "pydocx-$name.expected.json" "pandoc-plain-$name.expected.json" ;; esac
 done
+# pandoc's pipe tables through LibreOffice, and the tab-separated form to
+# PDF: their answers are written by hand (the PDF's empty telephone and
+# wrapped characteristics).
+lo pdf pandoc-pipe-table.docx; cp "$tmp/pandoc-pipe-table.pdf" libreoffice-pandoc-pipe-table.pdf
+lo odt pandoc-pipe-table.docx; cp "$tmp/pandoc-pipe-table.odt" libreoffice-as-odt-pandoc-pipe-table.odt
+lo pdf pydocx-tab-separated.docx; cp "$tmp/pydocx-tab-separated.pdf" libreoffice-tab-separated.pdf
 # (No PDF of agency-inserted: its narrow columns print a word's gap apart,
 # so its Section 7 is not found and the PDF is refused as not the form —
 # nothing read wrong, but nothing to check either.)
